@@ -1,0 +1,23 @@
+namespace Mandate.Core.Events;
+
+/// <summary>Filters for reading the event stream; every set filter must match. Results are in sequence order.</summary>
+public sealed record EventQuery
+{
+    /// <summary>Only events whose actor (or any delegator in the chain) is this identity.</summary>
+    public string? IdentityId { get; init; }
+
+    /// <summary>Only events of this dotted type, or of types starting with it followed by a dot.</summary>
+    public string? Type { get; init; }
+
+    /// <summary>Only events with this outcome.</summary>
+    public EventOutcome? Outcome { get; init; }
+
+    /// <summary>Only events at or after this time.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>Only events before this time.</summary>
+    public DateTimeOffset? To { get; init; }
+
+    /// <summary>Only events after this sequence number (the cursor).</summary>
+    public long AfterSequence { get; init; }
+}
