@@ -42,10 +42,12 @@ public sealed class CredentialRegistry(IMandateStore store, IEventSink events, T
         var revoked = await store.Credentials.UpdateAsync(
             current with { Status = CredentialStatus.Revoked, RevokedAt = now }, cancellationToken);
         events.Emit(audit.ToEvent(now, EventCategory.AccountChange, "credential.revoked", EventOutcome.Success,
-            "Credential", revoked.Id, InputRules.OptionalText(reason, "reason", InputRules.MaxDescription)) with
-        { Chain = [revoked.IdentityId] });
+            "Credential", revoked.Id, $"credential of `{revoked.IdentityId}` revoked{ReasonSuffix(reason)}"));
         return revoked;
     }
+
+    private static string ReasonSuffix(string? reason) =>
+        InputRules.OptionalText(reason, "reason", InputRules.MaxDescription) is { Length: > 0 } text ? ": " + text : string.Empty;
 
     internal static Credential Build(string identityId, NewCredential request, DateTimeOffset now)
     {
@@ -68,8 +70,7 @@ public sealed class CredentialRegistry(IMandateStore store, IEventSink events, T
 
     internal static MandateEvent AddedEvent(AuditContext audit, DateTimeOffset now, Credential credential) =>
         audit.ToEvent(now, EventCategory.AccountChange, "credential.added", EventOutcome.Success, "Credential", credential.Id,
-            $"{credential.Kind} credential added to `{credential.IdentityId}`") with
-        { Chain = [credential.IdentityId] };
+            $"{credential.Kind} credential added to `{credential.IdentityId}`");
 
     private async Task RequireUsableIdentityAsync(string identityId, CancellationToken cancellationToken)
     {

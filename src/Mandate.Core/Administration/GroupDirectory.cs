@@ -71,7 +71,7 @@ public sealed class GroupDirectory(IMandateStore store, IEventSink events, TimeP
         if (added)
         {
             events.Emit(audit.ToEvent(now, EventCategory.EntityManagement, "group.member_added", EventOutcome.Success, "Group", groupId,
-                $"`{memberId}` added to `{groupId}`") with { Chain = memberIsGroup ? [] : [memberId] });
+                $"`{memberId}` added to `{groupId}`"));
         }
 
         return added;

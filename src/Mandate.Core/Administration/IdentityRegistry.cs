@@ -124,14 +124,14 @@ public sealed class IdentityRegistry(IMandateStore store, IEventSink events, Tim
         {
             return kind == IdentityKind.Human
                 ? null
-                : throw MandateException.Invalid("owner", $"a {KindWord(kind)} needs an accountable human owner: set `owner` to a human identity id");
+                : throw MandateException.Invalid("owner", $"{Article(kind)} {KindWord(kind)} needs an accountable human owner: set `owner` to a human identity id");
         }
 
         var found = await store.Identities.GetAsync(InputRules.RequireId(owner, "owner"), cancellationToken)
             ?? throw MandateException.Invalid("owner", $"owner `{owner}` does not exist");
         if (found.Kind != IdentityKind.Human)
         {
-            throw MandateException.Invalid("owner", $"owner `{owner}` is a {KindWord(found.Kind)}; owners must be humans");
+            throw MandateException.Invalid("owner", $"owner `{owner}` is {Article(found.Kind)} {KindWord(found.Kind)}; owners must be humans");
         }
 
         if (found.Status == IdentityStatus.Deactivated)
@@ -168,6 +168,8 @@ public sealed class IdentityRegistry(IMandateStore store, IEventSink events, Tim
         IdentityKind.ServiceAccount => "svc",
         _ => "wkl",
     };
+
+    private static string Article(IdentityKind kind) => kind == IdentityKind.Agent ? "an" : "a";
 
     internal static string KindWord(IdentityKind kind) => kind switch
     {
