@@ -72,12 +72,7 @@ public sealed class IpAddrValue : CedarValue
         }
 
         var prefixText = text[(slash + 1)..];
-        if (prefixText.StartsWith('+'))
-        {
-            prefixText = prefixText[1..];
-        }
-
-        if (prefixText.Length == 0 || !prefixText.All(char.IsAsciiDigit)
+        if (prefixText.Length == 0 || !prefixText.All(char.IsAsciiDigit) || (prefixText.Length > 1 && prefixText[0] == '0')
             || !byte.TryParse(prefixText, NumberStyles.None, CultureInfo.InvariantCulture, out var prefix)
             || prefix > (v6 ? 128 : 32))
         {
