@@ -301,9 +301,7 @@ internal sealed partial class Parser
             case TokenKind.LeftParen:
             {
                 Advance();
-                Enter();
                 var inner = ParseExpression();
-                Leave();
                 Expect(TokenKind.RightParen, "`)` to close the parenthesis");
                 return inner;
             }
@@ -311,9 +309,7 @@ internal sealed partial class Parser
             case TokenKind.LeftBracket:
             {
                 Advance();
-                Enter();
                 var elements = ParseArguments(TokenKind.RightBracket, "`]` to close the set");
-                Leave();
                 return Checked(new SetExpr(elements) { Location = token.Location });
             }
 
@@ -370,9 +366,7 @@ internal sealed partial class Parser
         if (Current.Kind == TokenKind.LeftParen)
         {
             Advance();
-            Enter();
             var arguments = ParseArguments(TokenKind.RightParen, "`)` to close the argument list");
-            Leave();
             if (!ExtensionFunctions.IsFunction(name.FullName))
             {
                 throw new CedarParseException(
@@ -396,7 +390,6 @@ internal sealed partial class Parser
     private Expr ParseRecord()
     {
         var open = Advance();
-        Enter();
         var fields = ImmutableArray.CreateBuilder<KeyValuePair<string, Expr>>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (Current.Kind != TokenKind.RightBrace)
@@ -430,7 +423,6 @@ internal sealed partial class Parser
         }
 
         Expect(TokenKind.RightBrace, "`}` to close the record");
-        Leave();
         return Checked(new RecordExpr(fields.ToImmutable()) { Location = open.Location });
     }
 }

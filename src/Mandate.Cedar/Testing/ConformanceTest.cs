@@ -14,11 +14,16 @@ public sealed record ConformanceTest(
     bool ShouldValidate,
     IReadOnlyList<ConformanceRequest> Requests)
 {
-    /// <summary>Reads a test file's JSON.</summary>
-    public static ConformanceTest Parse(string name, string json)
+    /// <summary>Reads a test file's JSON; returns null for JSON that is not a test (an object naming policies).</summary>
+    public static ConformanceTest? TryParse(string name, string json)
     {
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("policies", out _))
+        {
+            return null;
+        }
+
         var requests = new List<ConformanceRequest>();
         if (root.TryGetProperty("requests", out var array) && array.ValueKind == JsonValueKind.Array)
         {
@@ -31,7 +36,7 @@ public sealed record ConformanceTest(
 
         return new ConformanceTest(
             name,
-            StringProperty(root, "policies") ?? throw new FormatException($"test `{name}` names no policies file"),
+            StringProperty(root, "policies") ?? throw new FormatException($"test `{name}` names no policies file as a string"),
             StringProperty(root, "entities") ?? throw new FormatException($"test `{name}` names no entities file"),
             StringProperty(root, "schema"),
             root.TryGetProperty("shouldValidate", out var validate) && validate.ValueKind == JsonValueKind.True,

@@ -43,16 +43,21 @@ public sealed class CorpusRunner
 
     private List<RequestOutcome> RunTest(TestFileSource source, string testFile)
     {
-        ConformanceTest test;
+        ConformanceTest? test;
         PolicySet policies;
         EntityStore entities;
         try
         {
-            test = ConformanceTest.Parse(testFile, source.Read(testFile));
+            test = ConformanceTest.TryParse(testFile, source.Read(testFile));
         }
         catch (Exception error) when (error is JsonException or FormatException or IOException)
         {
             return [new RequestOutcome(testFile, -1, "load test", [$"cannot read the test: {error.Message}"])];
+        }
+
+        if (test is null)
+        {
+            return [];
         }
 
         try
