@@ -158,14 +158,26 @@ internal sealed partial class Parser
 
     private Expr ParseUnary()
     {
+        // Cedar allows one run of up to four identical prefix operators; mixing `!` and `-` needs parentheses.
         var operators = new List<Token>();
         while (Current.Kind is TokenKind.Bang or TokenKind.Minus)
         {
+            if (operators.Count > 0 && operators[0].Kind != Current.Kind)
+            {
+                throw Error($"`{operators[0].Text}` and `{Current.Text}` cannot be combined: add parentheses");
+            }
+
             operators.Add(Advance());
         }
 
+        if (operators.Count > MaxUnaryChain)
+        {
+            throw new CedarParseException($"too many occurrences of `{operators[0].Text}`: at most {MaxUnaryChain} can be chained", operators[0].Location);
+        }
+
         Expr operand;
-        if (operators.Count > 0 && operators[^1].Kind == TokenKind.Minus && Current.Kind == TokenKind.Integer)
+        var literalFollows = Current.Kind == TokenKind.Integer && PeekAhead(1).Kind is not (TokenKind.Dot or TokenKind.LeftBracket);
+        if (operators.Count > 0 && operators[0].Kind == TokenKind.Minus && literalFollows)
         {
             // A minus directly before an integer literal is part of the literal, so the smallest long is writable.
             var minus = operators[^1];
@@ -176,8 +188,7 @@ internal sealed partial class Parser
                 throw new CedarParseException($"integer literal `-{digits.Text}` is out of range", minus.Location);
             }
 
-            var literal = new LiteralExpr(new LongValue(unchecked(-(long)magnitude))) { Location = minus.Location };
-            operand = ParseAccessors(literal);
+            operand = new LiteralExpr(new LongValue(unchecked(-(long)magnitude))) { Location = minus.Location };
         }
         else
         {

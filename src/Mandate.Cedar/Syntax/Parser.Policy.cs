@@ -177,6 +177,13 @@ internal sealed partial class Parser
             throw Error($"`?{Current.Text}` is not allowed in the action constraint");
         }
 
-        return ReadEntityUid();
+        var location = Current.Location;
+        var uid = ReadEntityUid();
+        if (uid.EntityType.Basename != "Action")
+        {
+            throw new CedarParseException($"expected an entity of type `Action` in the action constraint, found `{uid}`", location);
+        }
+
+        return uid;
     }
 }

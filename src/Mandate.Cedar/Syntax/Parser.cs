@@ -12,6 +12,9 @@ internal sealed partial class Parser
     /// <summary>The tallest expression tree accepted, so evaluation can recurse without exhausting the stack.</summary>
     internal const int MaxExpressionDepth = 512;
 
+    /// <summary>How many identical prefix operators (<c>!</c> or <c>-</c>) may be chained, as in Cedar.</summary>
+    internal const int MaxUnaryChain = 4;
+
     private readonly List<Token> _tokens;
     private int _index;
     private int _nesting;

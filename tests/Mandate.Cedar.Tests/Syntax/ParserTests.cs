@@ -182,6 +182,8 @@ public sealed class ParserTests
     [InlineData("\"\\q\"", "invalid escape sequence")]
     [InlineData("[1].contains(1, 2)", "requires exactly 1 argument")]
     [InlineData("?principal", "may only appear in the policy scope")]
+    [InlineData("!!!!!true", "too many occurrences of `!`")]
+    [InlineData("!-1", "cannot be combined")]
     public void ParseExpression_InvalidInput_ExplainsTheProblem(string text, string expected)
     {
         var error = Assert.Throws<CedarParseException>(() => CedarParser.ParseExpression(text));
@@ -219,6 +221,21 @@ public sealed class ParserTests
     {
         var error = Assert.Throws<CedarParseException>(() => CedarParser.ParsePolicy("permit(principal == ?resource, action, resource);"));
         Assert.Contains("`?resource` is not allowed here", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParsePolicy_ActionScopeOfAnotherType_IsRejected()
+    {
+        var error = Assert.Throws<CedarParseException>(() => CedarParser.ParsePolicy("permit(principal, action == User::\"a\", resource);"));
+        Assert.Contains("of type `Action`", error.Message, StringComparison.Ordinal);
+        Assert.Equal(29, error.Column);
+    }
+
+    [Fact]
+    public void ParseExpression_NegatedLiteralWithAccessor_IsNotFolded()
+    {
+        var expr = Assert.IsType<UnaryExpr>(CedarParser.ParseExpression("-1.foo"));
+        Assert.IsType<GetAttributeExpr>(expr.Operand);
     }
 
     [Fact]
