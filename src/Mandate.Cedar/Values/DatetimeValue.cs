@@ -15,53 +15,51 @@ public sealed class DatetimeValue(long epochMilliseconds) : CedarValue
 
     /// <summary>
     /// Parses <c>YYYY-MM-DD</c> optionally followed by <c>Thh:mm:ss</c> and then <c>Z</c>, <c>.SSSZ</c>,
-    /// <c>(+|-)hhmm</c> or <c>.SSS(+|-)hhmm</c>; returns an error message otherwise.
+    /// <c>(+|-)hhmm</c> or <c>.SSS(+|-)hhmm</c>; returns an error message otherwise. Syntax is checked
+    /// before ranges, left to right, as the reference does.
     /// </summary>
     public static bool TryParse(string text, out DatetimeValue value, out string error)
     {
         value = null!;
-        if (text.Length < 10 || !Digits(text, 0, 4) || text[4] != '-' || !Digits(text, 5, 2) || text[7] != '-' || !Digits(text, 8, 2))
+        if (!Digits(text, 0, 4) || !At(text, 4, '-') || !Digits(text, 5, 2) || !At(text, 7, '-') || !Digits(text, 8, 2))
         {
             error = "invalid date pattern";
             return false;
         }
 
-        var year = Number(text, 0, 4);
-        var month = Number(text, 5, 2);
-        var day = Number(text, 8, 2);
-        var days = DaysFromCivil(year, month, day);
+        int year = Number(text, 0, 4), month = Number(text, 5, 2), day = Number(text, 8, 2);
         var dateValid = month is >= 1 and <= 12 && day >= 1 && day <= DaysInMonth(year, month);
-        if (text.Length == 10)
+        long timeMillis = 0;
+        if (text.Length > 10)
         {
-            return Finish(dateValid, days, 0, text, out value, out error);
-        }
+            if (!At(text, 10, 'T') || !Digits(text, 11, 2) || !At(text, 13, ':') || !Digits(text, 14, 2) || !At(text, 16, ':') || !Digits(text, 17, 2))
+            {
+                error = "invalid hour/minute/second pattern";
+                return false;
+            }
 
-        if (text.Length < 19 || text[10] != 'T' || !Digits(text, 11, 2) || text[13] != ':' || !Digits(text, 14, 2) || text[16] != ':' || !Digits(text, 17, 2))
-        {
-            error = "invalid hour/minute/second pattern";
-            return false;
-        }
+            var rest = text.AsSpan(19);
+            var millis = 0;
+            if (rest.Length >= 4 && rest[0] == '.' && Digits(text, 20, 3))
+            {
+                millis = Number(text, 20, 3);
+                rest = rest[4..];
+            }
 
-        var hour = Number(text, 11, 2);
-        var minute = Number(text, 14, 2);
-        var second = Number(text, 17, 2);
-        var rest = text.AsSpan(19);
-        var millis = 0;
-        if (rest.Length >= 4 && rest[0] == '.' && Digits(text, 20, 3))
-        {
-            millis = Number(text, 20, 3);
-            rest = rest[4..];
-        }
+            int offsetSign = 0, offsetHours = 0, offsetMinutes = 0;
+            if (rest.Length == 5 && rest[0] is '+' or '-' && Digits(text, text.Length - 4, 4))
+            {
+                offsetSign = rest[0] == '+' ? 1 : -1;
+                offsetHours = Number(text, text.Length - 4, 2);
+                offsetMinutes = Number(text, text.Length - 2, 2);
+            }
+            else if (rest is not "Z")
+            {
+                error = "invalid millisecond and/or offset pattern";
+                return false;
+            }
 
-        long offsetSeconds;
-        if (rest is "Z")
-        {
-            offsetSeconds = 0;
-        }
-        else if (rest.Length == 5 && (rest[0] == '+' || rest[0] == '-') && char.IsAsciiDigit(rest[1]) && char.IsAsciiDigit(rest[2]) && char.IsAsciiDigit(rest[3]) && char.IsAsciiDigit(rest[4]))
-        {
-            var offsetHours = ((rest[1] - '0') * 10) + (rest[2] - '0');
-            var offsetMinutes = ((rest[3] - '0') * 10) + (rest[4] - '0');
+            int hour = Number(text, 11, 2), minute = Number(text, 14, 2), second = Number(text, 17, 2);
             if (!dateValid)
             {
                 error = $"invalid date: {text[..10]}";
@@ -76,51 +74,27 @@ public sealed class DatetimeValue(long epochMilliseconds) : CedarValue
 
             if (offsetHours >= 24 || offsetMinutes >= 60)
             {
-                error = $"invalid offset range: {offsetHours}{offsetMinutes}";
+                error = string.Create(CultureInfo.InvariantCulture, $"invalid offset range: {offsetHours:D2}{offsetMinutes:D2}");
                 return false;
             }
 
-            offsetSeconds = (offsetHours * 3600) + (offsetMinutes * 60);
-            if (rest[0] == '+')
-            {
-                offsetSeconds = -offsetSeconds;
-            }
-        }
-        else
-        {
-            error = "invalid millisecond and/or offset pattern";
-            return false;
+            // A positive offset means local time is ahead of UTC, so it is subtracted.
+            var offsetSeconds = offsetSign * ((offsetHours * 3600L) + (offsetMinutes * 60L));
+            timeMillis = ((((hour * 3600L) + (minute * 60L) + second) - offsetSeconds) * 1000L) + millis;
         }
 
-        if (hour > 23 || minute > 59 || second > 59)
-        {
-            if (!dateValid)
-            {
-                error = $"invalid date: {text[..10]}";
-                return false;
-            }
-
-            error = $"invalid hour/minute/second: {text[11..19]}";
-            return false;
-        }
-
-        var timeMillis = (((hour * 3600L) + (minute * 60L) + second) * 1000L) + millis + (offsetSeconds * 1000L);
-        return Finish(dateValid, days, timeMillis, text, out value, out error);
-    }
-
-    private static bool Finish(bool dateValid, long days, long timeMillis, string text, out DatetimeValue value, out string error)
-    {
-        value = null!;
         if (!dateValid)
         {
             error = $"invalid date: {text[..10]}";
             return false;
         }
 
-        value = new DatetimeValue((days * MillisecondsPerDay) + timeMillis);
+        value = new DatetimeValue((DaysFromCivil(year, month, day) * MillisecondsPerDay) + timeMillis);
         error = string.Empty;
         return true;
     }
+
+    private static bool At(string text, int index, char expected) => index < text.Length && text[index] == expected;
 
     private static bool Digits(string text, int start, int count)
     {
