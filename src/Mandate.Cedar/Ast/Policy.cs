@@ -4,40 +4,6 @@ using Mandate.Cedar.Values;
 
 namespace Mandate.Cedar.Ast;
 
-/// <summary>Whether a satisfied policy allows or denies.</summary>
-public enum Effect
-{
-    /// <summary><c>permit</c></summary>
-    Permit,
-
-    /// <summary><c>forbid</c></summary>
-    Forbid,
-}
-
-/// <summary>An annotation <c>@key("value")</c>; <see cref="Value"/> is null for <c>@key</c>.</summary>
-public sealed record Annotation(string Key, string? Value)
-{
-    /// <summary>Where the annotation starts.</summary>
-    public SourceLocation Location { get; init; }
-}
-
-/// <summary>Whether a condition is a <c>when</c> or an <c>unless</c> clause.</summary>
-public enum ConditionKind
-{
-    /// <summary><c>when { ... }</c>: must evaluate to true.</summary>
-    When,
-
-    /// <summary><c>unless { ... }</c>: must evaluate to false.</summary>
-    Unless,
-}
-
-/// <summary>A <c>when</c> or <c>unless</c> clause.</summary>
-public sealed record Condition(ConditionKind Kind, Expr Body)
-{
-    /// <summary>Where the clause keyword starts.</summary>
-    public SourceLocation Location { get; init; }
-}
-
 /// <summary>
 /// A Cedar policy or template. A template has slots (<see cref="IsTemplate"/>); linking it
 /// (<see cref="Link"/>) yields a policy whose <see cref="TemplateId"/> names the template.

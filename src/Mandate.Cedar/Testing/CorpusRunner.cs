@@ -8,12 +8,6 @@ using Mandate.Cedar.Syntax;
 namespace Mandate.Cedar.Testing;
 
 /// <summary>
-/// Checks policies against a schema for a conformance test. Returns the validation errors (empty when the
-/// policies validate); the runner compares "no errors" with the test's <c>shouldValidate</c>.
-/// </summary>
-public delegate IReadOnlyList<string> ConformanceValidator(ConformanceTest test, PolicySet policies, string schemaText);
-
-/// <summary>
 /// Runs Cedar integration tests (the <c>cedar-integration-tests</c> format) from test files, folders of them or
 /// <c>.tar.gz</c> archives, and reports every request whose decision, reasons or errors differ from the
 /// expected ones.

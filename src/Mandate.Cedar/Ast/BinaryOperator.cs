@@ -1,44 +1,5 @@
 namespace Mandate.Cedar.Ast;
 
-/// <summary>The request variables.</summary>
-public enum Variable
-{
-    /// <summary><c>principal</c></summary>
-    Principal,
-
-    /// <summary><c>action</c></summary>
-    Action,
-
-    /// <summary><c>resource</c></summary>
-    Resource,
-
-    /// <summary><c>context</c></summary>
-    Context,
-}
-
-/// <summary>Template slots.</summary>
-public enum SlotId
-{
-    /// <summary><c>?principal</c></summary>
-    Principal,
-
-    /// <summary><c>?resource</c></summary>
-    Resource,
-}
-
-/// <summary>Unary operators.</summary>
-public enum UnaryOperator
-{
-    /// <summary><c>!e</c></summary>
-    Not,
-
-    /// <summary><c>-e</c> (64-bit, overflow is an error)</summary>
-    Negate,
-
-    /// <summary><c>e.isEmpty()</c></summary>
-    IsEmpty,
-}
-
 /// <summary>Binary operators, as written in the source.</summary>
 public enum BinaryOperator
 {
