@@ -1,0 +1,87 @@
+using Mandate.Cedar.Entities;
+using Mandate.Cedar.Values;
+using static Mandate.Cedar.Tests.CedarFixture;
+
+namespace Mandate.Cedar.Tests.Evaluation;
+
+public sealed class EntityTests
+{
+    private static readonly EntityStore Store = CedarFixture.Entities("""
+        [
+          {"uid": {"type": "User", "id": "alice"}, "attrs": {"age": 30, "manager": {"__entity": {"type": "User", "id": "bob"}}},
+           "parents": [{"type": "Group", "id": "eng"}], "tags": {"level": "gold"}},
+          {"uid": {"type": "Group", "id": "eng"}, "attrs": {}, "parents": [{"type": "Group", "id": "staff"}]},
+          {"uid": {"type": "Group", "id": "staff"}, "attrs": {}, "parents": [{"type": "Group", "id": "everyone"}]}
+        ]
+        """);
+
+    [Theory]
+    [InlineData("principal in principal")]
+    [InlineData("principal in Group::\"eng\"")]
+    [InlineData("principal in Group::\"staff\"")]
+    [InlineData("principal in Group::\"everyone\"")]
+    [InlineData("principal in [Group::\"nope\", Group::\"everyone\"]")]
+    [InlineData("User::\"ghost\" in User::\"ghost\"")]
+    public void In_IsReflexiveAndTransitive(string expression) => Assert.True(EvalBool(expression, Store));
+
+    [Theory]
+    [InlineData("Group::\"eng\" in principal")]
+    [InlineData("User::\"ghost\" in Group::\"eng\"")]
+    [InlineData("principal in []")]
+    public void In_DoesNotHoldDownwardsOrForUnknownEntities(string expression) => Assert.False(EvalBool(expression, Store));
+
+    [Fact]
+    public void Attributes_AreReadFromTheStore()
+    {
+        Assert.True(EvalBool("principal.age == 30 && principal.manager == User::\"bob\"", Store));
+    }
+
+    [Fact]
+    public void Has_OnMissingAttributeOrEntity_IsFalse()
+    {
+        Assert.False(EvalBool("principal has nickname", Store));
+        Assert.False(EvalBool("User::\"ghost\" has age", Store));
+    }
+
+    [Fact]
+    public void Access_OnMissingAttribute_IsAnError()
+    {
+        Assert.Contains("does not have the attribute `nickname`", EvalError("principal.nickname", Store).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Access_OnMissingEntity_IsAnError()
+    {
+        Assert.Contains("does not exist", EvalError("principal.manager.age", Store).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tags_AreReadAndTested()
+    {
+        Assert.Equal(new StringValue("gold"), Eval("principal.getTag(\"level\")", Store));
+        Assert.True(EvalBool("principal.hasTag(\"level\") && !principal.hasTag(\"x\") && !User::\"ghost\".hasTag(\"level\")", Store));
+        Assert.Contains("does not have the tag", EvalError("principal.getTag(\"x\")", Store).Message, StringComparison.Ordinal);
+        Assert.Contains("type error", EvalError("principal.hasTag(1)", Store).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Store_PrecomputesTransitiveAncestors()
+    {
+        var ancestors = Store.AncestorsOf(EntityUid.Of("User", "alice"));
+
+        Assert.Equal(3, ancestors.Count);
+        Assert.Contains(EntityUid.Of("Group", "everyone"), ancestors);
+    }
+
+    [Fact]
+    public void Store_ToleratesCycles()
+    {
+        var store = CedarFixture.Entities("""
+            [{"uid": {"type": "G", "id": "a"}, "parents": [{"type": "G", "id": "b"}]},
+             {"uid": {"type": "G", "id": "b"}, "parents": [{"type": "G", "id": "a"}]}]
+            """);
+
+        Assert.True(store.IsIn(EntityUid.Of("G", "a"), EntityUid.Of("G", "b")));
+        Assert.True(store.IsIn(EntityUid.Of("G", "b"), EntityUid.Of("G", "a")));
+    }
+}
