@@ -20,11 +20,12 @@ public static class Authorizer
         var errors = new List<PolicyError>();
         foreach (var ordinal in index.Candidates(request.Principal, request.Action, request.Resource, entities))
         {
-            var policy = index.Policies[ordinal];
+            var compiled = index.Policies[ordinal];
+            var policy = compiled.Source;
             bool satisfied;
             try
             {
-                satisfied = evaluator.IsSatisfied(policy);
+                satisfied = evaluator.IsSatisfied(compiled);
             }
             catch (EvaluationException error)
             {

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Mandate.Cedar.Ast;
 using Mandate.Cedar.Entities;
+using Mandate.Cedar.Evaluation;
 using Mandate.Cedar.Values;
 
 namespace Mandate.Cedar.Authorization;
@@ -13,7 +14,7 @@ namespace Mandate.Cedar.Authorization;
 /// </summary>
 internal sealed class PolicyIndex
 {
-    private readonly ImmutableArray<Policy> _policies;
+    private readonly ImmutableArray<CompiledPolicy> _policies;
     private readonly FrozenDictionary<EntityUid, int[]> _byPrincipal;
     private readonly FrozenDictionary<EntityUid, int[]> _byResource;
     private readonly FrozenDictionary<EntityUid, int[]> _byAction;
@@ -21,7 +22,7 @@ internal sealed class PolicyIndex
 
     public PolicyIndex(ImmutableArray<Policy> policies)
     {
-        _policies = policies;
+        _policies = [.. policies.Select(p => new CompiledPolicy(p))];
         var byPrincipal = new Dictionary<EntityUid, List<int>>();
         var byResource = new Dictionary<EntityUid, List<int>>();
         var byAction = new Dictionary<EntityUid, List<int>>();
@@ -56,7 +57,7 @@ internal sealed class PolicyIndex
         _unanchored = [.. unanchored];
     }
 
-    public ImmutableArray<Policy> Policies => _policies;
+    public ImmutableArray<CompiledPolicy> Policies => _policies;
 
     /// <summary>The ordinals of candidate policies for the request, ascending and without duplicates.</summary>
     public List<int> Candidates(EntityUid principal, EntityUid action, EntityUid resource, EntityStore entities)

@@ -120,15 +120,16 @@ internal sealed partial class Parser
             path.Add(Advance().Text);
         }
 
-        Expr result = new HasAttributeExpr(target, path[0]) { Location = target.Location };
+        Expr result = Checked(new HasAttributeExpr(target, path[0]) { Location = target.Location });
         Expr prefix = target;
         for (var i = 1; i < path.Count; i++)
         {
-            prefix = new GetAttributeExpr(prefix, path[i - 1]) { Location = target.Location };
-            result = Checked(new AndExpr(result, new HasAttributeExpr(prefix, path[i]) { Location = target.Location }) { Location = target.Location });
+            prefix = Checked(new GetAttributeExpr(prefix, path[i - 1]) { Location = target.Location });
+            var test = Checked(new HasAttributeExpr(prefix, path[i]) { Location = target.Location });
+            result = Checked(new AndExpr(result, test) { Location = target.Location });
         }
 
-        return Checked(result);
+        return result;
     }
 
     private Expr ParseAdditive()

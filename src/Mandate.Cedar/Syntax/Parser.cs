@@ -140,15 +140,4 @@ internal sealed partial class Parser
     }
 
     internal void Leave() => _nesting--;
-
-    internal T Checked<T>(T expr)
-        where T : Expr
-    {
-        if (expr.Depth > MaxExpressionDepth)
-        {
-            throw new CedarParseException($"expression is too deeply nested (more than {MaxExpressionDepth} levels)", expr.Location);
-        }
-
-        return expr;
-    }
 }

@@ -209,6 +209,15 @@ public sealed class ParserTests
     }
 
     [Fact]
+    public void ParseExpression_VeryLongHasPath_IsRefusedWithAnError()
+    {
+        var text = "context has " + string.Join(".", Enumerable.Repeat("a", 2_000));
+
+        var error = Assert.Throws<CedarParseException>(() => CedarParser.ParseExpression(text));
+        Assert.Contains("too deeply nested", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ParseExpression_ModerateNesting_IsAccepted()
     {
         var text = new string('(', 100) + "1" + new string(')', 100);
