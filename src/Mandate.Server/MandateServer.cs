@@ -1,17 +1,27 @@
+using Mandate.Authorization;
 using Mandate.Core.Administration;
 using Mandate.Core.Storage;
+using Mandate.Server.Access;
 using Mandate.Server.Admin;
+using Mandate.Server.Demo;
 using Mandate.Server.Events;
 using Mandate.Server.Health;
 using Mandate.Server.Hosting;
+using Mandate.Server.OAuth;
 using Mandate.Server.Security;
 using Mandate.Storage.Sqlite;
 using Mandate.Telemetry;
+using Mandate.Tokens;
+using Mandate.Tokens.Clients;
+using Mandate.Tokens.Issuance;
+using Mandate.Tokens.Keys;
+using Mandate.Tokens.Validation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,11 +34,13 @@ public sealed class MandateServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly IMandateStore _store;
+    private readonly SigningKeyRing _keys;
 
-    private MandateServer(WebApplication app, IMandateStore store)
+    private MandateServer(WebApplication app, IMandateStore store, SigningKeyRing keys)
     {
         _app = app;
         _store = store;
+        _keys = keys;
     }
 
     /// <summary>The addresses Kestrel actually listens on (port 0 resolved).</summary>
@@ -46,8 +58,18 @@ public sealed class MandateServer : IAsyncDisposable
         {
             var admin = new AdminCredential();
             var generated = await admin.InitializeAsync(store.Settings, options.AdminToken, cancellationToken);
-            var app = Build(options, store, admin);
+            var keys = new SigningKeyRing(new KeySealer(KeyEncryptionKey.Load(options)), new SettingsKeyRepository(store.Settings),
+                TimeProvider.System, SigningKeyRingOptions.Default);
+            await keys.InitializeAsync(cancellationToken);
+            var app = Build(options, store, admin, keys);
+            var snapshots = app.Services.GetRequiredService<SnapshotSourceHolder>();
+            await snapshots.StartAsync(store, app.Services.GetRequiredService<ILogger<SnapshotSource>>(), cancellationToken);
             await app.StartAsync(cancellationToken);
+            if (options.Demo)
+            {
+                await DemoSeeder.SeedAsync(app.Services, cancellationToken);
+            }
+
             if (generated is not null)
             {
                 var output = options.Announcements ?? Console.Out;
@@ -55,7 +77,7 @@ public sealed class MandateServer : IAsyncDisposable
                 await output.FlushAsync(cancellationToken);
             }
 
-            return new MandateServer(app, store);
+            return new MandateServer(app, store, keys);
         }
         catch
         {
@@ -74,10 +96,11 @@ public sealed class MandateServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();
+        _keys.Dispose();
         await _store.DisposeAsync();
     }
 
-    private static WebApplication Build(MandateServerOptions options, IMandateStore store, AdminCredential admin)
+    private static WebApplication Build(MandateServerOptions options, IMandateStore store, AdminCredential admin, SigningKeyRing keys)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls([.. options.Urls]);
@@ -100,6 +123,19 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton<EventPipeline>(sp => new EventPipeline(store.Events, sp.GetRequiredService<EventPipelineOptions>(),
             sp.GetRequiredService<ILogger<EventPipeline>>()));
         services.AddSingleton<Core.Events.IEventSink>(sp => sp.GetRequiredService<EventPipeline>());
+        services.AddSingleton(keys);
+        services.AddSingleton<SnapshotSourceHolder>();
+        services.AddSingleton(sp => sp.GetRequiredService<SnapshotSourceHolder>().Source);
+        services.AddSingleton(sp => new TokenServiceOptions { Issuer = options.Issuer?.TrimEnd('/') ?? Issuer(sp) });
+        services.AddSingleton<IClientDirectory, StoreClientDirectory>();
+        services.AddSingleton<IReplayCache>(sp => new InMemoryReplayCache(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ClientAssertionValidator>();
+        services.AddSingleton<UsageRecorder>();
+        services.AddSingleton<ITokenEvents, TokenEventRecorder>();
+        services.AddSingleton<TokenEndpoint>();
+        services.AddSingleton<AccessTokenValidator>();
+        services.AddSingleton<DecisionPoint>();
+        services.AddSingleton<PolicyLibrary>();
         services.AddSingleton<IdentityRegistry>();
         services.AddSingleton<CredentialRegistry>();
         services.AddSingleton<GroupDirectory>();
@@ -129,14 +165,33 @@ public sealed class MandateServer : IAsyncDisposable
 
         app.MapHealthEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        var v1 = app.MapGroup("/v1").RequireAuthorization(MandateClaims.AdminPolicy);
+        app.MapOAuthEndpoints();
+        app.MapEvaluationEndpoints();
+        var v1 = app.MapGroup("/v1").RequireAuthorization(MandateClaims.AdminPolicy).AddEndpointFilter(ReadYourWritesAsync);
         v1.MapIdentityEndpoints();
         v1.MapCredentialEndpoints();
         v1.MapGroupEndpoints();
+        v1.MapPolicyEndpoints();
         v1.MapEventEndpoints();
-
-        // Drain queued events before the store closes.
-        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<EventPipeline>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
+    }
+
+    /// <summary>A successful admin write answers only once decisions see it.</summary>
+    private static async ValueTask<object?> ReadYourWritesAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var result = await next(context);
+        var http = context.HttpContext;
+        if (!HttpMethods.IsGet(http.Request.Method))
+        {
+            await http.RequestServices.GetRequiredService<SnapshotSource>().WhenCurrentAsync(http.RequestAborted);
+        }
+
+        return result;
+    }
+
+    private static string Issuer(IServiceProvider services)
+    {
+        var address = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(address).GetLeftPart(UriPartial.Authority);
     }
 }

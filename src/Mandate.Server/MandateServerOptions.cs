@@ -24,6 +24,9 @@ public sealed record MandateServerOptions
     /// <summary>Token issuer identifier; defaults to the first listen address.</summary>
     public string? Issuer { get; init; }
 
+    /// <summary>File holding the base64 key-encryption key that seals signing keys; see <c>MANDATE_KEK</c>.</summary>
+    public string? KeyEncryptionKeyFile { get; init; }
+
     /// <summary>Seed a demo fleet and run a traffic simulator.</summary>
     public bool Demo { get; init; }
 

@@ -41,13 +41,12 @@ internal static class DemoFleet
     [
         ("ledger-read", "Ledger readers may read ledger tables",
             """
-            permit (principal in Role::"ledger-readers", action == Action::"read", resource is Table)
-            when { resource has domain && resource.domain == "ledger" };
+            permit (principal in Role::"ledger-readers", action == Action::"read", resource == Table::"ledger");
             """),
         ("ledger-write", "Only ledger writers may post entries, and only from production",
             """
-            permit (principal in Role::"ledger-writers", action == Action::"write", resource is Table)
-            when { principal.environment == "production" };
+            permit (principal in Role::"ledger-writers", action == Action::"write", resource == Table::"ledger")
+            when { principal has environment && principal.environment == "production" };
             """),
         ("monthly-close", "Finance agents may export invoices only for the monthly close",
             """

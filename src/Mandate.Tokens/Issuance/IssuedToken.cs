@@ -1,0 +1,14 @@
+namespace Mandate.Tokens.Issuance;
+
+/// <summary>A token the engine issued, for the response and the audit trail.</summary>
+/// <param name="AccessToken">The signed JWT.</param>
+/// <param name="TokenId">Its <c>jti</c>.</param>
+/// <param name="Subject">The identity it speaks for.</param>
+/// <param name="ClientId">The client that obtained it.</param>
+/// <param name="CredentialId">The credential that authenticated the client.</param>
+/// <param name="Audiences">Its audiences.</param>
+/// <param name="Scope">Granted scope, space separated, or null.</param>
+/// <param name="ExpiresAt">Expiry.</param>
+public sealed record IssuedToken(
+    string AccessToken, string TokenId, string Subject, string ClientId, string CredentialId,
+    IReadOnlyList<string> Audiences, string? Scope, DateTimeOffset ExpiresAt);
