@@ -1,4 +1,3 @@
-using Mandate.Cedar.Ast;
 using Mandate.Cedar.Values;
 
 namespace Mandate.Cedar.Evaluation;
@@ -6,17 +5,6 @@ namespace Mandate.Cedar.Evaluation;
 internal sealed partial class Evaluator
 {
     private const long MillisecondsPerDay = 86_400_000;
-
-    private CedarValue EvaluateExtensionCall(ExtensionCallExpr call)
-    {
-        var args = new CedarValue[call.Arguments.Length];
-        for (var i = 0; i < args.Length; i++)
-        {
-            args[i] = Evaluate(call.Arguments[i]);
-        }
-
-        return ExtensionCall(call.Function.FullName, args);
-    }
 
     internal static CedarValue ExtensionCall(string function, CedarValue[] args)
     {

@@ -5,7 +5,7 @@ namespace Mandate.Cedar.Evaluation;
 
 internal sealed partial class Evaluator
 {
-    private CedarValue EvaluateBinary(BinaryOperator op, CedarValue left, CedarValue right)
+    internal CedarValue EvaluateBinary(BinaryOperator op, CedarValue left, CedarValue right)
     {
         switch (op)
         {

@@ -16,7 +16,7 @@ internal sealed partial class Evaluator
 
         foreach (var (body, mustHold) in compiled.Conditions)
         {
-            if (AsBool(Evaluate(body)) != mustHold)
+            if (AsBool(body(this)) != mustHold)
             {
                 return false;
             }

@@ -13,105 +13,21 @@ internal sealed partial class Evaluator(Request request, EntityStore entities)
     private readonly Request _request = request;
     private readonly EntityStore _entities = entities;
 
-    public CedarValue Evaluate(Expr expr)
+    /// <summary>The request being evaluated.</summary>
+    public Request Request => _request;
+
+    /// <summary>Evaluates an expression that has not been compiled ahead of time.</summary>
+    public CedarValue Evaluate(Expr expr) => ExpressionCompiler.Compile(expr)(this);
+
+    internal static LongValue Negate(CedarValue operand)
     {
-        switch (expr)
-        {
-            case LiteralExpr literal:
-                return literal.Value;
-            case VariableExpr variable:
-                return variable.Variable switch
-                {
-                    Variable.Principal => _request.Principal,
-                    Variable.Action => _request.Action,
-                    Variable.Resource => _request.Resource,
-                    _ => _request.Context,
-                };
-            case AndExpr and:
-                return AsBool(Evaluate(and.Left)) ? BoolValue.Of(AsBool(Evaluate(and.Right))) : BoolValue.False;
-            case OrExpr or:
-                return AsBool(Evaluate(or.Left)) ? BoolValue.True : BoolValue.Of(AsBool(Evaluate(or.Right)));
-            case IfExpr conditional:
-                return AsBool(Evaluate(conditional.Condition)) ? Evaluate(conditional.Then) : Evaluate(conditional.Else);
-            case UnaryExpr unary:
-                return EvaluateUnary(unary);
-            case BinaryExpr binary:
-                return EvaluateBinary(binary.Operator, Evaluate(binary.Left), Evaluate(binary.Right));
-            case GetAttributeExpr get:
-                return GetAttribute(Evaluate(get.Target), get.Attribute);
-            case HasAttributeExpr has:
-                return BoolValue.Of(HasAttribute(Evaluate(has.Target), has.Attribute));
-            case LikeExpr like:
-                return BoolValue.Of(like.Pattern.IsMatch(AsString(Evaluate(like.Target))));
-            case IsExpr isExpr:
-                return EvaluateIs(isExpr);
-            case SetExpr set:
-                return EvaluateSet(set);
-            case RecordExpr record:
-                return EvaluateRecord(record);
-            case ExtensionCallExpr call:
-                return EvaluateExtensionCall(call);
-            case SlotExpr slot:
-                throw new EvaluationException($"template slot `{Policy.SlotText(slot.Slot)}` has no value");
-            default:
-                throw new EvaluationException("unsupported expression");
-        }
+        var value = AsLong(operand);
+        return value == long.MinValue
+            ? throw new EvaluationException($"integer overflow while attempting to negate `{value}`")
+            : new LongValue(-value);
     }
 
-    private CedarValue EvaluateUnary(UnaryExpr unary)
-    {
-        var operand = Evaluate(unary.Operand);
-        switch (unary.Operator)
-        {
-            case UnaryOperator.Not:
-                return BoolValue.Of(!AsBool(operand));
-            case UnaryOperator.Negate:
-                var value = AsLong(operand);
-                if (value == long.MinValue)
-                {
-                    throw new EvaluationException($"integer overflow while attempting to negate `{value}`");
-                }
-
-                return new LongValue(-value);
-            default:
-                return BoolValue.Of(AsSet(operand).Count == 0);
-        }
-    }
-
-    private CedarValue EvaluateIs(IsExpr isExpr)
-    {
-        var target = AsEntity(Evaluate(isExpr.Target));
-        if (!target.EntityType.Equals(isExpr.EntityType))
-        {
-            return BoolValue.False;
-        }
-
-        return isExpr.In is null ? BoolValue.True : EvaluateBinary(BinaryOperator.In, target, Evaluate(isExpr.In));
-    }
-
-    private SetValue EvaluateSet(SetExpr set)
-    {
-        var values = new CedarValue[set.Elements.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = Evaluate(set.Elements[i]);
-        }
-
-        return new SetValue(values);
-    }
-
-    private RecordValue EvaluateRecord(RecordExpr record)
-    {
-        var fields = new KeyValuePair<string, CedarValue>[record.Fields.Length];
-        for (var i = 0; i < fields.Length; i++)
-        {
-            fields[i] = new(record.Fields[i].Key, Evaluate(record.Fields[i].Value));
-        }
-
-        return new RecordValue(fields);
-    }
-
-    private CedarValue GetAttribute(CedarValue target, string attribute)
+    internal CedarValue GetAttribute(CedarValue target, string attribute)
     {
         switch (target)
         {
@@ -133,7 +49,7 @@ internal sealed partial class Evaluator(Request request, EntityStore entities)
         }
     }
 
-    private bool HasAttribute(CedarValue target, string attribute) => target switch
+    internal bool HasAttribute(CedarValue target, string attribute) => target switch
     {
         RecordValue record => record.ContainsKey(attribute),
         EntityUid uid => _entities.TryGet(uid, out var entity) && entity.Attributes.ContainsKey(attribute),
