@@ -3,13 +3,16 @@ using Mandate.Cedar.Values;
 
 namespace Mandate.Cedar.Evaluation;
 
-/// <summary>An expression turned into a delegate tree: evaluating it is a chain of direct calls.</summary>
-internal delegate CedarValue CompiledExpression(Evaluator evaluator);
+/// <summary>
+/// An expression turned into a delegate tree. It returns null when evaluation fails, with the reason in
+/// <see cref="Evaluator.Error"/>: failures propagate up the tree without exceptions.
+/// </summary>
+internal delegate CedarValue? CompiledExpression(Evaluator evaluator);
 
 /// <summary>
 /// Compiles expressions to <see cref="CompiledExpression"/> delegates once, so each request skips the
-/// dispatch over node types. The delegates call the evaluator's operator implementations, which hold the
-/// semantics; this class only wires them together (order of evaluation and short-circuiting included).
+/// dispatch over node types. The delegates fix the order of evaluation and short-circuiting and call the
+/// evaluator's operator implementations, which hold the semantics.
 /// </summary>
 internal static class ExpressionCompiler
 {
@@ -35,7 +38,7 @@ internal static class ExpressionCompiler
 
     private static CompiledExpression Constant(CedarValue value) => _ => value;
 
-    private static CompiledExpression Fail(string message) => _ => throw new EvaluationException(message);
+    private static CompiledExpression Fail(string message) => e => e.Fail(message);
 
     private static CompiledExpression Variable(Variable variable) => variable switch
     {
@@ -45,67 +48,113 @@ internal static class ExpressionCompiler
         _ => e => e.Request.Context,
     };
 
-    private static CompiledExpression And(CompiledExpression left, CompiledExpression right) =>
-        e => Evaluator.AsBool(left(e)) ? BoolValue.Of(Evaluator.AsBool(right(e))) : BoolValue.False;
+    // Evaluates a boolean operand: null (with the evaluator's error set) when it fails or is not a boolean.
+    private static BoolValue? Boolean(Evaluator e, CompiledExpression operand)
+    {
+        var value = operand(e);
+        if (value is BoolValue b)
+        {
+            return b;
+        }
 
-    private static CompiledExpression Or(CompiledExpression left, CompiledExpression right) =>
-        e => Evaluator.AsBool(left(e)) ? BoolValue.True : BoolValue.Of(Evaluator.AsBool(right(e)));
+        if (value is not null)
+        {
+            e.TypeError("a boolean", value);
+        }
 
-    private static CompiledExpression If(CompiledExpression condition, CompiledExpression then, CompiledExpression otherwise) =>
-        e => Evaluator.AsBool(condition(e)) ? then(e) : otherwise(e);
+        return null;
+    }
+
+    private static CompiledExpression And(CompiledExpression left, CompiledExpression right) => e =>
+        Boolean(e, left) switch
+        {
+            null => null,
+            { Value: false } => BoolValue.False,
+            _ => Boolean(e, right),
+        };
+
+    private static CompiledExpression Or(CompiledExpression left, CompiledExpression right) => e =>
+        Boolean(e, left) switch
+        {
+            null => null,
+            { Value: true } => BoolValue.True,
+            _ => Boolean(e, right),
+        };
+
+    private static CompiledExpression If(CompiledExpression condition, CompiledExpression then, CompiledExpression otherwise) => e =>
+        Boolean(e, condition) switch
+        {
+            null => null,
+            { Value: true } => then(e),
+            _ => otherwise(e),
+        };
 
     private static CompiledExpression Unary(UnaryOperator op, CompiledExpression operand) => op switch
     {
-        UnaryOperator.Not => e => BoolValue.Of(!Evaluator.AsBool(operand(e))),
-        UnaryOperator.Negate => e => Evaluator.Negate(operand(e)),
-        _ => e => BoolValue.Of(Evaluator.AsSet(operand(e)).Count == 0),
+        UnaryOperator.Not => e => Boolean(e, operand) is { } b ? BoolValue.Of(!b.Value) : null,
+        UnaryOperator.Negate => e => operand(e) is { } value ? e.Negate(value) : null,
+        _ => e => operand(e) switch
+        {
+            null => null,
+            SetValue set => BoolValue.Of(set.Count == 0),
+            var other => e.TypeError("a set", other),
+        },
     };
 
     private static CompiledExpression Binary(BinaryOperator op, CompiledExpression left, CompiledExpression right) => op switch
     {
-        BinaryOperator.Equal => e => BoolValue.Of(left(e).Equals(right(e))),
-        BinaryOperator.NotEqual => e => BoolValue.Of(!left(e).Equals(right(e))),
-        _ => e => e.EvaluateBinary(op, left(e), right(e)),
+        BinaryOperator.Equal => e => left(e) is { } l && right(e) is { } r ? BoolValue.Of(l.Equals(r)) : null,
+        BinaryOperator.NotEqual => e => left(e) is { } l && right(e) is { } r ? BoolValue.Of(!l.Equals(r)) : null,
+        _ => e => left(e) is { } l && right(e) is { } r ? e.EvaluateBinary(op, l, r) : null,
     };
 
     private static CompiledExpression GetAttribute(CompiledExpression target, string attribute) =>
-        e => e.GetAttribute(target(e), attribute);
+        e => target(e) is { } value ? e.GetAttribute(value, attribute) : null;
 
     private static CompiledExpression HasAttribute(CompiledExpression target, string attribute) =>
-        e => BoolValue.Of(e.HasAttribute(target(e), attribute));
+        e => target(e) is { } value ? e.HasAttribute(value, attribute) : null;
 
-    private static CompiledExpression Like(CompiledExpression target, Pattern pattern) =>
-        e => BoolValue.Of(pattern.IsMatch(Evaluator.AsString(target(e))));
+    private static CompiledExpression Like(CompiledExpression target, Pattern pattern) => e => target(e) switch
+    {
+        null => null,
+        StringValue text => BoolValue.Of(pattern.IsMatch(text.Value)),
+        var other => e.TypeError("a string", other),
+    };
 
     private static CompiledExpression Is(CompiledExpression target, Name entityType, CompiledExpression? container) => e =>
     {
-        // `e is T in c` means `e is T && e in c`: the container is evaluated only when the type matches.
-        var uid = Evaluator.AsEntity(target(e));
-        if (!uid.EntityType.Equals(entityType))
+        // `x is T in c` means `x is T && x in c`: the container is evaluated only when the type matches.
+        switch (target(e))
         {
-            return BoolValue.False;
+            case null:
+                return null;
+            case EntityUid uid when !uid.EntityType.Equals(entityType):
+                return BoolValue.False;
+            case EntityUid uid:
+                return container is null ? BoolValue.True : container(e) is { } c ? e.EvaluateBinary(BinaryOperator.In, uid, c) : null;
+            case var other:
+                return e.TypeError("an entity", other);
         }
-
-        return container is null ? BoolValue.True : e.EvaluateBinary(BinaryOperator.In, uid, container(e));
     };
 
     private static CompiledExpression Set(CompiledExpression[] elements) => e =>
     {
-        var values = new CedarValue[elements.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = elements[i](e);
-        }
-
-        return new SetValue(values);
+        var values = Evaluate(e, elements);
+        return values is null ? null : new SetValue(values);
     };
 
     private static CompiledExpression Record(string[] keys, CompiledExpression[] values) => e =>
     {
+        var evaluated = Evaluate(e, values);
+        if (evaluated is null)
+        {
+            return null;
+        }
+
         var fields = new KeyValuePair<string, CedarValue>[keys.Length];
         for (var i = 0; i < fields.Length; i++)
         {
-            fields[i] = new(keys[i], values[i](e));
+            fields[i] = new(keys[i], evaluated[i]);
         }
 
         return new RecordValue(fields);
@@ -113,12 +162,23 @@ internal static class ExpressionCompiler
 
     private static CompiledExpression ExtensionCall(string function, CompiledExpression[] arguments) => e =>
     {
-        var values = new CedarValue[arguments.Length];
+        var values = Evaluate(e, arguments);
+        return values is null ? null : e.ExtensionCall(function, values);
+    };
+
+    private static CedarValue[]? Evaluate(Evaluator e, CompiledExpression[] expressions)
+    {
+        var values = new CedarValue[expressions.Length];
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = arguments[i](e);
+            if (expressions[i](e) is not { } value)
+            {
+                return null;
+            }
+
+            values[i] = value;
         }
 
-        return Evaluator.ExtensionCall(function, values);
-    };
+        return values;
+    }
 }
