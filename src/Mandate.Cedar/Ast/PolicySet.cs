@@ -62,5 +62,6 @@ public sealed class PolicySet
         return new PolicySet([.. Policies, .. Templates, template.Link(newId, slotValues)]);
     }
 
-    internal Authorization.PolicyIndex Index => _index ??= new Authorization.PolicyIndex(Policies);
+    // Built on first use and then shared; concurrent first uses may build it twice, which is harmless.
+    internal Authorization.PolicyIndex Index => LazyInitializer.EnsureInitialized(ref _index, () => new Authorization.PolicyIndex(Policies));
 }

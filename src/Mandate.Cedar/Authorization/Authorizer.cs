@@ -22,20 +22,14 @@ public static class Authorizer
         {
             var compiled = index.Policies[ordinal];
             var policy = compiled.Source;
-            bool satisfied;
-            try
+            switch (evaluator.Evaluate(compiled))
             {
-                satisfied = evaluator.IsSatisfied(compiled);
-            }
-            catch (EvaluationException error)
-            {
-                errors.Add(new PolicyError(policy.Id, error.Message));
-                continue;
-            }
-
-            if (satisfied)
-            {
-                (policy.Effect == Effect.Forbid ? forbids : permits).Add(policy.Id);
+                case PolicyOutcome.Satisfied:
+                    (policy.Effect == Effect.Forbid ? forbids : permits).Add(policy.Id);
+                    break;
+                case PolicyOutcome.Failed:
+                    errors.Add(new PolicyError(policy.Id, evaluator.Error ?? "evaluation failed"));
+                    break;
             }
         }
 

@@ -48,14 +48,10 @@ internal static class ConstantFolding
         var arguments = call.Arguments.Select(Fold).ToImmutableArray();
         if (AllLiterals(arguments))
         {
-            try
+            // A failing call is left in place: its error must surface only when evaluation reaches it.
+            if (Evaluator.TryExtensionCall(call.Function.FullName, [.. arguments.Select(a => ((LiteralExpr)a).Value)], out var value, out _))
             {
-                var value = Evaluator.ExtensionCall(call.Function.FullName, [.. arguments.Select(a => ((LiteralExpr)a).Value)]);
                 return new LiteralExpr(value) { Location = call.Location };
-            }
-            catch (EvaluationException)
-            {
-                // Left in place: the error must surface only when evaluation reaches the call.
             }
         }
 

@@ -1,4 +1,3 @@
-using Mandate.Cedar.Ast;
 using Mandate.Cedar.Values;
 
 namespace Mandate.Cedar.Evaluation;
@@ -7,140 +6,168 @@ internal sealed partial class Evaluator
 {
     private const long MillisecondsPerDay = 86_400_000;
 
-    private CedarValue EvaluateExtensionCall(ExtensionCallExpr call)
-    {
-        var args = new CedarValue[call.Arguments.Length];
-        for (var i = 0; i < args.Length; i++)
-        {
-            args[i] = Evaluate(call.Arguments[i]);
-        }
+    internal CedarValue? ExtensionCall(string function, CedarValue[] args) =>
+        TryExtensionCall(function, args, out var value, out var error) ? value : Fail(error);
 
-        return ExtensionCall(call.Function.FullName, args);
-    }
-
-    internal static CedarValue ExtensionCall(string function, CedarValue[] args)
+    /// <summary>Applies an extension function; on failure returns false with the reason.</summary>
+    internal static bool TryExtensionCall(string function, CedarValue[] args, out CedarValue value, out string error)
     {
+        value = null!;
+        error = string.Empty;
         switch (function)
         {
             case "decimal":
-                Arity(function, args, 1);
-                return DecimalValue.TryParse(AsString(args[0]), out var d, out var decimalError) ? d : throw Failed(function, decimalError);
+                return Constructor<DecimalValue>(function, args, DecimalValue.TryParse, out value, out error);
             case "ip":
-                Arity(function, args, 1);
-                return IpAddrValue.TryParse(AsString(args[0]), out var ip, out var ipError) ? ip : throw Failed(function, ipError);
+                return Constructor<IpAddrValue>(function, args, IpAddrValue.TryParse, out value, out error);
             case "datetime":
-                Arity(function, args, 1);
-                return DatetimeValue.TryParse(AsString(args[0]), out var dt, out var dtError) ? dt : throw Failed(function, dtError);
+                return Constructor<DatetimeValue>(function, args, DatetimeValue.TryParse, out value, out error);
             case "duration":
-                Arity(function, args, 1);
-                return DurationValue.TryParse(AsString(args[0]), out var du, out var duError) ? du : throw Failed(function, duError);
+                return Constructor<DurationValue>(function, args, DurationValue.TryParse, out value, out error);
             case "lessThan":
-                return BoolValue.Of(DecimalPair(function, args) < 0);
+                return Pair<DecimalValue>(function, args, "decimal", (a, b) => BoolValue.Of(a.Scaled < b.Scaled), out value, out error);
             case "lessThanOrEqual":
-                return BoolValue.Of(DecimalPair(function, args) <= 0);
+                return Pair<DecimalValue>(function, args, "decimal", (a, b) => BoolValue.Of(a.Scaled <= b.Scaled), out value, out error);
             case "greaterThan":
-                return BoolValue.Of(DecimalPair(function, args) > 0);
+                return Pair<DecimalValue>(function, args, "decimal", (a, b) => BoolValue.Of(a.Scaled > b.Scaled), out value, out error);
             case "greaterThanOrEqual":
-                return BoolValue.Of(DecimalPair(function, args) >= 0);
+                return Pair<DecimalValue>(function, args, "decimal", (a, b) => BoolValue.Of(a.Scaled >= b.Scaled), out value, out error);
             case "isIpv4":
-                return BoolValue.Of(Ip(function, args).IsIpv4);
+                return Single<IpAddrValue>(function, args, "ipaddr", ip => BoolValue.Of(ip.IsIpv4), out value, out error);
             case "isIpv6":
-                return BoolValue.Of(Ip(function, args).IsIpv6);
+                return Single<IpAddrValue>(function, args, "ipaddr", ip => BoolValue.Of(ip.IsIpv6), out value, out error);
             case "isLoopback":
-                return BoolValue.Of(Ip(function, args).IsLoopback);
+                return Single<IpAddrValue>(function, args, "ipaddr", ip => BoolValue.Of(ip.IsLoopback), out value, out error);
             case "isMulticast":
-                return BoolValue.Of(Ip(function, args).IsMulticast);
+                return Single<IpAddrValue>(function, args, "ipaddr", ip => BoolValue.Of(ip.IsMulticast), out value, out error);
             case "isInRange":
-                Arity(function, args, 2);
-                return BoolValue.Of(AsExtension<IpAddrValue>(args[0], "ipaddr").IsInRange(AsExtension<IpAddrValue>(args[1], "ipaddr")));
+                return Pair<IpAddrValue>(function, args, "ipaddr", (a, b) => BoolValue.Of(a.IsInRange(b)), out value, out error);
             case "offset":
-            {
-                Arity(function, args, 2);
-                var start = AsExtension<DatetimeValue>(args[0], "datetime").EpochMilliseconds;
-                var offset = AsExtension<DurationValue>(args[1], "duration").Milliseconds;
-                return new DatetimeValue(CheckedOrFail(function, () => checked(start + offset)));
-            }
+                if (!Arity(function, args, 2, out error) || !As<DatetimeValue>(args[0], "datetime", out var start, out error) || !As<DurationValue>(args[1], "duration", out var offset, out error))
+                {
+                    return false;
+                }
 
+                return Checked(function, start.EpochMilliseconds, offset.Milliseconds, add: true, ms => new DatetimeValue(ms), out value, out error);
             case "durationSince":
-            {
-                Arity(function, args, 2);
-                var end = AsExtension<DatetimeValue>(args[0], "datetime").EpochMilliseconds;
-                var start = AsExtension<DatetimeValue>(args[1], "datetime").EpochMilliseconds;
-                return new DurationValue(CheckedOrFail(function, () => checked(end - start)));
-            }
+                if (!Arity(function, args, 2, out error) || !As<DatetimeValue>(args[0], "datetime", out var end, out error) || !As<DatetimeValue>(args[1], "datetime", out var since, out error))
+                {
+                    return false;
+                }
 
+                return Checked(function, end.EpochMilliseconds, since.EpochMilliseconds, add: false, ms => new DurationValue(ms), out value, out error);
             case "toDate":
-            {
-                Arity(function, args, 1);
-                var epoch = AsExtension<DatetimeValue>(args[0], "datetime").EpochMilliseconds;
-                var remainder = ((epoch % MillisecondsPerDay) + MillisecondsPerDay) % MillisecondsPerDay;
-                return new DatetimeValue(CheckedOrFail(function, () => checked(epoch - remainder)));
-            }
+                if (!Arity(function, args, 1, out error) || !As<DatetimeValue>(args[0], "datetime", out var date, out error))
+                {
+                    return false;
+                }
 
+                return Checked(function, date.EpochMilliseconds, Remainder(date.EpochMilliseconds), add: false, ms => new DatetimeValue(ms), out value, out error);
             case "toTime":
-            {
-                Arity(function, args, 1);
-                var epoch = AsExtension<DatetimeValue>(args[0], "datetime").EpochMilliseconds;
-                return new DurationValue(((epoch % MillisecondsPerDay) + MillisecondsPerDay) % MillisecondsPerDay);
-            }
-
+                return Single<DatetimeValue>(function, args, "datetime", d => new DurationValue(Remainder(d.EpochMilliseconds)), out value, out error);
             case "toMilliseconds":
-                return new LongValue(Duration(function, args));
+                return Single<DurationValue>(function, args, "duration", d => new LongValue(d.Milliseconds), out value, out error);
             case "toSeconds":
-                return new LongValue(Duration(function, args) / 1000);
+                return Single<DurationValue>(function, args, "duration", d => new LongValue(d.Milliseconds / 1000), out value, out error);
             case "toMinutes":
-                return new LongValue(Duration(function, args) / 60_000);
+                return Single<DurationValue>(function, args, "duration", d => new LongValue(d.Milliseconds / 60_000), out value, out error);
             case "toHours":
-                return new LongValue(Duration(function, args) / 3_600_000);
+                return Single<DurationValue>(function, args, "duration", d => new LongValue(d.Milliseconds / 3_600_000), out value, out error);
             case "toDays":
-                return new LongValue(Duration(function, args) / MillisecondsPerDay);
+                return Single<DurationValue>(function, args, "duration", d => new LongValue(d.Milliseconds / MillisecondsPerDay), out value, out error);
             default:
-                throw new EvaluationException($"unknown extension function `{function}`");
+                error = $"unknown extension function `{function}`";
+                return false;
         }
     }
 
-    private static int DecimalPair(string function, CedarValue[] args)
-    {
-        Arity(function, args, 2);
-        return AsExtension<DecimalValue>(args[0], "decimal").Scaled.CompareTo(AsExtension<DecimalValue>(args[1], "decimal").Scaled);
-    }
+    private delegate bool TextParser<T>(string text, out T value, out string error);
 
-    private static IpAddrValue Ip(string function, CedarValue[] args)
-    {
-        Arity(function, args, 1);
-        return AsExtension<IpAddrValue>(args[0], "ipaddr");
-    }
+    // The non-negative remainder of a day: the time of day for dates before 1970 too.
+    private static long Remainder(long epoch) => ((epoch % MillisecondsPerDay) + MillisecondsPerDay) % MillisecondsPerDay;
 
-    private static long Duration(string function, CedarValue[] args)
+    private static bool Constructor<T>(string function, CedarValue[] args, TextParser<T> parse, out CedarValue value, out string error)
+        where T : CedarValue
     {
-        Arity(function, args, 1);
-        return AsExtension<DurationValue>(args[0], "duration").Milliseconds;
-    }
-
-    private static T AsExtension<T>(CedarValue value, string typeName)
-        where T : CedarValue =>
-        value as T ?? throw TypeError($"a {typeName}", value);
-
-    private static long CheckedOrFail(string function, Func<long> compute)
-    {
-        try
+        value = null!;
+        if (!Arity(function, args, 1, out error))
         {
-            return compute();
+            return false;
         }
-        catch (OverflowException)
+
+        if (args[0] is not StringValue text)
         {
-            throw Failed(function, "overflow");
+            error = TypeErrorMessage("a string", args[0]);
+            return false;
         }
+
+        if (!parse(text.Value, out var parsed, out var reason))
+        {
+            error = Failed(function, reason);
+            return false;
+        }
+
+        value = parsed;
+        return true;
     }
 
-    private static void Arity(string function, CedarValue[] args, int expected)
+    private static bool Single<T>(string function, CedarValue[] args, string typeName, Func<T, CedarValue> apply, out CedarValue value, out string error)
+        where T : CedarValue
     {
-        if (args.Length != expected)
+        value = null!;
+        if (!Arity(function, args, 1, out error) || !As<T>(args[0], typeName, out var operand, out error))
         {
-            throw new EvaluationException($"wrong number of arguments in call to `{function}`: expected {expected}, got {args.Length}");
+            return false;
         }
+
+        value = apply(operand);
+        return true;
     }
 
-    private static EvaluationException Failed(string function, string message) =>
-        new($"error while evaluating `{function}` extension function: {message}");
+    private static bool Pair<T>(string function, CedarValue[] args, string typeName, Func<T, T, CedarValue> apply, out CedarValue value, out string error)
+        where T : CedarValue
+    {
+        value = null!;
+        if (!Arity(function, args, 2, out error) || !As<T>(args[0], typeName, out var first, out error) || !As<T>(args[1], typeName, out var second, out error))
+        {
+            return false;
+        }
+
+        value = apply(first, second);
+        return true;
+    }
+
+    private static bool Checked(string function, long a, long b, bool add, Func<long, CedarValue> wrap, out CedarValue value, out string error)
+    {
+        var result = add ? (Int128)a + b : (Int128)a - b;
+        if (result < long.MinValue || result > long.MaxValue)
+        {
+            value = null!;
+            error = Failed(function, "overflow");
+            return false;
+        }
+
+        value = wrap((long)result);
+        error = string.Empty;
+        return true;
+    }
+
+    private static bool As<T>(CedarValue value, string typeName, out T typed, out string error)
+        where T : CedarValue
+    {
+        typed = (value as T)!;
+        error = typed is null ? TypeErrorMessage($"a {typeName}", value) : string.Empty;
+        return typed is not null;
+    }
+
+    private static bool Arity(string function, CedarValue[] args, int expected, out string error)
+    {
+        error = args.Length == expected
+            ? string.Empty
+            : $"wrong number of arguments in call to `{function}`: expected {expected}, got {args.Length}";
+        return args.Length == expected;
+    }
+
+    private static string Failed(string function, string message) =>
+        $"error while evaluating `{function}` extension function: {message}";
 }

@@ -5,7 +5,7 @@ namespace Mandate.Cedar.Evaluation;
 
 internal sealed partial class Evaluator
 {
-    private CedarValue EvaluateBinary(BinaryOperator op, CedarValue left, CedarValue right)
+    internal CedarValue? EvaluateBinary(BinaryOperator op, CedarValue left, CedarValue right)
     {
         switch (op)
         {
@@ -14,13 +14,13 @@ internal sealed partial class Evaluator
             case BinaryOperator.NotEqual:
                 return BoolValue.Of(!left.Equals(right));
             case BinaryOperator.Less:
-                return BoolValue.Of(Compare(left, right) < 0);
+                return Compare(left, right, out var lt) ? BoolValue.Of(lt < 0) : null;
             case BinaryOperator.LessOrEqual:
-                return BoolValue.Of(Compare(left, right) <= 0);
+                return Compare(left, right, out var le) ? BoolValue.Of(le <= 0) : null;
             case BinaryOperator.Greater:
-                return BoolValue.Of(Compare(left, right) > 0);
+                return Compare(left, right, out var gt) ? BoolValue.Of(gt > 0) : null;
             case BinaryOperator.GreaterOrEqual:
-                return BoolValue.Of(Compare(left, right) >= 0);
+                return Compare(left, right, out var ge) ? BoolValue.Of(ge >= 0) : null;
             case BinaryOperator.Add:
                 return Arithmetic(left, right, "add", static (a, b) => a + b);
             case BinaryOperator.Subtract:
@@ -28,121 +28,133 @@ internal sealed partial class Evaluator
             case BinaryOperator.Multiply:
                 return Arithmetic(left, right, "multiply", static (a, b) => a * b);
             case BinaryOperator.In:
-                return BoolValue.Of(IsIn(AsEntity(left), right));
+                return left is EntityUid uid ? IsIn(uid, right) : TypeError("an entity", left);
             case BinaryOperator.Contains:
-                return BoolValue.Of(AsSet(left).Contains(right));
+                return left is SetValue set ? BoolValue.Of(set.Contains(right)) : TypeError("a set", left);
             case BinaryOperator.ContainsAll:
-            {
-                var set = AsSet(left);
-                return BoolValue.Of(AsSet(right).Elements.All(set.Contains));
-            }
-
+                return SetPair(left, right, out var all, out var required) ? BoolValue.Of(required.Elements.All(all.Contains)) : null;
             case BinaryOperator.ContainsAny:
-            {
-                var set = AsSet(left);
-                return BoolValue.Of(AsSet(right).Elements.Any(set.Contains));
-            }
-
+                return SetPair(left, right, out var any, out var wanted) ? BoolValue.Of(wanted.Elements.Any(any.Contains)) : null;
             case BinaryOperator.GetTag:
-            {
-                var uid = AsEntity(left);
-                var key = AsString(right);
-                if (!_entities.TryGet(uid, out var entity))
-                {
-                    throw new EvaluationException($"entity `{uid}` does not exist");
-                }
-
-                return entity.Tags.TryGetValue(key, out var tag)
-                    ? tag
-                    : throw new EvaluationException($"`{uid}` does not have the tag `{key}`");
-            }
-
+                return Tag(left, right, get: true);
             case BinaryOperator.HasTag:
-            {
-                var uid = AsEntity(left);
-                var key = AsString(right);
-                return BoolValue.Of(_entities.TryGet(uid, out var entity) && entity.Tags.ContainsKey(key));
-            }
-
+                return Tag(left, right, get: false);
             default:
-                throw new EvaluationException("unsupported operator");
+                return Fail("unsupported operator");
         }
     }
 
-    private bool IsIn(EntityUid uid, CedarValue container)
+    private CedarValue? IsIn(EntityUid uid, CedarValue container)
     {
         switch (container)
         {
             case EntityUid ancestor:
-                return _entities.IsIn(uid, ancestor);
+                return BoolValue.Of(_entities.IsIn(uid, ancestor));
             case SetValue set:
             {
                 var found = false;
                 foreach (var element in set.Elements)
                 {
                     // Every element must be an entity, even after a match.
-                    found |= _entities.IsIn(uid, AsEntity(element));
+                    if (element is not EntityUid candidate)
+                    {
+                        return TypeError("a set of entities", element);
+                    }
+
+                    found |= _entities.IsIn(uid, candidate);
                 }
 
-                return found;
+                return BoolValue.Of(found);
             }
 
             default:
-                throw TypeError("an entity or a set of entities", container);
+                return TypeError("an entity or a set of entities", container);
         }
     }
 
-    private static int Compare(CedarValue left, CedarValue right) => (left, right) switch
+    private CedarValue? Tag(CedarValue left, CedarValue right, bool get)
     {
-        (LongValue a, LongValue b) => a.Value.CompareTo(b.Value),
-        (DatetimeValue a, DatetimeValue b) => a.EpochMilliseconds.CompareTo(b.EpochMilliseconds),
-        (DurationValue a, DurationValue b) => a.Milliseconds.CompareTo(b.Milliseconds),
-        (LongValue or DatetimeValue or DurationValue, _) => throw TypeError(Describe(left.Type), right),
-        _ => throw TypeError("a long, a datetime or a duration", left),
-    };
-
-    private static LongValue Arithmetic(CedarValue left, CedarValue right, string verb, Func<Int128, Int128, Int128> operation)
-    {
-        var a = AsLong(left);
-        var b = AsLong(right);
-        var result = operation(a, b);
-        if (result < long.MinValue || result > long.MaxValue)
+        if (left is not EntityUid uid)
         {
-            throw new EvaluationException($"integer overflow while attempting to {verb} `{a}` and `{b}`");
+            return TypeError("an entity", left);
         }
 
-        return new LongValue((long)result);
+        if (right is not StringValue key)
+        {
+            return TypeError("a string", right);
+        }
+
+        var found = _entities.TryGet(uid, out var entity);
+        if (!get)
+        {
+            return BoolValue.Of(found && entity.Tags.ContainsKey(key.Value));
+        }
+
+        if (!found)
+        {
+            return Fail($"entity `{uid}` does not exist");
+        }
+
+        return entity.Tags.TryGetValue(key.Value, out var tag) ? tag : Fail($"`{uid}` does not have the tag `{key.Value}`");
     }
 
-    internal static bool AsBool(CedarValue value) =>
-        value is BoolValue b ? b.Value : throw TypeError("a boolean", value);
-
-    internal static long AsLong(CedarValue value) =>
-        value is LongValue l ? l.Value : throw TypeError("a long", value);
-
-    internal static string AsString(CedarValue value) =>
-        value is StringValue s ? s.Value : throw TypeError("a string", value);
-
-    internal static EntityUid AsEntity(CedarValue value) =>
-        value as EntityUid ?? throw TypeError("an entity", value);
-
-    internal static SetValue AsSet(CedarValue value) =>
-        value as SetValue ?? throw TypeError("a set", value);
-
-    internal static EvaluationException TypeError(string expected, CedarValue actual) =>
-        new($"type error: expected {expected}, got {Describe(actual.Type)}");
-
-    private static string Describe(CedarType type) => type switch
+    private bool SetPair(CedarValue left, CedarValue right, out SetValue first, out SetValue second)
     {
-        CedarType.Bool => "a boolean",
-        CedarType.Long => "a long",
-        CedarType.String => "a string",
-        CedarType.Entity => "an entity",
-        CedarType.Set => "a set",
-        CedarType.Record => "a record",
-        CedarType.Decimal => "a decimal",
-        CedarType.IpAddr => "an ipaddr",
-        CedarType.Datetime => "a datetime",
-        _ => "a duration",
-    };
+        first = (left as SetValue)!;
+        second = (right as SetValue)!;
+        if (first is null)
+        {
+            TypeError("a set", left);
+            return false;
+        }
+
+        if (second is null)
+        {
+            TypeError("a set", right);
+            return false;
+        }
+
+        return true;
+    }
+
+    private bool Compare(CedarValue left, CedarValue right, out int order)
+    {
+        order = 0;
+        switch (left, right)
+        {
+            case (LongValue a, LongValue b):
+                order = a.Value.CompareTo(b.Value);
+                return true;
+            case (DatetimeValue a, DatetimeValue b):
+                order = a.EpochMilliseconds.CompareTo(b.EpochMilliseconds);
+                return true;
+            case (DurationValue a, DurationValue b):
+                order = a.Milliseconds.CompareTo(b.Milliseconds);
+                return true;
+            case (LongValue or DatetimeValue or DurationValue, _):
+                TypeError(Describe(left.Type), right);
+                return false;
+            default:
+                TypeError("a long, a datetime or a duration", left);
+                return false;
+        }
+    }
+
+    private CedarValue? Arithmetic(CedarValue left, CedarValue right, string verb, Func<Int128, Int128, Int128> operation)
+    {
+        if (left is not LongValue a)
+        {
+            return TypeError("a long", left);
+        }
+
+        if (right is not LongValue b)
+        {
+            return TypeError("a long", right);
+        }
+
+        var result = operation(a.Value, b.Value);
+        return result < long.MinValue || result > long.MaxValue
+            ? Fail($"integer overflow while attempting to {verb} `{a.Value}` and `{b.Value}`")
+            : new LongValue((long)result);
+    }
 }

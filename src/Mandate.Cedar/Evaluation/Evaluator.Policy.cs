@@ -3,26 +3,50 @@ using Mandate.Cedar.Values;
 
 namespace Mandate.Cedar.Evaluation;
 
+/// <summary>The result of evaluating one policy for one request.</summary>
+internal enum PolicyOutcome
+{
+    /// <summary>The scope did not match or a condition did not hold.</summary>
+    NotSatisfied,
+
+    /// <summary>The scope matched and every condition held.</summary>
+    Satisfied,
+
+    /// <summary>Evaluation failed; the evaluator's error holds the reason.</summary>
+    Failed,
+}
+
 internal sealed partial class Evaluator
 {
-    /// <summary>Whether the scope matches and every condition holds, checked in that order with short-circuiting.</summary>
-    public bool IsSatisfied(CompiledPolicy compiled)
+    /// <summary>Checks the scope, then each condition in order, stopping at the first that does not hold.</summary>
+    public PolicyOutcome Evaluate(CompiledPolicy compiled)
     {
         var policy = compiled.Source;
         if (!ScopeMatches(policy.Principal, _request.Principal) || !ActionMatches(policy.Action) || !ScopeMatches(policy.Resource, _request.Resource))
         {
-            return false;
+            return PolicyOutcome.NotSatisfied;
         }
 
         foreach (var (body, mustHold) in compiled.Conditions)
         {
-            if (AsBool(Evaluate(body)) != mustHold)
+            var value = body(this);
+            if (value is not BoolValue result)
             {
-                return false;
+                if (value is not null)
+                {
+                    TypeError("a boolean", value);
+                }
+
+                return PolicyOutcome.Failed;
+            }
+
+            if (result.Value != mustHold)
+            {
+                return PolicyOutcome.NotSatisfied;
             }
         }
 
-        return true;
+        return PolicyOutcome.Satisfied;
     }
 
     private bool ScopeMatches(ScopeConstraint scope, EntityUid uid) => scope.Operator switch
@@ -32,11 +56,12 @@ internal sealed partial class Evaluator
         ScopeOperator.In => _entities.IsIn(uid, Concrete(scope.Entity)),
         ScopeOperator.Is => uid.EntityType.Equals(scope.EntityType),
         ScopeOperator.IsIn => uid.EntityType.Equals(scope.EntityType) && _entities.IsIn(uid, Concrete(scope.Entity)),
-        _ => throw new EvaluationException("unknown scope constraint"),
+        _ => throw new InvalidOperationException($"unknown scope constraint `{scope.Operator}`"),
     };
 
+    // Policy sets never hand unlinked templates to the evaluator.
     private static EntityUid Concrete(EntityReference? reference) =>
-        reference?.Uid ?? throw new EvaluationException("the policy is a template: link it before evaluating it");
+        reference?.Uid ?? throw new InvalidOperationException("a template must be linked before it is evaluated");
 
     private bool ActionMatches(ActionConstraint scope)
     {

@@ -5,138 +5,84 @@ using Mandate.Cedar.Values;
 namespace Mandate.Cedar.Evaluation;
 
 /// <summary>
-/// Evaluates Cedar expressions and policies against one request and entity store. Failures throw
-/// <see cref="EvaluationException"/>; the authorizer turns them into policy errors.
+/// Evaluates compiled Cedar expressions and policies against one request and entity store. A failing
+/// operation returns null and leaves its message in <see cref="Error"/>, so errors cost no exception on the
+/// decision path; the authorizer turns them into policy errors.
 /// </summary>
 internal sealed partial class Evaluator(Request request, EntityStore entities)
 {
     private readonly Request _request = request;
     private readonly EntityStore _entities = entities;
 
-    public CedarValue Evaluate(Expr expr)
+    /// <summary>The request being evaluated.</summary>
+    public Request Request => _request;
+
+    /// <summary>The message of the most recent failure.</summary>
+    public string? Error { get; private set; }
+
+    /// <summary>Evaluates an expression that has not been compiled ahead of time; throws on failure.</summary>
+    public CedarValue Evaluate(Expr expr) =>
+        ExpressionCompiler.Compile(expr)(this) ?? throw new EvaluationException(Error ?? "evaluation failed");
+
+    /// <summary>Records a failure; returns null so callers can write <c>return Fail(...)</c>.</summary>
+    internal CedarValue? Fail(string message)
     {
-        switch (expr)
-        {
-            case LiteralExpr literal:
-                return literal.Value;
-            case VariableExpr variable:
-                return variable.Variable switch
-                {
-                    Variable.Principal => _request.Principal,
-                    Variable.Action => _request.Action,
-                    Variable.Resource => _request.Resource,
-                    _ => _request.Context,
-                };
-            case AndExpr and:
-                return AsBool(Evaluate(and.Left)) ? BoolValue.Of(AsBool(Evaluate(and.Right))) : BoolValue.False;
-            case OrExpr or:
-                return AsBool(Evaluate(or.Left)) ? BoolValue.True : BoolValue.Of(AsBool(Evaluate(or.Right)));
-            case IfExpr conditional:
-                return AsBool(Evaluate(conditional.Condition)) ? Evaluate(conditional.Then) : Evaluate(conditional.Else);
-            case UnaryExpr unary:
-                return EvaluateUnary(unary);
-            case BinaryExpr binary:
-                return EvaluateBinary(binary.Operator, Evaluate(binary.Left), Evaluate(binary.Right));
-            case GetAttributeExpr get:
-                return GetAttribute(Evaluate(get.Target), get.Attribute);
-            case HasAttributeExpr has:
-                return BoolValue.Of(HasAttribute(Evaluate(has.Target), has.Attribute));
-            case LikeExpr like:
-                return BoolValue.Of(like.Pattern.IsMatch(AsString(Evaluate(like.Target))));
-            case IsExpr isExpr:
-                return EvaluateIs(isExpr);
-            case SetExpr set:
-                return EvaluateSet(set);
-            case RecordExpr record:
-                return EvaluateRecord(record);
-            case ExtensionCallExpr call:
-                return EvaluateExtensionCall(call);
-            case SlotExpr slot:
-                throw new EvaluationException($"template slot `{Policy.SlotText(slot.Slot)}` has no value");
-            default:
-                throw new EvaluationException("unsupported expression");
-        }
+        Error = message;
+        return null;
     }
 
-    private CedarValue EvaluateUnary(UnaryExpr unary)
+    internal CedarValue? TypeError(string expected, CedarValue actual) => Fail(TypeErrorMessage(expected, actual));
+
+    internal static string TypeErrorMessage(string expected, CedarValue actual) =>
+        $"type error: expected {expected}, got {Describe(actual.Type)}";
+
+    internal CedarValue? Negate(CedarValue operand) => operand switch
     {
-        var operand = Evaluate(unary.Operand);
-        switch (unary.Operator)
-        {
-            case UnaryOperator.Not:
-                return BoolValue.Of(!AsBool(operand));
-            case UnaryOperator.Negate:
-                var value = AsLong(operand);
-                if (value == long.MinValue)
-                {
-                    throw new EvaluationException($"integer overflow while attempting to negate `{value}`");
-                }
+        LongValue { Value: long.MinValue } => Fail($"integer overflow while attempting to negate `{long.MinValue}`"),
+        LongValue l => new LongValue(-l.Value),
+        _ => TypeError("a long", operand),
+    };
 
-                return new LongValue(-value);
-            default:
-                return BoolValue.Of(AsSet(operand).Count == 0);
-        }
-    }
-
-    private CedarValue EvaluateIs(IsExpr isExpr)
-    {
-        var target = AsEntity(Evaluate(isExpr.Target));
-        if (!target.EntityType.Equals(isExpr.EntityType))
-        {
-            return BoolValue.False;
-        }
-
-        return isExpr.In is null ? BoolValue.True : EvaluateBinary(BinaryOperator.In, target, Evaluate(isExpr.In));
-    }
-
-    private SetValue EvaluateSet(SetExpr set)
-    {
-        var values = new CedarValue[set.Elements.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = Evaluate(set.Elements[i]);
-        }
-
-        return new SetValue(values);
-    }
-
-    private RecordValue EvaluateRecord(RecordExpr record)
-    {
-        var fields = new KeyValuePair<string, CedarValue>[record.Fields.Length];
-        for (var i = 0; i < fields.Length; i++)
-        {
-            fields[i] = new(record.Fields[i].Key, Evaluate(record.Fields[i].Value));
-        }
-
-        return new RecordValue(fields);
-    }
-
-    private CedarValue GetAttribute(CedarValue target, string attribute)
+    internal CedarValue? GetAttribute(CedarValue target, string attribute)
     {
         switch (target)
         {
             case RecordValue record:
                 return record.TryGetValue(attribute, out var field)
                     ? field
-                    : throw new EvaluationException($"record does not have the attribute `{attribute}`");
+                    : Fail($"record does not have the attribute `{attribute}`");
             case EntityUid uid:
                 if (!_entities.TryGet(uid, out var entity))
                 {
-                    throw new EvaluationException($"entity `{uid}` does not exist");
+                    return Fail($"entity `{uid}` does not exist");
                 }
 
                 return entity.Attributes.TryGetValue(attribute, out var value)
                     ? value
-                    : throw new EvaluationException($"`{uid}` does not have the attribute `{attribute}`");
+                    : Fail($"`{uid}` does not have the attribute `{attribute}`");
             default:
-                throw TypeError("an entity or a record", target);
+                return TypeError("an entity or a record", target);
         }
     }
 
-    private bool HasAttribute(CedarValue target, string attribute) => target switch
+    internal CedarValue? HasAttribute(CedarValue target, string attribute) => target switch
     {
-        RecordValue record => record.ContainsKey(attribute),
-        EntityUid uid => _entities.TryGet(uid, out var entity) && entity.Attributes.ContainsKey(attribute),
-        _ => throw TypeError("an entity or a record", target),
+        RecordValue record => BoolValue.Of(record.ContainsKey(attribute)),
+        EntityUid uid => BoolValue.Of(_entities.TryGet(uid, out var entity) && entity.Attributes.ContainsKey(attribute)),
+        _ => TypeError("an entity or a record", target),
+    };
+
+    private static string Describe(CedarType type) => type switch
+    {
+        CedarType.Bool => "a boolean",
+        CedarType.Long => "a long",
+        CedarType.String => "a string",
+        CedarType.Entity => "an entity",
+        CedarType.Set => "a set",
+        CedarType.Record => "a record",
+        CedarType.Decimal => "a decimal",
+        CedarType.IpAddr => "an ipaddr",
+        CedarType.Datetime => "a datetime",
+        _ => "a duration",
     };
 }

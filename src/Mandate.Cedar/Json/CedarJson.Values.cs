@@ -103,14 +103,7 @@ public static partial class CedarJson
             throw new CedarJsonException($"unknown extension function `{name}`");
         }
 
-        try
-        {
-            return Evaluator.ExtensionCall(name, args);
-        }
-        catch (EvaluationException error)
-        {
-            throw new CedarJsonException(error.Message);
-        }
+        return Evaluator.TryExtensionCall(name, args, out var value, out var error) ? value : throw new CedarJsonException(error);
     }
 
     private static List<KeyValuePair<string, CedarValue>> ParseFields(JsonElement element, string what)

@@ -102,15 +102,30 @@ internal sealed partial class Parser
     /// <summary>Reads <c>A::B::C</c>; stops before a <c>::</c> that is followed by a string.</summary>
     internal Name ReadName(string what)
     {
-        var segments = new List<string> { ExpectIdentifier(what) };
+        var segments = new List<string> { ReadNameSegment(what) };
         while (Current.Kind == TokenKind.DoubleColon && PeekAhead(1).Kind == TokenKind.Identifier)
         {
             Advance();
-            segments.Add(Advance().Text);
+            segments.Add(ReadNameSegment(what));
         }
 
         return Name.FromSegments(segments);
     }
+
+    private string ReadNameSegment(string what)
+    {
+        var token = Expect(TokenKind.Identifier, what);
+        if (IsReserved(token.Text))
+        {
+            throw new CedarParseException($"`{token.Text}` is a reserved word and cannot be used in a name", token.Location);
+        }
+
+        return token.Text;
+    }
+
+    /// <summary>Words Cedar reserves: they cannot name entity types or namespaces.</summary>
+    internal static bool IsReserved(string identifier) => identifier is
+        "true" or "false" or "if" or "then" or "else" or "in" or "is" or "like" or "has" or "__cedar";
 
     /// <summary>Reads an entity reference <c>Type::"id"</c>.</summary>
     internal EntityUid ReadEntityUid()

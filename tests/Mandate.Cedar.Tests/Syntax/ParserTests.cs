@@ -184,6 +184,8 @@ public sealed class ParserTests
     [InlineData("?principal", "may only appear in the policy scope")]
     [InlineData("!!!!!true", "too many occurrences of `!`")]
     [InlineData("!-1", "cannot be combined")]
+    [InlineData("true::\"a\"", "`true` is a reserved word")]
+    [InlineData("principal is Acme::true", "`true` is a reserved word")]
     public void ParseExpression_InvalidInput_ExplainsTheProblem(string text, string expected)
     {
         var error = Assert.Throws<CedarParseException>(() => CedarParser.ParseExpression(text));
