@@ -13,6 +13,17 @@ internal sealed class CliContext : IDisposable
         Description = "Mandate server URL (env MANDATE_URL)",
         Recursive = true,
         DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable("MANDATE_URL") ?? "http://127.0.0.1:8080"),
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                return uri;
+            }
+
+            result.AddError($"--server `{text}` must be an http or https URL");
+            return null;
+        },
     };
 
     public static readonly Option<string?> Token = new("--token")

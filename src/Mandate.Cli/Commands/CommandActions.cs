@@ -25,6 +25,11 @@ internal static class CommandActions
             await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {ex.Message}");
             return ex.ExitCode;
         }
+        catch (System.Text.Json.JsonException ex)
+        {
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"error: the server's answer was not what this CLI expects ({ex.Message}); are the CLI and server the same version?");
+            return ExitCodes.Failure;
+        }
         catch (OperationCanceledException)
         {
             await parse.InvocationConfiguration.Error.WriteLineAsync("error: cancelled or timed out");

@@ -24,7 +24,7 @@ internal static class IdentityCommands
 
     private static Command CreateCommand()
     {
-        var kind = new Option<IdentityKind>("--kind") { Description = "human, agent, service-account or workload", Required = true, CustomParser = ParseKind };
+        var kind = new Option<IdentityKind>("--kind") { Description = "Kind of identity", HelpName = "human|agent|service-account|workload", Required = true, CustomParser = ParseKind };
         var name = new Option<string>("--name") { Description = "Display name", Required = true };
         var id = new Option<string?>("--id") { Description = "Chosen id (generated when absent)" };
         var owner = new Option<string?>("--owner") { Description = "Accountable human's identity id (required for non-humans)" };
@@ -74,7 +74,7 @@ internal static class IdentityCommands
 
     private static Command ListCommand()
     {
-        var kind = new Option<IdentityKind?>("--kind") { Description = "Only this kind", CustomParser = r => ParseKind(r) };
+        var kind = new Option<IdentityKind?>("--kind") { Description = "Only this kind", HelpName = "human|agent|service-account|workload", CustomParser = r => ParseKind(r) };
         var status = new Option<IdentityStatus?>("--status") { Description = "Only this status (active, suspended, deactivated)" };
         var owner = new Option<string?>("--owner") { Description = "Only identities owned by this id" };
         var search = new Option<string?>("--search", "-q") { Description = "Substring of id or name" };

@@ -17,12 +17,12 @@ internal static class CredentialEndpoints
     {
         var owned = v1.MapGroup("/identities/{identityId}/credentials").WithTags("Credentials");
         owned.MapPost("/", AddAsync).WithName("AddCredential");
-        owned.MapGet("/", (string identityId, IMandateStore store, CredentialKind? kind, int? limit, string? cursor, CancellationToken ct) =>
-            ListAsync(store, identityId, kind, limit, cursor, ct)).WithName("ListIdentityCredentials");
+        owned.MapGet("/", (string identityId, IMandateStore store, string? kind, int? limit, string? cursor, CancellationToken ct) =>
+            ListAsync(store, identityId, WireEnum.Parse<CredentialKind>(kind, "kind"), limit, cursor, ct)).WithName("ListIdentityCredentials");
 
         var all = v1.MapGroup("/credentials").WithTags("Credentials");
-        all.MapGet("/", (IMandateStore store, string? identity, CredentialKind? kind, int? limit, string? cursor, CancellationToken ct) =>
-            ListAsync(store, identity, kind, limit, cursor, ct)).WithName("ListCredentials");
+        all.MapGet("/", (IMandateStore store, string? identity, string? kind, int? limit, string? cursor, CancellationToken ct) =>
+            ListAsync(store, identity, WireEnum.Parse<CredentialKind>(kind, "kind"), limit, cursor, ct)).WithName("ListCredentials");
         all.MapGet("/{id}", GetAsync).WithName("GetCredential");
         all.MapPost("/{id}/revoke", RevokeAsync).WithName("RevokeCredential");
     }

@@ -32,9 +32,9 @@ internal static class GroupEndpoints
         return TypedResults.Created($"/v1/groups/{Uri.EscapeDataString(group.Id)}", group);
     }
 
-    private static async Task<IResult> ListAsync(IMandateStore store, GroupKind? kind, int? limit, string? cursor, CancellationToken ct)
+    private static async Task<IResult> ListAsync(IMandateStore store, string? kind, int? limit, string? cursor, CancellationToken ct)
     {
-        var page = await store.Groups.ListAsync(kind, Paging.From(limit, cursor), ct);
+        var page = await store.Groups.ListAsync(WireEnum.Parse<GroupKind>(kind, "kind"), Paging.From(limit, cursor), ct);
         return TypedResults.Ok(new PageResponse<Group>(page.Items, page.NextCursor));
     }
 

@@ -55,7 +55,7 @@ internal static class IdentityEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        IMandateStore store, IdentityKind? kind, IdentityStatus? status, string? owner, string? parent, string? environment,
+        IMandateStore store, string? kind, string? status, string? owner, string? parent, string? environment,
         string? label, string? q, int? limit, string? cursor, CancellationToken ct)
     {
         string? labelKey = null, labelValue = null;
@@ -67,8 +67,8 @@ internal static class IdentityEndpoints
 
         var page = await store.Identities.ListAsync(new IdentityQuery
         {
-            Kind = kind,
-            Status = status,
+            Kind = WireEnum.Parse<IdentityKind>(kind, "kind"),
+            Status = WireEnum.Parse<IdentityStatus>(status, "status"),
             Owner = owner,
             Parent = parent,
             Environment = environment,

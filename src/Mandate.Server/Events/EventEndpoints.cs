@@ -5,6 +5,7 @@ using Mandate.Core.Errors;
 using Mandate.Core.Events;
 using Mandate.Core.Storage;
 using Mandate.Server.Admin.Contracts;
+using Mandate.Server.Hosting;
 using Mandate.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -25,7 +26,7 @@ internal static class EventEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        IMandateStore store, string? identity, string? type, EventOutcome? outcome, DateTimeOffset? from, DateTimeOffset? to,
+        IMandateStore store, string? identity, string? type, string? outcome, DateTimeOffset? from, DateTimeOffset? to,
         string? cursor, int? limit, CancellationToken ct)
     {
         var query = Query(identity, type, outcome, from, to, cursor);
@@ -38,7 +39,7 @@ internal static class EventEndpoints
     /// <c>Last-Event-ID</c> on reconnect); each event's SSE id is its sequence.
     /// </summary>
     private static IResult Follow(
-        IMandateStore store, EventPipeline pipeline, HttpContext http, string? identity, string? type, EventOutcome? outcome, string? cursor)
+        IMandateStore store, EventPipeline pipeline, HttpContext http, string? identity, string? type, string? outcome, string? cursor)
     {
         var resume = http.Request.Headers["Last-Event-ID"].ToString();
         var query = Query(identity, type, outcome, null, null, resume.Length > 0 ? resume : cursor);
@@ -77,11 +78,11 @@ internal static class EventEndpoints
         }
     }
 
-    private static EventQuery Query(string? identity, string? type, EventOutcome? outcome, DateTimeOffset? from, DateTimeOffset? to, string? cursor) => new()
+    private static EventQuery Query(string? identity, string? type, string? outcome, DateTimeOffset? from, DateTimeOffset? to, string? cursor) => new()
     {
         IdentityId = identity,
         Type = type,
-        Outcome = outcome,
+        Outcome = WireEnum.Parse<EventOutcome>(outcome, "outcome"),
         From = from,
         To = to,
         AfterSequence = cursor is null ? 0

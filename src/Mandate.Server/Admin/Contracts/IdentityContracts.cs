@@ -51,4 +51,6 @@ public sealed record CredentialResponse(Credential Credential, string? Secret = 
 public sealed record IssuedSecret(string CredentialId, string Secret);
 
 /// <summary>A page of results.</summary>
-public sealed record PageResponse<T>(IReadOnlyList<T> Items, string? NextCursor);
+public sealed record PageResponse<T>(
+    IReadOnlyList<T> Items,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? NextCursor = null);
