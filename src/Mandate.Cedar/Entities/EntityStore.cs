@@ -47,7 +47,10 @@ public sealed class EntityStore
     public bool TryGet(EntityUid uid, out Entity entity) => _entities.TryGetValue(uid, out entity!);
 
     /// <summary>The transitive ancestors of <paramref name="uid"/> (empty when unknown), excluding itself.</summary>
-    public IReadOnlySet<EntityUid> AncestorsOf(EntityUid uid) =>
+    public IReadOnlySet<EntityUid> AncestorsOf(EntityUid uid) => Ancestors(uid);
+
+    // The concrete set, so callers on the decision path enumerate it without boxing.
+    internal FrozenSet<EntityUid> Ancestors(EntityUid uid) =>
         _ancestors.TryGetValue(uid, out var set) ? set : FrozenSet<EntityUid>.Empty;
 
     /// <summary>Cedar's <c>in</c>: equal, or <paramref name="ancestor"/> is a transitive parent.</summary>
