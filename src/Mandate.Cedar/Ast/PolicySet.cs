@@ -63,5 +63,5 @@ public sealed class PolicySet
     }
 
     // Built on first use and then shared; concurrent first uses may build it twice, which is harmless.
-    internal Authorization.PolicyIndex Index => LazyInitializer.EnsureInitialized(ref _index, () => new Authorization.PolicyIndex(Policies));
+    internal Authorization.PolicyIndex Index => Volatile.Read(ref _index) ?? LazyInitializer.EnsureInitialized(ref _index, () => new Authorization.PolicyIndex(Policies));
 }

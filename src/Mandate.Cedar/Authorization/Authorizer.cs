@@ -1,3 +1,4 @@
+using System.Buffers;
 using Mandate.Cedar.Ast;
 using Mandate.Cedar.Entities;
 using Mandate.Cedar.Evaluation;
@@ -14,27 +15,49 @@ public static class Authorizer
     public static AuthorizationResponse IsAuthorized(Request request, PolicySet policies, EntityStore entities)
     {
         var index = policies.Index;
-        var evaluator = new Evaluator(request, entities);
-        var permits = new List<string>();
-        var forbids = new List<string>();
-        var errors = new List<PolicyError>();
-        foreach (var ordinal in index.Candidates(request.Principal, request.Action, request.Resource, entities))
+        var rented = ArrayPool<int>.Shared.Rent(Math.Max(index.Policies.Length, 1));
+        try
+        {
+            var count = index.Candidates(request.Principal, request.Action, request.Resource, entities, rented);
+            return Decide(new Evaluator(request, entities), index, rented.AsSpan(0, count));
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(rented);
+        }
+    }
+
+    private static AuthorizationResponse Decide(Evaluator evaluator, PolicyIndex index, ReadOnlySpan<int> candidates)
+    {
+        List<string>? permits = null;
+        List<string>? forbids = null;
+        List<PolicyError>? errors = null;
+        foreach (var ordinal in candidates)
         {
             var compiled = index.Policies[ordinal];
             var policy = compiled.Source;
             switch (evaluator.Evaluate(compiled))
             {
+                case PolicyOutcome.Satisfied when policy.Effect == Effect.Forbid:
+                    (forbids ??= []).Add(policy.Id);
+                    break;
                 case PolicyOutcome.Satisfied:
-                    (policy.Effect == Effect.Forbid ? forbids : permits).Add(policy.Id);
+                    (permits ??= []).Add(policy.Id);
                     break;
                 case PolicyOutcome.Failed:
-                    errors.Add(new PolicyError(policy.Id, evaluator.Error ?? "evaluation failed"));
+                    (errors ??= []).Add(new PolicyError(policy.Id, evaluator.Error ?? "evaluation failed"));
                     break;
             }
         }
 
-        return forbids.Count > 0
-            ? new AuthorizationResponse(Decision.Deny, forbids, errors)
-            : new AuthorizationResponse(permits.Count > 0 ? Decision.Allow : Decision.Deny, permits, errors);
+        IReadOnlyList<PolicyError> reportedErrors = errors is null ? [] : errors;
+        if (forbids is not null)
+        {
+            return new AuthorizationResponse(Decision.Deny, forbids, reportedErrors);
+        }
+
+        return permits is not null
+            ? new AuthorizationResponse(Decision.Allow, permits, reportedErrors)
+            : new AuthorizationResponse(Decision.Deny, [], reportedErrors);
     }
 }

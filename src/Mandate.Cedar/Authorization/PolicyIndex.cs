@@ -59,52 +59,63 @@ internal sealed class PolicyIndex
 
     public ImmutableArray<CompiledPolicy> Policies => _policies;
 
-    /// <summary>The ordinals of candidate policies for the request, ascending and without duplicates.</summary>
-    public List<int> Candidates(EntityUid principal, EntityUid action, EntityUid resource, EntityStore entities)
+    /// <summary>
+    /// Writes the ordinals of the candidate policies for the request into <paramref name="destination"/>
+    /// (at least <see cref="Policies"/> long), ascending and without duplicates, and returns how many there are.
+    /// </summary>
+    public int Candidates(EntityUid principal, EntityUid action, EntityUid resource, EntityStore entities, Span<int> destination)
     {
-        var seen = new bool[_policies.Length];
-        var result = new List<int>(_unanchored);
+        if (_policies.Length == 0)
+        {
+            return 0;
+        }
+
+        var seen = _policies.Length <= 512 ? stackalloc bool[_policies.Length] : new bool[_policies.Length];
+        var count = 0;
         foreach (var i in _unanchored)
         {
             seen[i] = true;
+            destination[count++] = i;
         }
 
-        Collect(_byPrincipal, principal, entities, seen, result);
-        Collect(_byResource, resource, entities, seen, result);
-        Collect(_byAction, action, entities, seen, result);
-        result.Sort();
-        return result;
+        count = Collect(_byPrincipal, principal, entities, seen, destination, count);
+        count = Collect(_byResource, resource, entities, seen, destination, count);
+        count = Collect(_byAction, action, entities, seen, destination, count);
+        destination[..count].Sort();
+        return count;
     }
 
-    private static void Collect(FrozenDictionary<EntityUid, int[]> index, EntityUid uid, EntityStore entities, bool[] seen, List<int> result)
+    private static int Collect(FrozenDictionary<EntityUid, int[]> index, EntityUid uid, EntityStore entities, Span<bool> seen, Span<int> destination, int count)
     {
         if (index.Count == 0)
         {
-            return;
+            return count;
         }
 
-        Add(index, uid, seen, result);
-        foreach (var ancestor in entities.AncestorsOf(uid))
+        count = Add(index, uid, seen, destination, count);
+        foreach (var ancestor in entities.Ancestors(uid))
         {
-            Add(index, ancestor, seen, result);
+            count = Add(index, ancestor, seen, destination, count);
         }
+
+        return count;
     }
 
-    private static void Add(FrozenDictionary<EntityUid, int[]> index, EntityUid key, bool[] seen, List<int> result)
+    private static int Add(FrozenDictionary<EntityUid, int[]> index, EntityUid key, Span<bool> seen, Span<int> destination, int count)
     {
-        if (!index.TryGetValue(key, out var ordinals))
+        if (index.TryGetValue(key, out var ordinals))
         {
-            return;
-        }
-
-        foreach (var i in ordinals)
-        {
-            if (!seen[i])
+            foreach (var i in ordinals)
             {
-                seen[i] = true;
-                result.Add(i);
+                if (!seen[i])
+                {
+                    seen[i] = true;
+                    destination[count++] = i;
+                }
             }
         }
+
+        return count;
     }
 
     private static EntityUid? Anchor(ScopeConstraint scope) =>

@@ -1,12 +1,13 @@
 using System.Collections.Frozen;
+using System.Collections.ObjectModel;
 using Mandate.Cedar.Values;
 
 namespace Mandate.Cedar.Entities;
 
-/// <summary>An entity: its uid, attributes, direct parents and tags.</summary>
+/// <summary>An entity: its uid, attributes, direct parents and tags. Immutable once built.</summary>
 public sealed class Entity
 {
-    /// <summary>Creates the entity.</summary>
+    /// <summary>Creates the entity; a key given twice keeps its last value.</summary>
     public Entity(
         EntityUid uid,
         IEnumerable<KeyValuePair<string, CedarValue>>? attributes = null,
@@ -14,9 +15,10 @@ public sealed class Entity
         IEnumerable<KeyValuePair<string, CedarValue>>? tags = null)
     {
         Uid = uid;
-        Attributes = (attributes ?? []).ToFrozenDictionary(StringComparer.Ordinal);
-        Parents = (parents ?? []).ToFrozenSet();
-        Tags = (tags ?? []).ToFrozenDictionary(StringComparer.Ordinal);
+        Attributes = Map(attributes);
+        Tags = Map(tags);
+        var parentSet = parents is null ? null : new HashSet<EntityUid>(parents);
+        Parents = parentSet is { Count: > 0 } ? new ReadOnlySet<EntityUid>(parentSet) : FrozenSet<EntityUid>.Empty;
     }
 
     /// <summary>The entity's uid.</summary>
@@ -30,4 +32,21 @@ public sealed class Entity
 
     /// <summary>The tags.</summary>
     public IReadOnlyDictionary<string, CedarValue> Tags { get; }
+
+    // Plain collections: snapshots build many entities, and freezing each small map costs more than it saves.
+    private static IReadOnlyDictionary<string, CedarValue> Map(IEnumerable<KeyValuePair<string, CedarValue>>? pairs)
+    {
+        if (pairs is null)
+        {
+            return FrozenDictionary<string, CedarValue>.Empty;
+        }
+
+        var map = new Dictionary<string, CedarValue>(StringComparer.Ordinal);
+        foreach (var (key, value) in pairs)
+        {
+            map[key] = value;
+        }
+
+        return map.Count > 0 ? new ReadOnlyDictionary<string, CedarValue>(map) : FrozenDictionary<string, CedarValue>.Empty;
+    }
 }

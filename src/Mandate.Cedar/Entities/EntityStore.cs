@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Collections.ObjectModel;
 using Mandate.Cedar.Values;
 
 namespace Mandate.Cedar.Entities;
@@ -10,7 +11,7 @@ namespace Mandate.Cedar.Entities;
 public sealed class EntityStore
 {
     private readonly FrozenDictionary<EntityUid, Entity> _entities;
-    private readonly FrozenDictionary<EntityUid, FrozenSet<EntityUid>> _ancestors;
+    private readonly FrozenDictionary<EntityUid, HashSet<EntityUid>> _ancestors;
 
     /// <summary>Creates the store; uids must be distinct.</summary>
     public EntityStore(IEnumerable<Entity> entities)
@@ -25,7 +26,7 @@ public sealed class EntityStore
         }
 
         _entities = map.ToFrozenDictionary();
-        var ancestors = new Dictionary<EntityUid, FrozenSet<EntityUid>>();
+        var ancestors = new Dictionary<EntityUid, HashSet<EntityUid>>();
         foreach (var uid in map.Keys)
         {
             ancestors[uid] = CollectAncestors(uid, map);
@@ -33,6 +34,9 @@ public sealed class EntityStore
 
         _ancestors = ancestors.ToFrozenDictionary();
     }
+
+    // Shared and never modified: handed out for entities without ancestors.
+    private static readonly HashSet<EntityUid> NoAncestors = [];
 
     /// <summary>A store without entities.</summary>
     public static EntityStore Empty { get; } = new([]);
@@ -48,13 +52,17 @@ public sealed class EntityStore
 
     /// <summary>The transitive ancestors of <paramref name="uid"/> (empty when unknown), excluding itself.</summary>
     public IReadOnlySet<EntityUid> AncestorsOf(EntityUid uid) =>
-        _ancestors.TryGetValue(uid, out var set) ? set : FrozenSet<EntityUid>.Empty;
+        _ancestors.TryGetValue(uid, out var set) && set.Count > 0 ? new ReadOnlySet<EntityUid>(set) : FrozenSet<EntityUid>.Empty;
+
+    // The concrete set, so callers on the decision path enumerate it without boxing.
+    internal HashSet<EntityUid> Ancestors(EntityUid uid) =>
+        _ancestors.TryGetValue(uid, out var set) ? set : NoAncestors;
 
     /// <summary>Cedar's <c>in</c>: equal, or <paramref name="ancestor"/> is a transitive parent.</summary>
     public bool IsIn(EntityUid uid, EntityUid ancestor) =>
         uid.Equals(ancestor) || (_ancestors.TryGetValue(uid, out var set) && set.Contains(ancestor));
 
-    private static FrozenSet<EntityUid> CollectAncestors(EntityUid start, Dictionary<EntityUid, Entity> map)
+    private static HashSet<EntityUid> CollectAncestors(EntityUid start, Dictionary<EntityUid, Entity> map)
     {
         var seen = new HashSet<EntityUid>();
         var pending = new Stack<EntityUid>();
@@ -80,6 +88,6 @@ public sealed class EntityStore
             }
         }
 
-        return seen.ToFrozenSet();
+        return seen.Count > 0 ? seen : NoAncestors;
     }
 }

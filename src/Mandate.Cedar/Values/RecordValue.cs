@@ -1,29 +1,29 @@
-using System.Collections.Frozen;
+using System.Collections.ObjectModel;
 
 namespace Mandate.Cedar.Values;
 
 /// <summary>A Cedar record: attribute names mapped to values, compared field by field.</summary>
 public sealed class RecordValue : CedarValue
 {
-    private readonly FrozenDictionary<string, CedarValue> _fields;
+    // A plain dictionary: records are built per request (contexts, literals), where freezing costs more than it saves.
+    private readonly Dictionary<string, CedarValue> _fields;
+    private ReadOnlyDictionary<string, CedarValue>? _readOnlyFields;
 
     /// <summary>Creates a record; later duplicates of a key replace earlier ones.</summary>
     public RecordValue(IEnumerable<KeyValuePair<string, CedarValue>> fields)
     {
-        var map = new Dictionary<string, CedarValue>(StringComparer.Ordinal);
+        _fields = new Dictionary<string, CedarValue>(StringComparer.Ordinal);
         foreach (var (key, value) in fields)
         {
-            map[key] = value;
+            _fields[key] = value;
         }
-
-        _fields = map.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>The empty record.</summary>
     public static RecordValue Empty { get; } = new([]);
 
     /// <summary>The fields.</summary>
-    public IReadOnlyDictionary<string, CedarValue> Fields => _fields;
+    public IReadOnlyDictionary<string, CedarValue> Fields => _readOnlyFields ??= new ReadOnlyDictionary<string, CedarValue>(_fields);
 
     /// <inheritdoc />
     public override CedarType Type => CedarType.Record;

@@ -74,6 +74,17 @@ public sealed class EntityTests
     }
 
     [Fact]
+    public void Store_ExposesCollectionsThatCannotBeModified()
+    {
+        Assert.True(Store.TryGet(EntityUid.Of("User", "alice"), out var alice));
+
+        Assert.False(alice.Attributes is IDictionary<string, CedarValue> { IsReadOnly: false });
+        Assert.False(alice.Parents is ISet<EntityUid> { IsReadOnly: false });
+        Assert.False(Store.AncestorsOf(alice.Uid) is ISet<EntityUid> { IsReadOnly: false });
+        Assert.False(new RecordValue([new("a", BoolValue.True)]).Fields is IDictionary<string, CedarValue> { IsReadOnly: false });
+    }
+
+    [Fact]
     public void Store_ToleratesCycles()
     {
         var store = CedarFixture.Entities("""
