@@ -15,12 +15,9 @@ internal sealed class CredentialTable(SqliteDatabase db, Action changed) : ICred
     {
         var stored = await db.WriteAsync(async (connection, transaction) =>
         {
-            await using (var owner = connection.Command(transaction, "SELECT 1 FROM identities WHERE id = $id", ("$id", credential.IdentityId)))
+            if (!await connection.ExistsAsync(transaction, "identities", credential.IdentityId, cancellationToken))
             {
-                if (await owner.ExecuteScalarAsync(cancellationToken) is null)
-                {
-                    throw MandateException.NotFound("identity", credential.IdentityId);
-                }
+                throw MandateException.NotFound("identity", credential.IdentityId);
             }
 
             return await InsertAsync(connection, transaction, credential, cancellationToken);
@@ -32,12 +29,9 @@ internal sealed class CredentialTable(SqliteDatabase db, Action changed) : ICred
     internal static async Task<Credential> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, Credential credential, CancellationToken cancellationToken)
     {
         var stored = credential with { Version = 1 };
-        await using (var exists = connection.Command(transaction, "SELECT 1 FROM credentials WHERE id = $id", ("$id", credential.Id)))
+        if (await connection.ExistsAsync(transaction, "credentials", credential.Id, cancellationToken))
         {
-            if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
-            {
-                throw new MandateException(ErrorCode.Conflict, $"credential `{credential.Id}` already exists");
-            }
+            throw new MandateException(ErrorCode.Conflict, $"credential `{credential.Id}` already exists");
         }
 
         await using var insert = connection.Command(transaction,
@@ -110,10 +104,7 @@ internal sealed class CredentialTable(SqliteDatabase db, Action changed) : ICred
                 """, [.. Parameters(credential), ("$version", credential.Version)]);
             if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
-                await using var exists = connection.Command(transaction, "SELECT 1 FROM credentials WHERE id = $id", ("$id", credential.Id));
-                throw await exists.ExecuteScalarAsync(cancellationToken) is not null
-                    ? new MandateException(ErrorCode.VersionConflict, $"credential `{credential.Id}` changed since version {credential.Version}; read it again and retry")
-                    : MandateException.NotFound("credential", credential.Id);
+                throw await connection.UpdateMissAsync(transaction, "credentials", "credential", credential.Id, credential.Version, cancellationToken);
             }
 
             return true;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Mandate.Core.Errors;
 using Mandate.Core.Groups;
 using Mandate.Core.Storage;
@@ -16,7 +15,7 @@ internal sealed class GroupTable(SqliteDatabase db, Action changed) : IGroupStor
         var stored = group with { Version = 1 };
         await db.WriteAsync(async (connection, transaction) =>
         {
-            if (await GroupExistsAsync(connection, transaction, group.Id, cancellationToken))
+            if (await connection.ExistsAsync(transaction, "groups", group.Id, cancellationToken))
             {
                 throw new MandateException(ErrorCode.Conflict, $"group `{group.Id}` already exists");
             }
@@ -61,9 +60,7 @@ internal sealed class GroupTable(SqliteDatabase db, Action changed) : IGroupStor
                 """, [.. Parameters(group), ("$version", group.Version)]);
             if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
-                throw await GroupExistsAsync(connection, transaction, group.Id, cancellationToken)
-                    ? new MandateException(ErrorCode.VersionConflict, $"group `{group.Id}` changed since version {group.Version}; read it again and retry")
-                    : MandateException.NotFound("group", group.Id);
+                throw await connection.UpdateMissAsync(transaction, "groups", "group", group.Id, group.Version, cancellationToken);
             }
 
             return true;
@@ -97,18 +94,14 @@ internal sealed class GroupTable(SqliteDatabase db, Action changed) : IGroupStor
     {
         var added = await db.WriteAsync(async (connection, transaction) =>
         {
-            if (!await GroupExistsAsync(connection, transaction, membership.GroupId, cancellationToken))
+            if (!await connection.ExistsAsync(transaction, "groups", membership.GroupId, cancellationToken))
             {
                 throw MandateException.NotFound("group", membership.GroupId);
             }
 
-            var memberTable = membership.MemberIsGroup ? "groups" : "identities";
-            await using (var member = connection.Command(transaction, $"SELECT 1 FROM {memberTable} WHERE id = $id", ("$id", membership.MemberId)))
+            if (!await connection.ExistsAsync(transaction, membership.MemberIsGroup ? "groups" : "identities", membership.MemberId, cancellationToken))
             {
-                if (await member.ExecuteScalarAsync(cancellationToken) is null)
-                {
-                    throw MandateException.NotFound(membership.MemberIsGroup ? "group" : "identity", membership.MemberId);
-                }
+                throw MandateException.NotFound(membership.MemberIsGroup ? "group" : "identity", membership.MemberId);
             }
 
             if (membership.MemberIsGroup && await WouldCycleAsync(connection, transaction, membership, cancellationToken))
@@ -168,27 +161,11 @@ internal sealed class GroupTable(SqliteDatabase db, Action changed) : IGroupStor
             return await query.ListAsync(MapMembership, cancellationToken);
         }, cancellationToken);
 
-    public async IAsyncEnumerable<Group> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var query = connection.Command(null, $"SELECT {Columns} FROM groups ORDER BY id");
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            yield return Map(reader);
-        }
-    }
+    public IAsyncEnumerable<Group> ScanAsync(CancellationToken cancellationToken = default) =>
+        db.ScanAsync($"SELECT {Columns} FROM groups ORDER BY id", Map, cancellationToken);
 
-    public async IAsyncEnumerable<Membership> ScanMembershipsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var query = connection.Command(null, $"SELECT {MembershipColumns} FROM memberships ORDER BY group_id, member_id");
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            yield return MapMembership(reader);
-        }
-    }
+    public IAsyncEnumerable<Membership> ScanMembershipsAsync(CancellationToken cancellationToken = default) =>
+        db.ScanAsync($"SELECT {MembershipColumns} FROM memberships ORDER BY group_id, member_id", MapMembership, cancellationToken);
 
     /// <summary>A group may not (transitively) contain a group that contains it.</summary>
     private static async Task<bool> WouldCycleAsync(SqliteConnection connection, SqliteTransaction transaction, Membership membership, CancellationToken cancellationToken)
@@ -209,11 +186,6 @@ internal sealed class GroupTable(SqliteDatabase db, Action changed) : IGroupStor
         return await query.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
-    private static async Task<bool> GroupExistsAsync(SqliteConnection connection, SqliteTransaction transaction, string id, CancellationToken cancellationToken)
-    {
-        await using var query = connection.Command(transaction, "SELECT 1 FROM groups WHERE id = $id", ("$id", id));
-        return await query.ExecuteScalarAsync(cancellationToken) is not null;
-    }
 
     private static (string, object?)[] Parameters(Group g) =>
     [

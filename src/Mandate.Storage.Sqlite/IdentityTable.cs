@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using Mandate.Core.Credentials;
 using Mandate.Core.Errors;
@@ -18,7 +17,7 @@ internal sealed class IdentityTable(SqliteDatabase db, Action changed) : IIdenti
         var stored = identity with { Version = 1 };
         await db.WriteAsync(async (connection, transaction) =>
         {
-            if (await ExistsAsync(connection, transaction, identity.Id, cancellationToken))
+            if (await connection.ExistsAsync(transaction, "identities", identity.Id, cancellationToken))
             {
                 throw new MandateException(ErrorCode.Conflict, $"identity `{identity.Id}` already exists");
             }
@@ -101,9 +100,7 @@ internal sealed class IdentityTable(SqliteDatabase db, Action changed) : IIdenti
                 """, [.. Parameters(identity), ("$version", identity.Version)]);
             if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
-                throw await ExistsAsync(connection, transaction, identity.Id, cancellationToken)
-                    ? new MandateException(ErrorCode.VersionConflict, $"identity `{identity.Id}` changed since version {identity.Version}; read it again and retry")
-                    : MandateException.NotFound("identity", identity.Id);
+                throw await connection.UpdateMissAsync(transaction, "identities", "identity", identity.Id, identity.Version, cancellationToken);
             }
 
             return true;
@@ -120,22 +117,9 @@ internal sealed class IdentityTable(SqliteDatabase db, Action changed) : IIdenti
             return await touch.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
-    public async IAsyncEnumerable<Identity> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var query = connection.Command(null, $"SELECT {Columns} FROM identities ORDER BY id");
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            yield return Map(reader);
-        }
-    }
+    public IAsyncEnumerable<Identity> ScanAsync(CancellationToken cancellationToken = default) =>
+        db.ScanAsync($"SELECT {Columns} FROM identities ORDER BY id", Map, cancellationToken);
 
-    private static async Task<bool> ExistsAsync(SqliteConnection connection, SqliteTransaction transaction, string id, CancellationToken cancellationToken)
-    {
-        await using var query = connection.Command(transaction, "SELECT 1 FROM identities WHERE id = $id", ("$id", id));
-        return await query.ExecuteScalarAsync(cancellationToken) is not null;
-    }
 
     private static (string, object?)[] Parameters(Identity i) =>
     [

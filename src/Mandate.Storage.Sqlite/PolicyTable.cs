@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Mandate.Core.Errors;
 using Mandate.Core.Policies;
 using Mandate.Core.Storage;
@@ -15,7 +14,7 @@ internal sealed class PolicyTable(SqliteDatabase db, Action changed) : IPolicySt
         var stored = policy with { Version = 1 };
         await db.WriteAsync(async (connection, transaction) =>
         {
-            if (await ExistsAsync(connection, transaction, policy.Id, cancellationToken))
+            if (await connection.ExistsAsync(transaction, "policies", policy.Id, cancellationToken))
             {
                 throw new MandateException(ErrorCode.Conflict, $"policy `{policy.Id}` already exists");
             }
@@ -60,9 +59,7 @@ internal sealed class PolicyTable(SqliteDatabase db, Action changed) : IPolicySt
                 """, [.. Parameters(policy), ("$version", policy.Version)]);
             if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
-                throw await ExistsAsync(connection, transaction, policy.Id, cancellationToken)
-                    ? new MandateException(ErrorCode.VersionConflict, $"policy `{policy.Id}` changed since version {policy.Version}; read it again and retry")
-                    : MandateException.NotFound("policy", policy.Id);
+                throw await connection.UpdateMissAsync(transaction, "policies", "policy", policy.Id, policy.Version, cancellationToken);
             }
 
             return true;
@@ -86,22 +83,9 @@ internal sealed class PolicyTable(SqliteDatabase db, Action changed) : IPolicySt
         return deleted;
     }
 
-    public async IAsyncEnumerable<PolicyDocument> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var query = connection.Command(null, $"SELECT {Columns} FROM policies ORDER BY id");
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            yield return Map(reader);
-        }
-    }
+    public IAsyncEnumerable<PolicyDocument> ScanAsync(CancellationToken cancellationToken = default) =>
+        db.ScanAsync($"SELECT {Columns} FROM policies ORDER BY id", Map, cancellationToken);
 
-    private static async Task<bool> ExistsAsync(SqliteConnection connection, SqliteTransaction transaction, string id, CancellationToken cancellationToken)
-    {
-        await using var query = connection.Command(transaction, "SELECT 1 FROM policies WHERE id = $id", ("$id", id));
-        return await query.ExecuteScalarAsync(cancellationToken) is not null;
-    }
 
     private static (string, object?)[] Parameters(PolicyDocument p) =>
     [

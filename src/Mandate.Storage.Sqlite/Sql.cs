@@ -1,3 +1,4 @@
+using Mandate.Core.Errors;
 using Microsoft.Data.Sqlite;
 
 namespace Mandate.Storage.Sqlite;
@@ -30,6 +31,20 @@ internal static class Sql
     /// <summary>Escapes <c>%</c>, <c>_</c> and the escape character for a <c>LIKE ... ESCAPE '\'</c> pattern.</summary>
     public static string LikeLiteral(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    /// <summary>Whether a row with primary key <paramref name="id"/> exists in <paramref name="table"/> (a constant name).</summary>
+    public static async Task<bool> ExistsAsync(this SqliteConnection connection, SqliteTransaction transaction, string table, string id, CancellationToken cancellationToken)
+    {
+        await using var query = connection.Command(transaction, $"SELECT 1 FROM {table} WHERE id = $id", ("$id", id));
+        return await query.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    /// <summary>The refusal for an optimistic update that matched no row: the row is gone, or its version moved on.</summary>
+    public static async Task<MandateException> UpdateMissAsync(
+        this SqliteConnection connection, SqliteTransaction transaction, string table, string what, string id, long version, CancellationToken cancellationToken) =>
+        await connection.ExistsAsync(transaction, table, id, cancellationToken)
+            ? new MandateException(ErrorCode.VersionConflict, $"{what} `{id}` changed since version {version}; read it again and retry")
+            : MandateException.NotFound(what, id);
 
     public static async Task<List<T>> ListAsync<T>(this SqliteCommand command, Func<SqliteDataReader, T> map, CancellationToken cancellationToken)
     {

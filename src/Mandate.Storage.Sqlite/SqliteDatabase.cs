@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Mandate.Core.Errors;
 using Microsoft.Data.Sqlite;
 
@@ -62,6 +63,18 @@ internal sealed class SqliteDatabase : IDisposable
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    /// <summary>Streams the rows of a query on its own connection (for building snapshots).</summary>
+    public async IAsyncEnumerable<T> ScanAsync<T>(string sql, Func<SqliteDataReader, T> map, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var query = connection.Command(null, sql);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return map(reader);
         }
     }
 
