@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Mandate.Core.Errors;
 using Mandate.Core.Events;
 using Mandate.Core.Storage;
@@ -38,12 +39,30 @@ internal static class EventEndpoints
     /// Streams matching events as they are stored, starting after <c>cursor</c> (or the SSE
     /// <c>Last-Event-ID</c> on reconnect); each event's SSE id is its sequence.
     /// </summary>
-    private static IResult Follow(
+    private static async Task Follow(
         IMandateStore store, EventPipeline pipeline, HttpContext http, string? identity, string? type, string? outcome, string? cursor)
     {
         var resume = http.Request.Headers["Last-Event-ID"].ToString();
         var query = Query(identity, type, outcome, null, null, resume.Length > 0 ? resume : cursor);
-        return TypedResults.ServerSentEvents(StreamAsync(store, pipeline, query, http.RequestAborted));
+
+        // Send the headers at once so a follower knows it is subscribed before the first event exists.
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        await http.Response.StartAsync(http.RequestAborted);
+        await http.Response.Body.FlushAsync(http.RequestAborted);
+        try
+        {
+            await SseFormatter.WriteAsync(StreamAsync(store, pipeline, query, http.RequestAborted), http.Response.Body,
+                (item, writer) =>
+                {
+                    using var json = new Utf8JsonWriter(writer);
+                    JsonSerializer.Serialize(json, item.Data, ApiJson.Options);
+                }, http.RequestAborted);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The follower went away.
+        }
     }
 
     private static async IAsyncEnumerable<SseItem<MandateEvent>> StreamAsync(
