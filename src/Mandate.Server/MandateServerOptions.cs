@@ -30,6 +30,9 @@ public sealed record MandateServerOptions
     /// <summary>Seed a demo fleet and run a traffic simulator.</summary>
     public bool Demo { get; init; }
 
+    /// <summary>Most items in one <c>/access/v1/evaluations</c> batch.</summary>
+    public int MaxBatchEvaluations { get; init; } = 1000;
+
     /// <summary>Largest request body accepted, in bytes.</summary>
     public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;
 

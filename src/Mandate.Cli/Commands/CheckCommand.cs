@@ -15,7 +15,7 @@ internal static class CheckCommand
         {
             var request = new EvaluationRequest(
                 parse.GetValue(arguments.Principal)!, new ActionRef(parse.GetValue(arguments.Action)!), parse.GetValue(arguments.Resource)!,
-                parse.GetValue(arguments.Context));
+                parse.GetValue(arguments.Context), new EvaluationOptions(Explain: true));
             return DecisionOutput.Print(cli, await cli.Client.PostAsync<EvaluationResponse>("access/v1/evaluation", request, ct));
         });
         return command;

@@ -11,16 +11,16 @@ internal static class DecisionOutput
         cli.Print(response, (r, o) =>
         {
             o.WriteLine(r.Decision ? "ALLOW" : "DENY");
-            if (r.Context.Reasons.Count > 0)
+            if (r.Context?.Reasons is { Count: > 0 } reasons)
             {
-                o.WriteLine($"  determined by: {string.Join(", ", r.Context.Reasons)}");
+                o.WriteLine($"  determined by: {string.Join(", ", reasons)}");
             }
             else if (!r.Decision)
             {
                 o.WriteLine("  no policy permits this request (default deny)");
             }
 
-            foreach (var error in r.Context.Errors)
+            foreach (var error in r.Context?.Errors ?? [])
             {
                 o.WriteLine($"  error in {error.PolicyId}: {error.Message}");
             }
