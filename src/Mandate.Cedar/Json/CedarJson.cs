@@ -16,14 +16,14 @@ public static partial class CedarJson
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
 
     /// <summary>Parses an entities JSON array into a store.</summary>
-    public static EntityStore ParseEntities(string json)
+    public static EntityStore ParseEntities(string json, CedarJsonOptions? options = null)
     {
         using var document = Parse(json);
-        return ParseEntities(document.RootElement);
+        return ParseEntities(document.RootElement, options);
     }
 
     /// <summary>Parses an entities JSON array into a store.</summary>
-    public static EntityStore ParseEntities(JsonElement array)
+    public static EntityStore ParseEntities(JsonElement array, CedarJsonOptions? options = null)
     {
         if (array.ValueKind != JsonValueKind.Array)
         {
@@ -33,7 +33,7 @@ public static partial class CedarJson
         var entities = new List<Entity>();
         foreach (var element in array.EnumerateArray())
         {
-            entities.Add(ParseEntity(element));
+            entities.Add(ParseEntity(element, options));
         }
 
         try
@@ -47,16 +47,17 @@ public static partial class CedarJson
     }
 
     /// <summary>Parses one entity object.</summary>
-    public static Entity ParseEntity(JsonElement element)
+    public static Entity ParseEntity(JsonElement element, CedarJsonOptions? options = null)
     {
+        var implicitEntities = (options ?? CedarJsonOptions.Default).ImplicitEntityReferences;
         if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("uid", out var uidElement))
         {
             throw new CedarJsonException("an entity must be an object with a `uid`");
         }
 
         var uid = ParseEntityUid(uidElement);
-        var attributes = element.TryGetProperty("attrs", out var attrs) ? ParseFields(attrs, $"attributes of `{uid}`") : [];
-        var tags = element.TryGetProperty("tags", out var tagElement) ? ParseFields(tagElement, $"tags of `{uid}`") : [];
+        var attributes = element.TryGetProperty("attrs", out var attrs) ? ParseFields(attrs, $"attributes of `{uid}`", implicitEntities) : [];
+        var tags = element.TryGetProperty("tags", out var tagElement) ? ParseFields(tagElement, $"tags of `{uid}`", implicitEntities) : [];
         var parents = new List<EntityUid>();
         if (element.TryGetProperty("parents", out var parentArray))
         {
@@ -110,20 +111,20 @@ public static partial class CedarJson
     }
 
     /// <summary>Parses a context object into a record.</summary>
-    public static RecordValue ParseContext(JsonElement element) =>
+    public static RecordValue ParseContext(JsonElement element, CedarJsonOptions? options = null) =>
         element.ValueKind == JsonValueKind.Object
-            ? new RecordValue(ParseFields(element, "context"))
+            ? new RecordValue(ParseFields(element, "context", (options ?? CedarJsonOptions.Default).ImplicitEntityReferences))
             : throw new CedarJsonException("the context must be a JSON object");
 
     /// <summary>Parses a context object from JSON text.</summary>
-    public static RecordValue ParseContext(string json)
+    public static RecordValue ParseContext(string json, CedarJsonOptions? options = null)
     {
         using var document = Parse(json);
-        return ParseContext(document.RootElement);
+        return ParseContext(document.RootElement, options);
     }
 
     /// <summary>Parses a request with <c>principal</c>, <c>action</c>, <c>resource</c> and optional <c>context</c>.</summary>
-    public static Request ParseRequest(JsonElement element)
+    public static Request ParseRequest(JsonElement element, CedarJsonOptions? options = null)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -134,7 +135,7 @@ public static partial class CedarJson
             ParseEntityUid(Required(element, "principal")),
             ParseEntityUid(Required(element, "action")),
             ParseEntityUid(Required(element, "resource")),
-            element.TryGetProperty("context", out var context) && context.ValueKind != JsonValueKind.Null ? ParseContext(context) : RecordValue.Empty);
+            element.TryGetProperty("context", out var context) && context.ValueKind != JsonValueKind.Null ? ParseContext(context, options) : RecordValue.Empty);
     }
 
     private static JsonElement Required(JsonElement element, string property) =>

@@ -6,10 +6,12 @@ namespace Mandate.Cedar.Tests.Json;
 
 public sealed class CedarJsonTests
 {
-    private static CedarValue Value(string json)
+    private static readonly CedarJsonOptions Implicit = new() { ImplicitEntityReferences = true };
+
+    private static CedarValue Value(string json, CedarJsonOptions? options = null)
     {
         using var document = JsonDocument.Parse(json);
-        return CedarJson.ParseValue(document.RootElement);
+        return CedarJson.ParseValue(document.RootElement, options);
     }
 
     [Fact]
@@ -29,7 +31,7 @@ public sealed class CedarJsonTests
     public void ParseValue_ReadsEscapes()
     {
         Assert.Equal(EntityUid.Of("User", "a"), Value("""{"__entity": {"type": "User", "id": "a"}}"""));
-        Assert.Equal(EntityUid.Of("A::B", "x"), Value("""{"type": "A::B", "id": "x"}"""));
+        Assert.Equal(EntityUid.Of("A::B", "x"), Value("""{"type": "A::B", "id": "x"}""", Implicit));
         Assert.Equal(new DecimalValue(12_000), Value("""{"__extn": {"fn": "decimal", "arg": "1.2"}}"""));
         Assert.Equal(
             new DatetimeValue(86_400_000),
@@ -39,9 +41,17 @@ public sealed class CedarJsonTests
     [Fact]
     public void ParseValue_ObjectsThatAreNotUidsAreRecords()
     {
-        var record = Assert.IsType<RecordValue>(Value("""{"type": "User", "id": "a", "extra": 1}"""));
+        var record = Assert.IsType<RecordValue>(Value("""{"type": "User", "id": "a", "extra": 1}""", Implicit));
         Assert.Equal(3, record.Fields.Count);
-        Assert.IsType<RecordValue>(Value("""{"type": "not a name", "id": "a"}"""));
+        Assert.IsType<RecordValue>(Value("""{"type": "not a name", "id": "a"}""", Implicit));
+    }
+
+    [Fact]
+    public void ParseValue_WithoutImplicitReferences_ReadsTypeAndIdAsARecord()
+    {
+        var record = Assert.IsType<RecordValue>(Value("""{"type": "User", "id": "a"}"""));
+
+        Assert.Equal(new StringValue("User"), record.Fields["type"]);
     }
 
     [Fact]
