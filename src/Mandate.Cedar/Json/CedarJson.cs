@@ -56,20 +56,22 @@ public static partial class CedarJson
         }
 
         var uid = ParseEntityUid(uidElement);
-        var attributes = element.TryGetProperty("attrs", out var attrs) ? ParseFields(attrs, $"attributes of `{uid}`", implicitEntities) : [];
-        var tags = element.TryGetProperty("tags", out var tagElement) ? ParseFields(tagElement, $"tags of `{uid}`", implicitEntities) : [];
-        var parents = new List<EntityUid>();
-        if (element.TryGetProperty("parents", out var parentArray))
+        if (!element.TryGetProperty("attrs", out var attrs) || !element.TryGetProperty("parents", out var parentArray))
         {
-            if (parentArray.ValueKind != JsonValueKind.Array)
-            {
-                throw new CedarJsonException($"the parents of `{uid}` must be an array");
-            }
+            throw new CedarJsonException($"entity `{uid}` needs both `attrs` and `parents` (use {{}} and [] when empty)");
+        }
 
-            foreach (var parent in parentArray.EnumerateArray())
-            {
-                parents.Add(ParseEntityUid(parent));
-            }
+        var attributes = ParseFields(attrs, $"attributes of `{uid}`", implicitEntities);
+        var tags = element.TryGetProperty("tags", out var tagElement) ? ParseFields(tagElement, $"tags of `{uid}`", implicitEntities) : [];
+        if (parentArray.ValueKind != JsonValueKind.Array)
+        {
+            throw new CedarJsonException($"the parents of `{uid}` must be an array");
+        }
+
+        var parents = new List<EntityUid>();
+        foreach (var parent in parentArray.EnumerateArray())
+        {
+            parents.Add(ParseEntityUid(parent));
         }
 
         return new Entity(uid, attributes, parents, tags);

@@ -75,12 +75,34 @@ public sealed class CedarJsonTests
     }
 
     [Fact]
-    public void ParseEntities_DuplicateUid_IsRejected()
+    public void ParseEntities_SameUidWithDifferentContents_IsRejected()
     {
-        Assert.Throws<CedarJsonException>(() => CedarJson.ParseEntities("""
-            [{"uid": {"type": "U", "id": "a"}}, {"uid": {"__entity": {"type": "U", "id": "a"}}}]
+        var error = Assert.Throws<CedarJsonException>(() => CedarJson.ParseEntities("""
+            [{"uid": {"type": "U", "id": "a"}, "attrs": {"n": 1}, "parents": []},
+             {"uid": {"__entity": {"type": "U", "id": "a"}}, "attrs": {"n": 2}, "parents": []}]
             """));
+        Assert.Contains("duplicate entity entry", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ParseEntities_RepeatedIdenticalEntity_IsAccepted()
+    {
+        var store = CedarJson.ParseEntities("""
+            [{"uid": {"type": "U", "id": "a"}, "attrs": {"n": 1}, "parents": [{"type": "G", "id": "g"}]},
+             {"uid": {"type": "U", "id": "a"}, "attrs": {"n": 1}, "parents": [{"type": "G", "id": "g"}]}]
+            """);
+
+        Assert.Equal(1, store.Count);
+    }
+
+    [Theory]
+    [InlineData("""[{"uid": {"type": "U", "id": "a"}, "parents": []}]""")]
+    [InlineData("""[{"uid": {"type": "U", "id": "a"}, "attrs": {}}]""")]
+    [InlineData("""[{"uid": {"type": "U ", "id": "a"}, "attrs": {}, "parents": []}]""")]
+    [InlineData("""[{"uid": {"type": "if", "id": "a"}, "attrs": {}, "parents": []}]""")]
+    [InlineData("""[{"uid": {"type": "U", "id": "a"}, "attrs": {}, "parents": [], "tags": []}]""")]
+    public void ParseEntities_MalformedEntity_IsRejected(string json) =>
+        Assert.Throws<CedarJsonException>(() => CedarJson.ParseEntities(json));
 
     [Fact]
     public void ParseRequest_ReadsAllParts()
