@@ -28,14 +28,20 @@ public static partial class CedarJson
             case JsonValueKind.Array:
                 return new SetValue(element.EnumerateArray().Select(e => ParseValue(e, implicitEntities)).ToList());
             case JsonValueKind.Object:
-                if (element.TryGetProperty("__entity", out _))
+                // An escape whose content does not have the escape's shape is an ordinary record, as in the reference.
+                if (element.TryGetProperty("__entity", out var entity) && HasStrings(entity, "type", "id"))
                 {
                     return ParseEntityUid(element);
                 }
 
-                if (element.TryGetProperty("__extn", out var extension))
+                if (element.TryGetProperty("__extn", out var extension) && IsExtensionCall(extension))
                 {
                     return ParseExtension(extension, implicitEntities);
+                }
+
+                if (element.TryGetProperty("__expr", out _))
+                {
+                    throw new CedarJsonException("the `__expr` escape is no longer supported: use `__entity` or `__extn`");
                 }
 
                 if (implicitEntities && LooksLikeEntityUid(element))
@@ -48,6 +54,16 @@ public static partial class CedarJson
                 throw new CedarJsonException($"`{Abbreviate(element)}` is not a Cedar value");
         }
     }
+
+    private static bool HasStrings(JsonElement element, string first, string second) =>
+        element.ValueKind == JsonValueKind.Object
+        && element.TryGetProperty(first, out var a) && a.ValueKind == JsonValueKind.String
+        && element.TryGetProperty(second, out var b) && b.ValueKind == JsonValueKind.String;
+
+    private static bool IsExtensionCall(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object
+        && element.TryGetProperty("fn", out var fn) && fn.ValueKind == JsonValueKind.String
+        && (element.TryGetProperty("arg", out _) || (element.TryGetProperty("args", out var args) && args.ValueKind == JsonValueKind.Array));
 
     // An object of exactly `type` and `id` strings, the implicit form schemas allow for entity-typed values.
     private static bool LooksLikeEntityUid(JsonElement element)

@@ -113,10 +113,14 @@ public static partial class CedarJson
     }
 
     /// <summary>Parses a context object into a record.</summary>
-    public static RecordValue ParseContext(JsonElement element, CedarJsonOptions? options = null) =>
-        element.ValueKind == JsonValueKind.Object
+    public static RecordValue ParseContext(JsonElement element, CedarJsonOptions? options = null)
+    {
+        var isEscape = (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("__entity", out var entity) && HasStrings(entity, "type", "id"))
+            || (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("__extn", out var extension) && IsExtensionCall(extension));
+        return element.ValueKind == JsonValueKind.Object && !isEscape
             ? new RecordValue(ParseFields(element, "context", (options ?? CedarJsonOptions.Default).ImplicitEntityReferences))
-            : throw new CedarJsonException("the context must be a JSON object");
+            : throw new CedarJsonException("the context must be a JSON object that is a record (not an escape)");
+    }
 
     /// <summary>Parses a context object from JSON text.</summary>
     public static RecordValue ParseContext(string json, CedarJsonOptions? options = null)

@@ -55,6 +55,20 @@ public sealed class CedarJsonTests
     }
 
     [Fact]
+    public void ParseValue_EscapesWithoutTheirShape_AreRecords()
+    {
+        Assert.IsType<RecordValue>(Value("""{"__extn": {"fn": "ip"}}"""));
+        Assert.IsType<RecordValue>(Value("""{"__entity": {"type": "U"}}"""));
+        Assert.Throws<CedarJsonException>(() => Value("""{"__expr": "1"}"""));
+    }
+
+    [Fact]
+    public void ParseContext_AnEscapeIsNotARecord()
+    {
+        Assert.Throws<CedarJsonException>(() => CedarJson.ParseContext("""{"__entity": {"type": "U", "id": "a"}}"""));
+    }
+
+    [Fact]
     public void ParseValue_BadExtensionArgument_IsRejected()
     {
         var error = Assert.Throws<CedarJsonException>(() => Value("""{"__extn": {"fn": "ip", "arg": "nope"}}"""));
