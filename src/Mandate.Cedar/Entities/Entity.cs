@@ -33,6 +33,16 @@ public sealed class Entity
     /// <summary>The tags.</summary>
     public IReadOnlyDictionary<string, CedarValue> Tags { get; }
 
+    /// <summary>Whether <paramref name="other"/> has the same uid, attributes, parents and tags.</summary>
+    public bool IsSameAs(Entity other) =>
+        Uid.Equals(other.Uid)
+        && Parents.SetEquals(other.Parents)
+        && SameMap(Attributes, other.Attributes)
+        && SameMap(Tags, other.Tags);
+
+    private static bool SameMap(IReadOnlyDictionary<string, CedarValue> left, IReadOnlyDictionary<string, CedarValue> right) =>
+        left.Count == right.Count && left.All(pair => right.TryGetValue(pair.Key, out var value) && value.Equals(pair.Value));
+
     // Plain collections: snapshots build many entities, and freezing each small map costs more than it saves.
     private static IReadOnlyDictionary<string, CedarValue> Map(IEnumerable<KeyValuePair<string, CedarValue>>? pairs)
     {

@@ -13,15 +13,16 @@ public sealed class EntityStore
     private readonly FrozenDictionary<EntityUid, Entity> _entities;
     private readonly FrozenDictionary<EntityUid, HashSet<EntityUid>> _ancestors;
 
-    /// <summary>Creates the store; uids must be distinct.</summary>
+    /// <summary>Creates the store; an entity may appear more than once only with identical contents.</summary>
     public EntityStore(IEnumerable<Entity> entities)
     {
         var map = new Dictionary<EntityUid, Entity>();
         foreach (var entity in entities)
         {
-            if (!map.TryAdd(entity.Uid, entity))
+            // As in the reference, repeating an entity is fine; giving it two different definitions is not.
+            if (!map.TryAdd(entity.Uid, entity) && !map[entity.Uid].IsSameAs(entity))
             {
-                throw new ArgumentException($"duplicate entity `{entity.Uid}`", nameof(entities));
+                throw new ArgumentException($"duplicate entity entry `{entity.Uid}` with different contents", nameof(entities));
             }
         }
 

@@ -8,7 +8,10 @@ namespace Mandate.Cedar.Json;
 public static partial class CedarJson
 {
     /// <summary>Parses a Cedar value.</summary>
-    public static CedarValue ParseValue(JsonElement element)
+    public static CedarValue ParseValue(JsonElement element, CedarJsonOptions? options = null) =>
+        ParseValue(element, (options ?? CedarJsonOptions.Default).ImplicitEntityReferences);
+
+    private static CedarValue ParseValue(JsonElement element, bool implicitEntities)
     {
         switch (element.ValueKind)
         {
@@ -23,31 +26,46 @@ public static partial class CedarJson
                     ? new LongValue(number)
                     : throw new CedarJsonException($"`{element.GetRawText()}` is not a 64-bit integer");
             case JsonValueKind.Array:
-                return new SetValue(element.EnumerateArray().Select(ParseValue).ToList());
+                return new SetValue(element.EnumerateArray().Select(e => ParseValue(e, implicitEntities)).ToList());
             case JsonValueKind.Object:
-                if (element.TryGetProperty("__entity", out _))
+                // An escape whose content does not have the escape's shape is an ordinary record, as in the reference.
+                if (element.TryGetProperty("__entity", out var entity) && HasStrings(entity, "type", "id"))
                 {
                     return ParseEntityUid(element);
                 }
 
-                if (element.TryGetProperty("__extn", out var extension))
+                if (element.TryGetProperty("__extn", out var extension) && IsExtensionCall(extension))
                 {
-                    return ParseExtension(extension);
+                    return ParseExtension(extension, implicitEntities);
                 }
 
-                if (LooksLikeEntityUid(element))
+                if (element.TryGetProperty("__expr", out _))
+                {
+                    throw new CedarJsonException("the `__expr` escape is no longer supported: use `__entity` or `__extn`");
+                }
+
+                if (implicitEntities && LooksLikeEntityUid(element))
                 {
                     return ParseEntityUid(element);
                 }
 
-                return new RecordValue(ParseFields(element, "record"));
+                return new RecordValue(ParseFields(element, "record", implicitEntities));
             default:
                 throw new CedarJsonException($"`{Abbreviate(element)}` is not a Cedar value");
         }
     }
 
-    // Without a schema, an object of exactly `type` and `id` strings is read as an entity reference (the
-    // implicit form the reference accepts for entity-typed attributes); any other object is a record.
+    private static bool HasStrings(JsonElement element, string first, string second) =>
+        element.ValueKind == JsonValueKind.Object
+        && element.TryGetProperty(first, out var a) && a.ValueKind == JsonValueKind.String
+        && element.TryGetProperty(second, out var b) && b.ValueKind == JsonValueKind.String;
+
+    private static bool IsExtensionCall(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object
+        && element.TryGetProperty("fn", out var fn) && fn.ValueKind == JsonValueKind.String
+        && (element.TryGetProperty("arg", out _) || (element.TryGetProperty("args", out var args) && args.ValueKind == JsonValueKind.Array));
+
+    // An object of exactly `type` and `id` strings, the implicit form schemas allow for entity-typed values.
     private static bool LooksLikeEntityUid(JsonElement element)
     {
         var count = 0;
@@ -76,7 +94,7 @@ public static partial class CedarJson
         }
     }
 
-    private static CedarValue ParseExtension(JsonElement extension)
+    private static CedarValue ParseExtension(JsonElement extension, bool implicitEntities)
     {
         if (extension.ValueKind != JsonValueKind.Object || !extension.TryGetProperty("fn", out var fn) || fn.ValueKind != JsonValueKind.String)
         {
@@ -86,11 +104,11 @@ public static partial class CedarJson
         CedarValue[] args;
         if (extension.TryGetProperty("arg", out var arg))
         {
-            args = [ParseValue(arg)];
+            args = [ParseValue(arg, implicitEntities)];
         }
         else if (extension.TryGetProperty("args", out var argArray) && argArray.ValueKind == JsonValueKind.Array)
         {
-            args = [.. argArray.EnumerateArray().Select(ParseValue)];
+            args = [.. argArray.EnumerateArray().Select(e => ParseValue(e, implicitEntities))];
         }
         else
         {
@@ -106,7 +124,7 @@ public static partial class CedarJson
         return Evaluator.TryExtensionCall(name, args, out var value, out var error) ? value : throw new CedarJsonException(error);
     }
 
-    private static List<KeyValuePair<string, CedarValue>> ParseFields(JsonElement element, string what)
+    private static List<KeyValuePair<string, CedarValue>> ParseFields(JsonElement element, string what, bool implicitEntities)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -122,7 +140,7 @@ public static partial class CedarJson
                 throw new CedarJsonException($"duplicate key `{property.Name}` in the {what}");
             }
 
-            fields.Add(new(property.Name, ParseValue(property.Value)));
+            fields.Add(new(property.Name, ParseValue(property.Value, implicitEntities)));
         }
 
         return fields;

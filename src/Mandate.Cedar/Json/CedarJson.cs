@@ -16,14 +16,14 @@ public static partial class CedarJson
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
 
     /// <summary>Parses an entities JSON array into a store.</summary>
-    public static EntityStore ParseEntities(string json)
+    public static EntityStore ParseEntities(string json, CedarJsonOptions? options = null)
     {
         using var document = Parse(json);
-        return ParseEntities(document.RootElement);
+        return ParseEntities(document.RootElement, options);
     }
 
     /// <summary>Parses an entities JSON array into a store.</summary>
-    public static EntityStore ParseEntities(JsonElement array)
+    public static EntityStore ParseEntities(JsonElement array, CedarJsonOptions? options = null)
     {
         if (array.ValueKind != JsonValueKind.Array)
         {
@@ -33,7 +33,7 @@ public static partial class CedarJson
         var entities = new List<Entity>();
         foreach (var element in array.EnumerateArray())
         {
-            entities.Add(ParseEntity(element));
+            entities.Add(ParseEntity(element, options));
         }
 
         try
@@ -47,28 +47,31 @@ public static partial class CedarJson
     }
 
     /// <summary>Parses one entity object.</summary>
-    public static Entity ParseEntity(JsonElement element)
+    public static Entity ParseEntity(JsonElement element, CedarJsonOptions? options = null)
     {
+        var implicitEntities = (options ?? CedarJsonOptions.Default).ImplicitEntityReferences;
         if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("uid", out var uidElement))
         {
             throw new CedarJsonException("an entity must be an object with a `uid`");
         }
 
         var uid = ParseEntityUid(uidElement);
-        var attributes = element.TryGetProperty("attrs", out var attrs) ? ParseFields(attrs, $"attributes of `{uid}`") : [];
-        var tags = element.TryGetProperty("tags", out var tagElement) ? ParseFields(tagElement, $"tags of `{uid}`") : [];
-        var parents = new List<EntityUid>();
-        if (element.TryGetProperty("parents", out var parentArray))
+        if (!element.TryGetProperty("attrs", out var attrs) || !element.TryGetProperty("parents", out var parentArray))
         {
-            if (parentArray.ValueKind != JsonValueKind.Array)
-            {
-                throw new CedarJsonException($"the parents of `{uid}` must be an array");
-            }
+            throw new CedarJsonException($"entity `{uid}` needs both `attrs` and `parents` (use {{}} and [] when empty)");
+        }
 
-            foreach (var parent in parentArray.EnumerateArray())
-            {
-                parents.Add(ParseEntityUid(parent));
-            }
+        var attributes = ParseFields(attrs, $"attributes of `{uid}`", implicitEntities);
+        var tags = element.TryGetProperty("tags", out var tagElement) ? ParseFields(tagElement, $"tags of `{uid}`", implicitEntities) : [];
+        if (parentArray.ValueKind != JsonValueKind.Array)
+        {
+            throw new CedarJsonException($"the parents of `{uid}` must be an array");
+        }
+
+        var parents = new List<EntityUid>();
+        foreach (var parent in parentArray.EnumerateArray())
+        {
+            parents.Add(ParseEntityUid(parent));
         }
 
         return new Entity(uid, attributes, parents, tags);
@@ -110,20 +113,24 @@ public static partial class CedarJson
     }
 
     /// <summary>Parses a context object into a record.</summary>
-    public static RecordValue ParseContext(JsonElement element) =>
-        element.ValueKind == JsonValueKind.Object
-            ? new RecordValue(ParseFields(element, "context"))
-            : throw new CedarJsonException("the context must be a JSON object");
+    public static RecordValue ParseContext(JsonElement element, CedarJsonOptions? options = null)
+    {
+        var isEscape = (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("__entity", out var entity) && HasStrings(entity, "type", "id"))
+            || (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("__extn", out var extension) && IsExtensionCall(extension));
+        return element.ValueKind == JsonValueKind.Object && !isEscape
+            ? new RecordValue(ParseFields(element, "context", (options ?? CedarJsonOptions.Default).ImplicitEntityReferences))
+            : throw new CedarJsonException("the context must be a JSON object that is a record (not an escape)");
+    }
 
     /// <summary>Parses a context object from JSON text.</summary>
-    public static RecordValue ParseContext(string json)
+    public static RecordValue ParseContext(string json, CedarJsonOptions? options = null)
     {
         using var document = Parse(json);
-        return ParseContext(document.RootElement);
+        return ParseContext(document.RootElement, options);
     }
 
     /// <summary>Parses a request with <c>principal</c>, <c>action</c>, <c>resource</c> and optional <c>context</c>.</summary>
-    public static Request ParseRequest(JsonElement element)
+    public static Request ParseRequest(JsonElement element, CedarJsonOptions? options = null)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -134,7 +141,7 @@ public static partial class CedarJson
             ParseEntityUid(Required(element, "principal")),
             ParseEntityUid(Required(element, "action")),
             ParseEntityUid(Required(element, "resource")),
-            element.TryGetProperty("context", out var context) && context.ValueKind != JsonValueKind.Null ? ParseContext(context) : RecordValue.Empty);
+            element.TryGetProperty("context", out var context) && context.ValueKind != JsonValueKind.Null ? ParseContext(context, options) : RecordValue.Empty);
     }
 
     private static JsonElement Required(JsonElement element, string property) =>

@@ -42,12 +42,17 @@ public static class CedarParser
         return uid;
     }
 
-    /// <summary>Parses a name such as <c>Acme::Photo</c>.</summary>
+    /// <summary>Parses a name such as <c>Acme::Photo</c>, written exactly: no spaces or comments.</summary>
     public static Name ParseName(string text)
     {
         var parser = new Parser(text);
         var name = parser.ReadName("a name");
         parser.ExpectEnd("the name");
+        if (!string.Equals(name.FullName, text, StringComparison.Ordinal))
+        {
+            throw new CedarParseException($"`{text}` is not written as a plain name: remove spaces and comments", SourceLocation.Start);
+        }
+
         return name;
     }
 }

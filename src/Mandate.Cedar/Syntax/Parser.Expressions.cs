@@ -113,10 +113,12 @@ internal sealed partial class Parser
         }
 
         // `e has a.b.c` means `e has a && e.a has b && e.a.b has c`.
+        RefuseReservedAttribute(Current);
         var path = new List<string> { Advance().Text };
         while (Current.Kind == TokenKind.Dot && PeekAhead(1).Kind == TokenKind.Identifier)
         {
             Advance();
+            RefuseReservedAttribute(Current);
             path.Add(Advance().Text);
         }
 

@@ -47,6 +47,7 @@ internal sealed partial class Parser
         Expect(TokenKind.Comma, "`,` after the action constraint");
         ExpectKeyword("resource");
         var resource = ParseEntityScope(Variable.Resource);
+        Accept(TokenKind.Comma); // the reference accepts a trailing comma here
         Expect(TokenKind.RightParen, "`)` to close the policy scope");
 
         var conditions = ImmutableArray.CreateBuilder<Condition>();

@@ -25,6 +25,7 @@ internal sealed partial class Parser
                 }
                 else
                 {
+                    RefuseReservedAttribute(nameToken);
                     target = Checked(new GetAttributeExpr(target, nameToken.Text) { Location = target.Location });
                 }
             }
@@ -216,6 +217,7 @@ internal sealed partial class Parser
             }
             else if (keyToken.Kind == TokenKind.Identifier)
             {
+                RefuseReservedAttribute(keyToken);
                 key = Advance().Text;
             }
             else

@@ -123,7 +123,16 @@ internal sealed partial class Parser
         return token.Text;
     }
 
-    /// <summary>Words Cedar reserves: they cannot name entity types or namespaces.</summary>
+    /// <summary>Refuses a reserved word used as a bare attribute name (quoting it is allowed).</summary>
+    internal void RefuseReservedAttribute(Token token)
+    {
+        if (IsReserved(token.Text))
+        {
+            throw new CedarParseException($"`{token.Text}` is a reserved word: write the attribute as a string, as in `[\"{token.Text}\"]` or `\"{token.Text}\": ...`", token.Location);
+        }
+    }
+
+    /// <summary>Words Cedar reserves: they cannot name entity types, namespaces or bare attributes.</summary>
     internal static bool IsReserved(string identifier) => identifier is
         "true" or "false" or "if" or "then" or "else" or "in" or "is" or "like" or "has" or "__cedar";
 

@@ -57,7 +57,7 @@ public sealed class CorpusRunner
         try
         {
             policies = CedarParser.ParsePolicySet(source.Read(source.Resolve(testFile, test.PoliciesPath)));
-            entities = CedarJson.ParseEntities(source.Read(source.Resolve(testFile, test.EntitiesPath)));
+            entities = CedarJson.ParseEntities(source.Read(source.Resolve(testFile, test.EntitiesPath)), JsonOptions(test));
         }
         catch (Exception error) when (error is CedarParseException or CedarJsonException or IOException)
         {
@@ -72,7 +72,7 @@ public sealed class CorpusRunner
 
         foreach (var request in test.Requests)
         {
-            outcomes.Add(new RequestOutcome(testFile, request.Index, request.Description, Compare(request, policies, entities)));
+            outcomes.Add(new RequestOutcome(testFile, request.Index, request.Description, Compare(request, policies, entities, JsonOptions(test))));
         }
 
         return outcomes;
@@ -91,13 +91,20 @@ public sealed class CorpusRunner
                 : [test.ShouldValidate ? $"expected the policies to validate, got: {string.Join("; ", errors)}" : "expected validation errors, got none"]);
     }
 
-    private static List<string> Compare(ConformanceRequest expected, PolicySet policies, EntityStore entities)
+    // Data written for a schema may use the implicit entity reference form; without a schema-directed reader,
+    // accept it whenever the test names a schema.
+    private static CedarJsonOptions JsonOptions(ConformanceTest test) =>
+        test.SchemaPath is null ? CedarJsonOptions.Default : SchemaDataOptions;
+
+    private static readonly CedarJsonOptions SchemaDataOptions = new() { ImplicitEntityReferences = true };
+
+    private static List<string> Compare(ConformanceRequest expected, PolicySet policies, EntityStore entities, CedarJsonOptions options)
     {
         AuthorizationResponse response;
         try
         {
             using var document = JsonDocument.Parse(expected.Json);
-            response = Authorizer.IsAuthorized(CedarJson.ParseRequest(document.RootElement), policies, entities);
+            response = Authorizer.IsAuthorized(CedarJson.ParseRequest(document.RootElement, options), policies, entities);
         }
         catch (CedarJsonException error)
         {

@@ -23,50 +23,43 @@ public sealed class DurationValue(long milliseconds) : CedarValue
     public static bool TryParse(string text, out DurationValue value, out string error)
     {
         value = null!;
+        error = "invalid duration pattern";
         var negative = text.StartsWith('-');
         var position = negative ? 1 : 0;
-        var parts = new ulong?[Units.Length];
-        var nextUnit = 0;
-        var overflow = false;
         if (position == text.Length)
         {
-            error = "invalid duration pattern";
             return false;
         }
 
+        Int128 total = 0;
+        var overflow = false;
+        var nextUnit = 0;
         while (position < text.Length)
         {
-            var start = position;
+            var digitsStart = position;
             while (position < text.Length && char.IsAsciiDigit(text[position]))
             {
                 position++;
             }
 
-            if (position == start)
-            {
-                error = "invalid duration pattern";
-                return false;
-            }
-
-            var digits = text.AsSpan(start, position - start);
             var unitStart = position;
             while (position < text.Length && char.IsAsciiLetter(text[position]))
             {
                 position++;
             }
 
+            // Units appear at most once each, largest first.
             var unit = text[unitStart..position];
             var index = Array.FindIndex(Units, nextUnit, u => u.Unit == unit);
-            if (index < 0)
+            if (unitStart == digitsStart || index < 0)
             {
-                error = "invalid duration pattern";
                 return false;
             }
 
             nextUnit = index + 1;
-            if (ulong.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
+            if (ulong.TryParse(text.AsSpan(digitsStart, unitStart - digitsStart), NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
             {
-                parts[index] = amount;
+                total += (Int128)amount * Units[index].Factor;
             }
             else
             {
@@ -74,44 +67,17 @@ public sealed class DurationValue(long milliseconds) : CedarValue
             }
         }
 
-        error = "duration overflows internal representation";
-        if (overflow)
+        // All parts share the sign, so the total fits in 64 bits exactly when every partial sum does.
+        total = negative ? -total : total;
+        if (overflow || total < long.MinValue || total > long.MaxValue)
         {
+            error = "duration overflows internal representation";
             return false;
         }
 
-        // Accumulate from the smallest unit up, as the reference does, so overflow is detected identically.
-        try
-        {
-            long total = 0;
-            for (var i = Units.Length - 1; i >= 0; i--)
-            {
-                var amount = parts[i] ?? 0;
-                if (amount > long.MaxValue && !(negative && amount == (ulong)long.MaxValue + 1 && Units[i].Factor == 1))
-                {
-                    return false;
-                }
-
-                long contribution;
-                if (amount == (ulong)long.MaxValue + 1)
-                {
-                    contribution = long.MinValue;
-                    total = checked(total + contribution);
-                    continue;
-                }
-
-                contribution = checked((long)amount * Units[i].Factor);
-                total = negative ? checked(total - contribution) : checked(total + contribution);
-            }
-
-            value = new DurationValue(total);
-            error = string.Empty;
-            return true;
-        }
-        catch (OverflowException)
-        {
-            return false;
-        }
+        value = new DurationValue((long)total);
+        error = string.Empty;
+        return true;
     }
 
     /// <inheritdoc />

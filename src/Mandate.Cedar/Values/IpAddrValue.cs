@@ -33,8 +33,8 @@ public sealed class IpAddrValue : CedarValue
     /// <inheritdoc />
     public override CedarType Type => CedarType.IpAddr;
 
-    /// <summary>Whether the address is a loopback address (127.0.0.0/8 or ::1).</summary>
-    public bool IsLoopback => IsIpv6 ? Address == 1 : (Address >> 24) == 127;
+    /// <summary>Whether the whole range is loopback (inside 127.0.0.0/8, or exactly ::1).</summary>
+    public bool IsLoopback => IsIpv6 ? Address == 1 && PrefixLength == 128 : (Address >> 24) == 127 && PrefixLength >= 8;
 
     /// <summary>Whether the whole range is multicast (224.0.0.0/4 or ff00::/8).</summary>
     public bool IsMulticast => IsIpv6

@@ -8,9 +8,9 @@ public sealed class PolicyIndexTests
 {
     private static readonly Entities.EntityStore Store = CedarFixture.Entities("""
         [
-          {"uid": {"type": "User", "id": "alice"}, "parents": [{"type": "Group", "id": "eng"}]},
-          {"uid": {"type": "Group", "id": "eng"}, "parents": [{"type": "Group", "id": "all"}]},
-          {"uid": {"type": "Action", "id": "view"}, "parents": [{"type": "Action", "id": "read"}]}
+          {"uid": {"type": "User", "id": "alice"}, "attrs": {}, "parents": [{"type": "Group", "id": "eng"}]},
+          {"uid": {"type": "Group", "id": "eng"}, "attrs": {}, "parents": [{"type": "Group", "id": "all"}]},
+          {"uid": {"type": "Action", "id": "view"}, "attrs": {}, "parents": [{"type": "Action", "id": "read"}]}
         ]
         """);
 

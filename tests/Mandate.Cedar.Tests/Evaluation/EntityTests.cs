@@ -88,8 +88,8 @@ public sealed class EntityTests
     public void Store_ToleratesCycles()
     {
         var store = CedarFixture.Entities("""
-            [{"uid": {"type": "G", "id": "a"}, "parents": [{"type": "G", "id": "b"}]},
-             {"uid": {"type": "G", "id": "b"}, "parents": [{"type": "G", "id": "a"}]}]
+            [{"uid": {"type": "G", "id": "a"}, "attrs": {}, "parents": [{"type": "G", "id": "b"}]},
+             {"uid": {"type": "G", "id": "b"}, "attrs": {}, "parents": [{"type": "G", "id": "a"}]}]
             """);
 
         Assert.True(store.IsIn(EntityUid.Of("G", "a"), EntityUid.Of("G", "b")));

@@ -12,6 +12,7 @@ public sealed class ExtensionTests
     [InlineData("decimal(\"2.0\").greaterThanOrEqual(decimal(\"2.0000\"))")]
     [InlineData("decimal(\"1.10\") == decimal(\"1.1\")")]
     [InlineData("ip(\"127.0.0.1\").isLoopback() && ip(\"::1\").isLoopback()")]
+    [InlineData("ip(\"127.0.0.1/8\").isLoopback() && !ip(\"127.0.0.1/7\").isLoopback() && !ip(\"::1/127\").isLoopback()")]
     [InlineData("ip(\"10.0.0.1\").isIpv4() && ip(\"ff02::1\").isIpv6()")]
     [InlineData("ip(\"224.0.0.1\").isMulticast() && ip(\"ff00::/8\").isMulticast() && !ip(\"224.0.0.0/3\").isMulticast()")]
     [InlineData("ip(\"10.1.2.3\").isInRange(ip(\"10.0.0.0/8\"))")]

@@ -105,6 +105,16 @@ public sealed class OperatorTests
     }
 
     [Fact]
+    public void Evaluate_TallestAcceptedTree_DoesNotExhaustTheStack()
+    {
+        var sum = string.Join(" + ", Enumerable.Repeat("1", 500));
+        var nested = new string('[', 120) + "1" + new string(']', 120);
+
+        Assert.Equal(new LongValue(500), Eval(sum));
+        Assert.IsType<SetValue>(Eval(nested));
+    }
+
+    [Fact]
     public void Context_IsReadFromTheRequest()
     {
         Assert.True(EvalBool("context.n == 9007199254740993", context: """{"n": 9007199254740993}"""));

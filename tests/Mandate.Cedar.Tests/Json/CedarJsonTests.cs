@@ -6,10 +6,12 @@ namespace Mandate.Cedar.Tests.Json;
 
 public sealed class CedarJsonTests
 {
-    private static CedarValue Value(string json)
+    private static readonly CedarJsonOptions Implicit = new() { ImplicitEntityReferences = true };
+
+    private static CedarValue Value(string json, CedarJsonOptions? options = null)
     {
         using var document = JsonDocument.Parse(json);
-        return CedarJson.ParseValue(document.RootElement);
+        return CedarJson.ParseValue(document.RootElement, options);
     }
 
     [Fact]
@@ -29,7 +31,7 @@ public sealed class CedarJsonTests
     public void ParseValue_ReadsEscapes()
     {
         Assert.Equal(EntityUid.Of("User", "a"), Value("""{"__entity": {"type": "User", "id": "a"}}"""));
-        Assert.Equal(EntityUid.Of("A::B", "x"), Value("""{"type": "A::B", "id": "x"}"""));
+        Assert.Equal(EntityUid.Of("A::B", "x"), Value("""{"type": "A::B", "id": "x"}""", Implicit));
         Assert.Equal(new DecimalValue(12_000), Value("""{"__extn": {"fn": "decimal", "arg": "1.2"}}"""));
         Assert.Equal(
             new DatetimeValue(86_400_000),
@@ -39,9 +41,31 @@ public sealed class CedarJsonTests
     [Fact]
     public void ParseValue_ObjectsThatAreNotUidsAreRecords()
     {
-        var record = Assert.IsType<RecordValue>(Value("""{"type": "User", "id": "a", "extra": 1}"""));
+        var record = Assert.IsType<RecordValue>(Value("""{"type": "User", "id": "a", "extra": 1}""", Implicit));
         Assert.Equal(3, record.Fields.Count);
-        Assert.IsType<RecordValue>(Value("""{"type": "not a name", "id": "a"}"""));
+        Assert.IsType<RecordValue>(Value("""{"type": "not a name", "id": "a"}""", Implicit));
+    }
+
+    [Fact]
+    public void ParseValue_WithoutImplicitReferences_ReadsTypeAndIdAsARecord()
+    {
+        var record = Assert.IsType<RecordValue>(Value("""{"type": "User", "id": "a"}"""));
+
+        Assert.Equal(new StringValue("User"), record.Fields["type"]);
+    }
+
+    [Fact]
+    public void ParseValue_EscapesWithoutTheirShape_AreRecords()
+    {
+        Assert.IsType<RecordValue>(Value("""{"__extn": {"fn": "ip"}}"""));
+        Assert.IsType<RecordValue>(Value("""{"__entity": {"type": "U"}}"""));
+        Assert.Throws<CedarJsonException>(() => Value("""{"__expr": "1"}"""));
+    }
+
+    [Fact]
+    public void ParseContext_AnEscapeIsNotARecord()
+    {
+        Assert.Throws<CedarJsonException>(() => CedarJson.ParseContext("""{"__entity": {"type": "U", "id": "a"}}"""));
     }
 
     [Fact]
@@ -65,12 +89,34 @@ public sealed class CedarJsonTests
     }
 
     [Fact]
-    public void ParseEntities_DuplicateUid_IsRejected()
+    public void ParseEntities_SameUidWithDifferentContents_IsRejected()
     {
-        Assert.Throws<CedarJsonException>(() => CedarJson.ParseEntities("""
-            [{"uid": {"type": "U", "id": "a"}}, {"uid": {"__entity": {"type": "U", "id": "a"}}}]
+        var error = Assert.Throws<CedarJsonException>(() => CedarJson.ParseEntities("""
+            [{"uid": {"type": "U", "id": "a"}, "attrs": {"n": 1}, "parents": []},
+             {"uid": {"__entity": {"type": "U", "id": "a"}}, "attrs": {"n": 2}, "parents": []}]
             """));
+        Assert.Contains("duplicate entity entry", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ParseEntities_RepeatedIdenticalEntity_IsAccepted()
+    {
+        var store = CedarJson.ParseEntities("""
+            [{"uid": {"type": "U", "id": "a"}, "attrs": {"n": 1}, "parents": [{"type": "G", "id": "g"}]},
+             {"uid": {"type": "U", "id": "a"}, "attrs": {"n": 1}, "parents": [{"type": "G", "id": "g"}]}]
+            """);
+
+        Assert.Equal(1, store.Count);
+    }
+
+    [Theory]
+    [InlineData("""[{"uid": {"type": "U", "id": "a"}, "parents": []}]""")]
+    [InlineData("""[{"uid": {"type": "U", "id": "a"}, "attrs": {}}]""")]
+    [InlineData("""[{"uid": {"type": "U ", "id": "a"}, "attrs": {}, "parents": []}]""")]
+    [InlineData("""[{"uid": {"type": "if", "id": "a"}, "attrs": {}, "parents": []}]""")]
+    [InlineData("""[{"uid": {"type": "U", "id": "a"}, "attrs": {}, "parents": [], "tags": []}]""")]
+    public void ParseEntities_MalformedEntity_IsRejected(string json) =>
+        Assert.Throws<CedarJsonException>(() => CedarJson.ParseEntities(json));
 
     [Fact]
     public void ParseRequest_ReadsAllParts()

@@ -37,6 +37,22 @@ public sealed class ParserTests
     }
 
     [Fact]
+    public void ParseExpression_QuotedReservedAttributes_AreAccepted()
+    {
+        Assert.IsType<GetAttributeExpr>(CedarParser.ParseExpression("principal[\"if\"]"));
+        Assert.IsType<RecordExpr>(CedarParser.ParseExpression("{\"if\": 1, principal: 2}"));
+        Assert.IsType<GetAttributeExpr>(CedarParser.ParseExpression("principal.permit"));
+    }
+
+    [Fact]
+    public void ParsePolicy_TrailingCommaInScope_IsAccepted()
+    {
+        var policy = CedarParser.ParsePolicy("permit(principal, action, resource,);");
+
+        Assert.Equal(ScopeOperator.Any, policy.Resource.Operator);
+    }
+
+    [Fact]
     public void ParsePolicy_ReadsAnnotationsWithAndWithoutValues()
     {
         var policy = CedarParser.ParsePolicy("""@id("first") @advice permit(principal, action, resource);""");
@@ -185,6 +201,10 @@ public sealed class ParserTests
     [InlineData("!!!!!true", "too many occurrences of `!`")]
     [InlineData("!-1", "cannot be combined")]
     [InlineData("true::\"a\"", "`true` is a reserved word")]
+    [InlineData("principal.if", "`if` is a reserved word")]
+    [InlineData("context has then", "`then` is a reserved word")]
+    [InlineData("context has a.in", "`in` is a reserved word")]
+    [InlineData("{like: 1}", "`like` is a reserved word")]
     [InlineData("principal is Acme::true", "`true` is a reserved word")]
     public void ParseExpression_InvalidInput_ExplainsTheProblem(string text, string expected)
     {
