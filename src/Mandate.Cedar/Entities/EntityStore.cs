@@ -34,7 +34,14 @@ public sealed class EntityStore
         }
 
         _ancestors = ancestors.ToFrozenDictionary();
+        CycleMember = ancestors.FirstOrDefault(pair => pair.Value.Contains(pair.Key)).Key;
     }
+
+    /// <summary>
+    /// An entity that is its own ancestor, or null when the hierarchy has no cycle. The store evaluates a cyclic
+    /// hierarchy consistently, but Cedar's entity data must be acyclic: readers of Cedar JSON refuse it.
+    /// </summary>
+    public EntityUid? CycleMember { get; }
 
     // Shared and never modified: handed out for entities without ancestors.
     private static readonly HashSet<EntityUid> NoAncestors = [];

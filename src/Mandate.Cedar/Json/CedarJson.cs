@@ -36,14 +36,19 @@ public static partial class CedarJson
             entities.Add(ParseEntity(element, options));
         }
 
+        EntityStore store;
         try
         {
-            return new EntityStore(entities);
+            store = new EntityStore(entities);
         }
         catch (ArgumentException error)
         {
             throw new CedarJsonException(error.Message);
         }
+
+        return store.CycleMember is { } member
+            ? throw new CedarJsonException($"the entity hierarchy has a cycle through `{member}`")
+            : store;
     }
 
     /// <summary>Parses one entity object.</summary>

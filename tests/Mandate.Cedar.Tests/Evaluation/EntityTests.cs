@@ -85,14 +85,25 @@ public sealed class EntityTests
     }
 
     [Fact]
-    public void Store_ToleratesCycles()
+    public void Store_BuiltInCode_ToleratesCyclesAndReportsThem()
     {
-        var store = CedarFixture.Entities("""
-            [{"uid": {"type": "G", "id": "a"}, "attrs": {}, "parents": [{"type": "G", "id": "b"}]},
-             {"uid": {"type": "G", "id": "b"}, "attrs": {}, "parents": [{"type": "G", "id": "a"}]}]
-            """);
+        var a = EntityUid.Of("G", "a");
+        var b = EntityUid.Of("G", "b");
+        var store = new EntityStore([new Entity(a, parents: [b]), new Entity(b, parents: [a])]);
 
-        Assert.True(store.IsIn(EntityUid.Of("G", "a"), EntityUid.Of("G", "b")));
-        Assert.True(store.IsIn(EntityUid.Of("G", "b"), EntityUid.Of("G", "a")));
+        Assert.True(store.IsIn(a, b));
+        Assert.True(store.IsIn(b, a));
+        Assert.NotNull(store.CycleMember);
+        Assert.Null(Store.CycleMember);
+    }
+
+    [Fact]
+    public void CedarJson_RefusesCyclicHierarchies_AsTheReferenceDoes()
+    {
+        var error = Assert.Throws<Mandate.Cedar.Json.CedarJsonException>(() => CedarFixture.Entities("""
+            [{"uid": {"type": "G", "id": "a"}, "attrs": {}, "parents": [{"type": "G", "id": "a"}]}]
+            """));
+
+        Assert.Contains("cycle", error.Message, StringComparison.Ordinal);
     }
 }
