@@ -1,5 +1,7 @@
 using Mandate.Cedar.Authorization;
+using Mandate.Cedar.Entities;
 using Mandate.Cedar.Evaluation;
+using Mandate.Cedar.Values;
 using Mandate.Core;
 using Mandate.Core.Events;
 using Mandate.Core.Identities;
@@ -44,11 +46,45 @@ public sealed partial class DecisionPoint(SnapshotSource snapshots, IEventSink e
         }
 
         var response = Authorizer.IsAuthorized(
-            new Request(request.Principal, request.Action, request.Resource, request.Context), snapshot.Policies, snapshot.Entities);
+            new Request(request.Principal, request.Action, request.Resource, request.Context), snapshot.Policies, EntitiesFor(request, snapshot));
         return new DecisionResult(
             response.Decision == Decision.Allow,
             response.Reasons,
             [.. response.Errors.Select(e => new DecisionError(e.PolicyId, e.Message))]);
+    }
+
+    /// <summary>
+    /// The snapshot's entities with request properties laid over the principal's and resource's stored attributes.
+    /// Rebuilding the store costs time linear in its size; an overlay inside the engine will remove that.
+    /// </summary>
+    private static EntityStore EntitiesFor(DecisionRequest request, AuthorizationSnapshot snapshot)
+    {
+        if (request.PrincipalProperties is null && request.ResourceProperties is null)
+        {
+            return snapshot.Entities;
+        }
+
+        var replaced = new Dictionary<EntityUid, Entity>();
+        Overlay(request.Principal, request.PrincipalProperties);
+        Overlay(request.Resource, request.ResourceProperties);
+        return new EntityStore(snapshot.Entities.Entities.Where(e => !replaced.ContainsKey(e.Uid)).Concat(replaced.Values));
+
+        void Overlay(EntityUid uid, RecordValue? properties)
+        {
+            if (properties is null || properties.Fields.Count == 0)
+            {
+                return;
+            }
+
+            var stored = replaced.TryGetValue(uid, out var already) ? already : snapshot.Entities.TryGet(uid, out var found) ? found : null;
+            var attributes = new Dictionary<string, CedarValue>(stored?.Attributes ?? new Dictionary<string, CedarValue>(), StringComparer.Ordinal);
+            foreach (var (name, value) in properties.Fields)
+            {
+                attributes[name] = value;
+            }
+
+            replaced[uid] = new Entity(uid, attributes, stored?.Parents, stored?.Tags);
+        }
     }
 
     private static string Describe(Identity identity) =>

@@ -7,7 +7,11 @@ namespace Mandate.Authorization;
 /// <param name="Action">What they do.</param>
 /// <param name="Resource">On what.</param>
 /// <param name="Context">The request context (purpose, time, client IP, ...).</param>
-public sealed record DecisionRequest(EntityUid Principal, EntityUid Action, EntityUid Resource, RecordValue Context);
+/// <param name="PrincipalProperties">Attributes sent with the request that overlay the principal's stored ones.</param>
+/// <param name="ResourceProperties">Attributes sent with the request that overlay the resource's stored ones.</param>
+public sealed record DecisionRequest(
+    EntityUid Principal, EntityUid Action, EntityUid Resource, RecordValue Context,
+    RecordValue? PrincipalProperties = null, RecordValue? ResourceProperties = null);
 
 /// <summary>Who asked, for the audit trail.</summary>
 /// <param name="CallerId">The authenticated caller (identity id or <c>admin</c>).</param>

@@ -38,8 +38,8 @@ public static class EntityGraph
         return found;
     }
 
-    /// <summary>Builds the entity store of one snapshot.</summary>
-    public static EntityStore Build(IReadOnlyList<Identity> identities, IReadOnlyList<Group> groups, IReadOnlyList<Membership> memberships)
+    /// <summary>Builds the entity store of one snapshot; inventory entities win over bundle entities with the same uid.</summary>
+    public static EntityStore Build(IReadOnlyList<Identity> identities, IReadOnlyList<Group> groups, IReadOnlyList<Membership> memberships, IReadOnlyList<Entity> extra)
     {
         var kinds = identities.ToDictionary(i => i.Id, i => i.Kind, StringComparer.Ordinal);
         var groupUids = groups.ToDictionary(g => g.Id, g => EntityUid.Of(TypeOf(g.Kind), g.Id), StringComparer.Ordinal);
@@ -65,6 +65,8 @@ public static class EntityGraph
                 parents.GetValueOrDefault((group.Id, true))));
         }
 
+        var known = entities.Select(e => e.Uid).ToHashSet();
+        entities.AddRange(extra.Where(e => !known.Contains(e.Uid)));
         return new EntityStore(entities);
     }
 

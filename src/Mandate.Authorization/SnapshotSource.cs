@@ -20,6 +20,7 @@ public sealed partial class SnapshotSource : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private AuthorizationSnapshot _current = AuthorizationSnapshot.Empty;
+    private PolicyBundle? _bundle;
     private long _started = 1;
     private long _requested;
     private int _disposed;
@@ -37,11 +38,22 @@ public sealed partial class SnapshotSource : IAsyncDisposable
     public AuthorizationSnapshot Current => Volatile.Read(ref _current);
 
     /// <summary>Builds the first snapshot, then follows the store.</summary>
-    public static async Task<SnapshotSource> StartAsync(IMandateStore store, ILogger<SnapshotSource> logger, CancellationToken cancellationToken)
+    public static async Task<SnapshotSource> StartAsync(IMandateStore store, PolicyBundle? bundle, ILogger<SnapshotSource> logger, CancellationToken cancellationToken)
     {
-        var source = new SnapshotSource(store, logger);
-        source._current = await BuildAsync(store, 1, cancellationToken);
+        var source = new SnapshotSource(store, logger) { _bundle = bundle };
+        source._current = await BuildAsync(store, bundle, 1, cancellationToken);
         return source;
+    }
+
+    /// <summary>The bundle served beside the store's contents, if any.</summary>
+    public PolicyBundle? Bundle => Volatile.Read(ref _bundle);
+
+    /// <summary>Serves <paramref name="bundle"/> instead of the current one; completes when decisions use it.</summary>
+    public Task ReplaceBundleAsync(PolicyBundle bundle, CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _bundle, bundle);
+        OnStateChanged(this, EventArgs.Empty);
+        return WhenCurrentAsync(cancellationToken);
     }
 
     /// <summary>Completes once every change committed before this call is visible in <see cref="Current"/>.</summary>
@@ -111,7 +123,7 @@ public sealed partial class SnapshotSource : IAsyncDisposable
             try
             {
                 var generation = Interlocked.Increment(ref _started);
-                var next = await BuildAsync(_store, generation, token);
+                var next = await BuildAsync(_store, Bundle, generation, token);
                 Volatile.Write(ref _current, next);
                 Interlocked.Exchange(ref _rebuilt, NewSignal()).TrySetResult();
             }
@@ -125,7 +137,7 @@ public sealed partial class SnapshotSource : IAsyncDisposable
         }
     }
 
-    private static async Task<AuthorizationSnapshot> BuildAsync(IMandateStore store, long generation, CancellationToken cancellationToken)
+    private static async Task<AuthorizationSnapshot> BuildAsync(IMandateStore store, PolicyBundle? bundle, long generation, CancellationToken cancellationToken)
     {
         var identities = new List<Identity>();
         await foreach (var identity in store.Identities.ScanAsync(cancellationToken))
@@ -154,10 +166,17 @@ public sealed partial class SnapshotSource : IAsyncDisposable
             }
         }
 
+        if (bundle is not null)
+        {
+            // A stored policy shadows a bundle policy of the same id, as inventory entities shadow bundle entities.
+            var stored = policies.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+            policies.AddRange(bundle.Policies.Where(p => !stored.Contains(p.Id)));
+        }
+
         return new AuthorizationSnapshot(
             generation,
             new PolicySet(policies),
-            EntityGraph.Build(identities, groups, memberships),
+            EntityGraph.Build(identities, groups, memberships, bundle?.Entities ?? []),
             identities.ToDictionary(i => i.Id, StringComparer.Ordinal));
     }
 

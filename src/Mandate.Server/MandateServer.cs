@@ -63,7 +63,8 @@ public sealed class MandateServer : IAsyncDisposable
             await keys.InitializeAsync(cancellationToken);
             var app = Build(options, store, admin, keys);
             var snapshots = app.Services.GetRequiredService<SnapshotSourceHolder>();
-            await snapshots.StartAsync(store, app.Services.GetRequiredService<ILogger<SnapshotSource>>(), cancellationToken);
+            var bundle = options.BundleDirectory is null ? null : PolicyBundle.Load(options.BundleDirectory);
+            await snapshots.StartAsync(store, bundle, app.Services.GetRequiredService<ILogger<SnapshotSource>>(), cancellationToken);
             await app.StartAsync(cancellationToken);
             if (options.Demo)
             {
@@ -172,6 +173,7 @@ public sealed class MandateServer : IAsyncDisposable
         v1.MapCredentialEndpoints();
         v1.MapGroupEndpoints();
         v1.MapPolicyEndpoints();
+        v1.MapBundleEndpoints();
         v1.MapEventEndpoints();
         return app;
     }

@@ -27,6 +27,9 @@ public sealed record MandateServerOptions
     /// <summary>File holding the base64 key-encryption key that seals signing keys; see <c>MANDATE_KEK</c>.</summary>
     public string? KeyEncryptionKeyFile { get; init; }
 
+    /// <summary>A policy bundle directory served beside the stored policies (<c>*.cedar</c>, <c>entities.json</c>).</summary>
+    public string? BundleDirectory { get; init; }
+
     /// <summary>Seed a demo fleet and run a traffic simulator.</summary>
     public bool Demo { get; init; }
 

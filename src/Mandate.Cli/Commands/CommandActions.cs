@@ -25,6 +25,11 @@ internal static class CommandActions
             await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {ex.Message}");
             return ex.ExitCode;
         }
+        catch (Core.Errors.MandateException ex)
+        {
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.Failure;
+        }
         catch (System.Text.Json.JsonException ex)
         {
             await parse.InvocationConfiguration.Error.WriteLineAsync($"error: the server's answer was not what this CLI expects ({ex.Message}); are the CLI and server the same version?");

@@ -21,8 +21,9 @@ internal static class ServeCommand
         };
         var issuer = new Option<string?>("--issuer") { Description = "Token issuer URL (defaults to the first listen address)" };
         var demo = new Option<bool>("--demo") { Description = "Seed a demo fleet and simulate live traffic" };
+        var bundle = new Option<string?>("--bundle") { Description = "Serve a policy bundle directory (*.cedar files and entities.json) beside the stored policies" };
 
-        var command = new Command("serve", "Run the Mandate server") { data, urls, issuer, demo };
+        var command = new Command("serve", "Run the Mandate server") { data, urls, issuer, demo, bundle };
         command.SetAction(async (parse, ct) => await CommandActions.Guard(parse, async () =>
         {
             var options = new MandateServerOptions
@@ -31,10 +32,21 @@ internal static class ServeCommand
                 Urls = parse.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Issuer = parse.GetValue(issuer),
                 Demo = parse.GetValue(demo),
+                BundleDirectory = parse.GetValue(bundle),
                 AdminToken = Environment.GetEnvironmentVariable(MandateServerOptions.AdminTokenVariable),
                 Announcements = parse.InvocationConfiguration.Output,
             };
-            await using var server = await MandateServer.StartAsync(options, ct);
+            MandateServer server;
+            try
+            {
+                server = await MandateServer.StartAsync(options, ct);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new Http.CliException(ex.Message);
+            }
+
+            await using var running = server;
             var output = parse.InvocationConfiguration.Output;
             await output.WriteLineAsync($"Mandate is listening on {string.Join(", ", server.Addresses)} (data: {Path.GetFullPath(options.DataDirectory)})");
             await server.WaitForShutdownAsync(ct);

@@ -37,11 +37,7 @@ internal static class EvaluationEndpoints
 
     private static IResult Evaluate(EvaluationRequest body, DecisionPoint decisions, HttpContext http)
     {
-        var request = new DecisionRequest(
-            Entity(body.Subject.Type, body.Subject.Id, "subject"),
-            Entity("Action", body.Action.Name, "action"),
-            Entity(body.Resource.Type, body.Resource.Id, "resource"),
-            Context(body.Context));
+        var request = ToDecisionRequest(body.Subject, body.Action, body.Resource, body.Context);
         var result = decisions.Decide(request, Origin(http));
         return TypedResults.Ok(Respond(result, body.Options?.Explain ?? false));
     }
@@ -101,17 +97,40 @@ internal static class EvaluationEndpoints
 
         try
         {
-            return (new DecisionRequest(
-                Entity(subject.Type, subject.Id, "subject"),
-                Entity("Action", action.Name, "action"),
-                Entity(resource.Type, resource.Id, "resource"),
-                Context(context)), null);
+            return (ToDecisionRequest(subject, action, resource, context), null);
         }
         catch (MandateException ex)
         {
             return (null, ex.Message);
         }
     }
+
+    /// <summary>
+    /// Subject and resource <c>properties</c> overlay the stored attributes; action <c>properties</c> reach
+    /// policies as <c>context.action</c>.
+    /// </summary>
+    internal static DecisionRequest ToDecisionRequest(EntityRef subject, ActionRef action, EntityRef resource, JsonElement? context)
+    {
+        var record = Context(context);
+        if (Properties(action.Properties, "action.properties") is { } actionProperties)
+        {
+            record = new RecordValue(record.Fields.Where(f => f.Key != "action")
+                .Append(new KeyValuePair<string, CedarValue>("action", actionProperties)));
+        }
+
+        return new DecisionRequest(
+            Entity(subject.Type, subject.Id, "subject"),
+            Entity("Action", action.Name, "action"),
+            Entity(resource.Type, resource.Id, "resource"),
+            record,
+            Properties(subject.Properties, "subject.properties"),
+            Properties(resource.Properties, "resource.properties"));
+    }
+
+    private static RecordValue? Properties(JsonElement? properties, string field) =>
+        properties is { ValueKind: JsonValueKind.Object } ? Record(properties.Value, field)
+        : properties is null or { ValueKind: JsonValueKind.Null } ? null
+        : throw MandateException.Invalid(field, $"`{field}` must be a JSON object");
 
     private static EvaluationResponse Respond(DecisionResult result, bool explain) =>
         explain ? new EvaluationResponse(result.Allowed, new EvaluationContext(result.Reasons, result.Errors))
@@ -149,18 +168,20 @@ internal static class EvaluationEndpoints
             return RecordValue.Empty;
         }
 
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            throw MandateException.Invalid("context", "`context` must be a JSON object");
-        }
+        return element.ValueKind == JsonValueKind.Object
+            ? Record(element, "context")
+            : throw MandateException.Invalid("context", "`context` must be a JSON object");
+    }
 
+    private static RecordValue Record(JsonElement element, string field)
+    {
         try
         {
             return CedarJson.ParseContext(element);
         }
         catch (CedarJsonException ex)
         {
-            throw MandateException.Invalid("context", "`context` is not a valid Cedar context: " + ex.Message);
+            throw MandateException.Invalid(field, $"`{field}` is not a valid Cedar record: {ex.Message}");
         }
     }
 }

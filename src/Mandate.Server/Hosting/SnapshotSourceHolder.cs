@@ -11,8 +11,8 @@ internal sealed class SnapshotSourceHolder : IAsyncDisposable
 
     public SnapshotSource Source => _source ?? throw new InvalidOperationException("the authorization snapshot has not been built yet");
 
-    public async Task StartAsync(IMandateStore store, ILogger<SnapshotSource> logger, CancellationToken cancellationToken) =>
-        _source = await SnapshotSource.StartAsync(store, logger, cancellationToken);
+    public async Task StartAsync(IMandateStore store, PolicyBundle? bundle, ILogger<SnapshotSource> logger, CancellationToken cancellationToken) =>
+        _source = await SnapshotSource.StartAsync(store, bundle, logger, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
