@@ -167,6 +167,7 @@ public sealed class MandateServer : IAsyncDisposable
         app.MapHealthEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapOAuthEndpoints();
+        app.MapIntrospectionEndpoint();
         app.MapEvaluationEndpoints();
         var v1 = app.MapGroup("/v1").RequireAuthorization(MandateClaims.AdminPolicy).AddEndpointFilter(ReadYourWritesAsync);
         v1.MapIdentityEndpoints();

@@ -9,6 +9,7 @@ public static class AuthorizationServerMetadata
         ["issuer"] = options.Issuer,
         ["token_endpoint"] = options.TokenEndpoint,
         ["jwks_uri"] = options.JwksUri,
+        ["introspection_endpoint"] = options.Issuer.TrimEnd('/') + "/oauth2/introspect",
         ["grant_types_supported"] = new[] { "client_credentials" },
         ["token_endpoint_auth_methods_supported"] = new[] { "private_key_jwt" },
         ["token_endpoint_auth_signing_alg_values_supported"] = new[] { "ES256" },

@@ -98,6 +98,33 @@ public sealed class EndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Introspection_ReportsActiveTokens_AndInactiveOnceTheIdentityIsSuspended()
+    {
+        using var anonymous = _server.CreateClient();
+        var tokenEndpoint = _server.BaseAddress.GetLeftPart(UriPartial.Authority) + "/oauth2/token";
+        var token = await RequestTokenAsync(anonymous, tokenEndpoint, _key.Assertion("invoice-bot", tokenEndpoint));
+
+        var active = await IntrospectAsync(token);
+        Assert.True(active.GetProperty("active").GetBoolean());
+        Assert.Equal("invoice-bot", active.GetProperty("sub").GetString());
+        Assert.False((await IntrospectAsync(token[..^4] + "AAAA")).GetProperty("active").GetBoolean());
+        Assert.False((await IntrospectAsync("not-a-token")).GetProperty("active").GetBoolean());
+
+        await _server.PostJsonAsync("/v1/identities/invoice-bot/suspend", new { }, 200);
+        Assert.Equal("""{"active":false}""", (await IntrospectAsync(token)).GetRawText());
+
+        using var unauthenticated = await anonymous.PostAsync("/oauth2/introspect", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token }));
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
+    }
+
+    private async Task<JsonElement> IntrospectAsync(string token)
+    {
+        using var response = await _server.Admin.PostAsync("/oauth2/introspect", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await TestServer.ReadJsonAsync(response);
+    }
+
+    [Fact]
     public async Task ReplayedAssertion_IsRefusedWithInvalidClient()
     {
         using var anonymous = _server.CreateClient();

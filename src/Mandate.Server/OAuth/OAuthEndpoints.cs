@@ -80,6 +80,6 @@ internal static class OAuthEndpoints
         return TypedResults.Json(response);
     }
 
-    private static IResult Error(OAuthError error) =>
+    internal static IResult Error(OAuthError error) =>
         TypedResults.Json(new Dictionary<string, string> { ["error"] = error.Error, ["error_description"] = error.Description }, (JsonSerializerOptions?)null, statusCode: error.Status);
 }

@@ -22,6 +22,13 @@ internal static class ClaimSet
             : throw new JoseException($"the `{name}` claim is not a NumericDate");
     }
 
+    /// <summary>The <c>aud</c> values (a string or an array of strings).</summary>
+    public static IReadOnlyList<string> Audiences(JsonElement claims) =>
+        !claims.TryGetProperty("aud", out var aud) ? []
+        : aud.ValueKind == JsonValueKind.String ? [aud.GetString()!]
+        : aud.ValueKind == JsonValueKind.Array ? [.. aud.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()!)]
+        : [];
+
     /// <summary>Whether <c>aud</c> (a string or an array of strings) contains one of <paramref name="accepted"/>.</summary>
     public static bool AudienceContains(JsonElement claims, params string[] accepted)
     {

@@ -11,7 +11,12 @@ namespace Mandate.Tokens.Validation;
 public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOptions options, TimeProvider time)
 {
     /// <summary>Validates <paramref name="token"/> for <paramref name="audience"/> (Mandate's own by default).</summary>
-    public AccessTokenValidation Validate(string token, string? audience = null)
+    public AccessTokenValidation Validate(string token, string? audience = null) => Run(token, audience ?? options.DefaultAudience);
+
+    /// <summary>Validates everything but the audience: for introspection, where the caller is not the audience.</summary>
+    public AccessTokenValidation ValidateAnyAudience(string token) => Run(token, null);
+
+    private AccessTokenValidation Run(string token, string? audience)
     {
         CompactJws jws;
         try
@@ -27,7 +32,7 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
         {
             try
             {
-                return Check(jws, audience ?? options.DefaultAudience);
+                return Check(jws, audience);
             }
             catch (JoseException ex)
             {
@@ -36,7 +41,7 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
         }
     }
 
-    private AccessTokenValidation Check(CompactJws jws, string audience)
+    private AccessTokenValidation Check(CompactJws jws, string? audience)
     {
         if (!string.Equals(jws.Type, TokenEndpoint.AccessTokenType, StringComparison.OrdinalIgnoreCase)
             && !string.Equals(jws.Type, "application/" + TokenEndpoint.AccessTokenType, StringComparison.OrdinalIgnoreCase))
@@ -61,7 +66,7 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
             return AccessTokenValidation.Fail("the token was issued by another issuer");
         }
 
-        if (!ClaimSet.AudienceContains(claims, audience))
+        if (audience is not null && !ClaimSet.AudienceContains(claims, audience))
         {
             return AccessTokenValidation.Fail($"the token is not for `{audience}`");
         }
@@ -90,7 +95,9 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
             ClaimSet.RequireString(claims, "client_id"),
             ClaimSet.RequireString(claims, "jti"),
             ClaimSet.String(claims, "scope")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [],
-            exp), null);
+            exp,
+            iat,
+            ClaimSet.Audiences(claims)), null);
     }
 }
 
@@ -101,7 +108,11 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
 /// <param name="TokenId">Its <c>jti</c>.</param>
 /// <param name="Scopes">Granted scopes.</param>
 /// <param name="ExpiresAt">Expiry.</param>
-public sealed record ValidatedAccessToken(string Subject, string? SubjectKind, string ClientId, string TokenId, IReadOnlyList<string> Scopes, DateTimeOffset ExpiresAt);
+/// <param name="IssuedAt">Issue time.</param>
+/// <param name="Audiences">Its audiences.</param>
+public sealed record ValidatedAccessToken(
+    string Subject, string? SubjectKind, string ClientId, string TokenId, IReadOnlyList<string> Scopes, DateTimeOffset ExpiresAt,
+    DateTimeOffset IssuedAt, IReadOnlyList<string> Audiences);
 
 /// <summary>A validated token, or why it was refused.</summary>
 public readonly record struct AccessTokenValidation(ValidatedAccessToken? Token, string? Error)
