@@ -4,7 +4,7 @@ using Mandate.Core.Errors;
 namespace Mandate.Storage.Compliance;
 
 /// <summary>Behaviour every <see cref="Core.Storage.ICredentialStore"/> must have.</summary>
-public abstract class CredentialStoreCompliance : StoreCompliance
+public abstract class CredentialStoreCompliance(IStoreFactory factory) : StoreCompliance(factory)
 {
     public static TheoryData<CredentialMaterial> Materials => new()
     {

@@ -4,7 +4,7 @@ using Mandate.Core.Storage;
 namespace Mandate.Storage.Compliance;
 
 /// <summary>Behaviour every <see cref="IEventStore"/> must have.</summary>
-public abstract class EventStoreCompliance : StoreCompliance
+public abstract class EventStoreCompliance(IStoreFactory factory) : StoreCompliance(factory)
 {
     private static MandateEvent Event(string type, string? actor, DateTimeOffset time, EventOutcome outcome = EventOutcome.Success, params string[] chain) => new()
     {

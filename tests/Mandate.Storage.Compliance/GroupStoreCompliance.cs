@@ -5,7 +5,7 @@ using Mandate.Core.Storage;
 namespace Mandate.Storage.Compliance;
 
 /// <summary>Behaviour every <see cref="IGroupStore"/> must have.</summary>
-public abstract class GroupStoreCompliance : StoreCompliance
+public abstract class GroupStoreCompliance(IStoreFactory factory) : StoreCompliance(factory)
 {
     private static Group NewGroup(string id, GroupKind kind = GroupKind.Group) => new()
     {

@@ -5,7 +5,7 @@ using Mandate.Core.Storage;
 namespace Mandate.Storage.Compliance;
 
 /// <summary>Behaviour every <see cref="IIdentityStore"/> must have.</summary>
-public abstract class IdentityStoreCompliance : StoreCompliance
+public abstract class IdentityStoreCompliance(IStoreFactory factory) : StoreCompliance(factory)
 {
     [Fact]
     public async Task Create_ThenGet_RoundTripsEveryField()

@@ -5,7 +5,7 @@ using Mandate.Core.Storage;
 namespace Mandate.Storage.Compliance;
 
 /// <summary>Behaviour every <see cref="IPolicyStore"/> and <see cref="ISettingStore"/> must have.</summary>
-public abstract class PolicyAndSettingStoreCompliance : StoreCompliance
+public abstract class PolicyAndSettingStoreCompliance(IStoreFactory factory) : StoreCompliance(factory)
 {
     private static PolicyDocument Policy(string id, bool enabled = true) => new()
     {

@@ -4,27 +4,31 @@ using Mandate.Core.Storage;
 
 namespace Mandate.Storage.Compliance;
 
+/// <summary>How a backend's tests get stores: one per test class instance, over data of its own.</summary>
+public interface IStoreFactory
+{
+    /// <summary>Opens a new, empty store.</summary>
+    Task<IMandateStore> CreateAsync();
+
+    /// <summary>Opens another instance over the same data as the store <see cref="CreateAsync"/> made.</summary>
+    Task<IMandateStore> ReopenAsync();
+
+    /// <summary>Removes whatever the stores left behind.</summary>
+    Task CleanUpAsync();
+}
+
 /// <summary>
-/// Base of every compliance class: a backend supplies a fresh empty store and a way to reopen the same data,
-/// and the class's tests run against both.
+/// Base of every compliance class: a backend supplies a store factory, and the class's tests run against a
+/// fresh store and, where persistence matters, a reopened one.
 /// </summary>
-public abstract class StoreCompliance : IAsyncLifetime
+public abstract class StoreCompliance(IStoreFactory factory) : IAsyncLifetime
 {
     private IMandateStore? _store;
 
     /// <summary>The store under test.</summary>
     protected IMandateStore Store => _store ?? throw new InvalidOperationException("the store is not open");
 
-    /// <summary>Opens a new, empty store.</summary>
-    protected abstract Task<IMandateStore> CreateStoreAsync();
-
-    /// <summary>Closes nothing; opens another instance over the same data as the last created store.</summary>
-    protected abstract Task<IMandateStore> ReopenStoreAsync();
-
-    /// <summary>Removes whatever the created stores left behind.</summary>
-    protected abstract Task CleanUpAsync();
-
-    public async Task InitializeAsync() => _store = await CreateStoreAsync();
+    public async Task InitializeAsync() => _store = await factory.CreateAsync();
 
     public async Task DisposeAsync()
     {
@@ -33,7 +37,7 @@ public abstract class StoreCompliance : IAsyncLifetime
             await _store.DisposeAsync();
         }
 
-        await CleanUpAsync();
+        await factory.CleanUpAsync();
     }
 
     /// <summary>Closes the current store and opens the same data again.</summary>
@@ -41,7 +45,7 @@ public abstract class StoreCompliance : IAsyncLifetime
     {
         await Store.DisposeAsync();
         _store = null;
-        _store = await ReopenStoreAsync();
+        _store = await factory.ReopenAsync();
     }
 
     /// <summary>A time with sub-millisecond ticks and a non-UTC offset, to catch lossy time storage.</summary>

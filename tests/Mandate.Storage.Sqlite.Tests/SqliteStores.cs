@@ -3,9 +3,11 @@ using Mandate.Storage.Compliance;
 
 namespace Mandate.Storage.Sqlite.Tests;
 
-/// <summary>Each compliance class over a fresh SQLite data directory.</summary>
-internal static class SqliteStores
+/// <summary>SQLite stores over a temporary data directory of their own.</summary>
+internal sealed class SqliteStores : IStoreFactory
 {
+    private readonly string _directory = NewDirectory();
+
     public static string NewDirectory() => Path.Combine(Path.GetTempPath(), "mandate-store-" + Guid.NewGuid().ToString("N"));
 
     public static void Delete(string directory)
@@ -15,79 +17,24 @@ internal static class SqliteStores
             Directory.Delete(directory, recursive: true);
         }
     }
-}
 
-public sealed class SqliteIdentityStoreTests : IdentityStoreCompliance
-{
-    private readonly string _directory = SqliteStores.NewDirectory();
+    public async Task<IMandateStore> CreateAsync() => await SqliteMandateStore.OpenAsync(_directory);
 
-    protected override async Task<IMandateStore> CreateStoreAsync() => await SqliteMandateStore.OpenAsync(_directory);
+    public async Task<IMandateStore> ReopenAsync() => await SqliteMandateStore.OpenAsync(_directory);
 
-    protected override async Task<IMandateStore> ReopenStoreAsync() => await SqliteMandateStore.OpenAsync(_directory);
-
-    protected override Task CleanUpAsync()
+    public Task CleanUpAsync()
     {
-        SqliteStores.Delete(_directory);
+        Delete(_directory);
         return Task.CompletedTask;
     }
 }
 
-public sealed class SqliteCredentialStoreTests : CredentialStoreCompliance
-{
-    private readonly string _directory = SqliteStores.NewDirectory();
+public sealed class SqliteIdentityStoreTests() : IdentityStoreCompliance(new SqliteStores());
 
-    protected override async Task<IMandateStore> CreateStoreAsync() => await SqliteMandateStore.OpenAsync(_directory);
+public sealed class SqliteCredentialStoreTests() : CredentialStoreCompliance(new SqliteStores());
 
-    protected override async Task<IMandateStore> ReopenStoreAsync() => await SqliteMandateStore.OpenAsync(_directory);
+public sealed class SqliteGroupStoreTests() : GroupStoreCompliance(new SqliteStores());
 
-    protected override Task CleanUpAsync()
-    {
-        SqliteStores.Delete(_directory);
-        return Task.CompletedTask;
-    }
-}
+public sealed class SqlitePolicyAndSettingStoreTests() : PolicyAndSettingStoreCompliance(new SqliteStores());
 
-public sealed class SqliteGroupStoreTests : GroupStoreCompliance
-{
-    private readonly string _directory = SqliteStores.NewDirectory();
-
-    protected override async Task<IMandateStore> CreateStoreAsync() => await SqliteMandateStore.OpenAsync(_directory);
-
-    protected override async Task<IMandateStore> ReopenStoreAsync() => await SqliteMandateStore.OpenAsync(_directory);
-
-    protected override Task CleanUpAsync()
-    {
-        SqliteStores.Delete(_directory);
-        return Task.CompletedTask;
-    }
-}
-
-public sealed class SqlitePolicyAndSettingStoreTests : PolicyAndSettingStoreCompliance
-{
-    private readonly string _directory = SqliteStores.NewDirectory();
-
-    protected override async Task<IMandateStore> CreateStoreAsync() => await SqliteMandateStore.OpenAsync(_directory);
-
-    protected override async Task<IMandateStore> ReopenStoreAsync() => await SqliteMandateStore.OpenAsync(_directory);
-
-    protected override Task CleanUpAsync()
-    {
-        SqliteStores.Delete(_directory);
-        return Task.CompletedTask;
-    }
-}
-
-public sealed class SqliteEventStoreTests : EventStoreCompliance
-{
-    private readonly string _directory = SqliteStores.NewDirectory();
-
-    protected override async Task<IMandateStore> CreateStoreAsync() => await SqliteMandateStore.OpenAsync(_directory);
-
-    protected override async Task<IMandateStore> ReopenStoreAsync() => await SqliteMandateStore.OpenAsync(_directory);
-
-    protected override Task CleanUpAsync()
-    {
-        SqliteStores.Delete(_directory);
-        return Task.CompletedTask;
-    }
-}
+public sealed class SqliteEventStoreTests() : EventStoreCompliance(new SqliteStores());
