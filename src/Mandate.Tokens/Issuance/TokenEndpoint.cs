@@ -79,7 +79,9 @@ public sealed class TokenEndpoint(
 
         foreach (var resource in audiences)
         {
-            if (!Uri.TryCreate(resource, UriKind.Absolute, out var uri) || uri.Fragment.Length > 0 || resource.Length > 512)
+            // On Unix a rooted path parses as an absolute file URI; a resource indicator is never one.
+            if (!Uri.TryCreate(resource, UriKind.Absolute, out var uri) || uri.IsFile || resource.StartsWith('/')
+                || uri.Fragment.Length > 0 || resource.Length > 512)
             {
                 return OAuthError.InvalidTarget("each `resource` must be an absolute URI without a fragment (RFC 8707)");
             }
