@@ -54,14 +54,16 @@ public sealed class MandateServer : IAsyncDisposable
     public static async Task<MandateServer> StartAsync(MandateServerOptions options, CancellationToken cancellationToken = default)
     {
         var store = await SqliteMandateStore.OpenAsync(options.DataDirectory, cancellationToken);
+        SigningKeyRing? keys = null;
+        WebApplication? app = null;
         try
         {
             var admin = new AdminCredential();
             var generated = await admin.InitializeAsync(store.Settings, options.AdminToken, cancellationToken);
-            var keys = new SigningKeyRing(new KeySealer(KeyEncryptionKey.Load(options)), new SettingsKeyRepository(store.Settings),
+            keys = new SigningKeyRing(new KeySealer(KeyEncryptionKey.Load(options)), new SettingsKeyRepository(store.Settings),
                 TimeProvider.System, SigningKeyRingOptions.Default);
             await keys.InitializeAsync(cancellationToken);
-            var app = Build(options, store, admin, keys);
+            app = Build(options, store, admin, keys);
             var snapshots = app.Services.GetRequiredService<SnapshotSourceHolder>();
             var bundle = options.BundleDirectory is null ? null : PolicyBundle.Load(options.BundleDirectory);
             await snapshots.StartAsync(store, bundle, app.Services.GetRequiredService<ILogger<SnapshotSource>>(), cancellationToken);
@@ -82,6 +84,12 @@ public sealed class MandateServer : IAsyncDisposable
         }
         catch
         {
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+
+            keys?.Dispose();
             await store.DisposeAsync();
             throw;
         }
@@ -132,6 +140,7 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton<IReplayCache>(sp => new InMemoryReplayCache(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ClientAssertionValidator>();
         services.AddSingleton<UsageRecorder>();
+        services.AddHostedService<KeyRotation>();
         services.AddSingleton<ITokenEvents, TokenEventRecorder>();
         services.AddSingleton<TokenEndpoint>();
         services.AddSingleton<AccessTokenValidator>();
