@@ -57,9 +57,16 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task CreateIdentity_WithOversizeBody_Returns413ProblemAndStoresNothing()
     {
         var body = $$"""{"kind":"agent","display_name":"x","owner":"alice","purpose":"{{new string('a', 2 * 1024 * 1024)}}"}""";
-        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/identities")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
 
-        using var response = await _server.Admin.PostAsync("/v1/identities", content);
+        // Wait for the server's verdict before sending the body, as a well-behaved client does; otherwise the
+        // server's early 413 can race the upload and surface as a broken pipe on the client.
+        request.Headers.ExpectContinue = true;
+
+        using var response = await _server.Admin.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
