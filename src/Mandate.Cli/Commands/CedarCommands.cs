@@ -11,7 +11,52 @@ internal static class CedarCommands
     {
         var cedar = new Command("cedar", "Work with Cedar policies offline");
         cedar.Subcommands.Add(TestCommand());
+        cedar.Subcommands.Add(AuthorizeCommand());
         return cedar;
+    }
+
+    private static Command AuthorizeCommand()
+    {
+        var policies = new Option<string>("--policies") { Description = "Cedar policy file (policies named policy0, policy1, ... in file order)", Required = true };
+        var entities = new Option<string?>("--entities") { Description = "Entities file in Cedar's JSON format" };
+        var request = new Option<string>("--request") { Description = "Request JSON: {\"principal\", \"action\", \"resource\", \"context\"} with entities as {\"type\", \"id\"}", Required = true };
+        var command = new Command("authorize", "Decide one request offline, as Cedar would (exit 0 allow, 3 deny)") { policies, entities, request };
+        command.SetAction(async (parse, ct) => await CommandActions.Guard(parse, async () =>
+        {
+            Cedar.Authorization.AuthorizationResponse response;
+            try
+            {
+                var policySet = Cedar.Syntax.CedarParser.ParsePolicySet(await File.ReadAllTextAsync(parse.GetValue(policies)!, ct));
+                var store = parse.GetValue(entities) is { } entitiesFile
+                    ? Cedar.Json.CedarJson.ParseEntities(await File.ReadAllTextAsync(entitiesFile, ct))
+                    : Cedar.Entities.EntityStore.Empty;
+                var requestText = parse.GetValue(request)!;
+                using var requestJson = System.Text.Json.JsonDocument.Parse(File.Exists(requestText) ? await File.ReadAllTextAsync(requestText, ct) : requestText);
+                response = Cedar.Authorization.Authorizer.IsAuthorized(Cedar.Json.CedarJson.ParseRequest(requestJson.RootElement), policySet, store);
+            }
+            catch (Exception ex) when (ex is IOException or Cedar.Syntax.CedarParseException or Cedar.Json.CedarJsonException
+                or System.Text.Json.JsonException or ArgumentException)
+            {
+                throw new Http.CliException(ex is Cedar.Syntax.CedarParseException parseError
+                    ? $"{parse.GetValue(policies)}:{parseError.Line}:{parseError.Column}: {parseError.Reason}"
+                    : ex.Message, ExitCodes.Usage);
+            }
+
+            var output = parse.InvocationConfiguration.Output;
+            output.WriteLine(response.Decision == Cedar.Authorization.Decision.Allow ? "ALLOW" : "DENY");
+            if (response.Reasons.Count > 0)
+            {
+                output.WriteLine($"  determined by: {string.Join(", ", response.Reasons)}");
+            }
+
+            foreach (var error in response.Errors)
+            {
+                output.WriteLine($"  error in {error.PolicyId}: {error.Message}");
+            }
+
+            return response.Decision == Cedar.Authorization.Decision.Allow ? ExitCodes.Ok : ExitCodes.Denied;
+        }));
+        return command;
     }
 
     private static Command TestCommand()

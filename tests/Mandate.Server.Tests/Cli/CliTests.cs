@@ -124,6 +124,28 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Matches(@"\d+ passed, 0 failed\s*$", run.Output);
     }
 
+    [Fact]
+    public async Task CedarAuthorize_DecidesOffline_AndReportsErrorsWithPositions()
+    {
+        var policies = Path.Combine(_workDirectory, "p.cedar");
+        await File.WriteAllTextAsync(policies, """
+            permit (principal == User::"a", action, resource);
+            forbid (principal, action, resource) when { context.x + 9223372036854775807 > 0 };
+            """);
+        const string Request = """{"principal":{"type":"User","id":"a"},"action":{"type":"Action","id":"r"},"resource":{"type":"D","id":"1"},"context":{"x":1}}""";
+
+        var run = await CliRun.InvokeAsync(null, "cedar", "authorize", "--policies", policies, "--request", Request);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("determined by: policy0", run.Output, StringComparison.Ordinal);
+        Assert.Contains("error in policy1: integer overflow", run.Output, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(policies, "permit (principal ==");
+        var bad = await CliRun.InvokeAsync(null, "cedar", "authorize", "--policies", policies, "--request", Request);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("p.cedar:1:", bad.Error, StringComparison.Ordinal);
+    }
+
     private async Task<CliRun> Ok(params string[] args)
     {
         var run = await CliRun.InvokeAsync(_server, args);
