@@ -146,6 +146,25 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Contains("p.cedar:1:", bad.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CedarFmt_PrintsCanonicalForm_AndCheckFindsUnformattedFiles()
+    {
+        var file = Path.Combine(_workDirectory, "messy.cedar");
+        await File.WriteAllTextAsync(file, "permit(principal==User::\"a\",action,resource)when{context.x>1};");
+
+        var printed = await CliRun.InvokeAsync(null, "cedar", "fmt", file);
+        var check = await CliRun.InvokeAsync(null, "cedar", "fmt", "--check", file);
+        var canonical = Path.Combine(_workDirectory, "canonical.cedar");
+        await File.WriteAllTextAsync(canonical, printed.Output);
+        var clean = await CliRun.InvokeAsync(null, "cedar", "fmt", "--check", canonical);
+
+        Assert.Equal(0, printed.ExitCode);
+        Assert.Contains("principal == User::\"a\"", printed.Output, StringComparison.Ordinal);
+        Assert.Equal(1, check.ExitCode);
+        Assert.Contains("messy.cedar", check.Output, StringComparison.Ordinal);
+        Assert.True(clean.ExitCode == 0, clean.ToString());
+    }
+
     private async Task<CliRun> Ok(params string[] args)
     {
         var run = await CliRun.InvokeAsync(_server, args);
