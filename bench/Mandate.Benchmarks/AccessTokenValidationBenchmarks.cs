@@ -35,7 +35,7 @@ public class AccessTokenValidationBenchmarks
         var jwk = Mandate.Tokens.Jose.EcPublicJwk.FromKey(client);
         var directory = new OneClient(new ClientRecord("bench-agent", "bench-agent", "Agent", true, [new ClientKey("crd_bench", jwk)]));
         var endpoint = new TokenEndpoint(new ClientAssertionValidator(directory, new InMemoryReplayCache(TimeProvider.System), options, TimeProvider.System),
-            _keys, options, TimeProvider.System, new NoEvents());
+            new ClientSecretValidator(directory), _keys, options, TimeProvider.System, new NoEvents());
         var now = DateTimeOffset.UtcNow;
         var claims = Encoding.UTF8.GetBytes(
             $$"""{"iss":"bench-agent","sub":"bench-agent","aud":"{{options.TokenEndpoint}}","iat":{{now.ToUnixTimeSeconds()}},"exp":{{now.AddMinutes(1).ToUnixTimeSeconds()}},"jti":"bench-1"}""");
@@ -80,6 +80,9 @@ public class AccessTokenValidationBenchmarks
     {
         public ValueTask<ClientRecord?> FindAsync(string clientId, CancellationToken cancellationToken) =>
             ValueTask.FromResult(clientId == client.ClientId ? client : null);
+
+        public ValueTask<string?> VerifySecretAsync(ClientRecord client, string secret, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<string?>(null);
     }
 
     private sealed class NoEvents : ITokenEvents

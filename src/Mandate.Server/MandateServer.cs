@@ -139,6 +139,7 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton<IClientDirectory, StoreClientDirectory>();
         services.AddSingleton<IReplayCache>(sp => new InMemoryReplayCache(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ClientAssertionValidator>();
+        services.AddSingleton<ClientSecretValidator>();
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService<KeyRotation>();
         services.AddSingleton<ITokenEvents, TokenEventRecorder>();

@@ -11,7 +11,7 @@ public static class AuthorizationServerMetadata
         ["jwks_uri"] = options.JwksUri,
         ["introspection_endpoint"] = options.Issuer.TrimEnd('/') + "/oauth2/introspect",
         ["grant_types_supported"] = new[] { "client_credentials" },
-        ["token_endpoint_auth_methods_supported"] = new[] { "private_key_jwt" },
+        ["token_endpoint_auth_methods_supported"] = new[] { "private_key_jwt", "client_secret_basic", "client_secret_post" },
         ["token_endpoint_auth_signing_alg_values_supported"] = new[] { "ES256" },
         ["response_types_supported"] = Array.Empty<string>(),
     };

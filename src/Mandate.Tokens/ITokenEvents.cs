@@ -16,4 +16,10 @@ public interface ITokenEvents
 /// <param name="SourceIp">Caller address.</param>
 /// <param name="UserAgent">Caller user agent.</param>
 /// <param name="RequestId">Correlation id.</param>
-public sealed record TokenRequestContext(string? SourceIp, string? UserAgent, string? RequestId);
+/// <param name="BasicCredentials">Client id and secret from an <c>Authorization: Basic</c> header, if sent.</param>
+public sealed record TokenRequestContext(string? SourceIp, string? UserAgent, string? RequestId, BasicCredentials? BasicCredentials = null);
+
+/// <summary>Credentials from HTTP Basic authentication (RFC 6749 section 2.3.1: form-encoded, then base64).</summary>
+/// <param name="ClientId">The client id.</param>
+/// <param name="Secret">The client secret.</param>
+public sealed record BasicCredentials(string ClientId, string Secret);

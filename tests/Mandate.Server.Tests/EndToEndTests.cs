@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
@@ -122,6 +123,32 @@ public sealed class EndToEndTests : IAsyncLifetime
         using var response = await _server.Admin.PostAsync("/oauth2/introspect", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token }));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await TestServer.ReadJsonAsync(response);
+    }
+
+    [Fact]
+    public async Task ApiKey_IsAFallbackThatWorksOverBasic_AndIsMarkedWeaker()
+    {
+        var created = await _server.PostJsonAsync("/v1/identities", new
+        {
+            kind = "service_account", id = "legacy-etl", display_name = "Legacy ETL", owner = "alice", credentials = new[] { new { kind = "api_key" } },
+        });
+        var secret = created.GetProperty("secrets")[0].GetProperty("secret").GetString()!;
+        using var client = _server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes("legacy-etl:" + secret)));
+
+        using var response = await client.PostAsync("/oauth2/token", new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials" }));
+        var body = await TestServer.ReadJsonAsync(response);
+        Assert.True(response.IsSuccessStatusCode, body.ToString());
+
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes("legacy-etl:" + secret[..^1] + (secret[^1] == 'a' ? 'b' : 'a'))));
+        using var refused = await client.PostAsync("/oauth2/token", new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials" }));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        var issued = await WaitForEventsAsync("token.issued", 1);
+        Assert.Contains(issued, e => e.GetProperty("actor_id").GetString() == "legacy-etl"
+            && e.GetProperty("message").GetString()!.Contains("weaker", StringComparison.Ordinal));
     }
 
     [Fact]

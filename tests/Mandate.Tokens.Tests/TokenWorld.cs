@@ -33,7 +33,7 @@ public sealed class TokenWorld : IDisposable, ISealedKeyRepository, IClientDirec
         Keys = new SigningKeyRing(new KeySealer(Kek), this, Clock, new SigningKeyRingOptions(TimeSpan.FromDays(30), TimeSpan.FromDays(1)));
         Keys.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
         Assertions = new ClientAssertionValidator(this, new InMemoryReplayCache(Clock), Options, Clock);
-        Endpoint = new TokenEndpoint(Assertions, Keys, Options, Clock, this);
+        Endpoint = new TokenEndpoint(Assertions, new ClientSecretValidator(this), Keys, Options, Clock, this);
         Validator = new AccessTokenValidator(Keys, Options, Clock);
     }
 
@@ -121,6 +121,12 @@ public sealed class TokenWorld : IDisposable, ISealedKeyRepository, IClientDirec
 
     public ValueTask<ClientRecord?> FindAsync(string clientId, CancellationToken cancellationToken) =>
         ValueTask.FromResult(clientId == Client.ClientId ? Client : null);
+
+    /// <summary>The one API key the client holds in these tests.</summary>
+    public const string Secret = "the-client-secret";
+
+    public ValueTask<string?> VerifySecretAsync(ClientRecord client, string secret, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(secret == Secret ? "crd_key" : null);
 
     public void Issued(IssuedToken token, TokenRequestContext context) => Outcomes.Add("issued " + token.Subject);
 

@@ -53,8 +53,13 @@ internal static class OAuthEndpoints
             return Error(OAuthError.InvalidRequest("the token request body is not a valid form"));
         }
 
+        if (!TryReadBasic(http, out var basic))
+        {
+            return Error(OAuthError.InvalidClient("the Basic credentials are malformed"));
+        }
+
         var result = await endpoint.HandleAsync(form, new TokenRequestContext(
-            http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null, http.RequestId()), ct);
+            http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null, http.RequestId(), basic), ct);
         if (result.Error is { } error)
         {
             if (error.Status == StatusCodes.Status401Unauthorized)
@@ -78,6 +83,34 @@ internal static class OAuthEndpoints
         }
 
         return TypedResults.Json(response);
+    }
+
+    /// <summary>RFC 6749 section 2.3.1: <c>base64(urlencode(id) ":" urlencode(secret))</c>; false when present but malformed.</summary>
+    private static bool TryReadBasic(HttpContext http, out BasicCredentials? credentials)
+    {
+        credentials = null;
+        var header = http.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        try
+        {
+            var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
+            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                return false;
+            }
+
+            credentials = new BasicCredentials(Uri.UnescapeDataString(decoded[..colon].Replace('+', ' ')), Uri.UnescapeDataString(decoded[(colon + 1)..].Replace('+', ' ')));
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     internal static IResult Error(OAuthError error) =>

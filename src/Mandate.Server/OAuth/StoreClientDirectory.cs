@@ -29,4 +29,21 @@ internal sealed class StoreClientDirectory(IMandateStore store, TimeProvider tim
 
         return new ClientRecord(identity.Id, identity.Id, EntityGraph.TypeOf(identity.Kind), identity.IsEffective(now), keys);
     }
+
+    public async ValueTask<string?> VerifySecretAsync(ClientRecord client, string secret, CancellationToken cancellationToken)
+    {
+        // The checksum rejects typos and random strings before any store lookup.
+        if (!ApiKeySecret.TryGetLookupPrefix(secret, out var prefix))
+        {
+            return null;
+        }
+
+        var credential = await store.Credentials.FindApiKeyAsync(prefix, cancellationToken);
+        return credential is { Material: ApiKeyMaterial material }
+            && credential.IdentityId == client.ClientId
+            && credential.IsUsable(time.GetUtcNow())
+            && ApiKeySecret.Matches(secret, material)
+            ? credential.Id
+            : null;
+    }
 }

@@ -20,14 +20,16 @@ internal sealed class TokenEventRecorder(IEventSink events, UsageRecorder usage,
             Type = "token.issued",
             Outcome = EventOutcome.Success,
             ActorId = token.Subject,
-            Action = "client_credentials",
+            Action = token.AuthenticationMethod,
             ResourceType = "Audience",
             ResourceId = string.Join(' ', token.Audiences),
             TokenId = token.TokenId,
             SourceIp = context.SourceIp,
             UserAgent = context.UserAgent,
             RequestId = context.RequestId,
-            Message = $"access token for `{token.Subject}` via credential `{token.CredentialId}`, expires {token.ExpiresAt:O}",
+            Message = $"access token for `{token.Subject}` via credential `{token.CredentialId}` ({token.AuthenticationMethod}"
+                + (token.AuthenticationMethod == Tokens.Clients.ClientAuthentication.PrivateKeyJwt ? string.Empty : ": an API key, weaker than key-based proof")
+                + $"), expires {token.ExpiresAt:O}",
         });
     }
 

@@ -104,7 +104,7 @@ public sealed class ClientAssertionValidator(IClientDirectory clients, IReplayCa
             return OAuthError.InvalidClient("client assertion: this `jti` was already used");
         }
 
-        return new ClientAuthentication(client, key.CredentialId);
+        return new ClientAuthentication(client, key.CredentialId, ClientAuthentication.PrivateKeyJwt);
     }
 
     private static ClientKey? FindVerifyingKey(CompactJws jws, ClientRecord client)
@@ -167,15 +167,27 @@ public sealed class ClientAssertionValidator(IClientDirectory clients, IReplayCa
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..61] + "...";
 }
 
-/// <summary>An authenticated client, or the error that refused it.</summary>
-public readonly record struct ClientAuthentication(ClientRecord? Client, string? CredentialId, OAuthError? Error)
+/// <summary>An authenticated client and how it proved itself, or the error that refused it.</summary>
+public readonly record struct ClientAuthentication(ClientRecord? Client, string? CredentialId, string? Method, OAuthError? Error)
 {
+    /// <summary>A signed assertion (RFC 7523): proof of a private key.</summary>
+    public const string PrivateKeyJwt = "private_key_jwt";
+
+    /// <summary>An API key sent in the form body.</summary>
+    public const string ClientSecretPost = "client_secret_post";
+
+    /// <summary>An API key sent with HTTP Basic authentication.</summary>
+    public const string ClientSecretBasic = "client_secret_basic";
+
     /// <summary>Success.</summary>
-    public ClientAuthentication(ClientRecord client, string credentialId)
-        : this(client, credentialId, null)
+    public ClientAuthentication(ClientRecord client, string credentialId, string method)
+        : this(client, credentialId, method, null)
     {
     }
 
+    /// <summary>Whether the client proved itself with a shared secret rather than a key it alone holds.</summary>
+    public bool IsWeak => Method is ClientSecretPost or ClientSecretBasic;
+
     /// <summary>Refusal.</summary>
-    public static implicit operator ClientAuthentication(OAuthError error) => new(null, null, error);
+    public static implicit operator ClientAuthentication(OAuthError error) => new(null, null, null, error);
 }

@@ -20,4 +20,10 @@ public interface IClientDirectory
 {
     /// <summary>The client with this id, or null.</summary>
     ValueTask<ClientRecord?> FindAsync(string clientId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The id of the client's usable API key credential that <paramref name="secret"/> is, or null. API keys are a
+    /// weaker fallback to signed assertions: a shared secret that can leak.
+    /// </summary>
+    ValueTask<string?> VerifySecretAsync(ClientRecord client, string secret, CancellationToken cancellationToken);
 }

@@ -12,7 +12,7 @@ namespace Mandate.Tokens.Issuance;
 /// access token. Every outcome is reported to <see cref="ITokenEvents"/>.
 /// </summary>
 public sealed class TokenEndpoint(
-    ClientAssertionValidator clients, SigningKeyRing keys, TokenServiceOptions options, TimeProvider time, ITokenEvents events)
+    ClientAssertionValidator clients, ClientSecretValidator secrets, SigningKeyRing keys, TokenServiceOptions options, TimeProvider time, ITokenEvents events)
 {
     /// <summary>The <c>typ</c> of access tokens (RFC 9068).</summary>
     public const string AccessTokenType = "at+jwt";
@@ -24,7 +24,7 @@ public sealed class TokenEndpoint(
     public async ValueTask<TokenResult> HandleAsync(IReadOnlyDictionary<string, string[]> form, TokenRequestContext context, CancellationToken cancellationToken)
     {
         var clientId = Single(form, "client_id", out _);
-        var result = await HandleCoreAsync(form, cancellationToken);
+        var result = await HandleCoreAsync(form, context, cancellationToken);
         if (result.Token is { } token)
         {
             events.Issued(token, context);
@@ -37,7 +37,7 @@ public sealed class TokenEndpoint(
         return result;
     }
 
-    private async ValueTask<TokenResult> HandleCoreAsync(IReadOnlyDictionary<string, string[]> form, CancellationToken cancellationToken)
+    private async ValueTask<TokenResult> HandleCoreAsync(IReadOnlyDictionary<string, string[]> form, TokenRequestContext context, CancellationToken cancellationToken)
     {
         foreach (var (name, values) in form)
         {
@@ -58,8 +58,7 @@ public sealed class TokenEndpoint(
             return OAuthError.UnsupportedGrantType($"grant type `{(grantType.Length > 80 ? grantType[..80] : grantType)}` is not supported; use `client_credentials`");
         }
 
-        var authentication = await clients.AuthenticateAsync(
-            Single(form, "client_id", out _), Single(form, "client_assertion_type", out _), Single(form, "client_assertion", out _), cancellationToken);
+        var authentication = await AuthenticateClientAsync(form, context, cancellationToken);
         if (authentication.Error is { } clientError)
         {
             return clientError;
@@ -87,12 +86,38 @@ public sealed class TokenEndpoint(
             }
         }
 
-        return Issue(authentication.Client!, authentication.CredentialId!, audiences.Length == 0 ? [options.DefaultAudience] : [.. audiences.Distinct(StringComparer.Ordinal)],
+        return Issue(authentication, audiences.Length == 0 ? [options.DefaultAudience] : [.. audiences.Distinct(StringComparer.Ordinal)],
             string.IsNullOrWhiteSpace(scope) ? null : string.Join(' ', scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal)));
     }
 
-    private TokenResult Issue(ClientRecord client, string credentialId, string[] audiences, string? scope)
+    /// <summary>Exactly one client authentication method per request (RFC 6749 section 2.3).</summary>
+    private async ValueTask<ClientAuthentication> AuthenticateClientAsync(
+        IReadOnlyDictionary<string, string[]> form, TokenRequestContext context, CancellationToken cancellationToken)
     {
+        var clientId = Single(form, "client_id", out _);
+        var assertion = Single(form, "client_assertion", out _);
+        var secret = Single(form, "client_secret", out _);
+        var methods = (assertion is null ? 0 : 1) + (secret is null ? 0 : 1) + (context.BasicCredentials is null ? 0 : 1);
+        if (methods > 1)
+        {
+            return OAuthError.InvalidRequest("use exactly one client authentication method");
+        }
+
+        if (context.BasicCredentials is { } basic)
+        {
+            return clientId is not null && clientId != basic.ClientId
+                ? OAuthError.InvalidClient("`client_id` does not match the Basic credentials")
+                : await secrets.AuthenticateAsync(basic.ClientId, basic.Secret, ClientAuthentication.ClientSecretBasic, cancellationToken);
+        }
+
+        return secret is not null
+            ? await secrets.AuthenticateAsync(clientId, secret, ClientAuthentication.ClientSecretPost, cancellationToken)
+            : await clients.AuthenticateAsync(clientId, Single(form, "client_assertion_type", out _), assertion, cancellationToken);
+    }
+
+    private TokenResult Issue(ClientAuthentication authentication, string[] audiences, string? scope)
+    {
+        var client = authentication.Client!;
         var now = time.GetUtcNow();
         var expires = now + options.AccessTokenLifetime;
         var jti = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
@@ -134,7 +159,8 @@ public sealed class TokenEndpoint(
         var signing = keys.Current;
         var token = CompactJws.Sign(buffer.WrittenSpan, signing.Key, signing.KeyId, AccessTokenType);
         return new TokenResult(
-            new IssuedToken(token, jti, client.Subject, client.ClientId, credentialId, audiences, scope, DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds())),
+            new IssuedToken(token, jti, client.Subject, client.ClientId, authentication.CredentialId!, authentication.Method!, audiences, scope,
+                DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds())),
             (int)options.AccessTokenLifetime.TotalSeconds, null);
     }
 

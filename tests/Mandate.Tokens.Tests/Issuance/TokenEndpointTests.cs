@@ -70,6 +70,28 @@ public sealed class TokenEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task ApiKey_AuthenticatesByPostOrBasic_AndIsRecordedAsTheWeakerMethod()
+    {
+        var posted = await _world.RequestAsync(new Dictionary<string, string[]>
+        {
+            ["grant_type"] = ["client_credentials"], ["client_id"] = ["bot"], ["client_secret"] = [TokenWorld.Secret],
+        });
+        var basic = await _world.Endpoint.HandleAsync(new Dictionary<string, string[]> { ["grant_type"] = ["client_credentials"] },
+            new Mandate.Tokens.TokenRequestContext(null, null, null, new Mandate.Tokens.BasicCredentials("bot", TokenWorld.Secret)), CancellationToken.None);
+        var wrong = await _world.RequestAsync(new Dictionary<string, string[]>
+        {
+            ["grant_type"] = ["client_credentials"], ["client_id"] = ["bot"], ["client_secret"] = ["guess"],
+        });
+        var both = await _world.RequestAsync(_world.Form(_world.Assertion(), ("client_id", "bot"), ("client_secret", TokenWorld.Secret)));
+
+        Assert.Equal("client_secret_post", posted.Token?.AuthenticationMethod);
+        Assert.Equal("client_secret_basic", basic.Token?.AuthenticationMethod);
+        Assert.Equal("crd_key", basic.Token!.CredentialId);
+        Assert.Equal("invalid_client", wrong.Error?.Error);
+        Assert.Equal("invalid_request", both.Error?.Error);
+    }
+
+    [Fact]
     public async Task BadClientAuthentication_IsInvalidClientWith401()
     {
         var result = await _world.RequestAsync(_world.Form(_world.Assertion(c => c["aud"] = "https://evil.example")));
