@@ -26,6 +26,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 
 namespace Mandate.Server;
 
@@ -64,6 +65,7 @@ public sealed class MandateServer : IAsyncDisposable
                 TimeProvider.System, SigningKeyRingOptions.Default);
             await keys.InitializeAsync(cancellationToken);
             app = Build(options, store, admin, keys);
+            app.Services.GetRequiredService<MandateMetrics>();
             var snapshots = app.Services.GetRequiredService<SnapshotSourceHolder>();
             var bundle = options.BundleDirectory is null ? null : PolicyBundle.Load(options.BundleDirectory);
             await snapshots.StartAsync(store, bundle, app.Services.GetRequiredService<ILogger<SnapshotSource>>(), cancellationToken);
@@ -140,6 +142,11 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton<IReplayCache>(sp => new InMemoryReplayCache(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ClientAssertionValidator>();
         services.AddSingleton<ClientSecretValidator>();
+        services.AddMetrics();
+        services.AddSingleton<MandateMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(MandateMetrics.MeterName)
+            .AddPrometheusExporter());
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService<KeyRotation>();
         services.AddSingleton<ITokenEvents, TokenEventRecorder>();
@@ -175,6 +182,7 @@ public sealed class MandateServer : IAsyncDisposable
         app.UseAuthorization();
 
         app.MapHealthEndpoints();
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapOAuthEndpoints();
         app.MapIntrospectionEndpoint();

@@ -131,6 +131,21 @@ public sealed class AccessEvaluationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
     }
 
+    [Fact]
+    public async Task Metrics_AreScrapeableInPrometheusFormat_AndCountDecisions()
+    {
+        await PostAsync("/access/v1/evaluation", new { subject = User("ann"), action = new { name = "read" }, resource = Doc("a") });
+        using var anonymous = _server.CreateClient();
+
+        using var response = await anonymous.GetAsync("/metrics");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Matches(@"mandate_decisions(_decision)?_total\{[^}]*decision=""allow""[^}]*\} [1-9]", text);
+        Assert.Contains("mandate_decision_duration", text, StringComparison.Ordinal);
+        Assert.Contains("mandate_events_pending", text, StringComparison.Ordinal);
+    }
+
     private static object User(string id) => new { type = "User", id };
 
     private static object Doc(string id) => new { type = "Doc", id };

@@ -6,6 +6,7 @@ using Mandate.Cedar.Values;
 using Mandate.Core.Errors;
 using Mandate.Server.Hosting;
 using Mandate.Server.Security;
+using Mandate.Telemetry;
 using Mandate.Tokens;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -35,10 +36,10 @@ internal static class EvaluationEndpoints
             .RequireAuthorization(MandateClaims.CallerPolicy).WithTags("Access").WithName("EvaluateMany");
     }
 
-    private static IResult Evaluate(EvaluationRequest body, DecisionPoint decisions, HttpContext http)
+    private static IResult Evaluate(EvaluationRequest body, DecisionPoint decisions, MandateMetrics metrics, HttpContext http)
     {
         var request = ToDecisionRequest(body.Subject, body.Action, body.Resource, body.Context);
-        var result = decisions.Decide(request, Origin(http));
+        var result = Decide(decisions, metrics, request, Origin(http));
         return TypedResults.Ok(Respond(result, body.Options?.Explain ?? false));
     }
 
@@ -47,7 +48,7 @@ internal static class EvaluationEndpoints
     /// that cannot be evaluated is a deny carrying <c>context.error</c>. <c>deny_on_first_deny</c> and
     /// <c>permit_on_first_permit</c> stop after the first such decision, which is the last item returned.
     /// </summary>
-    private static IResult EvaluateMany(EvaluationsRequest body, DecisionPoint decisions, MandateServerOptions options, HttpContext http)
+    private static IResult EvaluateMany(EvaluationsRequest body, DecisionPoint decisions, MandateMetrics metrics, MandateServerOptions options, HttpContext http)
     {
         var semantic = body.Options?.EvaluationsSemantic ?? "execute_all";
         if (semantic is not ("execute_all" or "deny_on_first_deny" or "permit_on_first_permit"))
@@ -62,7 +63,7 @@ internal static class EvaluationEndpoints
             var single = Build(body.Subject, body.Action, body.Resource, body.Context);
             return single.Error is { } error
                 ? throw MandateException.Invalid("evaluations", error)
-                : TypedResults.Ok(Respond(decisions.Decide(single.Request!, Origin(http)), explain));
+                : TypedResults.Ok(Respond(Decide(decisions, metrics, single.Request!, Origin(http)), explain));
         }
 
         if (items.Count > options.MaxBatchEvaluations)
@@ -77,7 +78,7 @@ internal static class EvaluationEndpoints
             var built = Build(item.Subject ?? body.Subject, item.Action ?? body.Action, item.Resource ?? body.Resource, item.Context ?? body.Context);
             var response = built.Error is { } error
                 ? new EvaluationResponse(false, new EvaluationContext(Error: error))
-                : Respond(decisions.Decide(built.Request!, origin), explain);
+                : Respond(Decide(decisions, metrics, built.Request!, origin), explain);
             results.Add(response);
             if ((semantic == "deny_on_first_deny" && !response.Decision) || (semantic == "permit_on_first_permit" && response.Decision))
             {
@@ -86,6 +87,14 @@ internal static class EvaluationEndpoints
         }
 
         return TypedResults.Ok(new EvaluationsResponse(results));
+    }
+
+    private static DecisionResult Decide(DecisionPoint decisions, MandateMetrics metrics, DecisionRequest request, DecisionOrigin origin)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = decisions.Decide(request, origin);
+        metrics.Decided(result.Allowed, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return result;
     }
 
     private static (DecisionRequest? Request, string? Error) Build(EntityRef? subject, ActionRef? action, EntityRef? resource, JsonElement? context)

@@ -1,15 +1,17 @@
 using Mandate.Core;
 using Mandate.Core.Events;
+using Mandate.Telemetry;
 using Mandate.Tokens;
 using Mandate.Tokens.Issuance;
 
 namespace Mandate.Server.OAuth;
 
 /// <summary>Records token outcomes as Authentication events and feeds last-used times to the inventory.</summary>
-internal sealed class TokenEventRecorder(IEventSink events, UsageRecorder usage, TimeProvider time) : ITokenEvents
+internal sealed class TokenEventRecorder(IEventSink events, UsageRecorder usage, MandateMetrics metrics, TimeProvider time) : ITokenEvents
 {
     public void Issued(IssuedToken token, TokenRequestContext context)
     {
+        metrics.Token("issued");
         var now = time.GetUtcNow();
         usage.Used(token.Subject, token.CredentialId, now);
         events.Emit(new MandateEvent
@@ -33,7 +35,9 @@ internal sealed class TokenEventRecorder(IEventSink events, UsageRecorder usage,
         });
     }
 
-    public void Refused(OAuthError error, string? clientId, TokenRequestContext context) =>
+    public void Refused(OAuthError error, string? clientId, TokenRequestContext context)
+    {
+        metrics.Token(error.Error);
         events.Emit(new MandateEvent
         {
             Id = MandateId.New("evt"),
@@ -48,4 +52,5 @@ internal sealed class TokenEventRecorder(IEventSink events, UsageRecorder usage,
             RequestId = context.RequestId,
             Message = $"{error.Error}: {error.Description}",
         });
+    }
 }
