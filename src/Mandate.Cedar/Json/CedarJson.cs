@@ -164,6 +164,11 @@ public static partial class CedarJson
         {
             throw new CedarJsonException($"invalid JSON: {error.Message}");
         }
+        catch (ArgumentException)
+        {
+            // The reader transcodes to UTF-8 first; a lone surrogate half cannot be, and is the caller's input.
+            throw new CedarJsonException("invalid JSON: the text contains an unpaired surrogate character");
+        }
     }
 
     private static string Abbreviate(JsonElement element)
