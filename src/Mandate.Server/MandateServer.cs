@@ -187,6 +187,7 @@ public sealed class MandateServer : IAsyncDisposable
         app.MapOAuthEndpoints();
         app.MapIntrospectionEndpoint();
         app.MapEvaluationEndpoints();
+        app.MapSearchEndpoints();
         var v1 = app.MapGroup("/v1").RequireAuthorization(MandateClaims.AdminPolicy).AddEndpointFilter(ReadYourWritesAsync);
         v1.MapIdentityEndpoints();
         v1.MapCredentialEndpoints();

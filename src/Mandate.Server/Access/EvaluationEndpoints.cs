@@ -28,6 +28,9 @@ internal static class EvaluationEndpoints
                 ["policy_decision_point"] = tokens.Issuer,
                 ["access_evaluation_endpoint"] = tokens.Issuer + "/access/v1/evaluation",
                 ["access_evaluations_endpoint"] = tokens.Issuer + "/access/v1/evaluations",
+                ["search_subject_endpoint"] = tokens.Issuer + "/access/v1/search/subject",
+                ["search_resource_endpoint"] = tokens.Issuer + "/access/v1/search/resource",
+                ["search_action_endpoint"] = tokens.Issuer + "/access/v1/search/action",
             }))
             .AllowAnonymous().WithTags("Access");
         app.MapPost("/access/v1/evaluation", Evaluate)
