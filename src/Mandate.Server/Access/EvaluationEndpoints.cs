@@ -162,9 +162,14 @@ internal static class EvaluationEndpoints
             throw MandateException.Invalid(field, $"`{field}` needs an id of 1 to 1024 characters");
         }
 
+        return new EntityUid(TypeName(type, field), id);
+    }
+
+    internal static Cedar.Ast.Name TypeName(string? type, string field)
+    {
         try
         {
-            return new EntityUid(Cedar.Syntax.CedarParser.ParseName(type ?? string.Empty), id);
+            return Cedar.Syntax.CedarParser.ParseName(type ?? string.Empty);
         }
         catch (Cedar.Syntax.CedarParseException)
         {

@@ -56,15 +56,10 @@ internal static class SearchEndpoints
         body.Action is null ? throw MandateException.Invalid("action", "`action` is required in this search")
         : EvaluationEndpoints.Entity("Action", body.Action.Name, "action");
 
-    private static Cedar.Ast.Name TypeOf(SearchEntity? entity, string field)
-    {
-        if (entity is null)
-        {
-            throw MandateException.Invalid(field, $"`{field}.type` names what to search for");
-        }
-
-        return EvaluationEndpoints.Entity(entity.Type, "_", field).EntityType;
-    }
+    private static Cedar.Ast.Name TypeOf(SearchEntity? entity, string field) =>
+        entity is null
+            ? throw MandateException.Invalid(field, $"`{field}.type` names what to search for")
+            : EvaluationEndpoints.TypeName(entity.Type, field);
 
     private static IResult Page<T>(IEnumerable<T> ordered, Func<T, string> key, SearchPage? page)
     {
