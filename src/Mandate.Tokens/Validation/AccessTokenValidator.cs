@@ -8,8 +8,19 @@ namespace Mandate.Tokens.Validation;
 /// Validates Mandate access tokens: ES256 signature by a published key, <c>typ at+jwt</c> (so no other token
 /// kind passes as one), issuer, audience, and <c>exp</c>/<c>nbf</c>/<c>iat</c> within the clock skew.
 /// </summary>
+/// <remarks>
+/// An agent presents the same token for many calls, and an ES256 verification costs about as much as the
+/// rest of a decision. A token that verified once is remembered by its exact text until it expires; a
+/// repeat presentation re-checks expiry, audience and that its key is still published, but not the
+/// signature. A changed byte is a different text, so a forgery never matches.
+/// </remarks>
 public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOptions options, TimeProvider time)
 {
+    /// <summary>Most tokens remembered; past this, expired entries are swept and, if needed, all are forgotten.</summary>
+    public const int MaxRemembered = 100_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Remembered> _verified = new(StringComparer.Ordinal);
+
     /// <summary>Validates <paramref name="token"/> for <paramref name="audience"/> (Mandate's own by default).</summary>
     public AccessTokenValidation Validate(string token, string? audience = null) => Run(token, audience ?? options.DefaultAudience);
 
@@ -18,6 +29,11 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
 
     private AccessTokenValidation Run(string token, string? audience)
     {
+        if (_verified.TryGetValue(token, out var remembered))
+        {
+            return Recheck(remembered, audience);
+        }
+
         CompactJws jws;
         try
         {
@@ -32,7 +48,13 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
         {
             try
             {
-                return Check(jws, audience);
+                var result = Check(jws, audience);
+                if (result.Token is { } valid)
+                {
+                    Remember(token, new Remembered(valid, jws.KeyId!));
+                }
+
+                return result;
             }
             catch (JoseException ex)
             {
@@ -40,6 +62,47 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
             }
         }
     }
+
+    private AccessTokenValidation Recheck(Remembered remembered, string? audience)
+    {
+        if (remembered.Token.ExpiresAt <= time.GetUtcNow() - options.ClockSkew)
+        {
+            return AccessTokenValidation.Fail("the token has expired");
+        }
+
+        if (keys.Find(remembered.KeyId) is null)
+        {
+            return AccessTokenValidation.Fail("the token was not signed by a key this issuer publishes");
+        }
+
+        return audience is not null && !remembered.Token.Audiences.Contains(audience, StringComparer.Ordinal)
+            ? AccessTokenValidation.Fail($"the token is not for `{audience}`")
+            : new AccessTokenValidation(remembered.Token, null);
+    }
+
+    private void Remember(string token, Remembered remembered)
+    {
+        if (_verified.Count >= MaxRemembered)
+        {
+            var now = time.GetUtcNow();
+            foreach (var (key, entry) in _verified)
+            {
+                if (entry.Token.ExpiresAt <= now)
+                {
+                    _verified.TryRemove(key, out _);
+                }
+            }
+
+            if (_verified.Count >= MaxRemembered)
+            {
+                _verified.Clear();
+            }
+        }
+
+        _verified[token] = remembered;
+    }
+
+    private sealed record Remembered(ValidatedAccessToken Token, string KeyId);
 
     private AccessTokenValidation Check(CompactJws jws, string? audience)
     {

@@ -26,6 +26,35 @@ public sealed class AccessTokenValidatorTests : IDisposable
     }
 
     [Fact]
+    public async Task RepeatPresentation_StillChecksExpiryAudienceAndKey()
+    {
+        var token = await _world.TokenAsync(("resource", "https://api.one/"));
+        Assert.Null(_world.Validator.ValidateAnyAudience(token).Error);
+
+        Assert.Null(_world.Validator.Validate(token, "https://api.one/").Error);
+        Assert.Contains("is not for", _world.Validator.Validate(token).Error, StringComparison.Ordinal);
+
+        _world.Clock.Now += TimeSpan.FromMinutes(6);
+        Assert.Contains("expired", _world.Validator.Validate(token, "https://api.one/").Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RepeatPresentation_IsRefusedOnceItsKeyIsNoLongerPublished()
+    {
+        var token = await _world.TokenAsync();
+        Assert.Null(_world.Validator.Validate(token).Error);
+
+        // Two rotations drop the signing key; move the token's clock back so only the key check can refuse it.
+        _world.Clock.Now += TimeSpan.FromDays(31);
+        await _world.Keys.RotateIfDueAsync(CancellationToken.None);
+        _world.Clock.Now += TimeSpan.FromDays(31);
+        await _world.Keys.RotateIfDueAsync(CancellationToken.None);
+        _world.Clock.Now -= TimeSpan.FromDays(62);
+
+        Assert.Contains("not signed by a key", _world.Validator.Validate(token).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AlgNone_IsRefused()
     {
         var token = await _world.TokenAsync();
