@@ -1,0 +1,90 @@
+using Mandate.Core.Storage;
+using Mandate.Storage.Sqlite.Credentials;
+using Mandate.Storage.Sqlite.Events;
+using Mandate.Storage.Sqlite.Groups;
+using Mandate.Storage.Sqlite.Identities;
+using Mandate.Storage.Sqlite.Internal;
+using Mandate.Storage.Sqlite.Migrations;
+using Mandate.Storage.Sqlite.Policies;
+using Mandate.Storage.Sqlite.Settings;
+
+namespace Mandate.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store of record: one SQLite file, <c>mandate.db</c>, in a data directory.
+/// Readers run concurrently; writers are serialized, each in one durable (WAL, <c>synchronous=FULL</c>) transaction,
+/// so an acknowledged write survives a process kill and a power loss.
+/// </summary>
+public sealed class SqliteMandateStore : IMandateStore
+{
+    /// <summary>The database file name inside the data directory.</summary>
+    public const string FileName = "mandate.db";
+
+    private readonly SqliteDatabase _database;
+
+    private SqliteMandateStore(string path)
+    {
+        DatabasePath = path;
+        _database = new SqliteDatabase(path, () => StateChanged?.Invoke(this, EventArgs.Empty));
+        Identities = new SqliteIdentityStore(_database);
+        Credentials = new SqliteCredentialStore(_database);
+        Groups = new SqliteGroupStore(_database);
+        Policies = new SqlitePolicyStore(_database);
+        Settings = new SqliteSettingStore(_database);
+        Events = new SqliteEventStore(_database);
+    }
+
+    /// <inheritdoc />
+    public event EventHandler? StateChanged;
+
+    /// <summary>Full path of the database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <inheritdoc />
+    public IIdentityStore Identities { get; }
+
+    /// <inheritdoc />
+    public ICredentialStore Credentials { get; }
+
+    /// <inheritdoc />
+    public IGroupStore Groups { get; }
+
+    /// <inheritdoc />
+    public IPolicyStore Policies { get; }
+
+    /// <inheritdoc />
+    public ISettingStore Settings { get; }
+
+    /// <inheritdoc />
+    public IEventStore Events { get; }
+
+    /// <summary>
+    /// Opens (creating when absent) the data directory and its database, and applies pending migrations.
+    /// </summary>
+    /// <param name="dataDirectory">Directory holding <see cref="FileName"/>.</param>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    /// <exception cref="InvalidOperationException">The database was written by a newer build whose schema this one does not know.</exception>
+    public static async Task<SqliteMandateStore> OpenAsync(string dataDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        var directory = Directory.CreateDirectory(dataDirectory);
+        var store = new SqliteMandateStore(Path.Combine(directory.FullName, FileName));
+        try
+        {
+            await store.MigrateAsync(cancellationToken);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task MigrateAsync(CancellationToken cancellationToken = default) =>
+        MigrationRunner.MigrateAsync(_database, cancellationToken);
+
+    /// <summary>Waits for an in-flight write, then closes every pooled connection to the file.</summary>
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
+}
