@@ -22,6 +22,7 @@ public abstract record CredentialMaterial
 public sealed record PublicKeyMaterial(string Jwk, string KeyId, string Thumbprint) : CredentialMaterial
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override CredentialKind Kind => CredentialKind.PublicKey;
 }
 
@@ -31,6 +32,7 @@ public sealed record PublicKeyMaterial(string Jwk, string KeyId, string Thumbpri
 public sealed record ApiKeyMaterial(string Prefix, string Hash) : CredentialMaterial
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override CredentialKind Kind => CredentialKind.ApiKey;
 }
 
@@ -41,6 +43,7 @@ public sealed record ApiKeyMaterial(string Prefix, string Hash) : CredentialMate
 public sealed record FederatedTrustMaterial(string Issuer, string SubjectPattern, string? Audience) : CredentialMaterial
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override CredentialKind Kind => CredentialKind.FederatedTrust;
 }
 
@@ -49,5 +52,6 @@ public sealed record FederatedTrustMaterial(string Issuer, string SubjectPattern
 public sealed record CertificateThumbprintMaterial(string Thumbprint) : CredentialMaterial
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override CredentialKind Kind => CredentialKind.CertificateThumbprint;
 }
