@@ -1,0 +1,98 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Mandate.Tokens;
+using Mandate.Tokens.Clients;
+using Mandate.Tokens.Issuance;
+using Mandate.Tokens.Keys;
+using Mandate.Tokens.Validation;
+
+namespace Mandate.Benchmarks;
+
+/// <summary>
+/// In-process validation of a Mandate access token (parse, header rules, ES256 signature, claims) beside the
+/// reference: a raw ES256 verification of the same signing input with the same key.
+/// </summary>
+[MemoryDiagnoser]
+public class AccessTokenValidationBenchmarks
+{
+    private AccessTokenValidator _validator = null!;
+    private SigningKeyRing _keys = null!;
+    private string _token = null!;
+    private byte[] _signingInput = null!;
+    private byte[] _signature = null!;
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        var options = new TokenServiceOptions { Issuer = "https://mandate.example" };
+        _keys = new SigningKeyRing(new KeySealer(RandomNumberGenerator.GetBytes(32)), new MemoryKeys(), TimeProvider.System, SigningKeyRingOptions.Default);
+        await _keys.InitializeAsync(CancellationToken.None);
+        _validator = new AccessTokenValidator(_keys, options, TimeProvider.System);
+
+        using var client = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var jwk = Mandate.Tokens.Jose.EcPublicJwk.FromKey(client);
+        var directory = new OneClient(new ClientRecord("bench-agent", "bench-agent", "Agent", true, [new ClientKey("crd_bench", jwk)]));
+        var endpoint = new TokenEndpoint(new ClientAssertionValidator(directory, new InMemoryReplayCache(TimeProvider.System), options, TimeProvider.System),
+            new ClientSecretValidator(directory), _keys, options, TimeProvider.System, new NoEvents());
+        var now = DateTimeOffset.UtcNow;
+        var claims = Encoding.UTF8.GetBytes(
+            $$"""{"iss":"bench-agent","sub":"bench-agent","aud":"{{options.TokenEndpoint}}","iat":{{now.ToUnixTimeSeconds()}},"exp":{{now.AddMinutes(1).ToUnixTimeSeconds()}},"jti":"bench-1"}""");
+        var form = new Dictionary<string, string[]>
+        {
+            ["grant_type"] = ["client_credentials"],
+            ["client_assertion_type"] = [ClientAssertionValidator.JwtBearerType],
+            ["client_assertion"] = [Mandate.Tokens.Jose.CompactJws.Sign(claims, client, jwk.Kid, "JWT")],
+        };
+        var result = await endpoint.HandleAsync(form, new TokenRequestContext(null, null, null), CancellationToken.None);
+        _token = result.Token?.AccessToken ?? throw new InvalidOperationException(result.Error?.Description);
+
+        var lastDot = _token.LastIndexOf('.');
+        _signingInput = Encoding.ASCII.GetBytes(_token[..lastDot]);
+        _signature = Base64Url.DecodeFromChars(_token.AsSpan(lastDot + 1));
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _keys.Dispose();
+
+    [Benchmark(Baseline = true, Description = "raw ES256 verify (reference)")]
+    public bool RawEs256Verify() =>
+        _keys.Current.Key.VerifyData(_signingInput, _signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+
+    [Benchmark(Description = "Mandate access token validation")]
+    public bool ValidateAccessToken() => _validator.Validate(_token).Token is not null;
+
+    private sealed class MemoryKeys : ISealedKeyRepository
+    {
+        private string? _value;
+
+        public Task<string?> LoadAsync(CancellationToken cancellationToken) => Task.FromResult(_value);
+
+        public Task SaveAsync(string sealedKeys, CancellationToken cancellationToken)
+        {
+            _value = sealedKeys;
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class OneClient(ClientRecord client) : IClientDirectory
+    {
+        public ValueTask<ClientRecord?> FindAsync(string clientId, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(clientId == client.ClientId ? client : null);
+
+        public ValueTask<string?> VerifySecretAsync(ClientRecord client, string secret, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<string?>(null);
+    }
+
+    private sealed class NoEvents : ITokenEvents
+    {
+        public void Issued(IssuedToken token, TokenRequestContext context)
+        {
+        }
+
+        public void Refused(OAuthError error, string? clientId, TokenRequestContext context)
+        {
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using Mandate.Cedar.Ast;
+using Mandate.Cedar.Values;
+
+namespace Mandate.Cedar.Evaluation;
+
+/// <summary>
+/// An expression turned into a delegate tree. It returns null when evaluation fails, with the reason in
+/// <see cref="Evaluator.Error"/>: failures propagate up the tree without exceptions.
+/// </summary>
+internal delegate CedarValue? CompiledExpression(Evaluator evaluator);
+
+/// <summary>
+/// Compiles expressions to <see cref="CompiledExpression"/> delegates once, so each request skips the
+/// dispatch over node types. The delegates fix the order of evaluation and short-circuiting and call the
+/// evaluator's operator implementations, which hold the semantics.
+/// </summary>
+internal static class ExpressionCompiler
+{
+    public static CompiledExpression Compile(Expr expr) => expr switch
+    {
+        LiteralExpr literal => Constant(literal.Value),
+        VariableExpr variable => Variable(variable.Variable),
+        AndExpr and => And(Compile(and.Left), Compile(and.Right)),
+        OrExpr or => Or(Compile(or.Left), Compile(or.Right)),
+        IfExpr conditional => If(Compile(conditional.Condition), Compile(conditional.Then), Compile(conditional.Else)),
+        UnaryExpr unary => Unary(unary.Operator, Compile(unary.Operand)),
+        BinaryExpr binary => Binary(binary.Operator, Compile(binary.Left), Compile(binary.Right)),
+        GetAttributeExpr get => GetAttribute(Compile(get.Target), get.Attribute),
+        HasAttributeExpr has => HasAttribute(Compile(has.Target), has.Attribute),
+        LikeExpr like => Like(Compile(like.Target), like.Pattern),
+        IsExpr isExpr => Is(Compile(isExpr.Target), isExpr.EntityType, isExpr.In is null ? null : Compile(isExpr.In)),
+        SetExpr set => Set([.. set.Elements.Select(Compile)]),
+        RecordExpr record => Record([.. record.Fields.Select(f => f.Key)], [.. record.Fields.Select(f => Compile(f.Value))]),
+        ExtensionCallExpr call => ExtensionCall(call.Function.FullName, [.. call.Arguments.Select(Compile)]),
+        SlotExpr slot => Fail($"template slot `{Policy.SlotText(slot.Slot)}` has no value"),
+        _ => Fail("unsupported expression"),
+    };
+
+    private static CompiledExpression Constant(CedarValue value) => _ => value;
+
+    private static CompiledExpression Fail(string message) => e => e.Fail(message);
+
+    private static CompiledExpression Variable(Variable variable) => variable switch
+    {
+        Ast.Variable.Principal => e => e.Request.Principal,
+        Ast.Variable.Action => e => e.Request.Action,
+        Ast.Variable.Resource => e => e.Request.Resource,
+        _ => e => e.Request.Context,
+    };
+
+    // Evaluates a boolean operand: null (with the evaluator's error set) when it fails or is not a boolean.
+    private static BoolValue? Boolean(Evaluator e, CompiledExpression operand)
+    {
+        var value = operand(e);
+        if (value is BoolValue b)
+        {
+            return b;
+        }
+
+        if (value is not null)
+        {
+            e.TypeError("a boolean", value);
+        }
+
+        return null;
+    }
+
+    private static CompiledExpression And(CompiledExpression left, CompiledExpression right) => e =>
+        Boolean(e, left) switch
+        {
+            null => null,
+            { Value: false } => BoolValue.False,
+            _ => Boolean(e, right),
+        };
+
+    private static CompiledExpression Or(CompiledExpression left, CompiledExpression right) => e =>
+        Boolean(e, left) switch
+        {
+            null => null,
+            { Value: true } => BoolValue.True,
+            _ => Boolean(e, right),
+        };
+
+    private static CompiledExpression If(CompiledExpression condition, CompiledExpression then, CompiledExpression otherwise) => e =>
+        Boolean(e, condition) switch
+        {
+            null => null,
+            { Value: true } => then(e),
+            _ => otherwise(e),
+        };
+
+    private static CompiledExpression Unary(UnaryOperator op, CompiledExpression operand) => op switch
+    {
+        UnaryOperator.Not => e => Boolean(e, operand) is { } b ? BoolValue.Of(!b.Value) : null,
+        UnaryOperator.Negate => e => operand(e) is { } value ? e.Negate(value) : null,
+        _ => e => operand(e) switch
+        {
+            null => null,
+            SetValue set => BoolValue.Of(set.Count == 0),
+            var other => e.TypeError("a set", other),
+        },
+    };
+
+    private static CompiledExpression Binary(BinaryOperator op, CompiledExpression left, CompiledExpression right) => op switch
+    {
+        BinaryOperator.Equal => e => left(e) is { } l && right(e) is { } r ? BoolValue.Of(l.Equals(r)) : null,
+        BinaryOperator.NotEqual => e => left(e) is { } l && right(e) is { } r ? BoolValue.Of(!l.Equals(r)) : null,
+        _ => e => left(e) is { } l && right(e) is { } r ? e.EvaluateBinary(op, l, r) : null,
+    };
+
+    private static CompiledExpression GetAttribute(CompiledExpression target, string attribute) =>
+        e => target(e) is { } value ? e.GetAttribute(value, attribute) : null;
+
+    private static CompiledExpression HasAttribute(CompiledExpression target, string attribute) =>
+        e => target(e) is { } value ? e.HasAttribute(value, attribute) : null;
+
+    private static CompiledExpression Like(CompiledExpression target, Pattern pattern) => e => target(e) switch
+    {
+        null => null,
+        StringValue text => BoolValue.Of(pattern.IsMatch(text.Value)),
+        var other => e.TypeError("a string", other),
+    };
+
+    private static CompiledExpression Is(CompiledExpression target, Name entityType, CompiledExpression? container) => e =>
+    {
+        // `x is T in c` means `x is T && x in c`: the container is evaluated only when the type matches.
+        switch (target(e))
+        {
+            case null:
+                return null;
+            case EntityUid uid when !uid.EntityType.Equals(entityType):
+                return BoolValue.False;
+            case EntityUid uid:
+                return container is null ? BoolValue.True : container(e) is { } c ? e.EvaluateBinary(BinaryOperator.In, uid, c) : null;
+            case var other:
+                return e.TypeError("an entity", other);
+        }
+    };
+
+    private static CompiledExpression Set(CompiledExpression[] elements) => e =>
+    {
+        var values = Evaluate(e, elements);
+        return values is null ? null : new SetValue(values);
+    };
+
+    private static CompiledExpression Record(string[] keys, CompiledExpression[] values) => e =>
+    {
+        var evaluated = Evaluate(e, values);
+        if (evaluated is null)
+        {
+            return null;
+        }
+
+        var fields = new KeyValuePair<string, CedarValue>[keys.Length];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            fields[i] = new(keys[i], evaluated[i]);
+        }
+
+        return new RecordValue(fields);
+    };
+
+    private static CompiledExpression ExtensionCall(string function, CompiledExpression[] arguments) => e =>
+    {
+        var values = Evaluate(e, arguments);
+        return values is null ? null : e.ExtensionCall(function, values);
+    };
+
+    private static CedarValue[]? Evaluate(Evaluator e, CompiledExpression[] expressions)
+    {
+        var values = new CedarValue[expressions.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (expressions[i](e) is not { } value)
+            {
+                return null;
+            }
+
+            values[i] = value;
+        }
+
+        return values;
+    }
+}

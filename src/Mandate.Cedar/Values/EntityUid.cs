@@ -1,0 +1,39 @@
+using Mandate.Cedar.Ast;
+
+namespace Mandate.Cedar.Values;
+
+/// <summary>An entity reference such as <c>User::"alice"</c>: an entity type and an id.</summary>
+public sealed class EntityUid : CedarValue
+{
+    private readonly int _hash;
+
+    /// <summary>Creates the reference.</summary>
+    public EntityUid(Name type, string id)
+    {
+        EntityType = type;
+        Id = id;
+        _hash = HashCode.Combine(type, StringComparer.Ordinal.GetHashCode(id));
+    }
+
+    /// <summary>The entity type.</summary>
+    public Name EntityType { get; }
+
+    /// <summary>The entity id (any string).</summary>
+    public string Id { get; }
+
+    /// <inheritdoc />
+    public override CedarType Type => CedarType.Entity;
+
+    /// <summary>Creates a reference from a type given as text (<c>A::B</c>) and an id.</summary>
+    public static EntityUid Of(string type, string id) => new(Name.Parse(type), id);
+
+    /// <inheritdoc />
+    public override bool Equals(CedarValue? other) =>
+        other is EntityUid e && (ReferenceEquals(this, e) || (e._hash == _hash && e.EntityType.Equals(EntityType) && string.Equals(e.Id, Id, StringComparison.Ordinal)));
+
+    /// <inheritdoc />
+    public override int GetHashCode() => _hash;
+
+    /// <inheritdoc />
+    public override string ToString() => $"{EntityType}::{CedarText.Quote(Id)}";
+}

@@ -1,0 +1,143 @@
+using System.CommandLine;
+using Mandate.Cedar.Testing;
+using Mandate.Cli.Output;
+
+namespace Mandate.Cli.Commands;
+
+/// <summary><c>mandate cedar test PATH...</c>: run Cedar integration-test files (a file, a folder of <c>*.json</c>, or a <c>.tar.gz</c>).</summary>
+internal static class CedarCommands
+{
+    public static Command Create()
+    {
+        var cedar = new Command("cedar", "Work with Cedar policies offline");
+        cedar.Subcommands.Add(TestCommand());
+        cedar.Subcommands.Add(AuthorizeCommand());
+        cedar.Subcommands.Add(FormatCommand());
+        return cedar;
+    }
+
+    /// <summary>Prints the canonical layout; <c>--check</c> only reports files that differ. Comments are not kept yet, so files are never rewritten in place.</summary>
+    private static Command FormatCommand()
+    {
+        var files = new Argument<string[]>("files") { Description = "Cedar policy files", Arity = ArgumentArity.OneOrMore };
+        var check = new Option<bool>("--check") { Description = "Print nothing but the files that are not in canonical form; exit 1 if any" };
+        var command = new Command("fmt", "Print Cedar policies in canonical form") { files, check };
+        command.SetAction(async (parse, ct) => await CommandActions.Guard(parse, async () =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var unformatted = 0;
+            foreach (var file in parse.GetValue(files)!)
+            {
+                string text;
+                string formatted;
+                try
+                {
+                    text = await File.ReadAllTextAsync(file, ct);
+                    formatted = Cedar.Formatting.PolicyFormatter.Format(text);
+                }
+                catch (IOException ex)
+                {
+                    throw new Http.CliException(ex.Message, ExitCodes.Usage);
+                }
+                catch (Cedar.Syntax.CedarParseException ex)
+                {
+                    throw new Http.CliException($"{file}:{ex.Line}:{ex.Column}: {ex.Reason}");
+                }
+
+                if (parse.GetValue(check))
+                {
+                    if (formatted != text)
+                    {
+                        unformatted++;
+                        output.WriteLine(file);
+                    }
+                }
+                else
+                {
+                    output.Write(formatted);
+                }
+            }
+
+            return unformatted == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+        }));
+        return command;
+    }
+
+    private static Command AuthorizeCommand()
+    {
+        var policies = new Option<string>("--policies") { Description = "Cedar policy file (policies named policy0, policy1, ... in file order)", Required = true };
+        var entities = new Option<string?>("--entities") { Description = "Entities file in Cedar's JSON format" };
+        var request = new Option<string>("--request") { Description = "Request JSON: {\"principal\", \"action\", \"resource\", \"context\"} with entities as {\"type\", \"id\"}", Required = true };
+        var command = new Command("authorize", "Decide one request offline, as Cedar would (exit 0 allow, 3 deny)") { policies, entities, request };
+        command.SetAction(async (parse, ct) => await CommandActions.Guard(parse, async () =>
+        {
+            Cedar.Authorization.AuthorizationResponse response;
+            try
+            {
+                var policySet = Cedar.Syntax.CedarParser.ParsePolicySet(await File.ReadAllTextAsync(parse.GetValue(policies)!, ct));
+                var store = parse.GetValue(entities) is { } entitiesFile
+                    ? Cedar.Json.CedarJson.ParseEntities(await File.ReadAllTextAsync(entitiesFile, ct))
+                    : Cedar.Entities.EntityStore.Empty;
+                var requestText = parse.GetValue(request)!;
+                using var requestJson = System.Text.Json.JsonDocument.Parse(File.Exists(requestText) ? await File.ReadAllTextAsync(requestText, ct) : requestText);
+                response = Cedar.Authorization.Authorizer.IsAuthorized(Cedar.Json.CedarJson.ParseRequest(requestJson.RootElement), policySet, store);
+            }
+            catch (Exception ex) when (ex is IOException or Cedar.Syntax.CedarParseException or Cedar.Json.CedarJsonException
+                or System.Text.Json.JsonException or ArgumentException)
+            {
+                throw new Http.CliException(ex is Cedar.Syntax.CedarParseException parseError
+                    ? $"{parse.GetValue(policies)}:{parseError.Line}:{parseError.Column}: {parseError.Reason}"
+                    : ex.Message, ExitCodes.Usage);
+            }
+
+            var output = parse.InvocationConfiguration.Output;
+            output.WriteLine(response.Decision == Cedar.Authorization.Decision.Allow ? "ALLOW" : "DENY");
+            if (response.Reasons.Count > 0)
+            {
+                output.WriteLine($"  determined by: {string.Join(", ", response.Reasons)}");
+            }
+
+            foreach (var error in response.Errors)
+            {
+                output.WriteLine($"  error in {error.PolicyId}: {error.Message}");
+            }
+
+            return response.Decision == Cedar.Authorization.Decision.Allow ? ExitCodes.Ok : ExitCodes.Denied;
+        }));
+        return command;
+    }
+
+    private static Command TestCommand()
+    {
+        var paths = new Argument<string[]>("paths") { Description = "Test files, folders or .tar.gz archives", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("test", "Run Cedar conformance test files; ends with `N passed, N failed`") { paths };
+        command.SetAction(async (parse, ct) => await CommandActions.Guard(parse, () =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            error.WriteLine($"running Cedar tests from {string.Join(", ", parse.GetValue(paths)!)} ...");
+            CorpusResult result;
+            try
+            {
+                result = new CorpusRunner().Run(parse.GetValue(paths)!);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                throw new Http.CliException(ex.Message, ExitCodes.Usage);
+            }
+
+            foreach (var failure in result.Failures)
+            {
+                output.WriteLine($"FAIL {failure.Key}: {failure.Description}");
+                foreach (var difference in failure.Differences)
+                {
+                    output.WriteLine($"  {difference}");
+                }
+            }
+
+            output.WriteLine(result.Summary);
+            return Task.FromResult(result.Failed == 0 ? ExitCodes.Ok : ExitCodes.Failure);
+        }));
+        return command;
+    }
+}

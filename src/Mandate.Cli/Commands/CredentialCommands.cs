@@ -1,0 +1,114 @@
+using System.CommandLine;
+using Mandate.Cli.Http;
+using Mandate.Cli.Output;
+using Mandate.Core.Credentials;
+using Mandate.Server.Admin.Contracts;
+
+namespace Mandate.Cli.Commands;
+
+/// <summary><c>mandate credential add|list|revoke</c>.</summary>
+internal static class CredentialCommands
+{
+    public static Command Create()
+    {
+        var credential = new Command("credential", "Add, list and revoke credentials");
+        credential.Subcommands.Add(AddCommand());
+        credential.Subcommands.Add(ListCommand());
+        credential.Subcommands.Add(RevokeCommand());
+        return credential;
+    }
+
+    private static Command AddCommand()
+    {
+        var identity = new Argument<string>("identity") { Description = "Identity id" };
+        var publicKey = new Option<string?>("--public-key") { Description = "JWK JSON file or PEM EC P-256 key file" };
+        var apiKey = new Option<bool>("--api-key") { Description = "Issue an API key (shown once)" };
+        var issuer = new Option<string?>("--federated-issuer") { Description = "Trust tokens from this external OIDC issuer" };
+        var subject = new Option<string?>("--subject") { Description = "Required subject (exact or with * wildcards) for --federated-issuer" };
+        var audience = new Option<string?>("--audience") { Description = "Required audience for --federated-issuer" };
+        var thumbprint = new Option<string?>("--thumbprint") { Description = "SHA-256 certificate thumbprint (hex)" };
+        var description = new Option<string?>("--description") { Description = "Note" };
+        var expires = new Option<DateTimeOffset?>("--expires") { Description = "Expiry time (ISO 8601)" };
+
+        var command = new Command("add", "Add a credential to an identity")
+        {
+            identity, publicKey, apiKey, issuer, subject, audience, thumbprint, description, expires,
+        };
+        command.SetClientAction(async (parse, cli, ct) =>
+        {
+            var chosen = new[] { parse.GetValue(publicKey) is not null, parse.GetValue(apiKey), parse.GetValue(issuer) is not null, parse.GetValue(thumbprint) is not null }
+                .Count(x => x);
+            if (chosen != 1)
+            {
+                throw new CliException("choose exactly one of --public-key, --api-key, --federated-issuer or --thumbprint", ExitCodes.Usage);
+            }
+
+            var input = parse.GetValue(publicKey) is { } file ? new CredentialInput(CredentialKind.PublicKey, Jwk: KeyFiles.ReadPublicJwk(file))
+                : parse.GetValue(apiKey) ? new CredentialInput(CredentialKind.ApiKey)
+                : parse.GetValue(issuer) is { } iss ? new CredentialInput(CredentialKind.FederatedTrust, Issuer: iss, Subject: parse.GetValue(subject), Audience: parse.GetValue(audience))
+                : new CredentialInput(CredentialKind.CertificateThumbprint, Thumbprint: parse.GetValue(thumbprint));
+            input = input with { Description = parse.GetValue(description), ExpiresAt = parse.GetValue(expires) };
+
+            var added = await cli.Client.PostAsync<CredentialResponse>(
+                $"v1/identities/{Uri.EscapeDataString(parse.GetValue(identity)!)}/credentials", input, ct);
+            cli.Print(added, (r, o) =>
+            {
+                o.WriteLine($"added {IdentityWords.Credential(r.Credential.Kind)} credential {r.Credential.Id} to {r.Credential.IdentityId}");
+                if (r.Secret is not null)
+                {
+                    o.WriteLine($"api key (shown once, store it now): {r.Secret}");
+                }
+            });
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command ListCommand()
+    {
+        var identity = new Option<string?>("--identity") { Description = "Only credentials of this identity" };
+        var limit = new Option<int>("--limit") { Description = "Page size", DefaultValueFactory = _ => 50 };
+        var cursor = new Option<string?>("--cursor") { Description = "Cursor from a previous page" };
+        var command = new Command("list", "List credentials") { identity, limit, cursor };
+        command.SetClientAction(async (parse, cli, ct) =>
+        {
+            var query = new QueryString()
+                .Add("identity", parse.GetValue(identity))
+                .Add("limit", parse.GetValue(limit).ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Add("cursor", parse.GetValue(cursor));
+            var page = await cli.Client.GetAsync<PageResponse<Credential>>("v1/credentials" + query, ct);
+            cli.Print(page, (p, o) =>
+            {
+                var table = new Table("ID", "IDENTITY", "KIND", "STATUS", "CREATED", "EXPIRES", "LAST USED");
+                foreach (var c in p.Items)
+                {
+                    table.Add(c.Id, c.IdentityId, IdentityWords.Credential(c.Kind), c.Status.ToString().ToLowerInvariant(),
+                        IdentityWords.When(c.CreatedAt), IdentityWords.When(c.ExpiresAt), IdentityWords.When(c.LastUsedAt));
+                }
+
+                table.Write(o);
+                if (p.NextCursor is not null)
+                {
+                    o.WriteLine($"more: --cursor {p.NextCursor}");
+                }
+            });
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command RevokeCommand()
+    {
+        var id = new Argument<string>("credential") { Description = "Credential id" };
+        var reason = new Option<string?>("--reason") { Description = "Why (recorded in the event)" };
+        var command = new Command("revoke", "Revoke a credential for good") { id, reason };
+        command.SetClientAction(async (parse, cli, ct) =>
+        {
+            var revoked = await cli.Client.PostAsync<Credential>(
+                $"v1/credentials/{Uri.EscapeDataString(parse.GetValue(id)!)}/revoke", new StatusChangeRequest(parse.GetValue(reason)), ct);
+            cli.Print(revoked, (c, o) => o.WriteLine($"{c.Id} is revoked"));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

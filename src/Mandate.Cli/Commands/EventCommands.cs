@@ -1,0 +1,123 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Mandate.Cli.Http;
+using Mandate.Cli.Output;
+using Mandate.Core.Events;
+using Mandate.Server.Admin.Contracts;
+using Mandate.Server.Hosting;
+
+namespace Mandate.Cli.Commands;
+
+/// <summary><c>mandate events list|follow</c>.</summary>
+internal static class EventCommands
+{
+    public static Command Create()
+    {
+        var events = new Command("events", "Read the event stream");
+        events.Subcommands.Add(ListCommand());
+        events.Subcommands.Add(FollowCommand());
+        return events;
+    }
+
+    private static (Option<string?> Identity, Option<string?> Type, Option<string?> Outcome) Filters() => (
+        new Option<string?>("--identity") { Description = "Only events by or on behalf of this identity" },
+        new Option<string?>("--type") { Description = "Only this event type or type prefix, for example token or decision" },
+        new Option<string?>("--outcome") { Description = "success or failure" });
+
+    private static Command ListCommand()
+    {
+        var (identity, type, outcome) = Filters();
+        var since = new Option<TimeSpan?>("--since") { Description = "Only the last span, for example 15m, 2h or 1d", CustomParser = ParseSpan };
+        var limit = new Option<int>("--limit") { Description = "Most events to show", DefaultValueFactory = _ => 100 };
+        var cursor = new Option<string?>("--cursor") { Description = "Continue after this cursor" };
+        var command = new Command("list", "List recorded events, oldest first") { identity, type, outcome, since, limit, cursor };
+        command.SetClientAction(async (parse, cli, ct) =>
+        {
+            var from = parse.GetValue(since) is { } span ? DateTimeOffset.UtcNow - span : (DateTimeOffset?)null;
+            var query = new QueryString()
+                .Add("identity", parse.GetValue(identity))
+                .Add("type", parse.GetValue(type))
+                .Add("outcome", parse.GetValue(outcome))
+                .Add("from", from?.ToString("O", CultureInfo.InvariantCulture))
+                .Add("limit", parse.GetValue(limit).ToString(CultureInfo.InvariantCulture))
+                .Add("cursor", parse.GetValue(cursor));
+            var page = await cli.Client.GetAsync<PageResponse<MandateEvent>>("v1/events" + query, ct);
+            cli.Print(page, (p, o) =>
+            {
+                var table = Header();
+                foreach (var e in p.Items)
+                {
+                    Row(table, e);
+                }
+
+                table.Write(o);
+                if (p.NextCursor is not null)
+                {
+                    o.WriteLine($"more: --cursor {p.NextCursor}");
+                }
+            });
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command FollowCommand()
+    {
+        var (identity, type, outcome) = Filters();
+        var command = new Command("follow", "Print events as they happen (Ctrl+C to stop)") { identity, type, outcome };
+        command.SetClientAction(async (parse, cli, ct) =>
+        {
+            var query = new QueryString()
+                .Add("identity", parse.GetValue(identity))
+                .Add("type", parse.GetValue(type))
+                .Add("outcome", parse.GetValue(outcome));
+            await foreach (var data in cli.Client.StreamAsync("v1/events/stream" + query, ct))
+            {
+                if (cli.AsJson)
+                {
+                    cli.Out.WriteLine(data);
+                    continue;
+                }
+
+                var evt = JsonSerializer.Deserialize<MandateEvent>(data, ApiJson.Options)!;
+                cli.Out.WriteLine(Line(evt));
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Table Header() => new("SEQ", "TIME", "TYPE", "OUTCOME", "ACTOR", "RESOURCE", "DETAIL");
+
+    private static void Row(Table table, MandateEvent e) =>
+        table.Add(e.Sequence.ToString(CultureInfo.InvariantCulture), IdentityWords.When(e.Time), e.Type, e.Outcome.ToString().ToLowerInvariant(),
+            Actor(e), Resource(e), e.Message);
+
+    private static string Line(MandateEvent e) =>
+        $"{IdentityWords.When(e.Time)}  {e.Type,-22} {e.Outcome.ToString().ToLowerInvariant(),-8} {Actor(e)} -> {Resource(e) ?? "-"}  {e.Message}";
+
+    private static string? Actor(MandateEvent e) =>
+        e.Chain.Count == 0 ? e.ActorId : $"{e.ActorId} (for {string.Join(" <- ", e.Chain)})";
+
+    private static string? Resource(MandateEvent e) => e.ResourceId is null ? null : $"{e.ResourceType}::{e.ResourceId}";
+
+    private static TimeSpan? ParseSpan(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
+        if (text.Length >= 2 && long.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            switch (text[^1])
+            {
+                case 's': return TimeSpan.FromSeconds(n);
+                case 'm': return TimeSpan.FromMinutes(n);
+                case 'h': return TimeSpan.FromHours(n);
+                case 'd': return TimeSpan.FromDays(n);
+            }
+        }
+
+        result.AddError($"`{text}` is not a span: use a number and s, m, h or d, for example 15m");
+        return null;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Mandate.Cli.Http;
+
+namespace Mandate.Cli.Commands;
+
+/// <summary>Reads a public key file (a JWK, or a PEM public or private EC key) into the public JWK to register.</summary>
+internal static class KeyFiles
+{
+    public static JsonElement ReadPublicJwk(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (IOException ex)
+        {
+            throw new CliException($"cannot read key file `{path}`: {ex.Message}", Output.ExitCodes.Usage);
+        }
+
+        if (text.TrimStart().StartsWith('{'))
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(text);
+                return doc.RootElement.Clone();
+            }
+            catch (JsonException ex)
+            {
+                throw new CliException($"key file `{path}` is not valid JSON: {ex.Message}", Output.ExitCodes.Usage);
+            }
+        }
+
+        try
+        {
+            using var key = ECDsa.Create();
+            key.ImportFromPem(text);
+            var p = key.ExportParameters(includePrivateParameters: false);
+            if (p.Curve.Oid.FriendlyName is not ("nistP256" or "ECDSA_P256"))
+            {
+                throw new CliException($"key file `{path}` is not a P-256 key; Mandate client assertions use ES256", Output.ExitCodes.Usage);
+            }
+
+            return JsonSerializer.SerializeToElement(new Dictionary<string, string>
+            {
+                ["kty"] = "EC",
+                ["crv"] = "P-256",
+                ["x"] = Base64Url.EncodeToString(p.Q.X),
+                ["y"] = Base64Url.EncodeToString(p.Q.Y),
+            });
+        }
+        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
+        {
+            throw new CliException($"key file `{path}` holds neither a JWK nor a PEM EC key: {ex.Message}", Output.ExitCodes.Usage);
+        }
+    }
+}

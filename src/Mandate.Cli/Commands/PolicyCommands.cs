@@ -1,0 +1,104 @@
+using System.CommandLine;
+using Mandate.Cli.Http;
+using Mandate.Cli.Output;
+using Mandate.Core.Policies;
+using Mandate.Server.Access;
+using Mandate.Server.Admin.Contracts;
+
+namespace Mandate.Cli.Commands;
+
+/// <summary><c>mandate policy add|list|test</c>.</summary>
+internal static class PolicyCommands
+{
+    public static Command Create()
+    {
+        var policy = new Command("policy", "Manage Cedar policies");
+        policy.Subcommands.Add(AddCommand());
+        policy.Subcommands.Add(ListCommand());
+        policy.Subcommands.Add(TestCommand());
+        return policy;
+    }
+
+    private static Command AddCommand()
+    {
+        var id = new Argument<string>("id") { Description = "Policy id" };
+        var file = new Argument<string>("file") { Description = "Cedar policy file, or - for standard input" };
+        var description = new Option<string?>("--description") { Description = "What the policy is for" };
+        var disabled = new Option<bool>("--disabled") { Description = "Store it without enforcing it" };
+        var replace = new Option<bool>("--replace") { Description = "Replace the text of an existing policy with this id" };
+        var command = new Command("add", "Add (or with --replace, update) a policy") { id, file, description, disabled, replace };
+        command.SetClientAction(async (parse, cli, ct) =>
+        {
+            var text = await ReadTextAsync(parse.GetValue(file)!, ct);
+            var policyId = parse.GetValue(id)!;
+            var stored = parse.GetValue(replace)
+                ? await cli.Client.PatchAsync<PolicyDocument>($"v1/policies/{Uri.EscapeDataString(policyId)}",
+                    new UpdatePolicyRequest(text, parse.GetValue(description), parse.GetValue(disabled) ? false : null), ct)
+                : await cli.Client.PostAsync<PolicyDocument>("v1/policies",
+                    new CreatePolicyRequest(policyId, text, parse.GetValue(description), !parse.GetValue(disabled)), ct);
+            cli.Print(stored, (p, o) => o.WriteLine($"{(parse.GetValue(replace) ? "updated" : "added")} policy {p.Id} (version {p.Version}{(p.Enabled ? string.Empty : ", disabled")})"));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command ListCommand()
+    {
+        var limit = new Option<int>("--limit") { Description = "Page size", DefaultValueFactory = _ => 50 };
+        var cursor = new Option<string?>("--cursor") { Description = "Cursor from a previous page" };
+        var command = new Command("list", "List policies") { limit, cursor };
+        command.SetClientAction(async (parse, cli, ct) =>
+        {
+            var query = new QueryString()
+                .Add("limit", parse.GetValue(limit).ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Add("cursor", parse.GetValue(cursor));
+            var page = await cli.Client.GetAsync<PageResponse<PolicyDocument>>("v1/policies" + query, ct);
+            cli.Print(page, (p, o) =>
+            {
+                var table = new Table("ID", "ENABLED", "VERSION", "UPDATED", "DESCRIPTION");
+                foreach (var policy in p.Items)
+                {
+                    table.Add(policy.Id, policy.Enabled ? "yes" : "no", policy.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        IdentityWords.When(policy.UpdatedAt), policy.Description);
+                }
+
+                table.Write(o);
+                if (p.NextCursor is not null)
+                {
+                    o.WriteLine($"more: --cursor {p.NextCursor}");
+                }
+            });
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command TestCommand()
+    {
+        var arguments = new EntityArguments();
+        var file = new Option<string?>("--file") { Description = "Evaluate this candidate policy file instead of the stored policies" };
+        var command = new Command("test", "Try a decision against the stored entities without recording it (exit 0 allow, 3 deny)") { file };
+        arguments.AddTo(command);
+        command.SetClientAction(async (parse, cli, ct) =>
+        {
+            var candidate = parse.GetValue(file) is { } path ? await ReadTextAsync(path, ct) : null;
+            var request = new PolicyEvaluationRequest(
+                parse.GetValue(arguments.Principal)!, new ActionRef(parse.GetValue(arguments.Action)!), parse.GetValue(arguments.Resource)!,
+                parse.GetValue(arguments.Context), candidate);
+            return DecisionOutput.Print(cli, await cli.Client.PostAsync<EvaluationResponse>("v1/policies/evaluate", request, ct));
+        });
+        return command;
+    }
+
+    private static async Task<string> ReadTextAsync(string path, CancellationToken ct)
+    {
+        try
+        {
+            return path == "-" ? await Console.In.ReadToEndAsync(ct) : await File.ReadAllTextAsync(path, ct);
+        }
+        catch (IOException ex)
+        {
+            throw new CliException($"cannot read `{path}`: {ex.Message}", ExitCodes.Usage);
+        }
+    }
+}

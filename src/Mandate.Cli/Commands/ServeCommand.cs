@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Mandate.Cli.Output;
+using Mandate.Server;
+
+namespace Mandate.Cli.Commands;
+
+/// <summary><c>mandate serve</c>: run the control plane with embedded storage.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data")
+        {
+            Description = $"Data directory (env {MandateServerOptions.DataDirectoryVariable})",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(MandateServerOptions.DataDirectoryVariable) ?? "mandate-data",
+        };
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Listen addresses, separated by ';' (port 0 picks a free port)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ASPNETCORE_URLS") ?? MandateServerOptions.DefaultUrl,
+        };
+        var issuer = new Option<string?>("--issuer") { Description = "Token issuer URL (defaults to the first listen address)" };
+        var demo = new Option<bool>("--demo") { Description = "Seed a demo fleet and simulate live traffic" };
+        var bundle = new Option<string?>("--bundle") { Description = "Serve a policy bundle directory (*.cedar files and entities.json) beside the stored policies" };
+
+        var command = new Command("serve", "Run the Mandate server") { data, urls, issuer, demo, bundle };
+        command.SetAction(async (parse, ct) => await CommandActions.Guard(parse, async () =>
+        {
+            var options = new MandateServerOptions
+            {
+                DataDirectory = parse.GetValue(data)!,
+                Urls = parse.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Issuer = parse.GetValue(issuer),
+                Demo = parse.GetValue(demo),
+                BundleDirectory = parse.GetValue(bundle),
+                AdminToken = Environment.GetEnvironmentVariable(MandateServerOptions.AdminTokenVariable),
+                Announcements = parse.InvocationConfiguration.Output,
+            };
+            MandateServer server;
+            try
+            {
+                server = await MandateServer.StartAsync(options, ct);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new Http.CliException(ex.Message);
+            }
+
+            await using var running = server;
+            var output = parse.InvocationConfiguration.Output;
+            await output.WriteLineAsync($"Mandate is listening on {string.Join(", ", server.Addresses)} (data: {Path.GetFullPath(options.DataDirectory)})");
+            await server.WaitForShutdownAsync(ct);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Mandate.Server.Hosting;
+
+namespace Mandate.Cli.Http;
+
+/// <summary>Calls a Mandate server's admin and decision APIs, turning problem details into <see cref="CliException"/>.</summary>
+internal sealed class AdminClient(Uri server, string? token) : IDisposable
+{
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
+    private readonly HttpClient _http = Create(server, token);
+
+    public Task<T> GetAsync<T>(string path, CancellationToken ct) => SendAsync<T>(HttpMethod.Get, path, null, ct);
+
+    public Task<T> PostAsync<T>(string path, object? body, CancellationToken ct) => SendAsync<T>(HttpMethod.Post, path, body, ct);
+
+    public Task<T> PatchAsync<T>(string path, object? body, CancellationToken ct) => SendAsync<T>(HttpMethod.Patch, path, body, ct);
+
+    public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: ApiJson.Options);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(RequestTimeout);
+        using var response = await SendCheckedAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
+        return await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, timeout.Token)
+            ?? throw new CliException($"the server answered `{method} {path}` with an empty body");
+    }
+
+    /// <summary>Reads a Server-Sent Events stream, yielding each <c>data</c> payload.</summary>
+    public async IAsyncEnumerable<string> StreamAsync(string path, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/'));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        using var response = await SendCheckedAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(stream).EnumerateAsync(ct))
+        {
+            yield return item.Data;
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<HttpResponseMessage> SendCheckedAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, completion, ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new CliException($"cannot reach the Mandate server at {server}: {ex.Message} (is `mandate serve` running? set --server or MANDATE_URL)");
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw new CliException(await DescribeFailureAsync(response, ct));
+        }
+    }
+
+    private static async Task<string> DescribeFailureAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var status = (int)response.StatusCode;
+        var text = await response.Content.ReadAsStringAsync(ct);
+        try
+        {
+            using var problem = JsonDocument.Parse(text);
+            if (problem.RootElement.TryGetProperty("detail", out var detail))
+            {
+                var hint = response.StatusCode == HttpStatusCode.Unauthorized ? " (pass --token or set MANDATE_ADMIN_TOKEN)" : string.Empty;
+                return $"{detail.GetString()} [{status}]{hint}";
+            }
+        }
+        catch (JsonException)
+        {
+            // Not problem details; fall through to the raw status.
+        }
+
+        return $"the server answered {status} {response.ReasonPhrase}";
+    }
+
+    private static HttpClient Create(Uri server, string? token)
+    {
+        var baseAddress = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
+        var http = new HttpClient { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("mandate-cli", "1.0"));
+        if (!string.IsNullOrEmpty(token))
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return http;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Mandate.Authorization;
+
+namespace Mandate.Server.Access;
+
+/// <summary>An AuthZEN subject or resource: a Cedar entity <c>type::"id"</c>.</summary>
+public sealed record EntityRef(string Type, string Id, JsonElement? Properties = null);
+
+/// <summary>An AuthZEN action: <c>Action::"name"</c>.</summary>
+public sealed record ActionRef(string Name, JsonElement? Properties = null);
+
+/// <summary>Request options. <c>explain</c> (a Mandate extension) asks for reasons in the response context.</summary>
+public sealed record EvaluationOptions(string? EvaluationsSemantic = null, bool Explain = false);
+
+/// <summary>Body of <c>POST /access/v1/evaluation</c> (AuthZEN Authorization API 1.0).</summary>
+public sealed record EvaluationRequest(EntityRef Subject, ActionRef Action, EntityRef Resource, JsonElement? Context = null, EvaluationOptions? Options = null);
+
+/// <summary>One item of a batch; absent members take the request's top-level values.</summary>
+public sealed record EvaluationItem(EntityRef? Subject = null, ActionRef? Action = null, EntityRef? Resource = null, JsonElement? Context = null);
+
+/// <summary>Body of <c>POST /access/v1/evaluations</c>: top-level defaults and the items to decide, in order.</summary>
+public sealed record EvaluationsRequest(
+    EntityRef? Subject = null, ActionRef? Action = null, EntityRef? Resource = null, JsonElement? Context = null,
+    List<EvaluationItem>? Evaluations = null, EvaluationOptions? Options = null);
+
+/// <summary>A decision; <c>context</c> carries reasons when asked for, and the error of an item that failed.</summary>
+public sealed record EvaluationResponse(bool Decision, EvaluationContext? Context = null);
+
+/// <summary>Answer of <c>POST /access/v1/evaluations</c>: one decision per item, in request order.</summary>
+public sealed record EvaluationsResponse(IReadOnlyList<EvaluationResponse> Evaluations);
+
+/// <summary>Why: determining policies, policies that failed to evaluate, or why the item could not be evaluated.</summary>
+public sealed record EvaluationContext(
+    IReadOnlyList<string>? Reasons = null,
+    IReadOnlyList<DecisionError>? Errors = null,
+    [property: JsonPropertyName("error")] string? Error = null);

@@ -1,0 +1,99 @@
+using Mandate.Core.Administration;
+using Mandate.Core.Identities;
+using Mandate.Core.Storage;
+using Mandate.Server.Admin.Contracts;
+using Mandate.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Mandate.Server.Admin;
+
+/// <summary><c>/v1/identities</c>: register, read, list, update and move identities through their lifecycle.</summary>
+internal static class IdentityEndpoints
+{
+    public static void MapIdentityEndpoints(this RouteGroupBuilder v1)
+    {
+        var group = v1.MapGroup("/identities").WithTags("Identities");
+        group.MapPost("/", CreateAsync).WithName("CreateIdentity");
+        group.MapGet("/", ListAsync).WithName("ListIdentities");
+        group.MapGet("/{id}", GetAsync).WithName("GetIdentity");
+        group.MapPatch("/{id}", UpdateAsync).WithName("UpdateIdentity");
+        group.MapPost("/{id}/suspend", (string id, StatusChangeRequest? body, IdentityRegistry registry, HttpContext http, CancellationToken ct) =>
+            SetStatusAsync(id, IdentityStatus.Suspended, body, registry, http, ct)).WithName("SuspendIdentity");
+        group.MapPost("/{id}/resume", (string id, StatusChangeRequest? body, IdentityRegistry registry, HttpContext http, CancellationToken ct) =>
+            SetStatusAsync(id, IdentityStatus.Active, body, registry, http, ct)).WithName("ResumeIdentity");
+        group.MapPost("/{id}/deactivate", (string id, StatusChangeRequest? body, IdentityRegistry registry, HttpContext http, CancellationToken ct) =>
+            SetStatusAsync(id, IdentityStatus.Deactivated, body, registry, http, ct)).WithName("DeactivateIdentity");
+    }
+
+    private static async Task<IResult> CreateAsync(
+        CreateIdentityRequest body, IdentityRegistry registry, IMandateStore store, CredentialInputs inputs, HttpContext http, CancellationToken ct)
+    {
+        var pending = (body.Credentials ?? []).Select(input => (Credential: inputs.ToNewCredential(input, out var secret), Secret: secret)).ToList();
+        var created = await registry.CreateAsync(new NewIdentity
+        {
+            Id = body.Id,
+            Kind = body.Kind,
+            DisplayName = body.DisplayName,
+            Owner = body.Owner,
+            Purpose = body.Purpose,
+            Environment = body.Environment,
+            Labels = body.Labels,
+            Parent = body.Parent,
+            ExpiresAt = body.ExpiresAt,
+            Credentials = pending.Select(p => p.Credential).ToList(),
+        }, http.Audit(), ct);
+        var stored = await store.Credentials.ListForIdentityAsync(created.Id, ct);
+
+        // API key secrets exist only in this response: pair each with the credential stored for its material.
+        var secrets = pending.Where(p => p.Secret is not null)
+            .Select(p => new IssuedSecret(stored.First(s => s.Material == p.Credential.Material).Id, p.Secret!))
+            .ToList();
+        return TypedResults.Created($"/v1/identities/{Uri.EscapeDataString(created.Id)}",
+            new IdentityResponse(created, stored, secrets.Count == 0 ? null : secrets));
+    }
+
+    private static async Task<IResult> ListAsync(
+        IMandateStore store, string? kind, string? status, string? owner, string? parent, string? environment,
+        string? label, string? q, int? limit, string? cursor, CancellationToken ct)
+    {
+        string? labelKey = null, labelValue = null;
+        if (label is not null)
+        {
+            var eq = label.IndexOf('=', StringComparison.Ordinal);
+            (labelKey, labelValue) = eq < 0 ? (label, null) : (label[..eq], label[(eq + 1)..]);
+        }
+
+        var page = await store.Identities.ListAsync(new IdentityQuery
+        {
+            Kind = WireEnum.Parse<IdentityKind>(kind, "kind"),
+            Status = WireEnum.Parse<IdentityStatus>(status, "status"),
+            Owner = owner,
+            Parent = parent,
+            Environment = environment,
+            LabelKey = labelKey,
+            LabelValue = labelValue,
+            Search = q,
+        }, Paging.From(limit, cursor), ct);
+        return TypedResults.Ok(new PageResponse<Identity>(page.Items, page.NextCursor));
+    }
+
+    private static async Task<IResult> GetAsync(string id, IdentityRegistry registry, CancellationToken ct) =>
+        TypedResults.Ok(await registry.GetRequiredAsync(id, ct));
+
+    private static async Task<IResult> UpdateAsync(string id, UpdateIdentityRequest body, IdentityRegistry registry, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await registry.UpdateAsync(id, new IdentityChanges
+        {
+            DisplayName = body.DisplayName,
+            Owner = body.Owner,
+            Purpose = body.Purpose,
+            Environment = body.Environment,
+            Labels = body.Labels,
+            ExpiresAt = body.ExpiresAt,
+            Version = body.Version,
+        }, http.Audit(), ct));
+
+    private static async Task<IResult> SetStatusAsync(string id, IdentityStatus status, StatusChangeRequest? body, IdentityRegistry registry, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await registry.SetStatusAsync(id, status, body?.Reason, http.Audit(), ct));
+}

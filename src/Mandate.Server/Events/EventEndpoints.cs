@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Mandate.Core.Errors;
+using Mandate.Core.Events;
+using Mandate.Core.Storage;
+using Mandate.Server.Admin.Contracts;
+using Mandate.Server.Hosting;
+using Mandate.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Mandate.Server.Events;
+
+/// <summary><c>/v1/events</c>: query the event stream, or follow it live over Server-Sent Events.</summary>
+internal static class EventEndpoints
+{
+    private const int MaxLimit = 1000;
+
+    public static void MapEventEndpoints(this RouteGroupBuilder v1)
+    {
+        var events = v1.MapGroup("/events").WithTags("Events");
+        events.MapGet("/", ListAsync).WithName("ListEvents");
+        events.MapGet("/stream", Follow).WithName("FollowEvents");
+    }
+
+    private static async Task<IResult> ListAsync(
+        IMandateStore store, string? identity, string? type, string? outcome, DateTimeOffset? from, DateTimeOffset? to,
+        string? cursor, int? limit, CancellationToken ct)
+    {
+        var query = Query(identity, type, outcome, from, to, cursor);
+        var page = await store.Events.QueryAsync(query, Limit(limit), ct);
+        return TypedResults.Ok(new PageResponse<MandateEvent>(page.Items, page.NextCursor));
+    }
+
+    /// <summary>
+    /// Streams matching events as they are stored, starting after <c>cursor</c> (or the SSE
+    /// <c>Last-Event-ID</c> on reconnect); each event's SSE id is its sequence.
+    /// </summary>
+    private static async Task Follow(
+        IMandateStore store, EventPipeline pipeline, HttpContext http, string? identity, string? type, string? outcome, string? cursor)
+    {
+        var resume = http.Request.Headers["Last-Event-ID"].ToString();
+        var query = Query(identity, type, outcome, null, null, resume.Length > 0 ? resume : cursor);
+
+        // Send the headers at once so a follower knows it is subscribed before the first event exists.
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        await http.Response.StartAsync(http.RequestAborted);
+        await http.Response.Body.FlushAsync(http.RequestAborted);
+        try
+        {
+            await SseFormatter.WriteAsync(StreamAsync(store, pipeline, query, http.RequestAborted), http.Response.Body,
+                (item, writer) =>
+                {
+                    using var json = new Utf8JsonWriter(writer);
+                    JsonSerializer.Serialize(json, item.Data, ApiJson.Options);
+                }, http.RequestAborted);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The follower went away.
+        }
+    }
+
+    private static async IAsyncEnumerable<SseItem<MandateEvent>> StreamAsync(
+        IMandateStore store, EventPipeline pipeline, EventQuery query, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var after = query.AfterSequence;
+        while (!ct.IsCancellationRequested)
+        {
+            var appended = pipeline.NextAppend;
+            var page = await store.Events.QueryAsync(query with { AfterSequence = after }, MaxLimit, ct);
+            foreach (var evt in page.Items)
+            {
+                after = evt.Sequence;
+                yield return new SseItem<MandateEvent>(evt, "event") { EventId = evt.Sequence.ToString(CultureInfo.InvariantCulture) };
+            }
+
+            if (page.NextCursor is null)
+            {
+                try
+                {
+                    await appended.WaitAsync(TimeSpan.FromSeconds(15), ct);
+                }
+                catch (TimeoutException)
+                {
+                    // Nothing new; loop to re-check (keeps idle connections honest behind proxies).
+                }
+                catch (OperationCanceledException)
+                {
+                    yield break;
+                }
+            }
+        }
+    }
+
+    private static EventQuery Query(string? identity, string? type, string? outcome, DateTimeOffset? from, DateTimeOffset? to, string? cursor) => new()
+    {
+        IdentityId = identity,
+        Type = type,
+        Outcome = WireEnum.Parse<EventOutcome>(outcome, "outcome"),
+        From = from,
+        To = to,
+        AfterSequence = cursor is null ? 0
+            : long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var after) ? after
+            : throw MandateException.Invalid("cursor", $"cursor `{cursor}` is not a cursor returned by this API"),
+    };
+
+    private static int Limit(int? limit) =>
+        limit is null ? 100
+        : limit is < 1 or > MaxLimit ? throw MandateException.Invalid("limit", $"limit must be between 1 and {MaxLimit}")
+        : limit.Value;
+}

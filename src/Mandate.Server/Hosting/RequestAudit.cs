@@ -1,0 +1,29 @@
+using System.Security.Claims;
+using Mandate.Core.Events;
+using Mandate.Server.Security;
+using Microsoft.AspNetCore.Http;
+
+namespace Mandate.Server.Hosting;
+
+/// <summary>Derives the <see cref="AuditContext"/> of a request: caller, address, user agent, correlation id.</summary>
+internal static class RequestAudit
+{
+    public const string RequestIdHeader = "X-Request-ID";
+
+    public static AuditContext Audit(this HttpContext context)
+    {
+        var user = context.User;
+        var subject = user.FindFirstValue(MandateClaims.Subject) ?? "anonymous";
+        var kind = user.FindFirstValue(MandateClaims.Role) == MandateClaims.AdminRole ? "admin" : user.FindFirstValue(MandateClaims.Kind);
+        return new AuditContext(subject, kind, context.Connection.RemoteIpAddress?.ToString(),
+            Truncate(context.Request.Headers.UserAgent.ToString()), context.RequestId());
+    }
+
+    public static string RequestId(this HttpContext context)
+    {
+        var supplied = context.Request.Headers[RequestIdHeader].ToString();
+        return supplied.Length is > 0 and <= 128 && supplied.All(c => c is > ' ' and < '\u007f') ? supplied : context.TraceIdentifier;
+    }
+
+    private static string? Truncate(string value) => value.Length == 0 ? null : value.Length <= 256 ? value : value[..256];
+}

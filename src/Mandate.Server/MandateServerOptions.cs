@@ -1,0 +1,44 @@
+namespace Mandate.Server;
+
+/// <summary>How a Mandate server runs. Every member has a working default.</summary>
+public sealed record MandateServerOptions
+{
+    /// <summary>Environment variable naming the data directory.</summary>
+    public const string DataDirectoryVariable = "MANDATE_DATA";
+
+    /// <summary>Environment variable carrying the bootstrap admin token.</summary>
+    public const string AdminTokenVariable = "MANDATE_ADMIN_TOKEN";
+
+    /// <summary>Default listen address.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    /// <summary>Where the embedded store keeps its files.</summary>
+    public string DataDirectory { get; init; } = "mandate-data";
+
+    /// <summary>Addresses to listen on (Kestrel URL syntax; port 0 picks a free port).</summary>
+    public IReadOnlyList<string> Urls { get; init; } = [DefaultUrl];
+
+    /// <summary>Bootstrap admin token; when null one is generated at first start and printed once.</summary>
+    public string? AdminToken { get; init; }
+
+    /// <summary>Token issuer identifier; defaults to the first listen address.</summary>
+    public string? Issuer { get; init; }
+
+    /// <summary>File holding the base64 key-encryption key that seals signing keys; see <c>MANDATE_KEK</c>.</summary>
+    public string? KeyEncryptionKeyFile { get; init; }
+
+    /// <summary>A policy bundle directory served beside the stored policies (<c>*.cedar</c>, <c>entities.json</c>).</summary>
+    public string? BundleDirectory { get; init; }
+
+    /// <summary>Seed a demo fleet and run a traffic simulator.</summary>
+    public bool Demo { get; init; }
+
+    /// <summary>Most items in one <c>/access/v1/evaluations</c> batch.</summary>
+    public int MaxBatchEvaluations { get; init; } = 1000;
+
+    /// <summary>Largest request body accepted, in bytes.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Where the generated admin token is printed (standard output by default).</summary>
+    public TextWriter? Announcements { get; init; }
+}

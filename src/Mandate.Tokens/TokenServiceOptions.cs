@@ -1,0 +1,26 @@
+namespace Mandate.Tokens;
+
+/// <summary>Issuer identity and lifetimes of the token service.</summary>
+public sealed record TokenServiceOptions
+{
+    /// <summary>The issuer identifier (<c>iss</c>), an https URL (http only on loopback).</summary>
+    public required string Issuer { get; init; }
+
+    /// <summary>The token endpoint URL; also accepted as a client assertion audience.</summary>
+    public string TokenEndpoint => Issuer.TrimEnd('/') + "/oauth2/token";
+
+    /// <summary>The JWKS URL.</summary>
+    public string JwksUri => Issuer.TrimEnd('/') + "/oauth2/jwks";
+
+    /// <summary>Audience of tokens requested without a <c>resource</c>: Mandate's own APIs.</summary>
+    public string DefaultAudience => Issuer;
+
+    /// <summary>Lifetime of access tokens.</summary>
+    public TimeSpan AccessTokenLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Longest a client assertion may live (from <c>iat</c>, or now, to <c>exp</c>).</summary>
+    public TimeSpan MaxAssertionLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Tolerated clock difference with clients and resource servers.</summary>
+    public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(30);
+}

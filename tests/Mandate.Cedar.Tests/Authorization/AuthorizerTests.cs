@@ -1,0 +1,109 @@
+using Mandate.Cedar.Authorization;
+using Mandate.Cedar.Entities;
+using Mandate.Cedar.Evaluation;
+using Mandate.Cedar.Syntax;
+using Mandate.Cedar.Values;
+
+namespace Mandate.Cedar.Tests.Authorization;
+
+public sealed class AuthorizerTests
+{
+    private static readonly EntityStore Store = CedarFixture.Entities("""
+        [
+          {"uid": {"type": "User", "id": "alice"}, "attrs": {}, "parents": [{"type": "Group", "id": "eng"}]},
+          {"uid": {"type": "Photo", "id": "p1"}, "attrs": {"owner": {"__entity": {"type": "User", "id": "alice"}}}, "parents": [{"type": "Album", "id": "a"}]},
+          {"uid": {"type": "Action", "id": "view"}, "attrs": {}, "parents": [{"type": "Action", "id": "read"}]}
+        ]
+        """);
+
+    private static AuthorizationResponse Authorize(string policies, Request? request = null) =>
+        Authorizer.IsAuthorized(request ?? CedarFixture.DefaultRequest, CedarParser.ParsePolicySet(policies), Store);
+
+    [Fact]
+    public void NoPolicies_DenyByDefault()
+    {
+        var response = Authorize(string.Empty);
+
+        Assert.Equal(Decision.Deny, response.Decision);
+        Assert.Empty(response.Reasons);
+        Assert.Empty(response.Errors);
+    }
+
+    [Fact]
+    public void SatisfiedPermit_Allows()
+    {
+        var response = Authorize("""permit(principal in Group::"eng", action in Action::"read", resource in Album::"a");""");
+
+        Assert.Equal(Decision.Allow, response.Decision);
+        Assert.Equal(["policy0"], response.Reasons);
+    }
+
+    [Fact]
+    public void SatisfiedForbid_OverridesPermits()
+    {
+        var response = Authorize("""
+            permit(principal, action, resource);
+            forbid(principal == User::"alice", action, resource) when { resource.owner == principal };
+            permit(principal, action == Action::"view", resource);
+            """);
+
+        Assert.Equal(Decision.Deny, response.Decision);
+        Assert.Equal(["policy1"], response.Reasons);
+    }
+
+    [Fact]
+    public void ErroringPolicy_IsSkippedAndReported()
+    {
+        var response = Authorize("""
+            forbid(principal, action, resource) when { resource.missing };
+            permit(principal, action, resource) unless { false };
+            """);
+
+        Assert.Equal(Decision.Allow, response.Decision);
+        Assert.Equal(["policy1"], response.Reasons);
+        var error = Assert.Single(response.Errors);
+        Assert.Equal("policy0", error.PolicyId);
+        Assert.Contains("`missing`", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NonBooleanCondition_IsAnError()
+    {
+        var response = Authorize("""permit(principal, action, resource) when { 1 };""");
+
+        Assert.Equal(Decision.Deny, response.Decision);
+        Assert.Equal("policy0", Assert.Single(response.Errors).PolicyId);
+    }
+
+    [Fact]
+    public void ScopeMismatch_SkipsConditionsSoTheyCannotError()
+    {
+        var response = Authorize("""permit(principal == User::"bob", action, resource) when { resource.missing };""");
+
+        Assert.Empty(response.Errors);
+        Assert.Equal(Decision.Deny, response.Decision);
+    }
+
+    [Theory]
+    [InlineData("""permit(principal is User, action, resource);""", true)]
+    [InlineData("""permit(principal is Admin, action, resource);""", false)]
+    [InlineData("""permit(principal is User in Group::"eng", action, resource);""", true)]
+    [InlineData("""permit(principal, action in [Action::"write", Action::"read"], resource);""", true)]
+    [InlineData("""permit(principal, action == Action::"read", resource);""", false)]
+    [InlineData("""permit(principal, action, resource == Photo::"p2");""", false)]
+    [InlineData("""permit(principal == User::"alice", action, resource in Album::"b");""", false)]
+    public void Scope_IsMatchedThroughTheIndex(string policy, bool allowed)
+    {
+        Assert.Equal(allowed ? Decision.Allow : Decision.Deny, Authorize(policy).Decision);
+    }
+
+    [Fact]
+    public void Request_ForUnknownEntities_StillEvaluates()
+    {
+        var request = new Request(EntityUid.Of("User", "ghost"), EntityUid.Of("Action", "view"), EntityUid.Of("Photo", "none"), RecordValue.Empty);
+
+        var response = Authorize("""permit(principal == User::"ghost", action, resource) when { !(principal has name) };""", request);
+
+        Assert.Equal(Decision.Allow, response.Decision);
+    }
+}

@@ -1,0 +1,64 @@
+using Mandate.Cedar.Authorization;
+using Mandate.Cedar.Syntax;
+using Mandate.Cedar.Values;
+
+namespace Mandate.Cedar.Tests.Authorization;
+
+public sealed class PolicyIndexTests
+{
+    private static readonly Entities.EntityStore Store = CedarFixture.Entities("""
+        [
+          {"uid": {"type": "User", "id": "alice"}, "attrs": {}, "parents": [{"type": "Group", "id": "eng"}]},
+          {"uid": {"type": "Group", "id": "eng"}, "attrs": {}, "parents": [{"type": "Group", "id": "all"}]},
+          {"uid": {"type": "Action", "id": "view"}, "attrs": {}, "parents": [{"type": "Action", "id": "read"}]}
+        ]
+        """);
+
+    private static List<string> Candidates(string policies)
+    {
+        var index = new PolicyIndex(CedarParser.ParsePolicySet(policies).Policies);
+        var request = CedarFixture.DefaultRequest;
+        var ordinals = new int[index.Policies.Length];
+        var count = index.Candidates(request.Principal, request.Action, request.Resource, Store, ordinals);
+        return [.. ordinals.Take(count).Select(i => index.Policies[i].Source.Id)];
+    }
+
+    [Fact]
+    public void Candidates_IncludeUnconstrainedPoliciesAndPoliciesAnchoredOnAncestors()
+    {
+        var ids = Candidates("""
+            permit(principal, action, resource);
+            permit(principal in Group::"all", action, resource);
+            permit(principal == User::"bob", action, resource);
+            permit(principal is User, action, resource == Photo::"p1");
+            permit(principal is User, action, resource == Photo::"p2");
+            permit(principal, action in [Action::"write", Action::"read"], resource);
+            permit(principal, action == Action::"write", resource);
+            """);
+
+        Assert.Equal(["policy0", "policy1", "policy3", "policy5"], ids);
+    }
+
+    [Fact]
+    public void Candidates_ListEachPolicyOnceInPolicyOrder()
+    {
+        var ids = Candidates("""
+            permit(principal, action in [Action::"view", Action::"read"], resource);
+            permit(principal == User::"alice", action, resource);
+            """);
+
+        Assert.Equal(["policy0", "policy1"], ids);
+    }
+
+    [Fact]
+    public void Candidates_ForUnknownEntities_UseOnlyTheEntityItself()
+    {
+        var index = new PolicyIndex(CedarParser.ParsePolicySet("""permit(principal == User::"ghost", action, resource);""").Policies);
+
+        var ordinals = new int[1];
+
+        var count = index.Candidates(EntityUid.Of("User", "ghost"), EntityUid.Of("Action", "x"), EntityUid.Of("R", "r"), Store, ordinals);
+
+        Assert.Equal(1, count);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Text;
+
+namespace Mandate.Server.Tests;
+
+public sealed class BadInputTests : IAsyncLifetime
+{
+    private TestServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await TestServer.StartAsync();
+        await _server.PostJsonAsync("/v1/identities", new { kind = "human", id = "alice", display_name = "Alice" });
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    public static TheoryData<string, string> MalformedBodies => new()
+    {
+        { "truncated json", """{"kind":"agent","display_name":"x""" },
+        { "not json", "kind=agent" },
+        { "unknown kind", """{"kind":"robot","display_name":"x","owner":"alice"}""" },
+        { "integer kind", """{"kind":1,"display_name":"x","owner":"alice"}""" },
+        { "wrong type", """{"kind":"agent","display_name":42,"owner":"alice"}""" },
+        { "missing required", """{"kind":"agent","owner":"alice"}""" },
+        { "null required", """{"kind":"agent","display_name":null,"owner":"alice"}""" },
+        { "array body", """[{"kind":"agent"}]""" },
+        { "bad label value type", """{"kind":"agent","display_name":"x","owner":"alice","labels":{"a":1}}""" },
+        { "bad timestamp", """{"kind":"agent","display_name":"x","owner":"alice","expires_at":"tomorrow"}""" },
+        { "agent without owner", """{"kind":"agent","display_name":"x"}""" },
+        { "owner unknown", """{"kind":"agent","display_name":"x","owner":"nobody"}""" },
+        { "invalid id", """{"kind":"agent","id":"../etc","display_name":"x","owner":"alice"}""" },
+        { "bad credential kind", """{"kind":"agent","display_name":"x","owner":"alice","credentials":[{"kind":"password"}]}""" },
+        { "public key missing jwk", """{"kind":"agent","display_name":"x","owner":"alice","credentials":[{"kind":"public_key"}]}""" },
+        { "private jwk", """{"kind":"agent","display_name":"x","owner":"alice","credentials":[{"kind":"public_key","jwk":{"kty":"EC","crv":"P-256","x":"AA","y":"AA","d":"AA"}}]}""" },
+        { "trust without subject", """{"kind":"workload","display_name":"x","owner":"alice","credentials":[{"kind":"federated_trust","issuer":"https://ci.example","subject":"*"}]}""" },
+        { "deep nesting", new string('[', 5000) + new string(']', 5000) },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedBodies))]
+    public async Task CreateIdentity_WithBadBody_Returns400ProblemAndStoresNothing(string _, string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+
+        using var response = await _server.Admin.PostAsync("/v1/identities", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await TestServer.ReadJsonAsync(response);
+        Assert.Equal(400, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+        await AssertOnlyAliceAsync();
+    }
+
+    [Fact]
+    public async Task CreateIdentity_WithOversizeBody_Returns413ProblemAndStoresNothing()
+    {
+        var body = $$"""{"kind":"agent","display_name":"x","owner":"alice","purpose":"{{new string('a', 2 * 1024 * 1024)}}"}""";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/identities")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+
+        // Wait for the server's verdict before sending the body, as a well-behaved client does; otherwise the
+        // server's early 413 can race the upload and surface as a broken pipe on the client.
+        request.Headers.ExpectContinue = true;
+
+        using var response = await _server.Admin.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await AssertOnlyAliceAsync();
+    }
+
+    [Fact]
+    public async Task CreateIdentity_WithoutJsonContentType_Returns415Problem()
+    {
+        using var content = new StringContent("""{"kind":"human","display_name":"x"}""", Encoding.UTF8, "text/plain");
+
+        using var response = await _server.Admin.PostAsync("/v1/identities", content);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await AssertOnlyAliceAsync();
+    }
+
+    [Fact]
+    public async Task CreateIdentity_WithDuplicateId_Returns409AndKeepsTheOriginal()
+    {
+        var problem = await _server.PostJsonAsync("/v1/identities", new { kind = "human", id = "alice", display_name = "Impostor" }, 409);
+
+        Assert.Equal("conflict", problem.GetProperty("code").GetString());
+        var alice = await _server.GetJsonAsync("/v1/identities/alice");
+        Assert.Equal("Alice", alice.GetProperty("display_name").GetString());
+    }
+
+    [Fact]
+    public async Task ListIdentities_WithBadQuery_Returns400Problem()
+    {
+        foreach (var query in new[] { "?kind=robot", "?limit=0", "?limit=100000", "?limit=abc", "?cursor=%%%" })
+        {
+            using var response = await _server.Admin.GetAsync("/v1/identities" + query);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{query}: {(int)response.StatusCode}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    private async Task AssertOnlyAliceAsync()
+    {
+        var page = await _server.GetJsonAsync("/v1/identities");
+        var ids = page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()).ToList();
+        Assert.Equal(["alice"], ids);
+        var credentials = await _server.GetJsonAsync("/v1/credentials");
+        Assert.Equal(0, credentials.GetProperty("items").GetArrayLength());
+    }
+}

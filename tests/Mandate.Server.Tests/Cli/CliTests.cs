@@ -1,0 +1,191 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Mandate.Server.Tests.Cli;
+
+public sealed class CliTests : IAsyncLifetime
+{
+    private TestServer _server = null!;
+    private readonly string _workDirectory = Directory.CreateTempSubdirectory("mandate-cli-").FullName;
+
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        TestServer.DeleteDirectory(_workDirectory);
+    }
+
+    [Fact]
+    public async Task QuickStart_RegisterAgentAddPolicyCheckAndSeeEvents()
+    {
+        var pem = Path.Combine(_workDirectory, "agent.pem");
+        using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            await File.WriteAllTextAsync(pem, key.ExportECPrivateKeyPem());
+        }
+
+        await Ok("identity", "create", "--kind", "human", "--id", "alice", "--name", "Alice Ng");
+        var agent = await Ok("identity", "create", "--kind", "agent", "--id", "invoice-bot", "--name", "Invoice bot", "--owner", "alice",
+            "--purpose", "monthly close", "--env", "production", "--label", "team=finance", "--public-key", pem);
+        Assert.Contains("created agent invoice-bot", agent.Output, StringComparison.Ordinal);
+        Assert.Contains("public-key", agent.Output, StringComparison.Ordinal);
+
+        var policyFile = Path.Combine(_workDirectory, "read.cedar");
+        await File.WriteAllTextAsync(policyFile, """
+            permit (principal == Agent::"invoice-bot", action == Action::"read", resource is Table)
+            when { context.purpose == "monthly-close" };
+            """);
+        await Ok("policy", "add", "read-invoices", policyFile, "--description", "monthly close reads");
+        Assert.Contains("read-invoices", (await Ok("policy", "list")).Output, StringComparison.Ordinal);
+
+        var allow = await CliRun.InvokeAsync(_server, "check", "--principal", "Agent::\"invoice-bot\"", "--action", "read",
+            "--resource", "Table::\"invoices\"", "--context", """{"purpose":"monthly-close"}""");
+        Assert.True(allow.ExitCode == 0, allow.ToString());
+        Assert.Contains("ALLOW", allow.Output, StringComparison.Ordinal);
+        Assert.Contains("read-invoices", allow.Output, StringComparison.Ordinal);
+
+        var deny = await CliRun.InvokeAsync(_server, "check", "--principal", "Agent::\"invoice-bot\"", "--action", "read", "--resource", "Table::\"invoices\"");
+        Assert.True(deny.ExitCode == 3, deny.ToString());
+        Assert.Contains("DENY", deny.Output, StringComparison.Ordinal);
+
+        var list = await Ok("identity", "list", "--kind", "agent", "--json");
+        var page = JsonDocument.Parse(list.Output).RootElement;
+        Assert.Equal("invoice-bot", page.GetProperty("items")[0].GetProperty("id").GetString());
+
+        var show = await Ok("identity", "show", "invoice-bot");
+        Assert.Contains("owner:       alice", show.Output, StringComparison.Ordinal);
+        Assert.Contains("team=finance", show.Output, StringComparison.Ordinal);
+
+        var events = await WaitForEventsAsync("decision", 2);
+        Assert.Contains("decision.evaluated", events.Output, StringComparison.Ordinal);
+        Assert.Contains("invoice-bot", events.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CredentialCommands_IssueListAndRevokeAnApiKey()
+    {
+        await Ok("identity", "create", "--kind", "human", "--id", "bob", "--name", "Bob");
+        await Ok("identity", "create", "--kind", "service-account", "--id", "etl", "--name", "ETL", "--owner", "bob");
+
+        var added = await Ok("credential", "add", "etl", "--api-key", "--description", "nightly job", "--json");
+        var response = JsonDocument.Parse(added.Output).RootElement;
+        Assert.StartsWith("mnd_", response.GetProperty("secret").GetString(), StringComparison.Ordinal);
+        var credentialId = response.GetProperty("credential").GetProperty("id").GetString()!;
+
+        Assert.Contains(credentialId, (await Ok("credential", "list", "--identity", "etl")).Output, StringComparison.Ordinal);
+        Assert.Contains("is revoked", (await Ok("credential", "revoke", credentialId, "--reason", "rotated")).Output, StringComparison.Ordinal);
+        var listed = JsonDocument.Parse((await Ok("credential", "list", "--identity", "etl", "--json")).Output).RootElement;
+        Assert.Equal("revoked", listed.GetProperty("items")[0].GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task PolicyTest_EvaluatesACandidateFileWithoutStoringIt()
+    {
+        await Ok("identity", "create", "--kind", "human", "--id", "carol", "--name", "Carol");
+        var candidate = Path.Combine(_workDirectory, "candidate.cedar");
+        await File.WriteAllTextAsync(candidate, "permit (principal == Human::\"carol\", action, resource);");
+
+        var run = await CliRun.InvokeAsync(_server, "policy", "test", "--file", candidate, "--principal", "Human::\"carol\"", "--action", "read", "--resource", "Doc::\"x\"");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("candidate", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("candidate", (await Ok("policy", "list")).Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Failures_AreOneLineErrorsWithNonZeroExitCodes()
+    {
+        var missing = await CliRun.InvokeAsync(_server, "identity", "show", "nobody");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("identity `nobody` does not exist", missing.Error, StringComparison.Ordinal);
+
+        var refused = await CliRun.InvokeAsync(null, "identity", "list", "--server", _server.BaseAddress.ToString(), "--token", "not-the-admin-token-at-all-0000");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("401", refused.Error, StringComparison.Ordinal);
+
+        var usage = await CliRun.InvokeAsync(_server, "identity", "create", "--name", "x");
+        Assert.Equal(2, usage.ExitCode);
+        Assert.Contains("--kind", usage.Error, StringComparison.Ordinal);
+
+        var unreachable = await CliRun.InvokeAsync(null, "identity", "list", "--server", "http://127.0.0.1:1", "--token", "x");
+        Assert.Equal(1, unreachable.ExitCode);
+        Assert.Contains("cannot reach", unreachable.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CedarTest_RunsConformanceFilesAndEndsWithSummary()
+    {
+        var folder = Conformance.CedarFolder("tests", "decimal");
+
+        var run = await CliRun.InvokeAsync(null, "cedar", "test", folder);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Matches(@"\d+ passed, 0 failed\s*$", run.Output);
+    }
+
+    [Fact]
+    public async Task CedarAuthorize_DecidesOffline_AndReportsErrorsWithPositions()
+    {
+        var policies = Path.Combine(_workDirectory, "p.cedar");
+        await File.WriteAllTextAsync(policies, """
+            permit (principal == User::"a", action, resource);
+            forbid (principal, action, resource) when { context.x + 9223372036854775807 > 0 };
+            """);
+        const string Request = """{"principal":{"type":"User","id":"a"},"action":{"type":"Action","id":"r"},"resource":{"type":"D","id":"1"},"context":{"x":1}}""";
+
+        var run = await CliRun.InvokeAsync(null, "cedar", "authorize", "--policies", policies, "--request", Request);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("determined by: policy0", run.Output, StringComparison.Ordinal);
+        Assert.Contains("error in policy1: integer overflow", run.Output, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(policies, "permit (principal ==");
+        var bad = await CliRun.InvokeAsync(null, "cedar", "authorize", "--policies", policies, "--request", Request);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("p.cedar:1:", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CedarFmt_PrintsCanonicalForm_AndCheckFindsUnformattedFiles()
+    {
+        var file = Path.Combine(_workDirectory, "messy.cedar");
+        await File.WriteAllTextAsync(file, "permit(principal==User::\"a\",action,resource)when{context.x>1};");
+
+        var printed = await CliRun.InvokeAsync(null, "cedar", "fmt", file);
+        var check = await CliRun.InvokeAsync(null, "cedar", "fmt", "--check", file);
+        var canonical = Path.Combine(_workDirectory, "canonical.cedar");
+        await File.WriteAllTextAsync(canonical, printed.Output);
+        var clean = await CliRun.InvokeAsync(null, "cedar", "fmt", "--check", canonical);
+
+        Assert.Equal(0, printed.ExitCode);
+        Assert.Contains("principal == User::\"a\"", printed.Output, StringComparison.Ordinal);
+        Assert.Equal(1, check.ExitCode);
+        Assert.Contains("messy.cedar", check.Output, StringComparison.Ordinal);
+        Assert.True(clean.ExitCode == 0, clean.ToString());
+    }
+
+    private async Task<CliRun> Ok(params string[] args)
+    {
+        var run = await CliRun.InvokeAsync(_server, args);
+        Assert.True(run.ExitCode == 0, $"mandate {string.Join(' ', args)}: {run}");
+        return run;
+    }
+
+    private async Task<CliRun> WaitForEventsAsync(string type, int count)
+    {
+        var pipeline = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Telemetry.EventPipeline>(_server.Server.Services);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var appended = pipeline.NextAppend;
+            var run = await Ok("events", "list", "--type", type, "--json");
+            if (JsonDocument.Parse(run.Output).RootElement.GetProperty("items").GetArrayLength() >= count)
+            {
+                return await Ok("events", "list", "--type", type);
+            }
+
+            await appended.WaitAsync(timeout.Token);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+
+namespace Mandate.Tokens.Tests.Clients;
+
+/// <summary>RFC 7523 client assertions: every refusal is <c>invalid_client</c> with a reason a developer can act on.</summary>
+public sealed class ClientAssertionValidatorTests : IDisposable
+{
+    private readonly TokenWorld _world = new();
+
+    public void Dispose() => _world.Dispose();
+
+    [Fact]
+    public async Task ValidAssertion_AuthenticatesTheClientAndNamesTheCredential()
+    {
+        var result = await AuthenticateAsync(_world.Assertion());
+
+        Assert.Null(result.Error);
+        Assert.Equal("bot", result.Client!.ClientId);
+        Assert.Equal("crd_1", result.CredentialId);
+    }
+
+    public static TheoryData<string, Action<Dictionary<string, object>>, string> BadClaims => new()
+    {
+        { "wrong aud", c => c["aud"] = "https://evil.example", "`aud`" },
+        { "issuer is the token endpoint's issuer, accepted", c => c["aud"] = "https://mandate.test", "" },
+        { "iss differs from sub", c => c["iss"] = "someone", "`iss` and `sub`" },
+        { "unknown client", c => { c["iss"] = "ghost"; c["sub"] = "ghost"; }, "unknown client" },
+        { "missing exp", c => c.Remove("exp"), "`exp` is required" },
+        { "expired", c => c["exp"] = 1000, "expired" },
+        { "too long-lived", c => c["exp"] = DateTimeOffset.UtcNow.AddYears(1).ToUnixTimeSeconds(), "longer than" },
+        { "iat in the future", c => c["iat"] = 99999999999, "not valid yet" },
+        { "no jti", c => c.Remove("jti"), "`jti`" },
+        { "exp not a number", c => c["exp"] = "soon", "NumericDate" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadClaims))]
+    public async Task BadClaims_AreRefused(string name, Action<Dictionary<string, object>> edit, string reason)
+    {
+        _world.Clock.Now = DateTimeOffset.UtcNow;
+        var result = await AuthenticateAsync(_world.Assertion(edit));
+
+        if (reason.Length == 0)
+        {
+            Assert.True(result.Error is null, name);
+            return;
+        }
+
+        Assert.Equal("invalid_client", result.Error?.Error);
+        Assert.Contains(reason, result.Error!.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReplayedJti_IsRefused_ButAForgeryDoesNotBurnIt()
+    {
+        using var attacker = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var forged = _world.Assertion(c => c["jti"] = "once", key: attacker);
+        Assert.Contains("signature", (await AuthenticateAsync(forged)).Error!.Description, StringComparison.Ordinal);
+
+        var genuine = _world.Assertion(c => c["jti"] = "once");
+        Assert.Null((await AuthenticateAsync(genuine)).Error);
+        Assert.Contains("already used", (await AuthenticateAsync(genuine)).Error!.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KeysAreMatchedByKid_OrTriedInTurnWithoutOne()
+    {
+        Assert.Contains("no registered key has kid", (await AuthenticateAsync(_world.Assertion(kid: "other"))).Error!.Description, StringComparison.Ordinal);
+        var withoutKid = Mandate.Tokens.Jose.CompactJws.Sign(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["iss"] = "bot", ["sub"] = "bot", ["aud"] = _world.Options.Issuer, ["exp"] = _world.Clock.Now.AddMinutes(1).ToUnixTimeSeconds(), ["jti"] = "x",
+        }), _world.ClientKey, "unused", "JWT");
+        Assert.Contains("no registered key has kid", (await AuthenticateAsync(withoutKid)).Error!.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InactiveClient_AndAccessTokenAsAssertion_AreRefused()
+    {
+        Assert.Contains("not a client assertion", (await AuthenticateAsync(_world.Assertion(type: "at+jwt"))).Error!.Description, StringComparison.Ordinal);
+
+        _world.Client = _world.Client with { IsActive = false };
+        Assert.Contains("not active", (await AuthenticateAsync(_world.Assertion())).Error!.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WrongAssertionType_OrMissingAssertion_IsRefused()
+    {
+        var wrongType = await _world.Assertions.AuthenticateAsync("bot", "urn:other", _world.Assertion(), CancellationToken.None);
+        var missing = await _world.Assertions.AuthenticateAsync("bot", null, null, CancellationToken.None);
+        var mismatch = await _world.Assertions.AuthenticateAsync("other", Mandate.Tokens.Clients.ClientAssertionValidator.JwtBearerType, _world.Assertion(), CancellationToken.None);
+
+        Assert.Equal("invalid_client", wrongType.Error?.Error);
+        Assert.Equal("invalid_client", missing.Error?.Error);
+        Assert.Contains("does not match client_id", mismatch.Error!.Description, StringComparison.Ordinal);
+    }
+
+    private ValueTask<Mandate.Tokens.Clients.ClientAuthentication> AuthenticateAsync(string assertion) =>
+        _world.Assertions.AuthenticateAsync(null, Mandate.Tokens.Clients.ClientAssertionValidator.JwtBearerType, assertion, CancellationToken.None);
+}

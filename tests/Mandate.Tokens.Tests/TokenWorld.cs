@@ -1,0 +1,140 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Mandate.Tokens.Clients;
+using Mandate.Tokens.Issuance;
+using Mandate.Tokens.Jose;
+using Mandate.Tokens.Keys;
+using Mandate.Tokens.Validation;
+
+namespace Mandate.Tokens.Tests;
+
+/// <summary>A settable clock.</summary>
+public sealed class ManualClock(DateTimeOffset now) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = now;
+
+    public override DateTimeOffset GetUtcNow() => Now;
+}
+
+/// <summary>The token engine wired with in-memory parts, one client with one key, and a clock the test moves.</summary>
+public sealed class TokenWorld : IDisposable, ISealedKeyRepository, IClientDirectory, ITokenEvents
+{
+    public const string ClientId = "bot";
+
+    public TokenWorld()
+    {
+        Clock = new ManualClock(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+        Options = new TokenServiceOptions { Issuer = "https://mandate.test" };
+        ClientKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        ClientJwk = EcPublicJwk.FromKey(ClientKey);
+        Client = new ClientRecord(ClientId, ClientId, "Agent", true, [new ClientKey("crd_1", ClientJwk)]);
+        Keys = new SigningKeyRing(new KeySealer(Kek), this, Clock, new SigningKeyRingOptions(TimeSpan.FromDays(30), TimeSpan.FromDays(1)));
+        Keys.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
+        Assertions = new ClientAssertionValidator(this, new InMemoryReplayCache(Clock), Options, Clock);
+        Endpoint = new TokenEndpoint(Assertions, new ClientSecretValidator(this), Keys, Options, Clock, this);
+        Validator = new AccessTokenValidator(Keys, Options, Clock);
+    }
+
+    public byte[] Kek { get; } = RandomNumberGenerator.GetBytes(32);
+
+    public ManualClock Clock { get; }
+
+    public TokenServiceOptions Options { get; }
+
+    public ECDsa ClientKey { get; }
+
+    public EcPublicJwk ClientJwk { get; }
+
+    public ClientRecord Client { get; set; }
+
+    public SigningKeyRing Keys { get; }
+
+    public ClientAssertionValidator Assertions { get; }
+
+    public TokenEndpoint Endpoint { get; }
+
+    public AccessTokenValidator Validator { get; }
+
+    public string? SavedKeys { get; private set; }
+
+    public List<string> Outcomes { get; } = [];
+
+    public string Assertion(Action<Dictionary<string, object>>? edit = null, string type = "JWT", ECDsa? key = null, string? kid = null)
+    {
+        var now = Clock.Now;
+        var claims = new Dictionary<string, object>
+        {
+            ["iss"] = ClientId,
+            ["sub"] = ClientId,
+            ["aud"] = Options.TokenEndpoint,
+            ["iat"] = now.ToUnixTimeSeconds(),
+            ["exp"] = now.AddMinutes(1).ToUnixTimeSeconds(),
+            ["jti"] = Guid.NewGuid().ToString("N"),
+        };
+        edit?.Invoke(claims);
+        return CompactJws.Sign(JsonSerializer.SerializeToUtf8Bytes(claims), key ?? ClientKey, kid ?? ClientJwk.Kid, type);
+    }
+
+    public Dictionary<string, string[]> Form(string assertion, params (string Name, string Value)[] extra)
+    {
+        var form = new Dictionary<string, string[]>
+        {
+            ["grant_type"] = ["client_credentials"],
+            ["client_assertion_type"] = [ClientAssertionValidator.JwtBearerType],
+            ["client_assertion"] = [assertion],
+        };
+        foreach (var group in extra.GroupBy(e => e.Name))
+        {
+            form[group.Key] = [.. group.Select(e => e.Value)];
+        }
+
+        return form;
+    }
+
+    public async Task<TokenResult> RequestAsync(Dictionary<string, string[]> form) =>
+        await Endpoint.HandleAsync(form, new TokenRequestContext("127.0.0.1", "test", "req"), CancellationToken.None);
+
+    public async Task<string> TokenAsync(params (string Name, string Value)[] extra)
+    {
+        var result = await RequestAsync(Form(Assertion(), extra));
+        return result.Token?.AccessToken ?? throw new InvalidOperationException(result.Error?.Description);
+    }
+
+    /// <summary>Re-signs a token's (possibly edited) header and claims with an arbitrary algorithm, as an attacker would.</summary>
+    public static string Forge(string headerJson, string claimsJson, Func<byte[], byte[]> sign)
+    {
+        var input = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(headerJson)) + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claimsJson));
+        return input + "." + Base64Url.EncodeToString(sign(Encoding.ASCII.GetBytes(input)));
+    }
+
+    public static string Part(string token, int index) => Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token.Split('.')[index]));
+
+    public Task<string?> LoadAsync(CancellationToken cancellationToken) => Task.FromResult(SavedKeys);
+
+    public Task SaveAsync(string sealedKeys, CancellationToken cancellationToken)
+    {
+        SavedKeys = sealedKeys;
+        return Task.CompletedTask;
+    }
+
+    public ValueTask<ClientRecord?> FindAsync(string clientId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(clientId == Client.ClientId ? Client : null);
+
+    /// <summary>The one API key the client holds in these tests.</summary>
+    public const string Secret = "the-client-secret";
+
+    public ValueTask<string?> VerifySecretAsync(ClientRecord client, string secret, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(secret == Secret ? "crd_key" : null);
+
+    public void Issued(IssuedToken token, TokenRequestContext context) => Outcomes.Add("issued " + token.Subject);
+
+    public void Refused(OAuthError error, string? clientId, TokenRequestContext context) => Outcomes.Add("refused " + error.Error);
+
+    public void Dispose()
+    {
+        Keys.Dispose();
+        ClientKey.Dispose();
+    }
+}
