@@ -14,19 +14,27 @@ internal sealed class SqliteSettingStore(SqliteDatabase database) : ISettingStor
             return (string?)await command.ExecuteScalarAsync(session.CancellationToken);
         }, cancellationToken);
 
-    public Task SetAsync(string key, string value, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(
+    public Task SetAsync(string key, string value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        return database.WriteAsync(
             session => session.ExecuteAsync(
                 "INSERT INTO settings (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 ("$key", key),
                 ("$value", value)),
             cancellationToken);
+    }
 
-    public Task<bool> TryAddAsync(string key, string value, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(
+    public Task<bool> TryAddAsync(string key, string value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        return database.WriteAsync(
             async session => await session.ExecuteAsync(
                 "INSERT INTO settings (key, value) VALUES ($key, $value) ON CONFLICT (key) DO NOTHING",
                 ("$key", key),
                 ("$value", value)) > 0,
             cancellationToken);
+    }
 }
