@@ -1,29 +1,44 @@
 using Mandate.Core.Storage;
+using Mandate.Storage.Sqlite.Credentials;
+using Mandate.Storage.Sqlite.Events;
+using Mandate.Storage.Sqlite.Groups;
+using Mandate.Storage.Sqlite.Identities;
+using Mandate.Storage.Sqlite.Internal;
 using Mandate.Storage.Sqlite.Migrations;
+using Mandate.Storage.Sqlite.Policies;
+using Mandate.Storage.Sqlite.Settings;
 
 namespace Mandate.Storage.Sqlite;
 
 /// <summary>
-/// The embedded store of record: one SQLite database (<c>mandate.db</c>, WAL mode) in a data directory,
-/// migrated to the current schema when opened.
+/// The embedded store of record: one SQLite file, <c>mandate.db</c>, in a data directory.
+/// Readers run concurrently; writers are serialized, each in one durable (WAL, <c>synchronous=FULL</c>) transaction,
+/// so an acknowledged write survives a process kill and a power loss.
 /// </summary>
 public sealed class SqliteMandateStore : IMandateStore
 {
-    /// <summary>File name of the database inside the data directory.</summary>
+    /// <summary>The database file name inside the data directory.</summary>
     public const string FileName = "mandate.db";
 
-    private readonly SqliteDatabase _db;
+    private readonly SqliteDatabase _database;
 
-    private SqliteMandateStore(SqliteDatabase db)
+    private SqliteMandateStore(string path)
     {
-        _db = db;
-        Identities = new IdentityTable(db, RaiseStateChanged);
-        Credentials = new CredentialTable(db, RaiseStateChanged);
-        Groups = new GroupTable(db, RaiseStateChanged);
-        Policies = new PolicyTable(db, RaiseStateChanged);
-        Settings = new SettingTable(db);
-        Events = new EventTable(db);
+        DatabasePath = path;
+        _database = new SqliteDatabase(path, () => StateChanged?.Invoke(this, EventArgs.Empty));
+        Identities = new SqliteIdentityStore(_database);
+        Credentials = new SqliteCredentialStore(_database);
+        Groups = new SqliteGroupStore(_database);
+        Policies = new SqlitePolicyStore(_database);
+        Settings = new SqliteSettingStore(_database);
+        Events = new SqliteEventStore(_database);
     }
+
+    /// <inheritdoc />
+    public event EventHandler? StateChanged;
+
+    /// <summary>Full path of the database file.</summary>
+    public string DatabasePath { get; }
 
     /// <inheritdoc />
     public IIdentityStore Identities { get; }
@@ -43,16 +58,17 @@ public sealed class SqliteMandateStore : IMandateStore
     /// <inheritdoc />
     public IEventStore Events { get; }
 
-    /// <inheritdoc />
-    public event EventHandler? StateChanged;
-
-    /// <summary>Opens (creating if needed) the store in <paramref name="dataDirectory"/> and applies pending migrations.</summary>
-    /// <exception cref="InvalidOperationException">The database was written by a newer Mandate.</exception>
+    /// <summary>
+    /// Opens (creating when absent) the data directory and its database, and applies pending migrations.
+    /// </summary>
+    /// <param name="dataDirectory">Directory holding <see cref="FileName"/>.</param>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    /// <exception cref="InvalidOperationException">The database was written by a newer build whose schema this one does not know.</exception>
     public static async Task<SqliteMandateStore> OpenAsync(string dataDirectory, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(dataDirectory);
-        var db = new SqliteDatabase(Path.Combine(dataDirectory, FileName));
-        var store = new SqliteMandateStore(db);
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        var directory = Directory.CreateDirectory(dataDirectory);
+        var store = new SqliteMandateStore(Path.Combine(directory.FullName, FileName));
         try
         {
             await store.MigrateAsync(cancellationToken);
@@ -66,23 +82,9 @@ public sealed class SqliteMandateStore : IMandateStore
     }
 
     /// <inheritdoc />
-    public async Task MigrateAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _db.OpenAsync(cancellationToken);
-        await using (var wal = connection.Command(null, "PRAGMA journal_mode = WAL;"))
-        {
-            await wal.ExecuteNonQueryAsync(cancellationToken);
-        }
+    public Task MigrateAsync(CancellationToken cancellationToken = default) =>
+        MigrationRunner.MigrateAsync(_database, cancellationToken);
 
-        await Migrator.MigrateAsync(connection, TimeProvider.System, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public ValueTask DisposeAsync()
-    {
-        _db.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
-    private void RaiseStateChanged() => StateChanged?.Invoke(this, EventArgs.Empty);
+    /// <summary>Waits for an in-flight write, then closes every pooled connection to the file.</summary>
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
 }

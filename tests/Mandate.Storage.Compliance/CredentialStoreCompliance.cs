@@ -1,126 +1,169 @@
 using Mandate.Core.Credentials;
 using Mandate.Core.Errors;
+using Mandate.Core.Storage;
 
 namespace Mandate.Storage.Compliance;
 
-/// <summary>Behaviour every <see cref="Core.Storage.ICredentialStore"/> must have.</summary>
-public abstract class CredentialStoreCompliance(IStoreFactory factory) : StoreCompliance(factory)
+/// <summary>Behaviour every <see cref="ICredentialStore"/> must show.</summary>
+public abstract class CredentialStoreCompliance(IStoreHarness harness) : StoreCompliance(harness)
 {
-    public static TheoryData<CredentialMaterial> Materials => new()
+    public override async Task InitializeAsync()
     {
-        new PublicKeyMaterial("""{"kty":"EC","crv":"P-256","x":"x","y":"y"}""", "kid-1", "thumb"),
-        new ApiKeyMaterial("mnd_abcdefgh", "hash"),
-        new FederatedTrustMaterial("https://ci.example", "repo:org/app:*", "mandate"),
-        new CertificateThumbprintMaterial(new string('a', 64)),
+        await base.InitializeAsync();
+        await Store.Identities.CreateAsync(Samples.Identity("a"), []);
+        await Store.Identities.CreateAsync(Samples.Identity("b"), []);
+        ResetStateChanges();
+    }
+
+    public static TheoryData<string> Kinds => ["api", "public", "federated", "certificate"];
+
+    private static Credential Sample(string kind, string id, string identityId) => kind switch
+    {
+        "api" => Samples.ApiKey(id, identityId, "mnd_" + id),
+        "public" => Samples.PublicKey(id, identityId),
+        "federated" => Samples.Federated(id, identityId),
+        _ => Samples.Certificate(id, identityId),
     };
 
     [Theory]
-    [MemberData(nameof(Materials))]
-    public async Task Add_ThenGet_RoundTripsEveryKindOfMaterial(CredentialMaterial material)
+    [MemberData(nameof(Kinds))]
+    public async Task AddAsync_EveryMaterialKind_RoundTripsEveryField(string kind)
     {
-        await Store.Identities.CreateAsync(Human("alice"), []);
-        var credential = new Credential
+        var credential = Sample(kind, "c1", "a");
+
+        var added = await Store.Credentials.AddAsync(credential);
+
+        Assert.Equal(credential with { Version = 1 }, added);
+        var read = (await Store.Credentials.GetAsync("c1"))!;
+        Assert.Equal(added, read);
+        Assert.Equal(credential.Kind, read.Kind);
+        Assert.Equal(1, StateChanges);
+    }
+
+    [Fact]
+    public async Task AddAsync_UnknownIdentity_IsNotFound() =>
+        await AssertRefusedAsync(ErrorCode.NotFound, () => Store.Credentials.AddAsync(Samples.PublicKey("c", "ghost")));
+
+    [Fact]
+    public async Task AddAsync_DuplicateId_IsConflict()
+    {
+        await Store.Credentials.AddAsync(Samples.PublicKey("c", "a"));
+
+        await AssertRefusedAsync(ErrorCode.Conflict, () => Store.Credentials.AddAsync(Samples.Certificate("c", "b")));
+        Assert.Equal(1, StateChanges);
+    }
+
+    [Fact]
+    public async Task AddAsync_DuplicateApiKeyPrefix_IsConflict()
+    {
+        await Store.Credentials.AddAsync(Samples.ApiKey("k1", "a", "mnd_same"));
+
+        await AssertRefusedAsync(ErrorCode.Conflict, () => Store.Credentials.AddAsync(Samples.ApiKey("k2", "b", "mnd_same")));
+        Assert.Null(await Store.Credentials.GetAsync("k2"));
+    }
+
+    [Fact]
+    public async Task FindApiKeyAsync_ByPrefix_FindsOnlyThatKey()
+    {
+        await Store.Credentials.AddAsync(Samples.ApiKey("k1", "a", "mnd_one"));
+        await Store.Credentials.AddAsync(Samples.ApiKey("k2", "a", "mnd_two"));
+
+        Assert.Equal("k2", (await Store.Credentials.FindApiKeyAsync("mnd_two"))!.Id);
+        Assert.Null(await Store.Credentials.FindApiKeyAsync("mnd_"));
+        Assert.Null(await Store.Credentials.FindApiKeyAsync("mnd_three"));
+    }
+
+    [Fact]
+    public async Task ListForIdentityAsync_ReturnsEveryStatusOfThatIdentityOnly()
+    {
+        await Store.Credentials.AddAsync(Samples.Federated("f", "a"));
+        await Store.Credentials.AddAsync(Samples.PublicKey("p", "a"));
+        await Store.Credentials.AddAsync(Samples.PublicKey("other", "b"));
+
+        var credentials = await Store.Credentials.ListForIdentityAsync("a");
+
+        Assert.Equal(["f", "p"], credentials.Select(c => c.Id).Order(StringComparer.Ordinal));
+        Assert.Contains(credentials, c => c.Status == CredentialStatus.Revoked);
+    }
+
+    [Fact]
+    public async Task ListAsync_FiltersByIdentityAndKind_AcrossPages()
+    {
+        for (var i = 0; i < 5; i++)
         {
-            Id = "crd_1",
-            IdentityId = "alice",
-            Material = material,
-            Description = "note",
-            CreatedAt = T0,
-            ExpiresAt = T0.AddDays(90),
-            RotatedAt = T0.AddSeconds(1),
-        };
-
-        await Store.Credentials.AddAsync(credential);
-        var read = await Store.Credentials.GetAsync("crd_1");
-
-        Assert.NotNull(read);
-        Assert.Equal(material, read.Material);
-        Assert.Equal(material.Kind, read.Kind);
-        Assert.Equal("note", read.Description);
-        Assert.Equal(credential.ExpiresAt, read.ExpiresAt);
-        Assert.Equal(credential.RotatedAt, read.RotatedAt);
-        Assert.Equal(CredentialStatus.Active, read.Status);
-        Assert.Equal(1, read.Version);
-    }
-
-    [Fact]
-    public async Task Add_ForUnknownIdentity_IsNotFound()
-    {
-        var error = await Assert.ThrowsAsync<MandateException>(() => Store.Credentials.AddAsync(ApiKey("crd_1", "ghost", "mnd_aaaaaaaa")));
-        Assert.Equal(ErrorCode.NotFound, error.Code);
-    }
-
-    [Fact]
-    public async Task Add_DuplicateId_IsConflict()
-    {
-        await Store.Identities.CreateAsync(Human("alice"), [ApiKey("crd_1", "alice", "mnd_aaaaaaaa")]);
-
-        var error = await Assert.ThrowsAsync<MandateException>(() => Store.Credentials.AddAsync(ApiKey("crd_1", "alice", "mnd_bbbbbbbb")));
-
-        Assert.Equal(ErrorCode.Conflict, error.Code);
-    }
-
-    [Fact]
-    public async Task FindApiKey_FindsByPrefixOnly()
-    {
-        await Store.Identities.CreateAsync(Human("alice"), [ApiKey("crd_1", "alice", "mnd_aaaaaaaa")]);
-
-        Assert.Equal("crd_1", (await Store.Credentials.FindApiKeyAsync("mnd_aaaaaaaa"))?.Id);
-        Assert.Null(await Store.Credentials.FindApiKeyAsync("mnd_aaaaaaab"));
-    }
-
-    [Fact]
-    public async Task Update_Revokes_WithOptimisticConcurrency()
-    {
-        await Store.Identities.CreateAsync(Human("alice"), [ApiKey("crd_1", "alice", "mnd_aaaaaaaa")]);
-        var current = (await Store.Credentials.GetAsync("crd_1"))!;
-
-        var revoked = await Store.Credentials.UpdateAsync(current with { Status = CredentialStatus.Revoked, RevokedAt = T0.AddDays(1) });
-        var stale = await Assert.ThrowsAsync<MandateException>(() => Store.Credentials.UpdateAsync(current with { Description = "late" }));
-
-        Assert.Equal(2, revoked.Version);
-        Assert.Equal(ErrorCode.VersionConflict, stale.Code);
-        var read = await Store.Credentials.GetAsync("crd_1");
-        Assert.Equal(CredentialStatus.Revoked, read!.Status);
-        Assert.Equal(T0.AddDays(1), read.RevokedAt);
-    }
-
-    [Fact]
-    public async Task List_FiltersByIdentityAndKind_AndPages()
-    {
-        await Store.Identities.CreateAsync(Human("alice"), []);
-        await Store.Identities.CreateAsync(Human("bob"), []);
-        for (var i = 0; i < 7; i++)
-        {
-            await Store.Credentials.AddAsync(ApiKey($"crd_{i}", i < 5 ? "alice" : "bob", $"mnd_key{i}aaaa"));
+            await Store.Credentials.AddAsync(Samples.ApiKey($"a-key-{i}", "a", $"mnd_a{i}"));
+            await Store.Credentials.AddAsync(Samples.PublicKey($"a-pub-{i}", "a"));
+            await Store.Credentials.AddAsync(Samples.ApiKey($"b-key-{i}", "b", $"mnd_b{i}"));
         }
 
-        await Store.Credentials.AddAsync(new Credential
-        {
-            Id = "crd_cert",
-            IdentityId = "alice",
-            Material = new CertificateThumbprintMaterial(new string('b', 64)),
-            CreatedAt = T0,
-        });
+        var keysOfA = await ReadAllPagesAsync(2, page => Store.Credentials.ListAsync("a", CredentialKind.ApiKey, page));
+        var allOfB = await ReadAllPagesAsync(2, page => Store.Credentials.ListAsync("b", null, page));
+        var publicKeys = await ReadAllPagesAsync(3, page => Store.Credentials.ListAsync(null, CredentialKind.PublicKey, page));
+        var everything = await ReadAllPagesAsync(4, page => Store.Credentials.ListAsync(null, null, page));
 
-        var alice = await AllPagesAsync(p => Store.Credentials.ListAsync("alice", null, p), 2);
-        var keys = await AllPagesAsync(p => Store.Credentials.ListAsync(null, CredentialKind.ApiKey, p), 3);
-        var forIdentity = await Store.Credentials.ListForIdentityAsync("bob");
-
-        Assert.Equal(6, alice.Count);
-        Assert.Equal(7, keys.Count);
-        Assert.Equal(["crd_5", "crd_6"], forIdentity.Select(c => c.Id));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"a-key-{i}"), keysOfA.Select(c => c.Id));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"b-key-{i}"), allOfB.Select(c => c.Id));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"a-pub-{i}"), publicKeys.Select(c => c.Id));
+        Assert.Equal(everything.Select(c => c.Id).Order(StringComparer.Ordinal), everything.Select(c => c.Id));
+        Assert.Equal(15, everything.Count);
     }
 
     [Fact]
-    public async Task Touch_DoesNotBumpVersion()
+    public async Task ListAsync_BadPaging_IsInvalidArgument()
     {
-        await Store.Identities.CreateAsync(Human("alice"), [ApiKey("crd_1", "alice", "mnd_aaaaaaaa")]);
+        await AssertRefusedAsync(ErrorCode.InvalidArgument, () => Store.Credentials.ListAsync(null, null, new PageRequest(0)));
+        await AssertRefusedAsync(ErrorCode.InvalidArgument, () => Store.Credentials.ListAsync(null, null, new PageRequest(5, "%%%")));
+    }
 
-        await Store.Credentials.TouchAsync("crd_1", T0.AddHours(2));
+    [Fact]
+    public async Task UpdateAsync_Revoke_IncrementsVersion()
+    {
+        var added = await Store.Credentials.AddAsync(Samples.ApiKey("k", "a", "mnd_k"));
+        var revoked = added with { Status = CredentialStatus.Revoked, RevokedAt = Samples.Time.AddDays(2) };
 
-        var read = await Store.Credentials.GetAsync("crd_1");
-        Assert.Equal(T0.AddHours(2), read!.LastUsedAt);
+        var updated = await Store.Credentials.UpdateAsync(revoked);
+
+        Assert.Equal(revoked with { Version = 2 }, updated);
+        Assert.Equal(updated, await Store.Credentials.GetAsync("k"));
+        Assert.Equal(2, StateChanges);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_StaleVersion_IsVersionConflict()
+    {
+        var added = await Store.Credentials.AddAsync(Samples.PublicKey("p", "a"));
+        await Store.Credentials.UpdateAsync(added with { Description = "one" });
+
+        await AssertRefusedAsync(ErrorCode.VersionConflict, () => Store.Credentials.UpdateAsync(added with { Description = "two" }));
+        Assert.Equal("one", (await Store.Credentials.GetAsync("p"))!.Description);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_UnknownId_IsNotFound() =>
+        await AssertRefusedAsync(ErrorCode.NotFound, () => Store.Credentials.UpdateAsync(Samples.PublicKey("ghost", "a") with { Version = 1 }));
+
+    [Fact]
+    public async Task TouchAsync_SetsLastUsedWithoutVersionOrStateChange()
+    {
+        await Store.Credentials.AddAsync(Samples.PublicKey("p", "a"));
+        ResetStateChanges();
+        var usedAt = Samples.Time.AddDays(1).AddTicks(3);
+
+        await Store.Credentials.TouchAsync("p", usedAt);
+
+        var read = (await Store.Credentials.GetAsync("p"))!;
+        Assert.Equal(usedAt, read.LastUsedAt);
         Assert.Equal(1, read.Version);
+        Assert.Equal(0, StateChanges);
+    }
+
+    [Fact]
+    public async Task Credentials_SurviveReopen()
+    {
+        var added = await Store.Credentials.AddAsync(Samples.Federated("f", "a"));
+
+        await ReopenAsync();
+
+        Assert.Equal(added, await Store.Credentials.GetAsync("f"));
     }
 }

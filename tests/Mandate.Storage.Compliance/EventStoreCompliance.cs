@@ -1,91 +1,199 @@
+using System.Globalization;
+using Mandate.Core.Errors;
 using Mandate.Core.Events;
 using Mandate.Core.Storage;
 
 namespace Mandate.Storage.Compliance;
 
-/// <summary>Behaviour every <see cref="IEventStore"/> must have.</summary>
-public abstract class EventStoreCompliance(IStoreFactory factory) : StoreCompliance(factory)
+/// <summary>Behaviour every <see cref="IEventStore"/> must show.</summary>
+public abstract class EventStoreCompliance(IStoreHarness harness) : StoreCompliance(harness)
 {
-    private static MandateEvent Event(string type, string? actor, DateTimeOffset time, EventOutcome outcome = EventOutcome.Success, params string[] chain) => new()
-    {
-        Id = Guid.NewGuid().ToString("N"),
-        Time = time,
-        Category = EventCategory.Authorization,
-        Type = type,
-        Outcome = outcome,
-        ActorId = actor,
-        ActorKind = "Agent",
-        Chain = chain,
-        Action = "read",
-        ResourceType = "Table",
-        ResourceId = "invoices",
-        Policies = ["p1", "p2"],
-        TokenId = "jti",
-        SourceIp = "127.0.0.1",
-        UserAgent = "ua",
-        RequestId = "req",
-        Message = "m",
-    };
+    private static readonly DateTimeOffset T0 = Samples.Time;
 
-    [Fact]
-    public async Task Append_AssignsConsecutiveSequences_AndRoundTripsEveryField()
+    public static void AssertSameEvent(MandateEvent expected, MandateEvent actual)
     {
-        var first = await Store.Events.AppendAsync([Event("a.x", "bot", T0), Event("a.y", "bot", T0, EventOutcome.Failure, "alice")]);
-        var second = await Store.Events.AppendAsync([Event("a.z", "bot", T0)]);
+        Assert.Equal(expected with { Chain = actual.Chain, Policies = actual.Policies }, actual);
+        Assert.Equal(expected.Chain, actual.Chain);
+        Assert.Equal(expected.Policies, actual.Policies);
+    }
 
-        Assert.Equal([1L, 2L], first.Select(e => e.Sequence));
-        Assert.Equal(3L, second[0].Sequence);
-        var read = (await Store.Events.QueryAsync(new EventQuery(), 10)).Items;
-        Assert.Equal(3, read.Count);
-        var e = read[1];
-        Assert.Equal(first[1].Id, e.Id);
-        Assert.Equal(T0, e.Time);
-        Assert.Equal(EventCategory.Authorization, e.Category);
-        Assert.Equal(EventOutcome.Failure, e.Outcome);
-        Assert.Equal(["alice"], e.Chain);
-        Assert.Equal(["p1", "p2"], e.Policies);
-        Assert.Equal("invoices", e.ResourceId);
-        Assert.Equal("req", e.RequestId);
-        Assert.Empty(await Store.Events.AppendAsync([]));
+    private async Task<List<MandateEvent>> QueryAllAsync(EventQuery query, int limit = 2)
+    {
+        var events = new List<MandateEvent>();
+        while (true)
+        {
+            var page = await Store.Events.QueryAsync(query, limit);
+            Assert.True(page.Items.Count <= limit);
+            events.AddRange(page.Items);
+            if (page.NextCursor is null)
+            {
+                return events;
+            }
+
+            query = query with { AfterSequence = long.Parse(page.NextCursor, CultureInfo.InvariantCulture) };
+        }
     }
 
     [Fact]
-    public async Task Query_FiltersByIdentityTypeOutcomeAndTime_AndPagesByCursor()
+    public async Task AppendAsync_AssignsConsecutiveSequencesAndRoundTripsEveryField()
+    {
+        var batch = new[]
+        {
+            Samples.Event("token.issued", T0, "agent-b", "agent-a", "alice"),
+            Samples.Event("decision.evaluated", T0.AddTicks(1), actor: null) with { Outcome = EventOutcome.Failure, Category = EventCategory.Authorization },
+            Samples.Event("token.refused", T0.AddMilliseconds(1), "agent-c") with { Message = null, SourceIp = null, Policies = [] },
+        };
+
+        var stored = await Store.Events.AppendAsync(batch);
+        var more = await Store.Events.AppendAsync([Samples.Event("token.issued", T0)]);
+
+        Assert.Equal(stored[0].Sequence + 1, stored[1].Sequence);
+        Assert.Equal(stored[1].Sequence + 1, stored[2].Sequence);
+        Assert.Equal(stored[2].Sequence + 1, more[0].Sequence);
+        var read = await QueryAllAsync(new EventQuery(), limit: 10);
+        Assert.Equal(4, read.Count);
+        for (var i = 0; i < 3; i++)
+        {
+            AssertSameEvent(batch[i] with { Sequence = stored[i].Sequence }, read[i]);
+        }
+    }
+
+    [Fact]
+    public async Task AppendAsync_NeverRaisesStateChanged()
+    {
+        await Store.Events.AppendAsync([Samples.Event("token.issued", T0)]);
+
+        Assert.Equal(0, StateChanges);
+    }
+
+    [Fact]
+    public async Task AppendAsync_DuplicateIdInBatch_IsConflictAndAppendsNothing()
+    {
+        var first = Samples.Event("a", T0);
+
+        await AssertRefusedAsync(ErrorCode.Conflict, () => Store.Events.AppendAsync([first, Samples.Event("b", T0), first]));
+
+        Assert.Empty((await Store.Events.QueryAsync(new EventQuery(), 10)).Items);
+    }
+
+    [Fact]
+    public async Task AppendAsync_EmptyBatch_ReturnsEmpty() =>
+        Assert.Empty(await Store.Events.AppendAsync([]));
+
+    [Fact]
+    public async Task QueryAsync_Type_MatchesExactlyOrAsDottedPrefix()
     {
         await Store.Events.AppendAsync(
         [
-            Event("token.issued", "bot", T0),
-            Event("tokens.other", "bot", T0.AddMinutes(1)),
-            Event("decision.evaluated", "helper", T0.AddMinutes(2), EventOutcome.Failure, "bot"),
-            Event("decision.evaluated", "other", T0.AddMinutes(3)),
-            Event("token", "other", T0.AddMinutes(4)),
+            Samples.Event("token", T0), Samples.Event("token.issued", T0), Samples.Event("token.issued.dpop", T0),
+            Samples.Event("tokens.issued", T0), Samples.Event("tokenx", T0), Samples.Event("decision.evaluated", T0),
+            Samples.Event("Token.issued", T0),
         ]);
 
-        async Task<long[]> Seq(EventQuery query) => [.. (await Store.Events.QueryAsync(query, 100)).Items.Select(e => e.Sequence)];
-
-        Assert.Equal(new long[] { 1, 2, 3 }, await Seq(new EventQuery { IdentityId = "bot" }));
-        Assert.Equal(new long[] { 1, 5 }, await Seq(new EventQuery { Type = "token" }));
-        Assert.Equal(new long[] { 3 }, await Seq(new EventQuery { Outcome = EventOutcome.Failure }));
-        Assert.Equal(new long[] { 2, 3 }, await Seq(new EventQuery { From = T0.AddMinutes(1), To = T0.AddMinutes(3) }));
-        Assert.Equal(new long[] { 2, 3 }, await Seq(new EventQuery { IdentityId = "bot", From = T0.AddMinutes(1) }));
-        Assert.Equal(new long[] { 4, 5 }, await Seq(new EventQuery { AfterSequence = 3 }));
-
-        var page = await Store.Events.QueryAsync(new EventQuery(), 2);
-        Assert.Equal("2", page.NextCursor);
-        var last = await Store.Events.QueryAsync(new EventQuery { AfterSequence = 4 }, 2);
-        Assert.Null(last.NextCursor);
+        Assert.Equal(["token", "token.issued", "token.issued.dpop"], (await QueryAllAsync(new EventQuery { Type = "token" })).Select(e => e.Type));
+        Assert.Equal(["token.issued", "token.issued.dpop"], (await QueryAllAsync(new EventQuery { Type = "token.issued" })).Select(e => e.Type));
+        Assert.Empty(await QueryAllAsync(new EventQuery { Type = "tok" }));
+        Assert.Empty(await QueryAllAsync(new EventQuery { Type = "token.%" }));
     }
 
     [Fact]
-    public async Task Appends_DoNotRaiseStateChanged_AndSurviveReopen()
+    public async Task QueryAsync_IdentityId_MatchesActorOrAnyChainMember()
     {
-        var changes = 0;
-        Store.StateChanged += (_, _) => changes++;
+        await Store.Events.AppendAsync(
+        [
+            Samples.Event("e1", T0, "agent-b", "agent-a", "alice"),
+            Samples.Event("e2", T0, "alice"),
+            Samples.Event("e3", T0, "agent-c", "agent-b"),
+            Samples.Event("e4", T0, "agent-d"),
+            Samples.Event("e5", T0, null, "alice"),
+            Samples.Event("e6", T0, "alice", "alice"),
+        ]);
 
-        await Store.Events.AppendAsync([Event("a", "bot", T0)]);
-        Assert.Equal(0, changes);
+        Assert.Equal(["e1", "e2", "e5", "e6"], (await QueryAllAsync(new EventQuery { IdentityId = "alice" })).Select(e => e.Type));
+        Assert.Equal(["e1", "e3"], (await QueryAllAsync(new EventQuery { IdentityId = "agent-b" })).Select(e => e.Type));
+        Assert.Empty(await QueryAllAsync(new EventQuery { IdentityId = "nobody" }));
+    }
+
+    [Fact]
+    public async Task QueryAsync_TimeRange_FromInclusiveToExclusive()
+    {
+        await Store.Events.AppendAsync(
+        [
+            Samples.Event("before", T0.AddTicks(-1)), Samples.Event("at-from", T0), Samples.Event("inside", T0.AddMinutes(1)),
+            Samples.Event("at-to", T0.AddHours(1)), Samples.Event("after", T0.AddHours(2)),
+        ]);
+
+        var found = await QueryAllAsync(new EventQuery { From = T0.ToUniversalTime(), To = T0.AddHours(1) });
+
+        Assert.Equal(["at-from", "inside"], found.Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task QueryAsync_EveryFilter_Combines()
+    {
+        await Store.Events.AppendAsync(
+        [
+            Samples.Event("token.issued", T0, "alice"),
+            Samples.Event("token.issued", T0, "alice") with { Outcome = EventOutcome.Failure },
+            Samples.Event("token.issued", T0.AddDays(1), "alice") with { Outcome = EventOutcome.Failure },
+            Samples.Event("decision.evaluated", T0, "alice") with { Outcome = EventOutcome.Failure },
+            Samples.Event("token.issued", T0, "bob") with { Outcome = EventOutcome.Failure },
+        ]);
+
+        var found = await QueryAllAsync(new EventQuery
+        {
+            IdentityId = "alice",
+            Type = "token",
+            Outcome = EventOutcome.Failure,
+            From = T0,
+            To = T0.AddHours(1),
+        });
+
+        Assert.Single(found);
+        Assert.Equal(("alice", EventOutcome.Failure, T0), (found[0].ActorId, found[0].Outcome, found[0].Time));
+    }
+
+    [Fact]
+    public async Task QueryAsync_Paging_FollowsSequenceCursorToANullEnd()
+    {
+        var stored = await Store.Events.AppendAsync(Enumerable.Range(0, 7).Select(i => Samples.Event($"e{i}", T0, i % 2 == 0 ? "alice" : "bob")).ToArray());
+
+        var first = await Store.Events.QueryAsync(new EventQuery { IdentityId = "alice" }, 3);
+        var rest = await Store.Events.QueryAsync(new EventQuery { IdentityId = "alice", AfterSequence = long.Parse(first.NextCursor!, CultureInfo.InvariantCulture) }, 3);
+
+        Assert.Equal(["e0", "e2", "e4"], first.Items.Select(e => e.Type));
+        Assert.Equal(stored[4].Sequence.ToString(CultureInfo.InvariantCulture), first.NextCursor);
+        Assert.Equal(["e6"], rest.Items.Select(e => e.Type));
+        Assert.Null(rest.NextCursor);
+    }
+
+    [Fact]
+    public async Task QueryAsync_AfterSequence_SkipsEarlierEvents()
+    {
+        var stored = await Store.Events.AppendAsync([Samples.Event("a", T0), Samples.Event("b", T0), Samples.Event("c", T0)]);
+
+        var found = await QueryAllAsync(new EventQuery { AfterSequence = stored[0].Sequence });
+
+        Assert.Equal(["b", "c"], found.Select(e => e.Type));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(PageRequest.MaxLimit + 1)]
+    public async Task QueryAsync_LimitOutOfRange_IsInvalidArgument(int limit) =>
+        await AssertRefusedAsync(ErrorCode.InvalidArgument, () => Store.Events.QueryAsync(new EventQuery(), limit));
+
+    [Fact]
+    public async Task Events_SurviveReopenAndSequencesContinue()
+    {
+        var before = await Store.Events.AppendAsync([Samples.Event("a", T0, "agent-b", "alice")]);
 
         await ReopenAsync();
-        Assert.Single((await Store.Events.QueryAsync(new EventQuery { IdentityId = "bot" }, 10)).Items);
+        var after = await Store.Events.AppendAsync([Samples.Event("b", T0)]);
+
+        var all = await QueryAllAsync(new EventQuery());
+        AssertSameEvent(before[0], all[0]);
+        Assert.True(after[0].Sequence > before[0].Sequence);
+        Assert.Equal(["a"], (await QueryAllAsync(new EventQuery { IdentityId = "alice" })).Select(e => e.Type));
     }
 }

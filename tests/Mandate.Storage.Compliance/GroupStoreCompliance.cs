@@ -4,97 +4,117 @@ using Mandate.Core.Storage;
 
 namespace Mandate.Storage.Compliance;
 
-/// <summary>Behaviour every <see cref="IGroupStore"/> must have.</summary>
-public abstract class GroupStoreCompliance(IStoreFactory factory) : StoreCompliance(factory)
+/// <summary>Behaviour every <see cref="IGroupStore"/> must show for groups themselves.</summary>
+public abstract class GroupStoreCompliance(IStoreHarness harness) : StoreCompliance(harness)
 {
-    private static Group NewGroup(string id, GroupKind kind = GroupKind.Group) => new()
-    {
-        Id = id,
-        Kind = kind,
-        DisplayName = "Group " + id,
-        Description = "d",
-        Owner = "alice",
-        CreatedAt = T0,
-        UpdatedAt = T0,
-    };
-
-    private static Membership Edge(string group, string member, bool isGroup = false) => new(group, member, isGroup, T0);
-
     [Fact]
-    public async Task Create_Get_Update_Delete()
+    public async Task CreateAsync_RoundTripsEveryField()
     {
-        await Store.Groups.CreateAsync(NewGroup("finance"));
-        var role = await Store.Groups.CreateAsync(NewGroup("readers", GroupKind.Role));
+        var group = Samples.Group("finance", GroupKind.Role);
 
-        Assert.Equal(ErrorCode.Conflict, (await Assert.ThrowsAsync<MandateException>(() => Store.Groups.CreateAsync(NewGroup("finance")))).Code);
-        var updated = await Store.Groups.UpdateAsync(role with { DisplayName = "Readers" });
-        Assert.Equal(2, updated.Version);
-        Assert.Equal(ErrorCode.VersionConflict, (await Assert.ThrowsAsync<MandateException>(() => Store.Groups.UpdateAsync(role))).Code);
-        Assert.Equal(GroupKind.Role, (await Store.Groups.GetAsync("readers"))!.Kind);
-        Assert.Equal(["readers"], (await Store.Groups.ListAsync(GroupKind.Role, new PageRequest())).Items.Select(g => g.Id));
-        Assert.True(await Store.Groups.DeleteAsync("finance"));
-        Assert.False(await Store.Groups.DeleteAsync("finance"));
-        Assert.Null(await Store.Groups.GetAsync("finance"));
+        var created = await Store.Groups.CreateAsync(group);
+
+        Assert.Equal(group with { Version = 1 }, created);
+        Assert.Equal(created, await Store.Groups.GetAsync("finance"));
+        Assert.Equal(1, StateChanges);
     }
 
     [Fact]
-    public async Task Membership_IsIdempotent_AndChecksBothEnds()
+    public async Task CreateAsync_ExistingId_IsConflict()
     {
-        await Store.Identities.CreateAsync(Human("alice"), []);
-        await Store.Groups.CreateAsync(NewGroup("finance"));
+        await Store.Groups.CreateAsync(Samples.Group("g"));
 
-        Assert.True(await Store.Groups.AddMemberAsync(Edge("finance", "alice")));
-        Assert.False(await Store.Groups.AddMemberAsync(Edge("finance", "alice")));
-        Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<MandateException>(() => Store.Groups.AddMemberAsync(Edge("finance", "ghost")))).Code);
-        Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<MandateException>(() => Store.Groups.AddMemberAsync(Edge("nope", "alice")))).Code);
-        Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<MandateException>(() => Store.Groups.AddMemberAsync(Edge("finance", "nope", isGroup: true)))).Code);
-
-        Assert.Equal(["finance"], (await Store.Groups.ListMembershipsAsync("alice")).Select(m => m.GroupId));
-        Assert.True(await Store.Groups.RemoveMemberAsync("finance", "alice"));
-        Assert.False(await Store.Groups.RemoveMemberAsync("finance", "alice"));
+        await AssertRefusedAsync(ErrorCode.Conflict, () => Store.Groups.CreateAsync(Samples.Group("g", GroupKind.Role)));
+        Assert.Equal(1, StateChanges);
     }
 
     [Fact]
-    public async Task NestedGroups_RefuseCycles()
-    {
-        await Store.Groups.CreateAsync(NewGroup("a"));
-        await Store.Groups.CreateAsync(NewGroup("b"));
-        await Store.Groups.CreateAsync(NewGroup("c"));
-        await Store.Groups.AddMemberAsync(Edge("a", "b", isGroup: true));
-        await Store.Groups.AddMemberAsync(Edge("b", "c", isGroup: true));
+    public async Task GetAsync_UnknownId_ReturnsNull() => Assert.Null(await Store.Groups.GetAsync("ghost"));
 
-        Assert.Equal(ErrorCode.Conflict, (await Assert.ThrowsAsync<MandateException>(() => Store.Groups.AddMemberAsync(Edge("c", "a", isGroup: true)))).Code);
-        Assert.Equal(ErrorCode.Conflict, (await Assert.ThrowsAsync<MandateException>(() => Store.Groups.AddMemberAsync(Edge("a", "a", isGroup: true)))).Code);
-        Assert.Equal(2, (await AllAsync(Store.Groups.ScanMembershipsAsync())).Count);
+    [Fact]
+    public async Task UpdateAsync_CurrentVersion_IncrementsVersion()
+    {
+        var created = await Store.Groups.CreateAsync(Samples.Group("g"));
+        var changed = created with { DisplayName = "Renamed", Description = null, Kind = GroupKind.Role };
+
+        var updated = await Store.Groups.UpdateAsync(changed);
+
+        Assert.Equal(changed with { Version = 2 }, updated);
+        Assert.Equal(updated, await Store.Groups.GetAsync("g"));
     }
 
     [Fact]
-    public async Task Delete_RemovesEdgesBothWays()
+    public async Task UpdateAsync_StaleVersionOrUnknown_IsRefused()
     {
-        await Store.Identities.CreateAsync(Human("alice"), []);
-        await Store.Groups.CreateAsync(NewGroup("outer"));
-        await Store.Groups.CreateAsync(NewGroup("inner"));
-        await Store.Groups.AddMemberAsync(Edge("outer", "inner", isGroup: true));
-        await Store.Groups.AddMemberAsync(Edge("inner", "alice"));
+        var created = await Store.Groups.CreateAsync(Samples.Group("g"));
+        await Store.Groups.UpdateAsync(created);
 
-        await Store.Groups.DeleteAsync("inner");
-
-        Assert.Empty(await AllAsync(Store.Groups.ScanMembershipsAsync()));
+        await AssertRefusedAsync(ErrorCode.VersionConflict, () => Store.Groups.UpdateAsync(created));
+        await AssertRefusedAsync(ErrorCode.NotFound, () => Store.Groups.UpdateAsync(Samples.Group("ghost") with { Version = 1 }));
+        Assert.Equal(2, StateChanges);
     }
 
     [Fact]
-    public async Task ListMembers_PagesInMemberOrder()
+    public async Task ListAsync_ByKind_PagesInIdOrder()
     {
-        await Store.Groups.CreateAsync(NewGroup("big"));
-        for (var i = 0; i < 9; i++)
+        foreach (var id in new[] { "r3", "g1", "r1", "g2", "r2" })
         {
-            await Store.Identities.CreateAsync(Human($"u{i}"), []);
-            await Store.Groups.AddMemberAsync(Edge("big", $"u{i}"));
+            await Store.Groups.CreateAsync(Samples.Group(id, id[0] == 'r' ? GroupKind.Role : GroupKind.Group));
         }
 
-        var members = await AllPagesAsync(p => Store.Groups.ListMembersAsync("big", p), 4);
+        var roles = await ReadAllPagesAsync(2, page => Store.Groups.ListAsync(GroupKind.Role, page));
+        var all = await ReadAllPagesAsync(1, page => Store.Groups.ListAsync(null, page));
 
-        Assert.Equal(Enumerable.Range(0, 9).Select(i => $"u{i}"), members.Select(m => m.MemberId));
-        Assert.All(members, m => Assert.Equal(T0, m.CreatedAt));
+        Assert.Equal(["r1", "r2", "r3"], roles.Select(g => g.Id));
+        Assert.Equal(["g1", "g2", "r1", "r2", "r3"], all.Select(g => g.Id));
+    }
+
+    [Fact]
+    public async Task ListAsync_BadPaging_IsInvalidArgument()
+    {
+        await AssertRefusedAsync(ErrorCode.InvalidArgument, () => Store.Groups.ListAsync(null, new PageRequest(PageRequest.MaxLimit + 1)));
+        await AssertRefusedAsync(ErrorCode.InvalidArgument, () => Store.Groups.ListAsync(null, new PageRequest(1, "not a cursor")));
+    }
+
+    [Fact]
+    public async Task DeleteAsync_RemovesGroupAndEveryEdgeToOrFromIt()
+    {
+        await Store.Identities.CreateAsync(Samples.Identity("a"), []);
+        await Store.Groups.CreateAsync(Samples.Group("outer"));
+        await Store.Groups.CreateAsync(Samples.Group("middle"));
+        await Store.Groups.AddMemberAsync(new Membership("outer", "middle", true, Samples.Time));
+        await Store.Groups.AddMemberAsync(new Membership("middle", "a", false, Samples.Time));
+        ResetStateChanges();
+
+        Assert.True(await Store.Groups.DeleteAsync("middle"));
+
+        Assert.Null(await Store.Groups.GetAsync("middle"));
+        Assert.Empty((await Store.Groups.ListMembersAsync("outer", new PageRequest())).Items);
+        Assert.Empty(await Store.Groups.ListMembershipsAsync("a"));
+        Assert.Equal(1, StateChanges);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_UnknownId_ReturnsFalseWithoutStateChange()
+    {
+        Assert.False(await Store.Groups.DeleteAsync("ghost"));
+        Assert.Equal(0, StateChanges);
+    }
+
+    [Fact]
+    public async Task Groups_SurviveReopen()
+    {
+        var created = await Store.Groups.CreateAsync(Samples.Group("g"));
+
+        await ReopenAsync();
+
+        Assert.Equal(created, await Store.Groups.GetAsync("g"));
+        var scanned = new List<Group>();
+        await foreach (var group in Store.Groups.ScanAsync())
+        {
+            scanned.Add(group);
+        }
+
+        Assert.Equal([created], scanned);
     }
 }

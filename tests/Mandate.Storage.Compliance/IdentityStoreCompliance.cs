@@ -4,197 +4,183 @@ using Mandate.Core.Storage;
 
 namespace Mandate.Storage.Compliance;
 
-/// <summary>Behaviour every <see cref="IIdentityStore"/> must have.</summary>
-public abstract class IdentityStoreCompliance(IStoreFactory factory) : StoreCompliance(factory)
+/// <summary>Behaviour every <see cref="IIdentityStore"/> must show.</summary>
+public abstract class IdentityStoreCompliance(IStoreHarness harness) : StoreCompliance(harness)
 {
-    [Fact]
-    public async Task Create_ThenGet_RoundTripsEveryField()
+    public static void AssertSameIdentity(Identity expected, Identity actual)
     {
-        var owner = await Store.Identities.CreateAsync(Human("alice"), []);
-        var agent = Agent("bot", "alice", environment: "prod", labels: new Dictionary<string, string> { ["team"] = "finance", ["tier"] = "1" }) with
+        Assert.Equal(expected with { Labels = actual.Labels }, actual);
+        Assert.Equal(expected.Labels.OrderBy(l => l.Key, StringComparer.Ordinal), actual.Labels.OrderBy(l => l.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task CreateAsync_NewIdentity_RoundTripsEveryFieldWithVersionOne()
+    {
+        var identity = Samples.Identity("agent-1");
+
+        var created = await Store.Identities.CreateAsync(identity, []);
+
+        Assert.Equal(1, created.Version);
+        AssertSameIdentity(identity with { Version = 1 }, created);
+        AssertSameIdentity(created, (await Store.Identities.GetAsync("agent-1"))!);
+    }
+
+    [Fact]
+    public async Task CreateAsync_MinimalIdentity_RoundTripsNullsAndEmptyLabels()
+    {
+        var identity = new Identity { Id = "h", Kind = IdentityKind.Human, DisplayName = "H", CreatedAt = Samples.Time, UpdatedAt = Samples.Time };
+
+        await Store.Identities.CreateAsync(identity, []);
+
+        var read = (await Store.Identities.GetAsync("h"))!;
+        AssertSameIdentity(identity with { Version = 1 }, read);
+        Assert.Empty(read.Labels);
+    }
+
+    [Fact]
+    public async Task CreateAsync_ExistingId_IsConflict()
+    {
+        await Store.Identities.CreateAsync(Samples.Identity("a"), []);
+
+        await AssertRefusedAsync(ErrorCode.Conflict, () => Store.Identities.CreateAsync(Samples.Identity("a", IdentityKind.Workload), []));
+        Assert.Equal(IdentityKind.Agent, (await Store.Identities.GetAsync("a"))!.Kind);
+    }
+
+    [Fact]
+    public async Task CreateAsync_WithCredentials_StoresThemTogether()
+    {
+        await Store.Identities.CreateAsync(Samples.Identity("a"), [Samples.ApiKey("c1", "a", "mnd_one"), Samples.PublicKey("c2", "a")]);
+
+        var credentials = await Store.Credentials.ListForIdentityAsync("a");
+        Assert.Equal(["c1", "c2"], credentials.Select(c => c.Id));
+        Assert.All(credentials, c => Assert.Equal(1, c.Version));
+    }
+
+    [Fact]
+    public async Task CreateAsync_CredentialIdConflict_RollsBackTheIdentity()
+    {
+        await Store.Identities.CreateAsync(Samples.Identity("first"), [Samples.PublicKey("taken", "first")]);
+        ResetStateChanges();
+
+        await AssertRefusedAsync(
+            ErrorCode.Conflict,
+            () => Store.Identities.CreateAsync(Samples.Identity("second"), [Samples.ApiKey("fresh", "second", "mnd_x"), Samples.PublicKey("taken", "second")]));
+
+        Assert.Null(await Store.Identities.GetAsync("second"));
+        Assert.Null(await Store.Credentials.GetAsync("fresh"));
+        Assert.Null(await Store.Credentials.FindApiKeyAsync("mnd_x"));
+        Assert.Equal(0, StateChanges);
+    }
+
+    [Fact]
+    public async Task GetAsync_UnknownId_ReturnsNull() => Assert.Null(await Store.Identities.GetAsync("nobody"));
+
+    [Fact]
+    public async Task UpdateAsync_CurrentVersion_IncrementsVersionAndReplacesFields()
+    {
+        var created = await Store.Identities.CreateAsync(Samples.Identity("a"), []);
+        var changed = created with
         {
-            Purpose = "monthly close ✓",
-            ExpiresAt = T0.AddDays(30),
-            LastUsedAt = T0.AddMinutes(1),
-            Kind = IdentityKind.Workload,
+            DisplayName = "Renamed",
+            Status = IdentityStatus.Suspended,
+            Environment = null,
+            Labels = new Dictionary<string, string> { ["only"] = "this" },
+            UpdatedAt = Samples.Time.AddHours(3),
+            ExpiresAt = null,
         };
 
-        var created = await Store.Identities.CreateAsync(agent, []);
-        var read = await Store.Identities.GetAsync("bot");
-
-        Assert.Equal(1, owner.Version);
-        Assert.Equal(1, created.Version);
-        Assert.NotNull(read);
-        Assert.Equal(agent.Id, read.Id);
-        Assert.Equal(agent.Kind, read.Kind);
-        Assert.Equal(agent.DisplayName, read.DisplayName);
-        Assert.Equal(agent.Owner, read.Owner);
-        Assert.Equal(agent.Purpose, read.Purpose);
-        Assert.Equal(agent.Environment, read.Environment);
-        Assert.Equal(agent.Labels.OrderBy(l => l.Key), read.Labels.OrderBy(l => l.Key));
-        Assert.Equal(agent.Status, read.Status);
-        Assert.Equal(agent.CreatedAt, read.CreatedAt);
-        Assert.Equal(agent.CreatedAt.UtcTicks, read.CreatedAt.UtcTicks);
-        Assert.Equal(agent.ExpiresAt, read.ExpiresAt);
-        Assert.Equal(agent.LastUsedAt, read.LastUsedAt);
-        Assert.Equal(1, read.Version);
-    }
-
-    [Fact]
-    public async Task Get_Unknown_ReturnsNull() => Assert.Null(await Store.Identities.GetAsync("nobody"));
-
-    [Fact]
-    public async Task Create_DuplicateId_IsConflict()
-    {
-        await Store.Identities.CreateAsync(Human("alice"), []);
-
-        var error = await Assert.ThrowsAsync<MandateException>(() => Store.Identities.CreateAsync(Human("alice", "Other"), []));
-
-        Assert.Equal(ErrorCode.Conflict, error.Code);
-        Assert.Equal("alice", (await Store.Identities.GetAsync("alice"))!.DisplayName);
-    }
-
-    [Fact]
-    public async Task Create_WithConflictingCredential_WritesNothing()
-    {
-        await Store.Identities.CreateAsync(Human("alice"), [ApiKey("crd_1", "alice", "mnd_aaaaaaaa")]);
-
-        await Assert.ThrowsAsync<MandateException>(() =>
-            Store.Identities.CreateAsync(Agent("bot", "alice"), [ApiKey("crd_2", "bot", "mnd_bbbbbbbb"), ApiKey("crd_1", "bot", "mnd_cccccccc")]));
-
-        Assert.Null(await Store.Identities.GetAsync("bot"));
-        Assert.Null(await Store.Credentials.GetAsync("crd_2"));
-    }
-
-    [Fact]
-    public async Task Update_BumpsVersion_AndRefusesStaleVersions()
-    {
-        var created = await Store.Identities.CreateAsync(Human("alice"), []);
-
-        var updated = await Store.Identities.UpdateAsync(created with { DisplayName = "Alice Ng", Status = IdentityStatus.Suspended });
-        var stale = await Assert.ThrowsAsync<MandateException>(() => Store.Identities.UpdateAsync(created with { DisplayName = "Old" }));
-        var missing = await Assert.ThrowsAsync<MandateException>(() => Store.Identities.UpdateAsync(Human("ghost")));
+        var updated = await Store.Identities.UpdateAsync(changed);
 
         Assert.Equal(2, updated.Version);
-        Assert.Equal(ErrorCode.VersionConflict, stale.Code);
-        Assert.Equal(ErrorCode.NotFound, missing.Code);
-        var read = await Store.Identities.GetAsync("alice");
-        Assert.Equal("Alice Ng", read!.DisplayName);
-        Assert.Equal(IdentityStatus.Suspended, read.Status);
+        AssertSameIdentity(changed with { Version = 2 }, updated);
+        AssertSameIdentity(updated, (await Store.Identities.GetAsync("a"))!);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_StaleVersion_IsVersionConflictAndChangesNothing()
+    {
+        var created = await Store.Identities.CreateAsync(Samples.Identity("a"), []);
+        await Store.Identities.UpdateAsync(created with { DisplayName = "first" });
+
+        await AssertRefusedAsync(ErrorCode.VersionConflict, () => Store.Identities.UpdateAsync(created with { DisplayName = "second" }));
+
+        var read = (await Store.Identities.GetAsync("a"))!;
+        Assert.Equal("first", read.DisplayName);
         Assert.Equal(2, read.Version);
     }
 
     [Fact]
-    public async Task Touch_RecordsLastUse_WithoutVersionOrStateChange()
+    public async Task UpdateAsync_UnknownId_IsNotFound() =>
+        await AssertRefusedAsync(ErrorCode.NotFound, () => Store.Identities.UpdateAsync(Samples.Identity("ghost") with { Version = 1 }));
+
+    [Fact]
+    public async Task TouchAsync_SetsLastUsedWithoutVersionOrStateChange()
     {
-        await Store.Identities.CreateAsync(Human("alice"), []);
-        var changes = 0;
-        Store.StateChanged += (_, _) => changes++;
+        await Store.Identities.CreateAsync(Samples.Identity("a") with { LastUsedAt = null }, []);
+        ResetStateChanges();
+        var usedAt = Samples.Time.AddDays(3).AddTicks(1);
 
-        await Store.Identities.TouchAsync("alice", T0.AddHours(1));
-        await Store.Identities.TouchAsync("alice", T0.AddMinutes(5));
+        await Store.Identities.TouchAsync("a", usedAt);
 
-        var read = await Store.Identities.GetAsync("alice");
-        Assert.Equal(T0.AddHours(1), read!.LastUsedAt);
+        var read = (await Store.Identities.GetAsync("a"))!;
+        Assert.Equal(usedAt, read.LastUsedAt);
         Assert.Equal(1, read.Version);
-        Assert.Equal(0, changes);
+        Assert.Equal(0, StateChanges);
     }
 
     [Fact]
-    public async Task List_PagesInIdOrder_WithEveryFilter()
+    public async Task UpdateAsync_FromStaleRead_KeepsTheNewerTouch()
     {
-        await Store.Identities.CreateAsync(Human("alice"), []);
-        await Store.Identities.CreateAsync(Human("bob"), []);
-        for (var i = 0; i < 12; i++)
+        var created = await Store.Identities.CreateAsync(Samples.Identity("a"), []);
+        var touched = created.LastUsedAt!.Value.AddHours(5);
+        await Store.Identities.TouchAsync("a", touched);
+
+        var updated = await Store.Identities.UpdateAsync(created with { DisplayName = "renamed" });
+
+        Assert.Equal(touched, updated.LastUsedAt);
+        Assert.Equal(touched, (await Store.Identities.GetAsync("a"))!.LastUsedAt);
+    }
+
+    [Fact]
+    public async Task StateChanged_RaisedOncePerCommittedChangeOnly()
+    {
+        var created = await Store.Identities.CreateAsync(Samples.Identity("a"), []);
+        Assert.Equal(1, StateChanges);
+
+        await Store.Identities.UpdateAsync(created);
+        Assert.Equal(2, StateChanges);
+
+        await AssertRefusedAsync(ErrorCode.VersionConflict, () => Store.Identities.UpdateAsync(created));
+        await AssertRefusedAsync(ErrorCode.Conflict, () => Store.Identities.CreateAsync(Samples.Identity("a"), []));
+        await Store.Identities.GetAsync("a");
+        Assert.Equal(2, StateChanges);
+    }
+
+    [Fact]
+    public async Task ScanAsync_StreamsEveryIdentity()
+    {
+        foreach (var id in new[] { "c", "a", "b" })
         {
-            await Store.Identities.CreateAsync(Agent($"a{i:D2}", i % 2 == 0 ? "alice" : "bob", parent: i > 5 ? "a00" : null,
-                environment: i % 3 == 0 ? "prod" : "dev", labels: new Dictionary<string, string> { ["team"] = i < 4 ? "finance" : "ops" },
-                status: i == 11 ? IdentityStatus.Suspended : IdentityStatus.Active), []);
+            await Store.Identities.CreateAsync(Samples.Identity(id), []);
         }
 
-        var all = await AllPagesAsync(p => Store.Identities.ListAsync(new IdentityQuery(), p), 5);
-        Assert.Equal(14, all.Count);
-        Assert.Equal(all.Select(i => i.Id).Order(StringComparer.Ordinal), all.Select(i => i.Id));
+        var ids = new List<string>();
+        await foreach (var identity in Store.Identities.ScanAsync())
+        {
+            ids.Add(identity.Id);
+        }
 
-        async Task<string[]> Ids(IdentityQuery query) =>
-            [.. (await AllPagesAsync(p => Store.Identities.ListAsync(query, p), 3)).Select(i => i.Id)];
-
-        Assert.Equal(["alice", "bob"], await Ids(new IdentityQuery { Kind = IdentityKind.Human }));
-        Assert.Equal(["a11"], await Ids(new IdentityQuery { Status = IdentityStatus.Suspended }));
-        Assert.Equal(6, (await Ids(new IdentityQuery { Owner = "alice" })).Length);
-        Assert.Equal(["a06", "a07", "a08", "a09", "a10", "a11"], await Ids(new IdentityQuery { Parent = "a00" }));
-        Assert.Equal(["a00", "a03", "a06", "a09"], await Ids(new IdentityQuery { Environment = "prod" }));
-        Assert.Equal(12, (await Ids(new IdentityQuery { LabelKey = "team" })).Length);
-        Assert.Equal(["a00", "a01", "a02", "a03"], await Ids(new IdentityQuery { LabelKey = "team", LabelValue = "finance" }));
-        Assert.Equal(["a06"], await Ids(new IdentityQuery { Owner = "alice", Environment = "prod", Parent = "a00" }));
-    }
-
-    [Fact]
-    public async Task List_Search_IsCaseInsensitiveAndTreatsWildcardsLiterally()
-    {
-        await Store.Identities.CreateAsync(Human("alice", "Alice 100% Real"), []);
-        await Store.Identities.CreateAsync(Human("under_score", "Plain"), []);
-        await Store.Identities.CreateAsync(Human("underXscore", "Other"), []);
-
-        async Task<string[]> Search(string text) =>
-            [.. (await Store.Identities.ListAsync(new IdentityQuery { Search = text }, new PageRequest())).Items.Select(i => i.Id)];
-
-        Assert.Equal(["alice"], await Search("ALICE"));
-        Assert.Equal(["alice"], await Search("100%"));
-        Assert.Empty(await Search("1%0"));
-        Assert.Equal(["under_score"], await Search("r_s"));
-    }
-
-    [Theory]
-    [InlineData(0)]
-    [InlineData(-1)]
-    [InlineData(PageRequest.MaxLimit + 1)]
-    public async Task List_WithInvalidLimit_IsInvalidArgument(int limit)
-    {
-        var error = await Assert.ThrowsAsync<MandateException>(() => Store.Identities.ListAsync(new IdentityQuery(), new PageRequest(limit)));
-        Assert.Equal(ErrorCode.InvalidArgument, error.Code);
-    }
-
-    [Fact]
-    public async Task List_WithMalformedCursor_IsInvalidArgument()
-    {
-        var error = await Assert.ThrowsAsync<MandateException>(() => Store.Identities.ListAsync(new IdentityQuery(), new PageRequest(10, "%%not-a-cursor%%")));
-        Assert.Equal(ErrorCode.InvalidArgument, error.Code);
-    }
-
-    [Fact]
-    public async Task StateChanged_FiresOncePerCommittedChange_AndNotForRefusals()
-    {
-        var changes = 0;
-        Store.StateChanged += (_, _) => changes++;
-
-        var alice = await Store.Identities.CreateAsync(Human("alice"), []);
-        await Store.Identities.UpdateAsync(alice with { DisplayName = "A" });
-        await Assert.ThrowsAsync<MandateException>(() => Store.Identities.CreateAsync(Human("alice"), []));
-
-        Assert.Equal(2, changes);
-    }
-
-    [Fact]
-    public async Task Scan_ReturnsEveryIdentity()
-    {
-        await Store.Identities.CreateAsync(Human("alice"), []);
-        await Store.Identities.CreateAsync(Agent("bot", "alice"), []);
-
-        Assert.Equal(["alice", "bot"], (await AllAsync(Store.Identities.ScanAsync())).Select(i => i.Id));
+        Assert.Equal(["a", "b", "c"], ids.Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public async Task Identities_SurviveReopen()
     {
-        await Store.Identities.CreateAsync(Human("alice"), []);
-        await Store.Identities.CreateAsync(Agent("bot", "alice", labels: new Dictionary<string, string> { ["k"] = "v" }), []);
+        var created = await Store.Identities.CreateAsync(Samples.Identity("a"), [Samples.ApiKey("k", "a", "mnd_k")]);
 
         await ReopenAsync();
 
-        var bot = await Store.Identities.GetAsync("bot");
-        Assert.Equal("alice", bot!.Owner);
-        Assert.Equal("v", bot.Labels["k"]);
-        Assert.Equal(T0, bot.CreatedAt);
+        AssertSameIdentity(created, (await Store.Identities.GetAsync("a"))!);
+        Assert.Equal("k", (await Store.Credentials.FindApiKeyAsync("mnd_k"))!.Id);
     }
 }

@@ -1,0 +1,135 @@
+using Mandate.Core.Identities;
+using Mandate.Storage.Compliance;
+using Microsoft.Data.Sqlite;
+
+namespace Mandate.Storage.Sqlite.Tests;
+
+/// <summary>What only the SQLite backend promises: the file, its pragmas, migrations and concurrent writers.</summary>
+public sealed class SqliteMandateStoreTests : IDisposable
+{
+    private readonly TempDataDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    private string DatabasePath => Path.Combine(_directory.Path, SqliteMandateStore.FileName);
+
+    /// <summary>A side connection outside the store's pool, so it never keeps the file open after the test.</summary>
+    private async Task<T> QueryAsync<T>(string sql)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task OpenAsync_MissingDirectory_CreatesItAndTheDatabase()
+    {
+        await using var store = await SqliteMandateStore.OpenAsync(Path.Combine(_directory.Path, "nested", "data"));
+
+        Assert.True(File.Exists(store.DatabasePath));
+        Assert.Equal("mandate.db", Path.GetFileName(store.DatabasePath));
+    }
+
+    [Fact]
+    public async Task OpenAsync_UsesWriteAheadLogging()
+    {
+        await using (await SqliteMandateStore.OpenAsync(_directory.Path))
+        {
+        }
+
+        Assert.Equal("wal", await QueryAsync<string>("PRAGMA journal_mode"));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_AppliesEachMigrationExactlyOnce()
+    {
+        await using (var store = await SqliteMandateStore.OpenAsync(_directory.Path))
+        {
+            await store.MigrateAsync();
+            await store.MigrateAsync();
+        }
+
+        await using (await SqliteMandateStore.OpenAsync(_directory.Path))
+        {
+        }
+
+        Assert.Equal(1L, await QueryAsync<long>("SELECT count(*) FROM schema_migrations"));
+        Assert.Equal(1L, await QueryAsync<long>("SELECT count(*) FROM schema_migrations WHERE version = 1 AND name = 'initial_schema'"));
+    }
+
+    [Fact]
+    public async Task OpenAsync_NewerSchema_IsRefusedWithAClearError()
+    {
+        await using (await SqliteMandateStore.OpenAsync(_directory.Path))
+        {
+        }
+
+        await QueryAsync<object>("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from_the_future', 0) RETURNING version");
+
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => SqliteMandateStore.OpenAsync(_directory.Path));
+        Assert.Contains("version 999", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("newer", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_ReleasesTheFile()
+    {
+        var store = await SqliteMandateStore.OpenAsync(_directory.Path);
+        await store.Identities.CreateAsync(Samples.Identity("a"), []);
+        await store.DisposeAsync();
+
+        // The harness deletes the directory; prove here that nothing still holds the database open by reopening and deleting.
+        await using (var reopened = await SqliteMandateStore.OpenAsync(_directory.Path))
+        {
+            Assert.NotNull(await reopened.Identities.GetAsync("a"));
+        }
+
+        File.Delete(DatabasePath);
+        Assert.False(File.Exists(DatabasePath));
+    }
+
+    [Fact]
+    public async Task DisposedStore_RefusesFurtherUse()
+    {
+        var store = await SqliteMandateStore.OpenAsync(_directory.Path);
+        await store.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.Identities.GetAsync("a"));
+    }
+
+    [Fact]
+    public async Task ConcurrentWriters_AllSucceedWithoutBusyErrors()
+    {
+        await using var store = await SqliteMandateStore.OpenAsync(_directory.Path);
+        await using var second = await SqliteMandateStore.OpenAsync(_directory.Path);
+
+        var writes = Enumerable.Range(0, 40).Select(i => Task.Run(async () =>
+        {
+            var target = i % 2 == 0 ? store : second;
+            var created = await target.Identities.CreateAsync(Samples.Identity($"agent-{i:D2}"), [Samples.ApiKey($"k{i}", $"agent-{i:D2}", $"mnd_{i}")]);
+            await target.Identities.UpdateAsync(created with { Status = IdentityStatus.Suspended });
+            await target.Events.AppendAsync([Samples.Event("token.issued", Samples.Time, created.Id)]);
+            _ = await target.Identities.ListAsync(new IdentityQuery(), new Core.Storage.PageRequest(5));
+        }));
+        await Task.WhenAll(writes);
+
+        var all = await store.Identities.ListAsync(new IdentityQuery { Status = IdentityStatus.Suspended }, new Core.Storage.PageRequest(100));
+        Assert.Equal(40, all.Items.Count);
+        Assert.Equal(40, (await store.Events.QueryAsync(new Core.Events.EventQuery { Type = "token" }, 100)).Items.Count);
+    }
+
+    [Fact]
+    public async Task LargeEventBatch_AppendsInOneTransaction()
+    {
+        await using var store = await SqliteMandateStore.OpenAsync(_directory.Path);
+        var batch = Enumerable.Range(0, 2000).Select(i => Samples.Event("decision.evaluated", Samples.Time.AddMilliseconds(i), $"agent-{i % 10}", "alice")).ToArray();
+
+        var stored = await store.Events.AppendAsync(batch);
+
+        Assert.Equal(Enumerable.Range(0, 2000).Select(i => stored[0].Sequence + i), stored.Select(e => e.Sequence));
+        var page = await store.Events.QueryAsync(new Core.Events.EventQuery { IdentityId = "agent-3", From = Samples.Time, To = Samples.Time.AddSeconds(1) }, 1000);
+        Assert.Equal(100, page.Items.Count);
+    }
+}
