@@ -1,6 +1,8 @@
 using Mandate.Cedar.Ast;
 using Mandate.Cedar.Entities;
 using Mandate.Cedar.Json;
+using Mandate.Cedar.Schema;
+using Mandate.Cedar.Validation;
 using Mandate.Core.Errors;
 using Mandate.Core.Policies;
 
@@ -8,8 +10,10 @@ namespace Mandate.Authorization;
 
 /// <summary>
 /// Policies and entities loaded from a directory: every <c>*.cedar</c> file (policies named after the file, as
-/// stored documents are) and an optional <c>entities.json</c> in Cedar's entities format. Served beside the
-/// stored policies and the identity graph.
+/// stored documents are), an optional <c>entities.json</c> in Cedar's entities format and an optional schema
+/// (one <c>*.cedarschema</c> file). With a schema, the policies must pass strict validation and the entities
+/// must fit it, and entity data is read as the schema directs. Served beside the stored policies and the
+/// identity graph.
 /// </summary>
 public sealed record PolicyBundle(string Directory, IReadOnlyList<Policy> Policies, IReadOnlyList<Entity> Entities)
 {
@@ -51,6 +55,52 @@ public sealed record PolicyBundle(string Directory, IReadOnlyList<Policy> Polici
             }
         }
 
+        if (LoadSchema(directory) is { } schema)
+        {
+            entities = [.. Check(schema, policies, entities)];
+        }
+
         return new PolicyBundle(Path.GetFullPath(directory), policies, entities);
+    }
+
+    private static CedarSchema? LoadSchema(string directory)
+    {
+        var files = System.IO.Directory.GetFiles(directory, "*.cedarschema");
+        if (files.Length == 0)
+        {
+            return null;
+        }
+
+        if (files.Length > 1)
+        {
+            throw MandateException.Invalid("bundle", "a bundle may have one `*.cedarschema` file, found " + files.Length);
+        }
+
+        try
+        {
+            return CedarSchema.Parse(File.ReadAllText(files[0]));
+        }
+        catch (SchemaException ex)
+        {
+            throw MandateException.Invalid("bundle", $"`{Path.GetFileName(files[0])}` ({ex.Line}:{ex.Column}): {ex.Detail}");
+        }
+    }
+
+    private static IEnumerable<Entity> Check(CedarSchema schema, List<Policy> policies, List<Entity> entities)
+    {
+        var validation = new PolicyValidator(schema).Validate(new PolicySet(policies));
+        if (!validation.IsValid)
+        {
+            throw MandateException.Invalid(
+                "bundle",
+                $"{validation.Errors.Count} policy validation error(s) against the schema; first: {validation.Errors[0]}");
+        }
+
+        var data = new RequestValidator(schema);
+        var conformed = data.Conform(new EntityStore(entities));
+        var problems = data.Validate(conformed);
+        return problems.Count == 0
+            ? conformed.Entities
+            : throw MandateException.Invalid("bundle", $"`{EntitiesFile}` does not fit the schema: {problems[0]}");
     }
 }

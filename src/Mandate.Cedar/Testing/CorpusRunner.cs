@@ -3,7 +3,9 @@ using Mandate.Cedar.Ast;
 using Mandate.Cedar.Authorization;
 using Mandate.Cedar.Entities;
 using Mandate.Cedar.Json;
+using Mandate.Cedar.Schema;
 using Mandate.Cedar.Syntax;
+using Mandate.Cedar.Validation;
 
 namespace Mandate.Cedar.Testing;
 
@@ -14,8 +16,11 @@ namespace Mandate.Cedar.Testing;
 /// </summary>
 public sealed class CorpusRunner
 {
-    /// <summary>Optional schema validation; without it <c>shouldValidate</c> is not checked.</summary>
-    public ConformanceValidator? Validator { get; init; }
+    /// <summary>
+    /// Whether to validate each test's policies against its schema and compare with <c>shouldValidate</c>
+    /// (on by default).
+    /// </summary>
+    public bool CheckValidation { get; init; } = true;
 
     /// <summary>Runs every test found under the given paths (files, folders or <c>.tar.gz</c> archives).</summary>
     public CorpusResult Run(IEnumerable<string> paths)
@@ -65,30 +70,47 @@ public sealed class CorpusRunner
         }
 
         var outcomes = new List<RequestOutcome>(test.Requests.Count + 1);
-        if (Validator is not null && test.SchemaPath is not null)
+        RequestValidator? requestValidator = null;
+        if (CheckValidation && test.SchemaPath is not null)
         {
-            outcomes.Add(Validate(source, testFile, test, policies));
+            var (outcome, schema) = Validate(source, testFile, test, policies);
+            outcomes.Add(outcome);
+            requestValidator = schema is null ? null : new RequestValidator(schema);
+            entities = requestValidator?.Conform(entities) ?? entities;
         }
 
         foreach (var request in test.Requests)
         {
-            outcomes.Add(new RequestOutcome(testFile, request.Index, request.Description, Compare(request, policies, entities, JsonOptions(test))));
+            outcomes.Add(new RequestOutcome(testFile, request.Index, request.Description, Compare(request, policies, entities, JsonOptions(test), requestValidator)));
         }
 
         return outcomes;
     }
 
-    private RequestOutcome Validate(TestFileSource source, string testFile, ConformanceTest test, PolicySet policies)
+    private static (RequestOutcome Outcome, CedarSchema? Schema) Validate(TestFileSource source, string testFile, ConformanceTest test, PolicySet policies)
     {
-        var errors = Validator!(test, policies, source.Read(source.Resolve(testFile, test.SchemaPath!)));
+        var schemaPath = source.Resolve(testFile, test.SchemaPath!);
+        CedarSchema schema;
+        try
+        {
+            var text = source.Read(schemaPath);
+            schema = schemaPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? CedarSchema.ParseJson(text) : CedarSchema.Parse(text);
+        }
+        catch (Exception error) when (error is SchemaException or IOException)
+        {
+            return (new RequestOutcome(testFile, -1, "validation", [$"cannot load the schema: {error.Message}"]), null);
+        }
+
+        var errors = new PolicyValidator(schema).Validate(policies).Errors;
         var validated = errors.Count == 0;
-        return new RequestOutcome(
+        var outcome = new RequestOutcome(
             testFile,
             -1,
             "validation",
             validated == test.ShouldValidate
                 ? []
                 : [test.ShouldValidate ? $"expected the policies to validate, got: {string.Join("; ", errors)}" : "expected validation errors, got none"]);
+        return (outcome, schema);
     }
 
     // Data written for a schema may use the implicit entity reference form; without a schema-directed reader,
@@ -98,20 +120,33 @@ public sealed class CorpusRunner
 
     private static readonly CedarJsonOptions SchemaDataOptions = new() { ImplicitEntityReferences = true };
 
-    private static List<string> Compare(ConformanceRequest expected, PolicySet policies, EntityStore entities, CedarJsonOptions options)
+    private static List<string> Compare(ConformanceRequest expected, PolicySet policies, EntityStore entities, CedarJsonOptions options, RequestValidator? validator)
     {
         AuthorizationResponse response;
+        var differences = new List<string>();
         try
         {
             using var document = JsonDocument.Parse(expected.Json);
-            response = Authorizer.IsAuthorized(CedarJson.ParseRequest(document.RootElement, options), policies, entities);
+            var request = CedarJson.ParseRequest(document.RootElement, options);
+            if (validator is not null)
+            {
+                request = validator.Conform(request);
+                var problems = validator.Validate(request);
+                if ((problems.Count == 0) != expected.ValidateRequest)
+                {
+                    differences.Add(expected.ValidateRequest
+                        ? $"expected the request to fit the schema, got: {string.Join("; ", problems)}"
+                        : "expected the request not to fit the schema, but it does");
+                }
+            }
+
+            response = Authorizer.IsAuthorized(request, policies, entities);
         }
         catch (CedarJsonException error)
         {
             return [$"cannot read the request: {error.Message}"];
         }
 
-        var differences = new List<string>();
         var decision = response.Decision == Decision.Allow ? "allow" : "deny";
         if (!string.Equals(decision, expected.ExpectedDecision, StringComparison.OrdinalIgnoreCase))
         {

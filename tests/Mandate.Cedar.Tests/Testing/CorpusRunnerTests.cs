@@ -24,7 +24,7 @@ public sealed class CorpusRunnerTests : IDisposable
         ["cases/t.json"] = Test,
         ["cases/p.cedar"] = """permit(principal == User::"a", action, resource);""",
         ["cases/e.json"] = "[]",
-        ["cases/s.cedarschema"] = "entity User;",
+        ["cases/s.cedarschema"] = "entity User; entity R; action v appliesTo { principal: [User], resource: [R] };",
     };
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "mandate-cedar-" + Guid.NewGuid().ToString("N"));
@@ -38,7 +38,7 @@ public sealed class CorpusRunnerTests : IDisposable
 
         var result = new CorpusRunner().Run([_folder]);
 
-        Assert.Equal("1 passed, 1 failed", result.Summary);
+        Assert.Equal("2 passed, 1 failed", result.Summary);
         var failure = Assert.Single(result.Failures);
         Assert.Equal(1, failure.RequestIndex);
         Assert.Contains("decision: expected allow, got deny", failure.Differences);
@@ -61,20 +61,55 @@ public sealed class CorpusRunnerTests : IDisposable
 
         var result = new CorpusRunner().Run([archive]);
 
-        Assert.Equal(2, result.Outcomes.Count);
+        Assert.Equal(3, result.Outcomes.Count);
         Assert.Equal("cases/t.json#1", Assert.Single(result.Failures).Key);
     }
 
     [Fact]
-    public void Run_WithValidator_ChecksShouldValidate()
+    public void Run_PoliciesThatValidateAgainstShouldValidateFalse_FailsTheValidationOutcome()
     {
         WriteFolder();
-        var runner = new CorpusRunner { Validator = (_, _, schema) => schema.Contains("User", StringComparison.Ordinal) ? ["unexpected"] : [] };
+        File.WriteAllText(Path.Combine(_folder, "cases", "t.json"), Test.Replace("\"shouldValidate\": true", "\"shouldValidate\": false", StringComparison.Ordinal));
 
-        var result = runner.Run([_folder]);
+        var result = new CorpusRunner().Run([_folder]);
 
         var validation = Assert.Single(result.Failures, f => f.RequestIndex == -1);
-        Assert.Contains("unexpected", validation.Differences[0], StringComparison.Ordinal);
+        Assert.Equal("expected validation errors, got none", validation.Differences[0]);
+    }
+
+    [Fact]
+    public void Run_PolicyNamingAnUndeclaredType_FailsValidationWithTheReason()
+    {
+        WriteFolder();
+        File.WriteAllText(Path.Combine(_folder, "cases", "p.cedar"), """permit(principal == Usr::"a", action, resource);""");
+
+        var result = new CorpusRunner().Run([_folder]);
+
+        var validation = Assert.Single(result.Failures, f => f.RequestIndex == -1);
+        Assert.Contains("entity type Usr is not declared by the schema", validation.Differences[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_RequestOutsideTheSchema_IsReportedWhenValidateRequestIsTrue()
+    {
+        WriteFolder();
+        File.WriteAllText(Path.Combine(_folder, "cases", "t.json"), Test.Replace("\"type\": \"R\"", "\"type\": \"User\"", StringComparison.Ordinal));
+
+        var result = new CorpusRunner().Run([_folder]);
+
+        Assert.All(result.Failures.Where(f => f.RequestIndex >= 0), f => Assert.Contains(f.Differences, d => d.Contains("resource type User is not allowed", StringComparison.Ordinal)));
+        Assert.Equal(2, result.Failures.Count(f => f.RequestIndex >= 0));
+    }
+
+    [Fact]
+    public void Run_WithValidationOff_SkipsShouldValidate()
+    {
+        WriteFolder();
+        File.WriteAllText(Path.Combine(_folder, "cases", "p.cedar"), """permit(principal == Usr::"a", action, resource);""");
+
+        var result = new CorpusRunner { CheckValidation = false }.Run([_folder]);
+
+        Assert.DoesNotContain(result.Outcomes, o => o.RequestIndex == -1);
     }
 
     [Fact]

@@ -165,6 +165,38 @@ public sealed class CliTests : IAsyncLifetime
         Assert.True(clean.ExitCode == 0, clean.ToString());
     }
 
+    [Fact]
+    public async Task CedarValidate_ReportsTypeErrorsWithPositions_AndChecksData()
+    {
+        var schema = Path.Combine(_workDirectory, "app.cedarschema");
+        await File.WriteAllTextAsync(schema, """
+            entity User { level: Long, manager?: User };
+            entity Doc;
+            action read appliesTo { principal: [User], resource: [Doc], context: { purpose: String } };
+            """);
+        var good = Path.Combine(_workDirectory, "good.cedar");
+        await File.WriteAllTextAsync(good, """permit (principal, action == Action::"read", resource) when { principal has manager && principal.manager.level > 2 };""");
+        var bad = Path.Combine(_workDirectory, "bad.cedar");
+        await File.WriteAllTextAsync(bad, """
+            permit (principal, action == Action::"read", resource)
+            when { principal.manager.level > 2 };
+            """);
+
+        var valid = await CliRun.InvokeAsync(null, "cedar", "validate", "--schema", schema, "--policies", good,
+            "--request", """{"principal":{"type":"User","id":"a"},"action":{"type":"Action","id":"read"},"resource":{"type":"Doc","id":"d"},"context":{"purpose":"audit"}}""");
+        var invalid = await CliRun.InvokeAsync(null, "cedar", "validate", "--schema", schema, "--policies", bad);
+        var badRequest = await CliRun.InvokeAsync(null, "cedar", "validate", "--schema", schema, "--policies", good,
+            "--request", """{"principal":{"type":"Doc","id":"a"},"action":{"type":"Action","id":"read"},"resource":{"type":"Doc","id":"d"},"context":{}}""");
+
+        Assert.True(valid.ExitCode == 0, valid.ToString());
+        Assert.Contains("valid: 1 policies", valid.Output, StringComparison.Ordinal);
+        Assert.Equal(1, invalid.ExitCode);
+        Assert.Contains("bad.cedar:2:8: policy0: attribute `manager` of User is optional", invalid.Output, StringComparison.Ordinal);
+        Assert.Equal(1, badRequest.ExitCode);
+        Assert.Contains("principal type Doc is not allowed", badRequest.Output, StringComparison.Ordinal);
+        Assert.Contains("required attribute `purpose` is missing", badRequest.Output, StringComparison.Ordinal);
+    }
+
     private async Task<CliRun> Ok(params string[] args)
     {
         var run = await CliRun.InvokeAsync(_server, args);
