@@ -11,7 +11,8 @@ using Mandate.Storage.Sqlite.Settings;
 namespace Mandate.Storage.Sqlite;
 
 /// <summary>
-/// The embedded store of record: one SQLite file, <c>mandate.db</c>, in a data directory.
+/// The embedded store of record: SQLite files in a data directory, <c>mandate.db</c> for state and
+/// <c>events.db</c> for the event log and its audit chain.
 /// Readers run concurrently; writers are serialized, each in one durable (WAL, <c>synchronous=FULL</c>) transaction,
 /// so an acknowledged write survives a process kill and a power loss.
 /// </summary>
@@ -22,16 +23,18 @@ public sealed class SqliteMandateStore : IMandateStore
 
     private readonly SqliteDatabase _database;
 
-    private SqliteMandateStore(string path)
+    private readonly SqliteEventLog _events;
+
+    private SqliteMandateStore(string path, SqliteEventLog events)
     {
         DatabasePath = path;
         _database = new SqliteDatabase(path, () => StateChanged?.Invoke(this, EventArgs.Empty));
+        _events = events;
         Identities = new SqliteIdentityStore(_database);
         Credentials = new SqliteCredentialStore(_database);
         Groups = new SqliteGroupStore(_database);
         Policies = new SqlitePolicyStore(_database);
         Settings = new SqliteSettingStore(_database);
-        Events = new SqliteEventStore(_database);
     }
 
     /// <inheritdoc />
@@ -56,7 +59,10 @@ public sealed class SqliteMandateStore : IMandateStore
     public ISettingStore Settings { get; }
 
     /// <inheritdoc />
-    public IEventStore Events { get; }
+    public IEventStore Events => _events;
+
+    /// <inheritdoc />
+    public IAuditLog Audit => _events;
 
     /// <summary>
     /// Opens (creating when absent) the data directory and its database, and applies pending migrations.
@@ -68,9 +74,11 @@ public sealed class SqliteMandateStore : IMandateStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         var directory = Directory.CreateDirectory(dataDirectory);
-        var store = new SqliteMandateStore(Path.Combine(directory.FullName, FileName));
+        var events = await SqliteEventLog.OpenAsync(directory.FullName, cancellationToken);
+        var store = new SqliteMandateStore(Path.Combine(directory.FullName, FileName), events);
         try
         {
+            await LegacyEventMove.MoveAsync(store._database, events, cancellationToken);
             await store.MigrateAsync(cancellationToken);
             return store;
         }
@@ -85,6 +93,10 @@ public sealed class SqliteMandateStore : IMandateStore
     public Task MigrateAsync(CancellationToken cancellationToken = default) =>
         MigrationRunner.MigrateAsync(_database, cancellationToken);
 
-    /// <summary>Waits for an in-flight write, then closes every pooled connection to the file.</summary>
-    public ValueTask DisposeAsync() => _database.DisposeAsync();
+    /// <summary>Waits for in-flight writes, then closes every pooled connection to the files.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _events.DisposeAsync();
+        await _database.DisposeAsync();
+    }
 }

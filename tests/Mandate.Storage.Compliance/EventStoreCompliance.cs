@@ -97,7 +97,7 @@ public abstract class EventStoreCompliance(IStoreHarness harness) : StoreComplia
     }
 
     [Fact]
-    public async Task QueryAsync_IdentityId_MatchesActorOrAnyChainMember()
+    public async Task QueryAsync_IdentityId_MatchesTheActor_AndWithDelegationsAnyChainMember()
     {
         await Store.Events.AppendAsync(
         [
@@ -109,9 +109,11 @@ public abstract class EventStoreCompliance(IStoreHarness harness) : StoreComplia
             Samples.Event("e6", T0, "alice", "alice"),
         ]);
 
-        Assert.Equal(["e1", "e2", "e5", "e6"], (await QueryAllAsync(new EventQuery { IdentityId = "alice" })).Select(e => e.Type));
-        Assert.Equal(["e1", "e3"], (await QueryAllAsync(new EventQuery { IdentityId = "agent-b" })).Select(e => e.Type));
-        Assert.Empty(await QueryAllAsync(new EventQuery { IdentityId = "nobody" }));
+        Assert.Equal(["e2", "e6"], (await QueryAllAsync(new EventQuery { IdentityId = "alice" })).Select(e => e.Type));
+        Assert.Equal(["e1", "e2", "e5", "e6"], (await QueryAllAsync(new EventQuery { IdentityId = "alice", IncludeDelegated = true })).Select(e => e.Type));
+        Assert.Equal(["e1"], (await QueryAllAsync(new EventQuery { IdentityId = "agent-b" })).Select(e => e.Type));
+        Assert.Equal(["e1", "e3"], (await QueryAllAsync(new EventQuery { IdentityId = "agent-b", IncludeDelegated = true })).Select(e => e.Type));
+        Assert.Empty(await QueryAllAsync(new EventQuery { IdentityId = "nobody", IncludeDelegated = true }));
     }
 
     [Fact]
@@ -194,6 +196,84 @@ public abstract class EventStoreCompliance(IStoreHarness harness) : StoreComplia
         var all = await QueryAllAsync(new EventQuery());
         AssertSameEvent(before[0], all[0]);
         Assert.True(after[0].Sequence > before[0].Sequence);
-        Assert.Equal(["a"], (await QueryAllAsync(new EventQuery { IdentityId = "alice" })).Select(e => e.Type));
+        Assert.Equal(["a"], (await QueryAllAsync(new EventQuery { IdentityId = "alice", IncludeDelegated = true })).Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task QueryAsync_ActionAndResource_MatchExactly()
+    {
+        await Store.Events.AppendAsync(
+        [
+            Samples.Event("d1", T0, "agent-a") with { Action = "read", ResourceType = "Table", ResourceId = "invoices" },
+            Samples.Event("d2", T0, "agent-a") with { Action = "read", ResourceType = "Table", ResourceId = "payroll" },
+            Samples.Event("d3", T0, "agent-a") with { Action = "write", ResourceType = "Table", ResourceId = "invoices" },
+            Samples.Event("d4", T0, "agent-a") with { Action = "readx", ResourceType = "Tables", ResourceId = "invoices" },
+        ]);
+
+        Assert.Equal(["d1", "d2"], (await QueryAllAsync(new EventQuery { Action = "read" })).Select(e => e.Type));
+        Assert.Equal(["d1", "d3"], (await QueryAllAsync(new EventQuery { ResourceType = "Table", ResourceId = "invoices" })).Select(e => e.Type));
+        Assert.Equal(["d1"], (await QueryAllAsync(new EventQuery { Action = "read", ResourceId = "invoices", IdentityId = "agent-a" })).Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task AppendAsync_BatchLargerThanABlock_KeepsOrderAndFilters()
+    {
+        var batch = Enumerable.Range(0, 10_000).Select(i => Samples.Event($"bulk.{i % 3}", T0.AddSeconds(i), $"agent-{i % 7}")).ToArray();
+
+        var stored = await Store.Events.AppendAsync(batch);
+        var page = await Store.Events.QueryAsync(new EventQuery { IdentityId = "agent-3", Type = "bulk.1", From = T0.AddSeconds(9000) }, 1000);
+
+        Assert.Equal(Enumerable.Range(1, 10_000).Select(i => stored[0].Sequence + i - 1), stored.Select(e => e.Sequence));
+        var expected = Enumerable.Range(9000, 1000).Where(i => i % 7 == 3 && i % 3 == 1).ToList();
+        Assert.Equal(expected.Select(i => stored[i].Sequence), page.Items.Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task Audit_HeadAndBlocks_FollowTheChainOfTheCanonicalLines()
+    {
+        Assert.Equal(0, (await Store.Audit.HeadAsync()).Sequence);
+        var stored = await Store.Events.AppendAsync([Samples.Event("a", T0, "alice"), Samples.Event("b", T0)]);
+        await Store.Events.AppendAsync([Samples.Event("c", T0)]);
+
+        var link = AuditChain.Genesis.ToArray();
+        var lines = new List<byte[]>();
+        await foreach (var block in Store.Audit.ReadBlocksAsync())
+        {
+            var text = block.Lines.ToArray();
+            var start = 0;
+            for (var i = 0; i < block.Links.Length / AuditChain.LinkSize; i++)
+            {
+                var end = Array.IndexOf(text, (byte)'\n', start);
+                var line = text[start..end];
+                start = end + 1;
+                var next = new byte[AuditChain.LinkSize];
+                AuditChain.Next(link, line, next);
+                Assert.Equal(block.Links.Slice(i * AuditChain.LinkSize, AuditChain.LinkSize).ToArray(), next);
+                link = next;
+                lines.Add(line);
+            }
+        }
+
+        Assert.Equal(3, lines.Count);
+        Assert.Equal(EventCodec.Encode(stored[0]), lines[0]);
+        var head = await Store.Audit.HeadAsync();
+        Assert.Equal(stored[0].Sequence + 2, head.Sequence);
+        Assert.Equal(link, head.Link);
+    }
+
+    [Fact]
+    public async Task Audit_Checkpoints_RoundTripInSequenceOrder()
+    {
+        var later = new AuditCheckpoint(9, new byte[AuditChain.LinkSize], T0.AddMinutes(1), "header.payload.signature9");
+        var earlier = new AuditCheckpoint(3, Enumerable.Repeat((byte)7, AuditChain.LinkSize).ToArray(), T0, "header.payload.signature3");
+
+        await Store.Audit.AddCheckpointAsync(later);
+        await Store.Audit.AddCheckpointAsync(earlier);
+        await ReopenAsync();
+
+        var read = await Store.Audit.ReadCheckpointsAsync();
+        Assert.Equal([3L, 9L], read.Select(c => c.Sequence));
+        Assert.Equal(earlier.Link, read[0].Link);
+        Assert.Equal((earlier.CreatedAt, earlier.Signature), (read[0].CreatedAt, read[0].Signature));
     }
 }

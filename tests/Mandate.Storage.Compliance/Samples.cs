@@ -107,6 +107,7 @@ public static class Samples
         SourceIp = "192.0.2.7",
         UserAgent = "mandate-client/1.0",
         RequestId = "req-1",
-        Message = "token issued for `agent-b`",
+        Message = "token issued for `agent-b` ✓",
+        Source = "compliance.test",
     };
 }

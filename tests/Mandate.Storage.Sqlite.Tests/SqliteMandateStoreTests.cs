@@ -55,8 +55,42 @@ public sealed class SqliteMandateStoreTests : IDisposable
         {
         }
 
-        Assert.Equal(1L, await QueryAsync<long>("SELECT count(*) FROM schema_migrations"));
+        Assert.Equal(2L, await QueryAsync<long>("SELECT count(*) FROM schema_migrations"));
         Assert.Equal(1L, await QueryAsync<long>("SELECT count(*) FROM schema_migrations WHERE version = 1 AND name = 'initial_schema'"));
+    }
+
+    [Fact]
+    public async Task OpenAsync_Version1Database_MovesItsEventsIntoTheEventLogWithTheirSequences()
+    {
+        // A data directory as version 1 left it: events in a table of the state database.
+        await using (var store = await SqliteMandateStore.OpenAsync(_directory.Path))
+        {
+        }
+
+        await QueryAsync<object>("""
+            DELETE FROM schema_migrations WHERE version = 2;
+            CREATE TABLE events (sequence INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, time INTEGER NOT NULL, category TEXT NOT NULL,
+                type TEXT NOT NULL, outcome TEXT NOT NULL, actor_id TEXT, actor_kind TEXT, chain TEXT NOT NULL, action TEXT,
+                resource_type TEXT, resource_id TEXT, policies TEXT NOT NULL, token_id TEXT, source_ip TEXT, user_agent TEXT,
+                request_id TEXT, message TEXT);
+            CREATE TABLE event_identities (identity_id TEXT NOT NULL, sequence INTEGER NOT NULL, PRIMARY KEY (identity_id, sequence)) WITHOUT ROWID;
+            INSERT INTO events VALUES (1, 'e1', 638700000000000000, 'Authentication', 'token.issued', 'Success', 'agent-a', 'agent', '["alice"]',
+                NULL, NULL, NULL, '[]', 'jti-1', NULL, NULL, NULL, 'issued');
+            INSERT INTO events VALUES (2, 'e2', 638700000000000001, 'Authorization', 'decision.evaluated', 'Failure', 'agent-a', 'agent', '[]',
+                'read', 'Table', 'payroll', '["p1"]', NULL, '192.0.2.1', NULL, 'r1', NULL);
+            SELECT 1;
+            """);
+
+        await using (var store = await SqliteMandateStore.OpenAsync(_directory.Path))
+        {
+            var events = (await store.Events.QueryAsync(new Core.Events.EventQuery(), 10)).Items;
+            Assert.Equal([(1L, "e1"), (2L, "e2")], events.Select(e => (e.Sequence, e.Id)));
+            Assert.Equal(["alice"], events[0].Chain);
+            Assert.Equal(("read", "payroll", Core.Events.EventOutcome.Failure), (events[1].Action, events[1].ResourceId, events[1].Outcome));
+            Assert.Equal(2, (await store.Audit.HeadAsync()).Sequence);
+        }
+
+        Assert.Equal(0L, await QueryAsync<long>("SELECT count(*) FROM sqlite_master WHERE name IN ('events', 'event_identities')"));
     }
 
     [Fact]

@@ -20,25 +20,56 @@ internal static class EventCommands
         return events;
     }
 
-    private static (Option<string?> Identity, Option<string?> Type, Option<string?> Outcome) Filters() => (
-        new Option<string?>("--identity") { Description = "Only events by or on behalf of this identity" },
-        new Option<string?>("--type") { Description = "Only this event type or type prefix, for example token or decision" },
-        new Option<string?>("--outcome") { Description = "success or failure" });
+    /// <summary>The filters <c>list</c> and <c>follow</c> share, mapped to the API's query string.</summary>
+    private sealed class Filters
+    {
+        private readonly Option<string?> _identity = new("--identity") { Description = "Only events this identity did" };
+        private readonly Option<bool> _delegated = new("--include-delegated") { Description = "With --identity, also events done on its behalf down a delegation chain" };
+        private readonly Option<string?> _type = new("--type") { Description = "Only this event type or type prefix, for example token or decision" };
+        private readonly Option<string?> _outcome = new("--outcome") { Description = "success or failure" };
+        private readonly Option<string?> _action = new("--action") { Description = "Only this action" };
+        private readonly Option<string?> _resource = new("--resource") { Description = "Only this target resource, as Type::\"id\" or a bare id" };
+
+        public void AddTo(Command command)
+        {
+            foreach (var option in new Option[] { _identity, _delegated, _type, _outcome, _action, _resource })
+            {
+                command.Options.Add(option);
+            }
+        }
+
+        public QueryString Query(ParseResult parse)
+        {
+            var (resourceType, resourceId) = SplitResource(parse.GetValue(_resource));
+            return new QueryString()
+                .Add("identity", parse.GetValue(_identity))
+                .Add("include_delegated", parse.GetValue(_delegated) ? "true" : null)
+                .Add("type", parse.GetValue(_type))
+                .Add("outcome", parse.GetValue(_outcome))
+                .Add("action", parse.GetValue(_action))
+                .Add("resource_type", resourceType)
+                .Add("resource_id", resourceId);
+        }
+
+        private static (string? Type, string? Id) SplitResource(string? text)
+        {
+            var separator = text?.IndexOf("::\"", StringComparison.Ordinal) ?? -1;
+            return separator > 0 && text!.EndsWith('"') ? (text[..separator], text[(separator + 3)..^1]) : (null, text);
+        }
+    }
 
     private static Command ListCommand()
     {
-        var (identity, type, outcome) = Filters();
+        var filters = new Filters();
         var since = new Option<TimeSpan?>("--since") { Description = "Only the last span, for example 15m, 2h or 1d", CustomParser = ParseSpan };
         var limit = new Option<int>("--limit") { Description = "Most events to show", DefaultValueFactory = _ => 100 };
         var cursor = new Option<string?>("--cursor") { Description = "Continue after this cursor" };
-        var command = new Command("list", "List recorded events, oldest first") { identity, type, outcome, since, limit, cursor };
+        var command = new Command("list", "List recorded events, oldest first") { since, limit, cursor };
+        filters.AddTo(command);
         command.SetClientAction(async (parse, cli, ct) =>
         {
             var from = parse.GetValue(since) is { } span ? DateTimeOffset.UtcNow - span : (DateTimeOffset?)null;
-            var query = new QueryString()
-                .Add("identity", parse.GetValue(identity))
-                .Add("type", parse.GetValue(type))
-                .Add("outcome", parse.GetValue(outcome))
+            var query = filters.Query(parse)
                 .Add("from", from?.ToString("O", CultureInfo.InvariantCulture))
                 .Add("limit", parse.GetValue(limit).ToString(CultureInfo.InvariantCulture))
                 .Add("cursor", parse.GetValue(cursor));
@@ -64,14 +95,12 @@ internal static class EventCommands
 
     private static Command FollowCommand()
     {
-        var (identity, type, outcome) = Filters();
-        var command = new Command("follow", "Print events as they happen (Ctrl+C to stop)") { identity, type, outcome };
+        var filters = new Filters();
+        var command = new Command("follow", "Print events as they happen (Ctrl+C to stop)");
+        filters.AddTo(command);
         command.SetClientAction(async (parse, cli, ct) =>
         {
-            var query = new QueryString()
-                .Add("identity", parse.GetValue(identity))
-                .Add("type", parse.GetValue(type))
-                .Add("outcome", parse.GetValue(outcome));
+            var query = filters.Query(parse);
             await foreach (var data in cli.Client.StreamAsync("v1/events/stream" + query, ct))
             {
                 if (cli.AsJson)

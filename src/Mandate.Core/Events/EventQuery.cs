@@ -3,8 +3,23 @@ namespace Mandate.Core.Events;
 /// <summary>Filters for reading the event stream; every set filter must match. Results are in sequence order.</summary>
 public sealed record EventQuery
 {
-    /// <summary>Only events whose actor (or any delegator in the chain) is this identity.</summary>
+    /// <summary>Only events whose actor is this identity (see <see cref="IncludeDelegated"/>).</summary>
     public string? IdentityId { get; init; }
+
+    /// <summary>
+    /// With <see cref="IdentityId"/>: also events done on the identity's behalf further down a delegation chain,
+    /// where it appears as a delegator.
+    /// </summary>
+    public bool IncludeDelegated { get; init; }
+
+    /// <summary>Only events of this action.</summary>
+    public string? Action { get; init; }
+
+    /// <summary>Only events whose target resource has this type.</summary>
+    public string? ResourceType { get; init; }
+
+    /// <summary>Only events whose target resource has this id.</summary>
+    public string? ResourceId { get; init; }
 
     /// <summary>Only events of this dotted type, or of types starting with it followed by a dot.</summary>
     public string? Type { get; init; }

@@ -56,4 +56,10 @@ public sealed record MandateEvent
 
     /// <summary>Human-readable summary or refusal reason.</summary>
     public string? Message { get; init; }
+
+    /// <summary>
+    /// The system that produced the event: null for Mandate itself, otherwise the external producer, such as
+    /// <c>aws.cloudtrail</c> or <c>kubernetes.audit</c>.
+    /// </summary>
+    public string? Source { get; init; }
 }

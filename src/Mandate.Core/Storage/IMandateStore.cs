@@ -24,6 +24,9 @@ public interface IMandateStore : IAsyncDisposable
     /// <summary>The append-only event stream.</summary>
     IEventStore Events { get; }
 
+    /// <summary>The event stream's tamper-evident chain and signed checkpoints.</summary>
+    IAuditLog Audit { get; }
+
     /// <summary>
     /// Raised after any committed change to identities, credentials, groups, memberships or policies,
     /// so in-memory snapshots can be rebuilt. Never raised for event appends.

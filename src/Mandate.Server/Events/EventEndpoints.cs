@@ -10,6 +10,7 @@ using Mandate.Server.Hosting;
 using Mandate.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Mandate.Server.Events;
@@ -26,11 +27,9 @@ internal static class EventEndpoints
         events.MapGet("/stream", Follow).WithName("FollowEvents");
     }
 
-    private static async Task<IResult> ListAsync(
-        IMandateStore store, string? identity, string? type, string? outcome, DateTimeOffset? from, DateTimeOffset? to,
-        string? cursor, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListAsync(IMandateStore store, [AsParameters] EventFilter filter, int? limit, CancellationToken ct)
     {
-        var query = Query(identity, type, outcome, from, to, cursor);
+        var query = filter.ToQuery(filter.Cursor);
         var page = await store.Events.QueryAsync(query, Limit(limit), ct);
         return TypedResults.Ok(new PageResponse<MandateEvent>(page.Items, page.NextCursor));
     }
@@ -39,11 +38,10 @@ internal static class EventEndpoints
     /// Streams matching events as they are stored, starting after <c>cursor</c> (or the SSE
     /// <c>Last-Event-ID</c> on reconnect); each event's SSE id is its sequence.
     /// </summary>
-    private static async Task Follow(
-        IMandateStore store, EventPipeline pipeline, HttpContext http, string? identity, string? type, string? outcome, string? cursor)
+    private static async Task Follow(IMandateStore store, EventPipeline pipeline, HttpContext http, [AsParameters] EventFilter filter)
     {
         var resume = http.Request.Headers["Last-Event-ID"].ToString();
-        var query = Query(identity, type, outcome, null, null, resume.Length > 0 ? resume : cursor);
+        var query = filter.ToQuery(resume.Length > 0 ? resume : filter.Cursor);
 
         // Send the headers at once so a follower knows it is subscribed before the first event exists.
         http.Response.ContentType = "text/event-stream";
@@ -97,20 +95,38 @@ internal static class EventEndpoints
         }
     }
 
-    private static EventQuery Query(string? identity, string? type, string? outcome, DateTimeOffset? from, DateTimeOffset? to, string? cursor) => new()
-    {
-        IdentityId = identity,
-        Type = type,
-        Outcome = WireEnum.Parse<EventOutcome>(outcome, "outcome"),
-        From = from,
-        To = to,
-        AfterSequence = cursor is null ? 0
-            : long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var after) ? after
-            : throw MandateException.Invalid("cursor", $"cursor `{cursor}` is not a cursor returned by this API"),
-    };
-
     private static int Limit(int? limit) =>
         limit is null ? 100
         : limit is < 1 or > MaxLimit ? throw MandateException.Invalid("limit", $"limit must be between 1 and {MaxLimit}")
         : limit.Value;
+
+    /// <summary>The query-string filters shared by listing and following.</summary>
+    internal sealed record EventFilter(
+        string? Identity,
+        [property: FromQuery(Name = "include_delegated")] bool? IncludeDelegated,
+        string? Type,
+        string? Outcome,
+        string? Action,
+        [property: FromQuery(Name = "resource_type")] string? ResourceType,
+        [property: FromQuery(Name = "resource_id")] string? ResourceId,
+        DateTimeOffset? From,
+        DateTimeOffset? To,
+        string? Cursor)
+    {
+        public EventQuery ToQuery(string? cursor) => new()
+        {
+            IdentityId = Identity,
+            IncludeDelegated = IncludeDelegated ?? false,
+            Type = Type,
+            Outcome = WireEnum.Parse<EventOutcome>(Outcome, "outcome"),
+            Action = Action,
+            ResourceType = ResourceType,
+            ResourceId = ResourceId,
+            From = From,
+            To = To,
+            AfterSequence = cursor is null ? 0
+                : long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var after) ? after
+                : throw MandateException.Invalid("cursor", $"cursor `{cursor}` is not a cursor returned by this API"),
+        };
+    }
 }

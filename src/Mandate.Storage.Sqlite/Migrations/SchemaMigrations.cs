@@ -6,6 +6,7 @@ internal static class SchemaMigrations
     public static readonly IReadOnlyList<Migration> All =
     [
         new(1, "initial_schema", InitialSchema.Sql),
+        new(2, "events_move_to_event_log", "DROP TABLE IF EXISTS event_identities; DROP TABLE IF EXISTS events;"),
     ];
 
     public static int LatestVersion => All[^1].Version;
