@@ -53,6 +53,7 @@ internal static class Program
         root.Subcommands.Add(PolicyCommands.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(EventCommands.Create());
+        root.Subcommands.Add(AuditCommands.Create());
         root.Subcommands.Add(CedarCommands.Create());
         return root;
     }

@@ -106,7 +106,9 @@ public sealed class MandateServer : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // Disposing the host drains the event pipeline; the final checkpoint then covers every event written.
         await _app.DisposeAsync();
+        await AuditCheckpointing.CheckpointAsync(_store.Audit, _keys, TimeProvider.System, CancellationToken.None);
         _keys.Dispose();
         await _store.DisposeAsync();
     }
@@ -149,6 +151,7 @@ public sealed class MandateServer : IAsyncDisposable
             .AddPrometheusExporter());
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService<KeyRotation>();
+        services.AddHostedService<AuditCheckpointing>();
         services.AddSingleton<ITokenEvents, TokenEventRecorder>();
         services.AddSingleton<TokenEndpoint>();
         services.AddSingleton<AccessTokenValidator>();

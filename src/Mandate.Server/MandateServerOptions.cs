@@ -39,6 +39,12 @@ public sealed record MandateServerOptions
     /// <summary>Largest request body accepted, in bytes.</summary>
     public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>Largest event submission accepted by <c>POST /v1/events</c>; bigger ones get 413.</summary>
+    public long MaxIngestBodyBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>How often a signed checkpoint of the audit chain is taken (when events were added); one is also taken at shutdown.</summary>
+    public TimeSpan AuditCheckpointInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Where the generated admin token is printed (standard output by default).</summary>
     public TextWriter? Announcements { get; init; }
 }

@@ -6,12 +6,14 @@ using Microsoft.Extensions.Logging;
 namespace Mandate.Telemetry;
 
 /// <summary>
-/// Bounded, batching pipeline from producers to the event store: producers never wait, one writer
-/// drains whatever has accumulated into a single transaction (group commit).
+/// Bounded, batching pipeline from producers to the event store: one writer drains whatever has accumulated
+/// into a single transaction (group commit). Internal producers never wait (<see cref="Emit"/> drops and
+/// counts when full); ingest callers wait for room and for their events to be durable
+/// (<see cref="AppendDurableAsync"/>), sharing transactions with everything else in flight.
 /// </summary>
 public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
 {
-    private readonly Channel<MandateEvent> _channel;
+    private readonly Channel<Entry> _channel;
     private readonly IEventStore _store;
     private readonly EventPipelineOptions _options;
     private readonly ILogger _logger;
@@ -26,7 +28,7 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
         _store = store;
         _options = options;
         _logger = logger;
-        _channel = Channel.CreateBounded<MandateEvent>(new BoundedChannelOptions(options.Capacity)
+        _channel = Channel.CreateBounded<Entry>(new BoundedChannelOptions(options.Capacity)
         {
             FullMode = BoundedChannelFullMode.DropWrite,
             SingleReader = true,
@@ -46,13 +48,30 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
     /// <inheritdoc />
     public bool Emit(MandateEvent evt)
     {
-        if (_channel.Writer.TryWrite(evt))
+        if (_channel.Writer.TryWrite(new Entry(evt, null)))
         {
             return true;
         }
 
         Interlocked.Increment(ref _dropped);
         return false;
+    }
+
+    /// <summary>
+    /// Queues <paramref name="events"/> as one unit, waiting for room rather than dropping, and completes once
+    /// they are durably stored (with their sequence numbers), or fails when the store refuses or fails them.
+    /// </summary>
+    public async Task<IReadOnlyList<MandateEvent>> AppendDurableAsync(IReadOnlyList<MandateEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0)
+        {
+            return [];
+        }
+
+        var ticket = new Ticket(events);
+        await _channel.Writer.WriteAsync(new Entry(null, ticket), cancellationToken).ConfigureAwait(false);
+        return await ticket.Stored.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -71,33 +90,66 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
     private async Task WriteLoopAsync()
     {
         var batch = new List<MandateEvent>(_options.MaxBatchSize);
+        var tickets = new List<(Ticket Ticket, int Start)>();
         var reader = _channel.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var evt))
+            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var entry))
             {
-                batch.Add(evt);
+                if (entry.Ticket is { } ticket)
+                {
+                    tickets.Add((ticket, batch.Count));
+                    batch.AddRange(ticket.Events);
+                }
+                else
+                {
+                    batch.Add(entry.Event!);
+                }
             }
 
-            await WriteBatchAsync(batch).ConfigureAwait(false);
+            await WriteBatchAsync(batch, tickets).ConfigureAwait(false);
             batch.Clear();
+            tickets.Clear();
         }
     }
 
-    private async Task WriteBatchAsync(List<MandateEvent> batch)
+    private async Task WriteBatchAsync(List<MandateEvent> batch, List<(Ticket Ticket, int Start)> tickets)
     {
         // A failing store must not kill the writer: retry with backoff, and count the batch as dropped
-        // only once retries are exhausted, so a transient lock never silently loses events.
+        // only once retries are exhausted, so a transient lock never silently loses events. A refusal
+        // (bad input) is not retried; ingest callers learn either way, since their batch is all or nothing.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await _store.AppendAsync(batch).ConfigureAwait(false);
+                var stored = await _store.AppendAsync(batch).ConfigureAwait(false);
                 Interlocked.Add(ref _written, batch.Count);
+                foreach (var (ticket, start) in tickets)
+                {
+                    ticket.Stored.TrySetResult(stored.Skip(start).Take(ticket.Events.Count).ToArray());
+                }
+
                 Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
                 return;
             }
-            catch (Exception ex) when (attempt < 5)
+            catch (Core.Errors.MandateException) when (tickets.Count > 1 || (tickets.Count == 1 && batch.Count > tickets[0].Ticket.Events.Count))
+            {
+                // The store refused the batch (say, two ingest calls reused an event id): write each caller's
+                // events on their own, so only the offending call is refused.
+                var loose = batch.Where((_, i) => !tickets.Exists(t => i >= t.Start && i < t.Start + t.Ticket.Events.Count)).ToList();
+                if (loose.Count > 0)
+                {
+                    await WriteBatchAsync(loose, []).ConfigureAwait(false);
+                }
+
+                foreach (var entry in tickets)
+                {
+                    await WriteBatchAsync([.. entry.Ticket.Events], [(entry.Ticket, 0)]).ConfigureAwait(false);
+                }
+
+                return;
+            }
+            catch (Exception ex) when (attempt < 5 && ex is not Core.Errors.MandateException)
             {
                 LogWriteRetry(ex, batch.Count, attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt)).ConfigureAwait(false);
@@ -106,12 +158,27 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
             {
                 Interlocked.Add(ref _dropped, batch.Count);
                 LogWriteFailed(ex, batch.Count);
+                foreach (var (ticket, _) in tickets)
+                {
+                    ticket.Stored.TrySetException(ex is Core.Errors.MandateException ? ex : new InvalidOperationException("the events could not be stored", ex));
+                }
+
                 return;
             }
         }
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>One queued item: a single emitted event, or an ingest batch waiting for durability.</summary>
+    private readonly record struct Entry(MandateEvent? Event, Ticket? Ticket);
+
+    private sealed class Ticket(IReadOnlyList<MandateEvent> events)
+    {
+        public IReadOnlyList<MandateEvent> Events { get; } = events;
+
+        public TaskCompletionSource<IReadOnlyList<MandateEvent>> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "writing {Count} events failed (attempt {Attempt}); retrying")]
     private partial void LogWriteRetry(Exception exception, int count, int attempt);

@@ -8,6 +8,7 @@ using Mandate.Core.Storage;
 using Mandate.Server.Admin.Contracts;
 using Mandate.Server.Hosting;
 using Mandate.Telemetry;
+using Mandate.Telemetry.Ingest;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -24,6 +25,11 @@ internal static class EventEndpoints
     {
         var events = v1.MapGroup("/events").WithTags("Events");
         events.MapGet("/", ListAsync).WithName("ListEvents");
+        events.MapPost("/", IngestAsync).WithName("IngestEvents")
+            .Accepts<MandateEvent[]>("application/json", "application/x-ndjson")
+            .Produces<IngestResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         events.MapGet("/stream", Follow).WithName("FollowEvents");
     }
 
@@ -32,6 +38,41 @@ internal static class EventEndpoints
         var query = filter.ToQuery(filter.Cursor);
         var page = await store.Events.QueryAsync(query, Limit(limit), ct);
         return TypedResults.Ok(new PageResponse<MandateEvent>(page.Items, page.NextCursor));
+    }
+
+    /// <summary>
+    /// Stores events from an external producer: a JSON array or NDJSON. Answers only once every event is durable;
+    /// refuses the whole submission, with a reason per bad event, when any is malformed.
+    /// </summary>
+    private static async Task<IResult> IngestAsync(HttpContext http, EventPipeline pipeline, MandateServerOptions options, TimeProvider time, CancellationToken ct)
+    {
+        var mediaType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        var ndjson = mediaType is "application/x-ndjson" or "application/jsonl" or "application/ndjson";
+        if (!ndjson && mediaType != "application/json")
+        {
+            return TypedResults.Problem(Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
+                "send events as `application/json` (an array) or `application/x-ndjson` (one per line)"));
+        }
+
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.MaxIngestBodyBytes;
+        }
+
+        using var body = new MemoryStream();
+        await http.Request.Body.CopyToAsync(body, ct);
+        var batch = EventIngestReader.Read(body.GetBuffer().AsSpan(0, (int)body.Length), ndjson, time.GetUtcNow(), "ingest");
+        if (batch.Errors.Count > 0)
+        {
+            var problem = Problems.Create(StatusCodes.Status400BadRequest, ErrorCode.InvalidArgument, batch.Errors[0].Index < 0
+                ? batch.Errors[0].Reason
+                : $"{batch.Errors.Count} event(s) refused, nothing was stored; first: event {batch.Errors[0].Index}: {batch.Errors[0].Reason}");
+            problem.Extensions["errors"] = batch.Errors.Where(e => e.Index >= 0).Select(e => new { index = e.Index, reason = e.Reason }).ToArray();
+            return TypedResults.Problem(problem);
+        }
+
+        var stored = await pipeline.AppendDurableAsync(batch.Events, ct);
+        return TypedResults.Ok(new IngestResponse(stored.Count, stored[0].Sequence, stored[^1].Sequence));
     }
 
     /// <summary>
@@ -99,6 +140,9 @@ internal static class EventEndpoints
         limit is null ? 100
         : limit is < 1 or > MaxLimit ? throw MandateException.Invalid("limit", $"limit must be between 1 and {MaxLimit}")
         : limit.Value;
+
+    /// <summary>The answer to an ingest: how many events were stored durably, and their sequence numbers.</summary>
+    internal sealed record IngestResponse(int Accepted, long FirstSequence, long LastSequence);
 
     /// <summary>The query-string filters shared by listing and following.</summary>
     internal sealed record EventFilter(

@@ -11,7 +11,12 @@ internal static class KeyEncryptionKey
 {
     public const string Variable = "MANDATE_KEK";
 
-    public static byte[] Load(MandateServerOptions options)
+    public static byte[] Load(MandateServerOptions options) => Find(options, createIfMissing: true);
+
+    /// <summary>Finds the key without ever creating one: for tools that only read a data directory.</summary>
+    public static byte[] LoadExisting(MandateServerOptions options) => Find(options, createIfMissing: false);
+
+    private static byte[] Find(MandateServerOptions options, bool createIfMissing)
     {
         if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } encoded)
         {
@@ -24,9 +29,10 @@ internal static class KeyEncryptionKey
             return Decode(File.ReadAllText(path).Trim(), path);
         }
 
-        if (options.KeyEncryptionKeyFile is not null)
+        if (options.KeyEncryptionKeyFile is not null || !createIfMissing)
         {
-            throw new InvalidOperationException($"the key-encryption key file `{path}` does not exist");
+            throw new InvalidOperationException(
+                $"the key-encryption key file `{path}` does not exist (set {Variable}, or pass the server's JWKS to trust instead)");
         }
 
         var key = RandomNumberGenerator.GetBytes(32);

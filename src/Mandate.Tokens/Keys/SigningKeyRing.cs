@@ -47,6 +47,13 @@ public sealed class SigningKeyRing : IDisposable
         await RotateIfDueAsync(cancellationToken);
     }
 
+    /// <summary>Loads the persisted keys without creating or rotating any, for tools that only verify.</summary>
+    public async Task LoadExistingAsync(CancellationToken cancellationToken)
+    {
+        var sealedKeys = await _repository.LoadAsync(cancellationToken);
+        _keys = KeySet.Create(sealedKeys is null ? [] : Unseal(sealedKeys));
+    }
+
     /// <summary>Creates a new current key when the current one is older than the rotation period, and drops keys past the overlap.</summary>
     public async Task<bool> RotateIfDueAsync(CancellationToken cancellationToken)
     {

@@ -1,0 +1,70 @@
+using System.Buffers.Text;
+using System.Text;
+using System.Text.Json;
+using Mandate.Core.Storage;
+using Mandate.Tokens.Jose;
+using Mandate.Tokens.Keys;
+
+namespace Mandate.Tokens.Audit;
+
+/// <summary>
+/// Audit checkpoints as compact JWS (ES256, <c>typ</c> <c>mandate-audit-checkpoint+jwt</c>) signed with the
+/// server's signing key. The payload states the sequence number, the chain link after it (base64url), when it
+/// was made, and the signer's public JWK, so any JOSE library can check a checkpoint against a saved JWKS.
+/// </summary>
+public static class CheckpointSignature
+{
+    /// <summary>The JWS <c>typ</c> of a checkpoint.</summary>
+    public const string Type = "mandate-audit-checkpoint+jwt";
+
+    /// <summary>Signs a checkpoint of the chain at <paramref name="head"/>.</summary>
+    public static AuditCheckpoint Create(SigningKey key, AuditHead head, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(head);
+        var payload = $$"""{"seq":{{head.Sequence}},"link":"{{Base64Url.EncodeToString(head.Link)}}","iat":{{now.ToUnixTimeSeconds()}},"jwk":{{key.PublicJwk.ToJson()}}}""";
+        return new AuditCheckpoint(head.Sequence, head.Link, now, CompactJws.Sign(Encoding.UTF8.GetBytes(payload), key.Key, key.KeyId, Type));
+    }
+
+    /// <summary>
+    /// Checks a checkpoint's signature and that its signed statement matches the stored sequence and link.
+    /// <paramref name="trusted"/> answers whether a key (by RFC 7638 thumbprint) is one the verifier trusts.
+    /// </summary>
+    /// <returns>Null when the checkpoint is sound; otherwise what is wrong.</returns>
+    public static string? Check(AuditCheckpoint checkpoint, Func<EcPublicJwk, bool> trusted)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(trusted);
+        try
+        {
+            using var jws = CompactJws.Parse(checkpoint.Signature);
+            if (jws.Type != Type)
+            {
+                return $"checkpoint {checkpoint.Sequence} is not a signed audit checkpoint (typ `{jws.Type}`)";
+            }
+
+            var claims = jws.Claims;
+            var jwk = EcPublicJwk.Parse(claims.GetProperty("jwk"));
+            using var verifier = jwk.CreateVerifier();
+            if (!jws.Verify(verifier) || jws.KeyId != jwk.Kid)
+            {
+                return $"checkpoint {checkpoint.Sequence} has an invalid signature";
+            }
+
+            if (!trusted(jwk))
+            {
+                return $"checkpoint {checkpoint.Sequence} is signed by key `{jwk.Kid}`, which is not a trusted key (pass the server's JWKS)";
+            }
+
+            var sequence = claims.GetProperty("seq").GetInt64();
+            var link = Base64Url.DecodeFromChars(claims.GetProperty("link").GetString());
+            return sequence == checkpoint.Sequence && link.AsSpan().SequenceEqual(checkpoint.Link)
+                ? null
+                : $"checkpoint {checkpoint.Sequence} was altered: its signed statement is for event {sequence}";
+        }
+        catch (Exception ex) when (ex is JoseException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return $"checkpoint {checkpoint.Sequence} is malformed: {ex.Message}";
+        }
+    }
+}
