@@ -9,8 +9,25 @@ namespace Mandate.Cedar.Validation;
 /// <param name="PolicyId">The policy the finding is about.</param>
 /// <param name="Location">Where in the source (the policy's start when no finer place applies).</param>
 /// <param name="Message">What is wrong, in words a policy author can act on.</param>
-public sealed record ValidationError(string PolicyId, SourceLocation Location, string Message)
+/// <param name="Code">
+/// A stable code: <c>undeclared</c> (an entity type, entity or action the schema does not declare),
+/// <c>invalid_action_application</c> (no action in scope applies to the scope's principal and resource types),
+/// <c>type_error</c>, or <c>impossible_policy</c> (a warning).
+/// </param>
+public sealed record ValidationError(string PolicyId, SourceLocation Location, string Message, string Code)
 {
+    /// <summary>An entity type, entity or action the schema does not declare.</summary>
+    public const string Undeclared = "undeclared";
+
+    /// <summary>No action in the policy's scope applies to the principal and resource types its scope allows.</summary>
+    public const string InvalidActionApplication = "invalid_action_application";
+
+    /// <summary>The policy can fail at run time with a type error, or is not boolean.</summary>
+    public const string TypeError = "type_error";
+
+    /// <summary>The policy evaluates to false for every request the schema allows (a warning).</summary>
+    public const string ImpossiblePolicy = "impossible_policy";
+
     /// <inheritdoc />
     public override string ToString() => $"{PolicyId} ({Location}): {Message}";
 }
@@ -63,7 +80,7 @@ public sealed class PolicyValidator
         var undeclared = EntityDeclarations.FindUndeclared(_schema, expression);
         if (undeclared.Count > 0)
         {
-            errors.AddRange(undeclared.Select(u => new ValidationError(policy.Id, Place(u.Location, policy), u.Message)));
+            errors.AddRange(undeclared.Select(u => new ValidationError(policy.Id, Place(u.Location, policy), u.Message, ValidationError.Undeclared)));
             return;
         }
 
@@ -72,7 +89,8 @@ public sealed class PolicyValidator
             errors.Add(new ValidationError(
                 policy.Id,
                 policy.Location,
-                "no action in the policy's scope applies to the principal and resource types its scope allows (check the actions' `appliesTo` in the schema)"));
+                "no action in the policy's scope applies to the principal and resource types its scope allows (check the actions' `appliesTo` in the schema)",
+                ValidationError.InvalidActionApplication));
             return;
         }
 
@@ -92,7 +110,7 @@ public sealed class PolicyValidator
             }
             catch (TypeErrorException error)
             {
-                var finding = new ValidationError(policy.Id, Place(error.Location, policy), $"{error.Message} (for {environment})");
+                var finding = new ValidationError(policy.Id, Place(error.Location, policy), $"{error.Message} (for {environment})", ValidationError.TypeError);
                 if (!failures.Exists(f => f.Location == finding.Location && f.Message.StartsWith(error.Message, StringComparison.Ordinal)))
                 {
                     failures.Add(finding);
@@ -106,7 +124,7 @@ public sealed class PolicyValidator
         }
         else if (!applies)
         {
-            warnings.Add(new ValidationError(policy.Id, policy.Location, "the policy is impossible: it evaluates to false for every request the schema allows"));
+            warnings.Add(new ValidationError(policy.Id, policy.Location, "the policy is impossible: it evaluates to false for every request the schema allows", ValidationError.ImpossiblePolicy));
         }
     }
 

@@ -190,11 +190,14 @@ internal sealed partial class Typechecker(SchemaFacts schema, RequestEnvironment
         return new RecordOfType(builder.ToImmutable());
     }
 
-    // The value of an expression known before any request: a literal, or `action`, which each environment fixes.
+    // The value of an expression known before any request: a literal; `action`, which each environment fixes;
+    // or `&&`/`||` of two such booleans, which Cedar reduces to a literal when it builds the policy.
     private CedarValue? Constant(Expr expr) => expr switch
     {
         LiteralExpr literal => literal.Value,
         VariableExpr { Variable: Variable.Action } => environment.Action,
+        AndExpr both when Constant(both.Left) is BoolValue l && Constant(both.Right) is BoolValue r => BoolValue.Of(l.Value && r.Value),
+        OrExpr either when Constant(either.Left) is BoolValue l && Constant(either.Right) is BoolValue r => BoolValue.Of(l.Value || r.Value),
         _ => null,
     };
 
