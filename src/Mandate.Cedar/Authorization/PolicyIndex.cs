@@ -63,59 +63,116 @@ internal sealed class PolicyIndex
     /// Writes the ordinals of the candidate policies for the request into <paramref name="destination"/>
     /// (at least <see cref="Policies"/> long), ascending and without duplicates, and returns how many there are.
     /// </summary>
-    public int Candidates(EntityUid principal, EntityUid action, EntityUid resource, EntityStore entities, Span<int> destination)
+    public int Candidates(PreparedRequest request, Span<int> destination)
     {
         if (_policies.Length == 0)
         {
             return 0;
         }
 
-        var seen = _policies.Length <= 512 ? stackalloc bool[_policies.Length] : new bool[_policies.Length];
+        var seen = Marks.For(_policies.Length);
         var count = 0;
         foreach (var i in _unanchored)
         {
-            seen[i] = true;
+            seen.Mark(i);
             destination[count++] = i;
         }
 
-        count = Collect(_byPrincipal, principal, entities, seen, destination, count);
-        count = Collect(_byResource, resource, entities, seen, destination, count);
-        count = Collect(_byAction, action, entities, seen, destination, count);
+        count = Collect(_byPrincipal, request.PrincipalLineage, ref seen, destination, count);
+        count = Collect(_byResource, request.ResourceLineage, ref seen, destination, count);
+        count = Collect(_byAction, request.ActionLineage, ref seen, destination, count);
         destination[..count].Sort();
         return count;
     }
 
-    private static int Collect(FrozenDictionary<EntityUid, int[]> index, EntityUid uid, EntityStore entities, Span<bool> seen, Span<int> destination, int count)
+    private static int Collect(FrozenDictionary<EntityUid, int[]> index, EntityUid[] lineage, ref Marks seen, Span<int> destination, int count)
     {
         if (index.Count == 0)
         {
             return count;
         }
 
-        count = Add(index, uid, seen, destination, count);
-        foreach (var ancestor in entities.Ancestors(uid))
+        foreach (var key in lineage)
         {
-            count = Add(index, ancestor, seen, destination, count);
-        }
-
-        return count;
-    }
-
-    private static int Add(FrozenDictionary<EntityUid, int[]> index, EntityUid key, Span<bool> seen, Span<int> destination, int count)
-    {
-        if (index.TryGetValue(key, out var ordinals))
-        {
-            foreach (var i in ordinals)
+            if (index.TryGetValue(key, out var ordinals))
             {
-                if (!seen[i])
+                foreach (var i in ordinals)
                 {
-                    seen[i] = true;
-                    destination[count++] = i;
+                    if (seen.Mark(i))
+                    {
+                        destination[count++] = i;
+                    }
                 }
             }
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// The policies that could apply to <paramref name="principal"/> doing <paramref name="action"/> on some
+    /// resource: those filed under the principal or the action (or their ancestors), every policy filed under a
+    /// resource, and the unanchored ones. Ascending, without duplicates.
+    /// </summary>
+    public List<int> CandidatesForAnyResource(EntityUid principal, EntityUid action, EntityStore entities)
+    {
+        var result = new HashSet<int>(_unanchored);
+        foreach (var key in entities.Ancestors(principal).Append(principal))
+        {
+            result.UnionWith(_byPrincipal.GetValueOrDefault(key, []));
+        }
+
+        foreach (var key in entities.Ancestors(action).Append(action))
+        {
+            result.UnionWith(_byAction.GetValueOrDefault(key, []));
+        }
+
+        foreach (var ordinals in _byResource.Values)
+        {
+            result.UnionWith(ordinals);
+        }
+
+        return [.. result.Order()];
+    }
+
+    /// <summary>
+    /// Which policies were already collected for the current request: a per-thread array of stamps, where a new
+    /// stamp forgets every earlier mark at once, so no request clears or allocates an array.
+    /// </summary>
+    private struct Marks
+    {
+        [ThreadStatic]
+        private static int[]? t_stamps;
+
+        [ThreadStatic]
+        private static int t_stamp;
+
+        private int[] _stamps;
+        private int _stamp;
+
+        public static Marks For(int policies)
+        {
+            var stamps = t_stamps;
+            if (stamps is null || stamps.Length < policies || t_stamp == int.MaxValue)
+            {
+                t_stamps = stamps = new int[Math.Max(policies, stamps?.Length ?? 0)];
+                t_stamp = 0;
+            }
+
+            return new Marks { _stamps = stamps, _stamp = ++t_stamp };
+        }
+
+        /// <summary>Marks policy <paramref name="i"/>; false when it was already marked.</summary>
+        public readonly bool Mark(int i)
+        {
+            if (_stamps[i] == _stamp)
+            {
+                return false;
+            }
+
+            _stamps[i] = _stamp;
+            return true;
+        }
     }
 
     private static EntityUid? Anchor(ScopeConstraint scope) =>

@@ -12,6 +12,8 @@ public sealed class EntityStore
 {
     private readonly FrozenDictionary<EntityUid, Entity> _entities;
     private readonly FrozenDictionary<EntityUid, HashSet<EntityUid>> _ancestors;
+    private FrozenDictionary<EntityUid, EntityUid[]>? _descendants;
+    private FrozenDictionary<Ast.Name, EntityUid[]>? _byType;
 
     /// <summary>Creates the store; an entity may appear more than once only with identical contents.</summary>
     public EntityStore(IEnumerable<Entity> entities)
@@ -65,6 +67,25 @@ public sealed class EntityStore
     // The concrete set, so callers on the decision path enumerate it without boxing.
     internal HashSet<EntityUid> Ancestors(EntityUid uid) =>
         _ancestors.TryGetValue(uid, out var set) ? set : NoAncestors;
+
+    /// <summary>Every entity that has <paramref name="uid"/> as a transitive ancestor (built on first use).</summary>
+    internal IReadOnlyList<EntityUid> Descendants(EntityUid uid)
+    {
+        var descendants = Volatile.Read(ref _descendants) ?? LazyInitializer.EnsureInitialized(ref _descendants, () => _ancestors
+            .SelectMany(pair => pair.Value.Select(ancestor => (Ancestor: ancestor, Descendant: pair.Key)))
+            .GroupBy(link => link.Ancestor)
+            .ToFrozenDictionary(group => group.Key, group => group.Select(link => link.Descendant).ToArray()));
+        return descendants.TryGetValue(uid, out var found) ? found : [];
+    }
+
+    /// <summary>The entities of one type (built on first use).</summary>
+    internal IReadOnlyList<EntityUid> OfType(Ast.Name type)
+    {
+        var byType = Volatile.Read(ref _byType) ?? LazyInitializer.EnsureInitialized(ref _byType, () => _entities.Keys
+            .GroupBy(uid => uid.EntityType)
+            .ToFrozenDictionary(group => group.Key, group => group.ToArray()));
+        return byType.TryGetValue(type, out var found) ? found : [];
+    }
 
     /// <summary>Cedar's <c>in</c>: equal, or <paramref name="ancestor"/> is a transitive parent.</summary>
     public bool IsIn(EntityUid uid, EntityUid ancestor) =>

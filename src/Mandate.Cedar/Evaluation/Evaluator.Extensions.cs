@@ -6,11 +6,11 @@ internal sealed partial class Evaluator
 {
     private const long MillisecondsPerDay = 86_400_000;
 
-    internal CedarValue? ExtensionCall(string function, CedarValue[] args) =>
+    internal CedarValue? ExtensionCall(string function, ReadOnlySpan<CedarValue> args) =>
         TryExtensionCall(function, args, out var value, out var error) ? value : Fail(error);
 
     /// <summary>Applies an extension function; on failure returns false with the reason.</summary>
-    internal static bool TryExtensionCall(string function, CedarValue[] args, out CedarValue value, out string error)
+    internal static bool TryExtensionCall(string function, ReadOnlySpan<CedarValue> args, out CedarValue value, out string error)
     {
         value = null!;
         error = string.Empty;
@@ -86,7 +86,7 @@ internal sealed partial class Evaluator
     // The non-negative remainder of a day: the time of day for dates before 1970 too.
     private static long Remainder(long epoch) => ((epoch % MillisecondsPerDay) + MillisecondsPerDay) % MillisecondsPerDay;
 
-    private static bool Constructor<T>(string function, CedarValue[] args, TextParser<T> parse, out CedarValue value, out string error)
+    private static bool Constructor<T>(string function, ReadOnlySpan<CedarValue> args, TextParser<T> parse, out CedarValue value, out string error)
         where T : CedarValue
     {
         value = null!;
@@ -111,7 +111,7 @@ internal sealed partial class Evaluator
         return true;
     }
 
-    private static bool Single<T>(string function, CedarValue[] args, string typeName, Func<T, CedarValue> apply, out CedarValue value, out string error)
+    private static bool Single<T>(string function, ReadOnlySpan<CedarValue> args, string typeName, Func<T, CedarValue> apply, out CedarValue value, out string error)
         where T : CedarValue
     {
         value = null!;
@@ -124,7 +124,7 @@ internal sealed partial class Evaluator
         return true;
     }
 
-    private static bool Pair<T>(string function, CedarValue[] args, string typeName, Func<T, T, CedarValue> apply, out CedarValue value, out string error)
+    private static bool Pair<T>(string function, ReadOnlySpan<CedarValue> args, string typeName, Func<T, T, CedarValue> apply, out CedarValue value, out string error)
         where T : CedarValue
     {
         value = null!;
@@ -160,7 +160,7 @@ internal sealed partial class Evaluator
         return typed is not null;
     }
 
-    private static bool Arity(string function, CedarValue[] args, int expected, out string error)
+    private static bool Arity(string function, ReadOnlySpan<CedarValue> args, int expected, out string error)
     {
         error = args.Length == expected
             ? string.Empty

@@ -49,7 +49,7 @@ internal sealed partial class Evaluator
         switch (container)
         {
             case EntityUid ancestor:
-                return BoolValue.Of(_entities.IsIn(uid, ancestor));
+                return BoolValue.Of(IsIn(uid, ancestor));
             case SetValue set:
             {
                 var found = false;
@@ -61,7 +61,7 @@ internal sealed partial class Evaluator
                         return TypeError("a set of entities", element);
                     }
 
-                    found |= _entities.IsIn(uid, candidate);
+                    found |= IsIn(uid, candidate);
                 }
 
                 return BoolValue.Of(found);
@@ -84,7 +84,7 @@ internal sealed partial class Evaluator
             return TypeError("a string", right);
         }
 
-        var found = _entities.TryGet(uid, out var entity);
+        var found = TryGetEntity(uid, out var entity);
         if (!get)
         {
             return BoolValue.Of(found && entity.Tags.ContainsKey(key.Value));

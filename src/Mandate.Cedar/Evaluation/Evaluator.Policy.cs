@@ -53,9 +53,9 @@ internal sealed partial class Evaluator
     {
         ScopeOperator.Any => true,
         ScopeOperator.Equal => uid.Equals(Concrete(scope.Entity)),
-        ScopeOperator.In => _entities.IsIn(uid, Concrete(scope.Entity)),
+        ScopeOperator.In => IsIn(uid, Concrete(scope.Entity)),
         ScopeOperator.Is => uid.EntityType.Equals(scope.EntityType),
-        ScopeOperator.IsIn => uid.EntityType.Equals(scope.EntityType) && _entities.IsIn(uid, Concrete(scope.Entity)),
+        ScopeOperator.IsIn => uid.EntityType.Equals(scope.EntityType) && IsIn(uid, Concrete(scope.Entity)),
         _ => throw new InvalidOperationException($"unknown scope constraint `{scope.Operator}`"),
     };
 
@@ -74,7 +74,7 @@ internal sealed partial class Evaluator
             default:
                 foreach (var entity in scope.Entities)
                 {
-                    if (_entities.IsIn(_request.Action, entity))
+                    if (IsIn(_request.Action, entity))
                     {
                         return true;
                     }

@@ -9,10 +9,58 @@ namespace Mandate.Cedar.Evaluation;
 /// operation returns null and leaves its message in <see cref="Error"/>, so errors cost no exception on the
 /// decision path; the authorizer turns them into policy errors.
 /// </summary>
-internal sealed partial class Evaluator(Request request, EntityStore entities)
+internal sealed partial class Evaluator
 {
-    private readonly Request _request = request;
-    private readonly EntityStore _entities = entities;
+    // One spare evaluator per thread, so deciding a request allocates none.
+    [ThreadStatic]
+    private static Evaluator? t_spare;
+
+    private Request _request;
+    private EntityStore _entities;
+    private PreparedRequest? _prepared;
+
+    public Evaluator(Request request, EntityStore entities)
+    {
+        _request = request;
+        _entities = entities;
+    }
+
+    /// <summary>An evaluator for the prepared request, reusing this thread's spare one when it is free.</summary>
+    public static Evaluator Rent(PreparedRequest prepared)
+    {
+        var evaluator = t_spare ?? new Evaluator(prepared.Request, prepared.Entities);
+        t_spare = null;
+        evaluator._request = prepared.Request;
+        evaluator._entities = prepared.Entities;
+        evaluator._prepared = prepared;
+        evaluator.Error = null;
+        return evaluator;
+    }
+
+    /// <summary>Gives a rented evaluator back; it must not be used afterwards.</summary>
+    public static void Return(Evaluator evaluator)
+    {
+        evaluator._request = null!;
+        evaluator._entities = null!;
+        evaluator._prepared = null;
+        t_spare = evaluator;
+    }
+
+    /// <summary>Cedar's <c>in</c> on entities, answered from the prepared lineages for the request's own entities.</summary>
+    internal bool IsIn(EntityUid uid, EntityUid ancestor) =>
+        _prepared?.LineageOf(uid) is { } lineage ? PreparedRequest.Contains(lineage, ancestor) : _entities.IsIn(uid, ancestor);
+
+    /// <summary>Finds an entity, without a store lookup for the request's own entities.</summary>
+    internal bool TryGetEntity(EntityUid uid, out Entities.Entity entity)
+    {
+        if (_prepared is not null && _prepared.TryGetOwn(uid, out var own))
+        {
+            entity = own!;
+            return own is not null;
+        }
+
+        return _entities.TryGet(uid, out entity);
+    }
 
     /// <summary>The request being evaluated.</summary>
     public Request Request => _request;
@@ -52,7 +100,7 @@ internal sealed partial class Evaluator(Request request, EntityStore entities)
                     ? field
                     : Fail($"record does not have the attribute `{attribute}`");
             case EntityUid uid:
-                if (!_entities.TryGet(uid, out var entity))
+                if (!TryGetEntity(uid, out var entity))
                 {
                     return Fail($"entity `{uid}` does not exist");
                 }
@@ -68,7 +116,7 @@ internal sealed partial class Evaluator(Request request, EntityStore entities)
     internal CedarValue? HasAttribute(CedarValue target, string attribute) => target switch
     {
         RecordValue record => BoolValue.Of(record.ContainsKey(attribute)),
-        EntityUid uid => BoolValue.Of(_entities.TryGet(uid, out var entity) && entity.Attributes.ContainsKey(attribute)),
+        EntityUid uid => BoolValue.Of(TryGetEntity(uid, out var entity) && entity.Attributes.ContainsKey(attribute)),
         _ => TypeError("an entity or a record", target),
     };
 

@@ -160,11 +160,35 @@ internal static class ExpressionCompiler
         return new RecordValue(fields);
     };
 
-    private static CompiledExpression ExtensionCall(string function, CompiledExpression[] arguments) => e =>
+    // One and two arguments (every Cedar extension function) are passed on the stack, so calls do not allocate.
+    private static CompiledExpression ExtensionCall(string function, CompiledExpression[] arguments) => arguments.Length switch
     {
-        var values = Evaluate(e, arguments);
-        return values is null ? null : e.ExtensionCall(function, values);
+        1 => ExtensionCall(function, arguments[0]),
+        2 => ExtensionCall(function, arguments[0], arguments[1]),
+        _ => e => Evaluate(e, arguments) is { } values ? e.ExtensionCall(function, values) : null,
     };
+
+    private static CompiledExpression ExtensionCall(string function, CompiledExpression argument) =>
+        e => argument(e) is { } value ? e.ExtensionCall(function, new ReadOnlySpan<CedarValue>(in value)) : null;
+
+    private static CompiledExpression ExtensionCall(string function, CompiledExpression first, CompiledExpression second) => e =>
+    {
+        if (first(e) is not { } a || second(e) is not { } b)
+        {
+            return null;
+        }
+
+        var pair = default(ValuePair);
+        pair[0] = a;
+        pair[1] = b;
+        return e.ExtensionCall(function, pair);
+    };
+
+    [System.Runtime.CompilerServices.InlineArray(2)]
+    private struct ValuePair
+    {
+        private CedarValue _first;
+    }
 
     private static CedarValue[]? Evaluate(Evaluator e, CompiledExpression[] expressions)
     {

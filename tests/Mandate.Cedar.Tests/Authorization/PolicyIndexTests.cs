@@ -1,4 +1,5 @@
 using Mandate.Cedar.Authorization;
+using Mandate.Cedar.Evaluation;
 using Mandate.Cedar.Syntax;
 using Mandate.Cedar.Values;
 
@@ -19,7 +20,7 @@ public sealed class PolicyIndexTests
         var index = new PolicyIndex(CedarParser.ParsePolicySet(policies).Policies);
         var request = CedarFixture.DefaultRequest;
         var ordinals = new int[index.Policies.Length];
-        var count = index.Candidates(request.Principal, request.Action, request.Resource, Store, ordinals);
+        var count = index.Candidates(new PreparedRequest(request, Store), ordinals);
         return [.. ordinals.Take(count).Select(i => index.Policies[i].Source.Id)];
     }
 
@@ -57,7 +58,7 @@ public sealed class PolicyIndexTests
 
         var ordinals = new int[1];
 
-        var count = index.Candidates(EntityUid.Of("User", "ghost"), EntityUid.Of("Action", "x"), EntityUid.Of("R", "r"), Store, ordinals);
+        var count = index.Candidates(new PreparedRequest(new Request(EntityUid.Of("User", "ghost"), EntityUid.Of("Action", "x"), EntityUid.Of("R", "r"), RecordValue.Empty), Store), ordinals);
 
         Assert.Equal(1, count);
     }

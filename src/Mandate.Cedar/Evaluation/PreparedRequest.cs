@@ -1,0 +1,86 @@
+using Mandate.Cedar.Entities;
+using Mandate.Cedar.Values;
+
+namespace Mandate.Cedar.Evaluation;
+
+/// <summary>
+/// A request resolved against an entity store once, so deciding it touches no store lookups for the request's
+/// own entities: the principal, action and resource entities and their lineages (themselves and every
+/// ancestor) are at hand. Prepare once, decide many times (for example once per policy set, or in a search);
+/// preparing allocates, deciding with <see cref="Authorization.Authorizer.Decide(PreparedRequest, Ast.PolicySet, Span{int}, out int)"/> does not.
+/// </summary>
+public sealed class PreparedRequest
+{
+    /// <summary>Resolves <paramref name="request"/> against <paramref name="entities"/>.</summary>
+    public PreparedRequest(Request request, EntityStore entities)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(entities);
+        Request = request;
+        Entities = entities;
+        entities.TryGet(request.Principal, out var principal);
+        entities.TryGet(request.Resource, out var resource);
+        PrincipalEntity = principal;
+        ResourceEntity = resource;
+        PrincipalLineage = Lineage(request.Principal, entities);
+        ActionLineage = Lineage(request.Action, entities);
+        ResourceLineage = Lineage(request.Resource, entities);
+    }
+
+    /// <summary>The request.</summary>
+    public Request Request { get; }
+
+    /// <summary>The store the request was resolved against.</summary>
+    public EntityStore Entities { get; }
+
+    internal Entity? PrincipalEntity { get; }
+
+    internal Entity? ResourceEntity { get; }
+
+    internal EntityUid[] PrincipalLineage { get; }
+
+    internal EntityUid[] ActionLineage { get; }
+
+    internal EntityUid[] ResourceLineage { get; }
+
+    /// <summary>The stored entity for one of the request's own entities, without a store lookup.</summary>
+    internal bool TryGetOwn(EntityUid uid, out Entity? entity)
+    {
+        if (ReferenceEquals(uid, Request.Principal))
+        {
+            entity = PrincipalEntity;
+            return true;
+        }
+
+        if (ReferenceEquals(uid, Request.Resource))
+        {
+            entity = ResourceEntity;
+            return true;
+        }
+
+        entity = null;
+        return false;
+    }
+
+    /// <summary>The lineage of one of the request's own entities, or null for any other entity.</summary>
+    internal EntityUid[]? LineageOf(EntityUid uid) =>
+        ReferenceEquals(uid, Request.Principal) ? PrincipalLineage
+        : ReferenceEquals(uid, Request.Resource) ? ResourceLineage
+        : ReferenceEquals(uid, Request.Action) ? ActionLineage
+        : null;
+
+    internal static bool Contains(EntityUid[] lineage, EntityUid ancestor)
+    {
+        foreach (var member in lineage)
+        {
+            if (member.Equals(ancestor))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static EntityUid[] Lineage(EntityUid uid, EntityStore entities) => [uid, .. entities.Ancestors(uid)];
+}
