@@ -1,0 +1,42 @@
+using BenchmarkDotNet.Attributes;
+using Mandate.Cedar.Authorization;
+
+namespace Mandate.Benchmarks.Cedar;
+
+/// <summary>
+/// Mean time and allocation of one prepared decision over the agent-fleet workload, from 100 to 100,000
+/// policies (the entity store stays at ~130,000 entities). Per-decision percentiles and the cedar-wasm
+/// comparison come from <c>bench/cedar.sh</c>.
+/// </summary>
+[MemoryDiagnoser]
+public class CedarFleetBenchmarks
+{
+    private const int Batch = 1024;
+    private AgentFleet _fleet = null!;
+    private int[] _reasons = null!;
+    private int _next;
+
+    [Params(100, 1_000, 10_000, 100_000)]
+    public int Policies { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _fleet = new AgentFleet(Policies);
+        _reasons = new int[64];
+    }
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public int Decide()
+    {
+        var allowed = 0;
+        var requests = _fleet.Prepared;
+        for (var i = 0; i < Batch; i++)
+        {
+            var request = requests[_next++ & (requests.Length - 1)];
+            allowed += Authorizer.Decide(request, _fleet.Policies, _reasons, out _) == Decision.Allow ? 1 : 0;
+        }
+
+        return allowed;
+    }
+}

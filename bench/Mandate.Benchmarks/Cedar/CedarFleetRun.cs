@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Mandate.Cedar.Ast;
+using Mandate.Cedar.Authorization;
+using Mandate.Cedar.Search;
+
+namespace Mandate.Benchmarks.Cedar;
+
+/// <summary>
+/// <c>cedar-fleet</c>: per-decision latency percentiles of prepared decisions over the agent-fleet workload at
+/// several policy counts, bytes allocated per decision, and resource search over 100,000 documents; writes the
+/// 10,000-policy workload (policies, requests with their entity slices, Mandate's decisions and figures) for
+/// <c>bench/cedar-wasm/bench.mjs</c> to time the reference on the same requests.
+/// </summary>
+internal static class CedarFleetRun
+{
+    public static void Run(string[] args)
+    {
+        var output = Option(args, "--out") ?? Path.Combine(Path.GetTempPath(), "mandate-cedar-fleet");
+        var counts = (Option(args, "--policies") ?? "100,1000,10000,100000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+        Directory.CreateDirectory(output);
+        var overhead = TimerOverhead();
+        Console.WriteLine($"timer overhead {overhead:F0} ns (subtracted); {Environment.ProcessorCount} cores; .NET {Environment.Version}");
+        Console.WriteLine("policies   entities   allow%    p50 ns    p90 ns    p99 ns  p99.9 ns   mean ns  bytes/decision");
+        var summary = new JsonObject();
+        foreach (var count in counts)
+        {
+            var fleet = new AgentFleet(count);
+            var (percentiles, mean, allowed, bytes) = Measure(fleet, overhead);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{count,8} {fleet.Entities.Count,10} {allowed,7:F1}% {percentiles[0],9:F0} {percentiles[1],9:F0} {percentiles[2],9:F0} {percentiles[3],9:F0} {mean,9:F0} {bytes,15:F2}"));
+            summary[count.ToString(CultureInfo.InvariantCulture)] = new JsonObject { ["p50_ns"] = percentiles[0], ["p99_ns"] = percentiles[2], ["bytes_per_decision"] = bytes };
+            if (count == 10_000)
+            {
+                Search(fleet, summary);
+                Write(fleet, output, summary);
+            }
+        }
+
+        File.WriteAllText(Path.Combine(output, "mandate-summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"workload and figures written to {output}");
+    }
+
+    private static (double[] Percentiles, double Mean, double AllowedPercent, double Bytes) Measure(AgentFleet fleet, double overhead)
+    {
+        var requests = fleet.Prepared;
+        var reasons = new int[64];
+        for (var i = 0; i < 20_000; i++)
+        {
+            Authorizer.Decide(requests[i % requests.Length], fleet.Policies, reasons, out _);
+        }
+
+        const int Rounds = 100;
+        var samples = new long[requests.Length * Rounds];
+        var allowed = 0;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var round = 0; round < Rounds; round++)
+        {
+            for (var i = 0; i < requests.Length; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                var decision = Authorizer.Decide(requests[i], fleet.Policies, reasons, out _);
+                samples[(round * requests.Length) + i] = Stopwatch.GetTimestamp() - start;
+                allowed += decision == Decision.Allow ? 1 : 0;
+            }
+        }
+
+        var bytes = (double)(GC.GetAllocatedBytesForCurrentThread() - before) / samples.Length;
+        Array.Sort(samples);
+        var toNs = 1e9 / Stopwatch.Frequency;
+        double At(double q) => Math.Max(0, (samples[(int)(q * (samples.Length - 1))] * toNs) - overhead);
+        return ([At(0.50), At(0.90), At(0.99), At(0.999)], Math.Max(0, (samples.Average() * toNs) - overhead), 100.0 * allowed / samples.Length, bytes);
+    }
+
+    private static void Search(AgentFleet fleet, JsonObject summary)
+    {
+        var documentType = Name.Parse("Document");
+        var times = new List<double>();
+        var found = 0;
+        foreach (var request in fleet.Requests.Take(50))
+        {
+            var clock = Stopwatch.StartNew();
+            found += AuthorizationSearch.Resources(fleet.Policies, fleet.Entities, request.Principal, request.Action, documentType, request.Context).Count;
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        times.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"resource search over {fleet.Entities.Entities.Count(e => e.Uid.EntityType.Equals(documentType))} documents (10,000 policies): p50 {times[times.Count / 2]:F2} ms, max {times[^1]:F2} ms, {found} results over 50 searches"));
+        summary["search_p50_ms"] = times[times.Count / 2];
+        summary["search_max_ms"] = times[^1];
+    }
+
+    private static void Write(AgentFleet fleet, string output, JsonObject summary)
+    {
+        File.WriteAllText(Path.Combine(output, "policies.cedar"), fleet.PolicyText);
+        using var requests = new StreamWriter(Path.Combine(output, "requests.jsonl"));
+        var decisions = new JsonArray();
+        foreach (var request in fleet.Requests.Take(1_000))
+        {
+            requests.WriteLine(fleet.RequestJson(request).ToJsonString());
+            decisions.Add(Authorizer.IsAuthorized(request, fleet.Policies, fleet.Entities).Decision == Decision.Allow ? "allow" : "deny");
+        }
+
+        File.WriteAllText(Path.Combine(output, "mandate-decisions.json"), decisions.ToJsonString());
+        summary["requests_written"] = 1_000;
+    }
+
+    private static double TimerOverhead()
+    {
+        var samples = new long[100_000];
+        for (var i = 0; i < samples.Length; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            samples[i] = Stopwatch.GetTimestamp() - start;
+        }
+
+        Array.Sort(samples);
+        return samples[samples.Length / 2] * 1e9 / Stopwatch.Frequency;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+}
