@@ -71,7 +71,7 @@ public static class Authorizer
                 switch (evaluator.Evaluate(compiled))
                 {
                     case PolicyOutcome.Satisfied:
-                        outcomes.Satisfied(ordinal, compiled.Source.Effect == Effect.Forbid);
+                        outcomes.Satisfied(ordinal, compiled.Forbid);
                         break;
                     case PolicyOutcome.Failed:
                         outcomes.Failed(ordinal, evaluator.Error ?? "evaluation failed");

@@ -1,4 +1,4 @@
-using System.Collections.Frozen;
+using System.Buffers;
 using System.Collections.Immutable;
 using Mandate.Cedar.Ast;
 using Mandate.Cedar.Entities;
@@ -8,53 +8,83 @@ using Mandate.Cedar.Values;
 namespace Mandate.Cedar.Authorization;
 
 /// <summary>
-/// Finds the policies whose scope can match a request. Each policy is filed under one anchor entity taken
-/// from its scope (principal, then resource, then action); a request looks up its principal, resource and
-/// action and their ancestors. Policies without an anchor are always candidates.
+/// Finds the policies whose scope can match a request. A policy's scope names at most one principal anchor and
+/// one resource anchor (the entity of <c>==</c>, <c>in</c> or <c>is .. in</c>); the policy is filed under that
+/// pair, with "open" standing for a side without one. A request looks up every pair drawn from its principal's
+/// and its resource's lineage (the entity and its ancestors), so only policies whose principal and resource
+/// scopes can both match are candidates, however many policies other entities have. Within a pair, policies
+/// whose action scope names only actions outside the request action's lineage are skipped.
 /// </summary>
-internal sealed class PolicyIndex
+/// <remarks>
+/// Decisions over a large policy set are bound by memory latency, not instructions, so every table is flat and
+/// keyed by entity hash: a lookup touches no entity object. Anchors are told apart by hash alone, so two anchors
+/// with equal hashes share an id and the candidates are a superset of the matching policies; the evaluator checks
+/// every scope exactly. Every policy sits in exactly one pair, so candidates never repeat.
+/// </remarks>
+internal sealed partial class PolicyIndex
 {
     private readonly ImmutableArray<CompiledPolicy> _policies;
-    private readonly FrozenDictionary<EntityUid, int[]> _byPrincipal;
-    private readonly FrozenDictionary<EntityUid, int[]> _byResource;
-    private readonly FrozenDictionary<EntityUid, int[]> _byAction;
-    private readonly int[] _unanchored;
+    private readonly AnchorTable _principals;
+    private readonly AnchorTable _resources;
+    private readonly AnchorTable _actions;
+
+    // The pairs of principal id p are _pairs[_pairStarts[p].._pairStarts[p + 1]], sorted by resource id.
+    private readonly int[] _pairStarts;
+    private readonly Pair[] _pairs;
+    private readonly Entry[] _entries;
+    private readonly int[] _entryActions;
 
     public PolicyIndex(ImmutableArray<Policy> policies)
     {
         _policies = [.. policies.Select(p => new CompiledPolicy(p))];
-        var byPrincipal = new Dictionary<EntityUid, List<int>>();
-        var byResource = new Dictionary<EntityUid, List<int>>();
-        var byAction = new Dictionary<EntityUid, List<int>>();
-        var unanchored = new List<int>();
+        var principals = new AnchorTable.Builder();
+        var resources = new AnchorTable.Builder();
+        var actions = new AnchorTable.Builder();
+        var filed = new SortedDictionary<(int Principal, int Resource), List<int>>();
+        var actionIds = new int[policies.Length][];
         for (var i = 0; i < policies.Length; i++)
         {
             var policy = policies[i];
-            if (Anchor(policy.Principal) is { } principal)
+            var key = (principals.Intern(Anchor(policy.Principal)), resources.Intern(Anchor(policy.Resource)));
+            if (!filed.TryGetValue(key, out var ordinals))
             {
-                File(byPrincipal, principal, i);
+                filed[key] = ordinals = [];
             }
-            else if (Anchor(policy.Resource) is { } resource)
+
+            ordinals.Add(i);
+
+            // An action scope of `==`/`in` can match only the actions it names and their descendants.
+            var named = policy.Action.Operator == ActionScopeOperator.Any ? [] : policy.Action.Entities;
+            actionIds[i] = [.. named.Select(a => actions.Intern(a)).Distinct()];
+        }
+
+        _principals = principals.Build();
+        _resources = resources.Build();
+        _actions = actions.Build();
+        _pairStarts = new int[principals.Count + 2];
+        _pairs = new Pair[filed.Count];
+        _entries = new Entry[policies.Length];
+        var entryActions = new List<int>();
+        var pair = 0;
+        var entry = 0;
+        foreach (var ((principal, resource), ordinals) in filed)
+        {
+            _pairStarts[principal + 1] = pair + 1;
+            _pairs[pair++] = new Pair(resource, entry, ordinals.Count);
+            foreach (var ordinal in ordinals)
             {
-                File(byResource, resource, i);
-            }
-            else if (policy.Action.Operator != ActionScopeOperator.Any && policy.Action.Entities.Length > 0)
-            {
-                foreach (var action in policy.Action.Entities.Distinct())
-                {
-                    File(byAction, action, i);
-                }
-            }
-            else
-            {
-                unanchored.Add(i);
+                _entries[entry++] = new Entry(ordinal, entryActions.Count, actionIds[ordinal].Length);
+                entryActions.AddRange(actionIds[ordinal]);
             }
         }
 
-        _byPrincipal = byPrincipal.ToFrozenDictionary(p => p.Key, p => p.Value.ToArray());
-        _byResource = byResource.ToFrozenDictionary(p => p.Key, p => p.Value.ToArray());
-        _byAction = byAction.ToFrozenDictionary(p => p.Key, p => p.Value.ToArray());
-        _unanchored = [.. unanchored];
+        // Principals without pairs start where the previous one ended.
+        for (var p = 1; p < _pairStarts.Length; p++)
+        {
+            _pairStarts[p] = Math.Max(_pairStarts[p], _pairStarts[p - 1]);
+        }
+
+        _entryActions = [.. entryActions];
     }
 
     public ImmutableArray<CompiledPolicy> Policies => _policies;
@@ -70,37 +100,68 @@ internal sealed class PolicyIndex
             return 0;
         }
 
-        var seen = Marks.For(_policies.Length);
-        var count = 0;
-        foreach (var i in _unanchored)
+        var ids = ArrayPool<int>.Shared.Rent(request.PrincipalLineage.Length + request.ResourceLineage.Length + request.ActionLineage.Length + 2);
+        try
         {
-            seen.Mark(i);
-            destination[count++] = i;
-        }
-
-        count = Collect(_byPrincipal, request.PrincipalLineage, ref seen, destination, count);
-        count = Collect(_byResource, request.ResourceLineage, ref seen, destination, count);
-        count = Collect(_byAction, request.ActionLineage, ref seen, destination, count);
-        destination[..count].Sort();
-        return count;
-    }
-
-    private static int Collect(FrozenDictionary<EntityUid, int[]> index, EntityUid[] lineage, ref Marks seen, Span<int> destination, int count)
-    {
-        if (index.Count == 0)
-        {
+            var span = ids.AsSpan();
+            var p = _principals.Lookup(request.PrincipalLineage, span, withOpen: true);
+            var r = _resources.Lookup(request.ResourceLineage, span[p..], withOpen: true);
+            var a = _actions.Lookup(request.ActionLineage, span[(p + r)..], withOpen: false);
+            var count = Collect(span[..p], span.Slice(p, r), span.Slice(p + r, a), destination);
+            destination[..count].Sort();
             return count;
         }
-
-        foreach (var key in lineage)
+        finally
         {
-            if (index.TryGetValue(key, out var ordinals))
+            ArrayPool<int>.Shared.Return(ids);
+        }
+    }
+
+    /// <summary>
+    /// The policies that could apply to <paramref name="principal"/> doing <paramref name="action"/> on some
+    /// resource: those whose principal and action scopes can match, whatever their resource scope. Ascending.
+    /// </summary>
+    public List<int> CandidatesForAnyResource(EntityUid principal, EntityUid action, EntityStore entities)
+    {
+        var principalLineage = PreparedRequest.Lineage(principal, entities);
+        var actionLineage = PreparedRequest.Lineage(action, entities);
+        var principalIds = new int[principalLineage.Length + 1];
+        var actionIds = new int[actionLineage.Length];
+        principalIds = principalIds[.._principals.Lookup(principalLineage, principalIds, withOpen: true)];
+        actionIds = actionIds[.._actions.Lookup(actionLineage, actionIds, withOpen: false)];
+        var result = new List<int>();
+        foreach (var p in principalIds)
+        {
+            foreach (var pair in PairsOf(p))
             {
-                foreach (var i in ordinals)
+                AddEntries(pair, actionIds, result);
+            }
+        }
+
+        result.Sort();
+        return result;
+    }
+
+    private int Collect(ReadOnlySpan<int> principals, ReadOnlySpan<int> resources, ReadOnlySpan<int> actions, Span<int> destination)
+    {
+        var count = 0;
+        foreach (var p in principals)
+        {
+            var pairs = PairsOf(p);
+            foreach (var r in resources)
+            {
+                var at = Find(pairs, r);
+                if (at < 0)
                 {
-                    if (seen.Mark(i))
+                    continue;
+                }
+
+                var pair = pairs[at];
+                foreach (var entry in _entries.AsSpan(pair.FirstEntry, pair.EntryCount))
+                {
+                    if (Applies(entry, actions))
                     {
-                        destination[count++] = i;
+                        destination[count++] = entry.Ordinal;
                     }
                 }
             }
@@ -109,82 +170,69 @@ internal sealed class PolicyIndex
         return count;
     }
 
-    /// <summary>
-    /// The policies that could apply to <paramref name="principal"/> doing <paramref name="action"/> on some
-    /// resource: those filed under the principal or the action (or their ancestors), every policy filed under a
-    /// resource, and the unanchored ones. Ascending, without duplicates.
-    /// </summary>
-    public List<int> CandidatesForAnyResource(EntityUid principal, EntityUid action, EntityStore entities)
+    private void AddEntries(Pair pair, ReadOnlySpan<int> actions, List<int> result)
     {
-        var result = new HashSet<int>(_unanchored);
-        foreach (var key in entities.Ancestors(principal).Append(principal))
+        foreach (var entry in _entries.AsSpan(pair.FirstEntry, pair.EntryCount))
         {
-            result.UnionWith(_byPrincipal.GetValueOrDefault(key, []));
+            if (Applies(entry, actions))
+            {
+                result.Add(entry.Ordinal);
+            }
         }
-
-        foreach (var key in entities.Ancestors(action).Append(action))
-        {
-            result.UnionWith(_byAction.GetValueOrDefault(key, []));
-        }
-
-        foreach (var ordinals in _byResource.Values)
-        {
-            result.UnionWith(ordinals);
-        }
-
-        return [.. result.Order()];
     }
 
-    /// <summary>
-    /// Which policies were already collected for the current request: a per-thread array of stamps, where a new
-    /// stamp forgets every earlier mark at once, so no request clears or allocates an array.
-    /// </summary>
-    private struct Marks
+    private bool Applies(Entry entry, ReadOnlySpan<int> requestActions) =>
+        entry.ActionCount == 0 || _entryActions.AsSpan(entry.FirstAction, entry.ActionCount).ContainsAny(requestActions);
+
+    private ReadOnlySpan<Pair> PairsOf(int principal) =>
+        _pairs.AsSpan(_pairStarts[principal], _pairStarts[principal + 1] - _pairStarts[principal]);
+
+    // Pairs are sorted by resource id: scan short runs, bisect long ones.
+    private static int Find(ReadOnlySpan<Pair> pairs, int resource)
     {
-        [ThreadStatic]
-        private static int[]? t_stamps;
-
-        [ThreadStatic]
-        private static int t_stamp;
-
-        private int[] _stamps;
-        private int _stamp;
-
-        public static Marks For(int policies)
+        if (pairs.Length <= 8)
         {
-            var stamps = t_stamps;
-            if (stamps is null || stamps.Length < policies || t_stamp == int.MaxValue)
+            for (var i = 0; i < pairs.Length; i++)
             {
-                t_stamps = stamps = new int[Math.Max(policies, stamps?.Length ?? 0)];
-                t_stamp = 0;
+                if (pairs[i].Resource == resource)
+                {
+                    return i;
+                }
             }
 
-            return new Marks { _stamps = stamps, _stamp = ++t_stamp };
+            return -1;
         }
 
-        /// <summary>Marks policy <paramref name="i"/>; false when it was already marked.</summary>
-        public readonly bool Mark(int i)
+        var low = 0;
+        var high = pairs.Length - 1;
+        while (low <= high)
         {
-            if (_stamps[i] == _stamp)
+            var middle = (low + high) >>> 1;
+            var at = pairs[middle].Resource;
+            if (at == resource)
             {
-                return false;
+                return middle;
             }
 
-            _stamps[i] = _stamp;
-            return true;
+            if (at < resource)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
         }
+
+        return -1;
     }
 
     private static EntityUid? Anchor(ScopeConstraint scope) =>
         scope.Operator is ScopeOperator.Equal or ScopeOperator.In or ScopeOperator.IsIn ? scope.Entity?.Uid : null;
 
-    private static void File(Dictionary<EntityUid, List<int>> index, EntityUid key, int ordinal)
-    {
-        if (!index.TryGetValue(key, out var list))
-        {
-            index[key] = list = [];
-        }
+    /// <summary>The policies filed under one anchor pair: <see cref="EntryCount"/> entries from <see cref="FirstEntry"/>.</summary>
+    private readonly record struct Pair(int Resource, int FirstEntry, int EntryCount);
 
-        list.Add(ordinal);
-    }
+    /// <summary>One policy in a pair, with the action anchors its action scope names (none when open).</summary>
+    private readonly record struct Entry(int Ordinal, int FirstAction, int ActionCount);
 }

@@ -1,10 +1,12 @@
 using System.Collections.Immutable;
 using Mandate.Cedar.Ast;
+using Mandate.Cedar.Values;
 
 namespace Mandate.Cedar.Evaluation;
 
 /// <summary>
-/// A policy prepared once for repeated evaluation: constant subexpressions (literal sets and records,
+/// A policy prepared once for repeated evaluation: its scope flattened into fields (so checking it touches this
+/// object and the anchor entities, not the syntax tree), constant subexpressions (literal sets and records,
 /// extension constructors such as <c>ip("10.0.0.0/8")</c>) computed ahead of time and each condition compiled
 /// to a delegate tree.
 /// </summary>
@@ -13,12 +15,45 @@ internal sealed class CompiledPolicy
     public CompiledPolicy(Policy source)
     {
         Source = source;
+        Forbid = source.Effect == Effect.Forbid;
+        Principal = new CompiledScope(source.Principal);
+        Resource = new CompiledScope(source.Resource);
+        ActionOperator = source.Action.Operator;
+        Actions = [.. source.Action.Entities];
         Conditions = [.. source.Conditions.Select(c => (ExpressionCompiler.Compile(ConstantFolding.Fold(c.Body)), c.Kind == ConditionKind.When))];
     }
 
     /// <summary>The policy as parsed.</summary>
     public Policy Source { get; }
 
+    /// <summary>Whether the policy is a <c>forbid</c>.</summary>
+    public bool Forbid { get; }
+
+    /// <summary>The principal scope.</summary>
+    public CompiledScope Principal { get; }
+
+    /// <summary>The resource scope.</summary>
+    public CompiledScope Resource { get; }
+
+    /// <summary>The form of the action scope.</summary>
+    public ActionScopeOperator ActionOperator { get; }
+
+    /// <summary>The actions the action scope names (none when open).</summary>
+    public EntityUid[] Actions { get; }
+
     /// <summary>Each condition's body and the value it must have for the policy to hold.</summary>
     public ImmutableArray<(CompiledExpression Body, bool MustHold)> Conditions { get; }
+}
+
+/// <summary>A principal or resource scope as plain fields.</summary>
+internal readonly struct CompiledScope(ScopeConstraint scope)
+{
+    /// <summary>The form of the constraint.</summary>
+    public ScopeOperator Operator { get; } = scope.Operator;
+
+    /// <summary>The entity of <c>==</c>, <c>in</c> and <c>is .. in</c>; null for an unlinked template slot.</summary>
+    public EntityUid? Entity { get; } = scope.Entity?.Uid;
+
+    /// <summary>The type of <c>is</c> and <c>is .. in</c>.</summary>
+    public Name? EntityType { get; } = scope.EntityType;
 }

@@ -21,8 +21,7 @@ internal sealed partial class Evaluator
     /// <summary>Checks the scope, then each condition in order, stopping at the first that does not hold.</summary>
     public PolicyOutcome Evaluate(CompiledPolicy compiled)
     {
-        var policy = compiled.Source;
-        if (!ScopeMatches(policy.Principal, _request.Principal) || !ActionMatches(policy.Action) || !ScopeMatches(policy.Resource, _request.Resource))
+        if (!ScopeMatches(compiled.Principal, _request.Principal) || !ActionMatches(compiled) || !ScopeMatches(compiled.Resource, _request.Resource))
         {
             return PolicyOutcome.NotSatisfied;
         }
@@ -49,7 +48,7 @@ internal sealed partial class Evaluator
         return PolicyOutcome.Satisfied;
     }
 
-    private bool ScopeMatches(ScopeConstraint scope, EntityUid uid) => scope.Operator switch
+    private bool ScopeMatches(in CompiledScope scope, EntityUid uid) => scope.Operator switch
     {
         ScopeOperator.Any => true,
         ScopeOperator.Equal => uid.Equals(Concrete(scope.Entity)),
@@ -60,19 +59,19 @@ internal sealed partial class Evaluator
     };
 
     // Policy sets never hand unlinked templates to the evaluator.
-    private static EntityUid Concrete(EntityReference? reference) =>
-        reference?.Uid ?? throw new InvalidOperationException("a template must be linked before it is evaluated");
+    private static EntityUid Concrete(EntityUid? entity) =>
+        entity ?? throw new InvalidOperationException("a template must be linked before it is evaluated");
 
-    private bool ActionMatches(ActionConstraint scope)
+    private bool ActionMatches(CompiledPolicy compiled)
     {
-        switch (scope.Operator)
+        switch (compiled.ActionOperator)
         {
             case ActionScopeOperator.Any:
                 return true;
             case ActionScopeOperator.Equal:
-                return _request.Action.Equals(scope.Entities[0]);
+                return _request.Action.Equals(compiled.Actions[0]);
             default:
-                foreach (var entity in scope.Entities)
+                foreach (var entity in compiled.Actions)
                 {
                     if (IsIn(_request.Action, entity))
                     {

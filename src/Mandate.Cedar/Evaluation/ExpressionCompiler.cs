@@ -160,18 +160,27 @@ internal static class ExpressionCompiler
         return new RecordValue(fields);
     };
 
-    // One and two arguments (every Cedar extension function) are passed on the stack, so calls do not allocate.
-    private static CompiledExpression ExtensionCall(string function, CompiledExpression[] arguments) => arguments.Length switch
+    // The function is resolved here, once. One and two arguments (every Cedar extension function) are passed on
+    // the stack, so calls do not allocate. An unknown name fails when called, after its arguments are evaluated.
+    private static CompiledExpression ExtensionCall(string name, CompiledExpression[] arguments)
     {
-        1 => ExtensionCall(function, arguments[0]),
-        2 => ExtensionCall(function, arguments[0], arguments[1]),
-        _ => e => Evaluate(e, arguments) is { } values ? e.ExtensionCall(function, values) : null,
-    };
+        if (Evaluator.FindExtension(name) is not { } function)
+        {
+            return e => Evaluate(e, arguments) is { } values ? e.ExtensionCall(name, values) : null;
+        }
 
-    private static CompiledExpression ExtensionCall(string function, CompiledExpression argument) =>
+        return arguments.Length switch
+        {
+            1 => ExtensionCall(function, arguments[0]),
+            2 => ExtensionCall(function, arguments[0], arguments[1]),
+            _ => e => Evaluate(e, arguments) is { } values ? e.ExtensionCall(function, values) : null,
+        };
+    }
+
+    private static CompiledExpression ExtensionCall(Evaluator.ExtensionFunction function, CompiledExpression argument) =>
         e => argument(e) is { } value ? e.ExtensionCall(function, new ReadOnlySpan<CedarValue>(in value)) : null;
 
-    private static CompiledExpression ExtensionCall(string function, CompiledExpression first, CompiledExpression second) => e =>
+    private static CompiledExpression ExtensionCall(Evaluator.ExtensionFunction function, CompiledExpression first, CompiledExpression second) => e =>
     {
         if (first(e) is not { } a || second(e) is not { } b)
         {

@@ -82,5 +82,10 @@ public sealed class PreparedRequest
         return false;
     }
 
-    private static EntityUid[] Lineage(EntityUid uid, EntityStore entities) => [uid, .. entities.Ancestors(uid)];
+    /// <summary>The entity and its ancestors, each once (a cyclic hierarchy may list the entity among its own ancestors).</summary>
+    internal static EntityUid[] Lineage(EntityUid uid, EntityStore entities)
+    {
+        var ancestors = entities.Ancestors(uid);
+        return ancestors.Contains(uid) ? [uid, .. ancestors.Where(a => !a.Equals(uid))] : [uid, .. ancestors];
+    }
 }

@@ -62,4 +62,40 @@ public sealed class PolicyIndexTests
 
         Assert.Equal(1, count);
     }
+
+    [Fact]
+    public void Candidates_NeedBothAnchorsOfAPolicyInTheRequestLineages()
+    {
+        var ids = Candidates("""
+            permit(principal in Group::"eng", action, resource == Photo::"p1");
+            permit(principal in Group::"eng", action, resource == Photo::"p2");
+            permit(principal == User::"bob", action, resource == Photo::"p1");
+            permit(principal is User in Group::"all", action == Action::"read", resource == Photo::"p1");
+            forbid(principal, action == Action::"view", resource == Photo::"p1");
+            forbid(principal, action == Action::"edit", resource == Photo::"p1");
+            """);
+
+        Assert.Equal(["policy0", "policy3", "policy4"], ids);
+    }
+
+    [Fact]
+    public void Candidates_InACyclicHierarchy_ListEachPolicyOnce()
+    {
+        // Cedar's JSON readers refuse cycles; the store itself evaluates them consistently.
+        var cyclic = new Entities.EntityStore(
+        [
+            new Entities.Entity(EntityUid.Of("User", "alice"), [], [EntityUid.Of("Group", "a")]),
+            new Entities.Entity(EntityUid.Of("Group", "a"), [], [EntityUid.Of("Group", "b")]),
+            new Entities.Entity(EntityUid.Of("Group", "b"), [], [EntityUid.Of("User", "alice")]),
+        ]);
+        var index = new PolicyIndex(CedarParser.ParsePolicySet("""
+            permit(principal in User::"alice", action, resource);
+            permit(principal in Group::"b", action, resource);
+            """).Policies);
+        var ordinals = new int[2];
+
+        var count = index.Candidates(new PreparedRequest(CedarFixture.DefaultRequest, cyclic), ordinals);
+
+        Assert.Equal([0, 1], ordinals[..count]);
+    }
 }
