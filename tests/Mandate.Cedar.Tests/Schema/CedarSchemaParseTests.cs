@@ -159,4 +159,34 @@ public sealed class CedarSchemaParseTests
         Assert.False(schema.MayBeMemberOf("C", "A"));
         Assert.False(schema.MayBeMemberOf("A", "A"));
     }
+
+    [Fact]
+    public void Parse_DeeplyNestedType_IsRefusedWithItsPosition()
+    {
+        var text = "entity A { x: " + string.Concat(Enumerable.Repeat("Set<", 100_000)) + "Long" + new string('>', 100_000) + " };";
+
+        var error = Assert.Throws<SchemaException>(() => CedarSchema.Parse(text));
+
+        Assert.Contains("nesting exceeds the limit", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_LongChainOfCommonTypes_IsRefusedBeforeItExhaustsTheStack()
+    {
+        var text = string.Join('\n', Enumerable.Range(0, 100_000).Select(i => $"type T{i} = T{i + 1};")) + "\ntype T100000 = Long;\nentity A { x: T0 };";
+
+        var error = Assert.Throws<SchemaException>(() => CedarSchema.Parse(text));
+
+        Assert.Contains("more than 512 levels", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_LongActionChain_ResolvesWithoutRecursion()
+    {
+        var text = string.Join('\n', Enumerable.Range(0, 100_000).Select(i => $"action a{i} in [a{i + 1}];")) + "\naction a100000;";
+
+        var schema = CedarSchema.Parse(text);
+
+        Assert.Equal(100_001, schema.Actions.Count);
+    }
 }

@@ -2,24 +2,41 @@ namespace Mandate.Cedar.Schema.Parsing;
 
 internal sealed partial class CedarSchemaParser
 {
+    /// <summary>How deeply sets and records may nest in one type; deeper types are refused before they can exhaust the stack.</summary>
+    internal const int MaxTypeNesting = 128;
+
+    private int _typeNesting;
+
     private RawType ParseType()
     {
         var position = Current.Position;
-        if (Current.Is("{"))
+        if (!Current.Is("{") && !(Current.IsKeyword("Set") && _tokens[_index + 1].Is("<")))
         {
-            return ParseRecordType();
+            return new RawNamedType(ParsePath("a type"), position);
         }
 
-        if (Current.IsKeyword("Set") && _tokens[_index + 1].Is("<"))
+        if (++_typeNesting > MaxTypeNesting)
         {
+            throw Error($"type nesting exceeds the limit of {MaxTypeNesting} levels");
+        }
+
+        try
+        {
+            if (Current.Is("{"))
+            {
+                return ParseRecordType();
+            }
+
             Next();
             Next();
             var element = ParseType();
             Expect(">", "to close `Set<...>`");
             return new RawSetType(element, position);
         }
-
-        return new RawNamedType(ParsePath("a type"), position);
+        finally
+        {
+            _typeNesting--;
+        }
     }
 
     private RawRecordType ParseRecordType()

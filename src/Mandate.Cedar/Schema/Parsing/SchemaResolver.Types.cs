@@ -2,7 +2,29 @@ namespace Mandate.Cedar.Schema.Parsing;
 
 internal sealed partial class SchemaResolver
 {
-    private SchemaType ResolveType(RawType type, string space) => type switch
+    /// <summary>How deeply a type may nest counting the common types it goes through; deeper is refused before it can exhaust the stack.</summary>
+    internal const int MaxResolutionDepth = 512;
+
+    private int _depth;
+
+    private SchemaType ResolveType(RawType type, string space)
+    {
+        if (++_depth > MaxResolutionDepth)
+        {
+            throw Error("schema.too-deep", $"a type nests more than {MaxResolutionDepth} levels deep through sets, records and common types", type.Position);
+        }
+
+        try
+        {
+            return ResolveTypeCore(type, space);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private SchemaType ResolveTypeCore(RawType type, string space) => type switch
     {
         RawPrimitiveType primitive => new PrimitiveType(primitive.Kind),
         RawSetType set => new SetType(ResolveType(set.Element, space)),

@@ -167,33 +167,44 @@ internal sealed partial class SchemaResolver
             : throw Error("schema.undeclared-action", $"undeclared action `{qualified}` in an action's `in` list", reference.Position);
     }
 
+    // Depth-first with an explicit stack, so a long chain of actions cannot exhaust the call stack.
     private static void RejectActionCycles(Dictionary<ActionUid, ActionDefinition> actions)
     {
-        var state = new Dictionary<ActionUid, bool>();
-        foreach (var uid in actions.Keys)
+        var finished = new HashSet<ActionUid>();
+        var onPath = new HashSet<ActionUid>();
+        var path = new Stack<(ActionUid Action, IEnumerator<ActionUid> Parents)>();
+        foreach (var root in actions.Keys)
         {
-            Visit(uid);
-        }
-
-        void Visit(ActionUid uid)
-        {
-            if (state.TryGetValue(uid, out var done))
+            if (finished.Contains(root))
             {
-                if (!done)
+                continue;
+            }
+
+            onPath.Add(root);
+            path.Push((root, actions[root].MemberOf.GetEnumerator()));
+            while (path.Count > 0)
+            {
+                var (action, parents) = path.Peek();
+                if (!parents.MoveNext())
                 {
-                    throw new SchemaException("schema.action-cycle", $"the action hierarchy has a cycle through `{uid}`");
+                    path.Pop();
+                    onPath.Remove(action);
+                    finished.Add(action);
+                    continue;
                 }
 
-                return;
-            }
+                var parent = parents.Current;
+                if (onPath.Contains(parent))
+                {
+                    throw new SchemaException("schema.action-cycle", $"the action hierarchy has a cycle through `{parent}`");
+                }
 
-            state[uid] = false;
-            foreach (var parent in actions[uid].MemberOf)
-            {
-                Visit(parent);
+                if (!finished.Contains(parent))
+                {
+                    onPath.Add(parent);
+                    path.Push((parent, actions[parent].MemberOf.GetEnumerator()));
+                }
             }
-
-            state[uid] = true;
         }
     }
 }
