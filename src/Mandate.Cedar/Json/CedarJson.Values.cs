@@ -20,7 +20,7 @@ public static partial class CedarJson
             case JsonValueKind.False:
                 return BoolValue.False;
             case JsonValueKind.String:
-                return new StringValue(element.GetString()!);
+                return new StringValue(Text(element));
             case JsonValueKind.Number:
                 return element.TryGetInt64(out var number)
                     ? new LongValue(number)
@@ -72,7 +72,7 @@ public static partial class CedarJson
         foreach (var property in element.EnumerateObject())
         {
             count++;
-            if (property.Value.ValueKind != JsonValueKind.String || (property.Name != "type" && property.Name != "id"))
+            if (property.Value.ValueKind != JsonValueKind.String || (NameOf(property) != "type" && NameOf(property) != "id"))
             {
                 return false;
             }
@@ -85,7 +85,7 @@ public static partial class CedarJson
 
         try
         {
-            _ = Name.Parse(element.GetProperty("type").GetString()!);
+            _ = Name.Parse(Text(element.GetProperty("type")));
             return true;
         }
         catch (Syntax.CedarParseException)
@@ -112,10 +112,10 @@ public static partial class CedarJson
         }
         else
         {
-            throw new CedarJsonException($"the `__extn` escape for `{fn.GetString()}` needs an `arg` or `args`");
+            throw new CedarJsonException($"the `__extn` escape for `{Text(fn)}` needs an `arg` or `args`");
         }
 
-        var name = fn.GetString()!;
+        var name = Text(fn);
         if (!Syntax.ExtensionFunctions.IsFunction(name) && !Syntax.ExtensionFunctions.IsMethod(name))
         {
             throw new CedarJsonException($"unknown extension function `{name}`");
@@ -135,12 +135,13 @@ public static partial class CedarJson
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
-            if (!seen.Add(property.Name))
+            var key = NameOf(property);
+            if (!seen.Add(key))
             {
-                throw new CedarJsonException($"duplicate key `{property.Name}` in the {what}");
+                throw new CedarJsonException($"duplicate key `{key}` in the {what}");
             }
 
-            fields.Add(new(property.Name, ParseValue(property.Value, implicitEntities)));
+            fields.Add(new(key, ParseValue(property.Value, implicitEntities)));
         }
 
         return fields;

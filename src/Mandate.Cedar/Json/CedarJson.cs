@@ -100,14 +100,14 @@ public static partial class CedarJson
         Name name;
         try
         {
-            name = Name.Parse(type.GetString()!);
+            name = Name.Parse(Text(type));
         }
         catch (Syntax.CedarParseException error)
         {
-            throw new CedarJsonException($"invalid entity type `{type.GetString()}`: {error.Reason}");
+            throw new CedarJsonException($"invalid entity type `{Text(type)}`: {error.Reason}");
         }
 
-        return new EntityUid(name, id.GetString()!);
+        return new EntityUid(name, Text(id));
     }
 
     /// <summary>Parses an entity uid from JSON text.</summary>
@@ -176,4 +176,32 @@ public static partial class CedarJson
         var text = element.GetRawText();
         return text.Length <= 60 ? text : text[..57] + "...";
     }
+
+    // JSON text may escape a lone surrogate (`\udc00`): valid JSON, but not a string .NET can hold.
+    private static string Text(JsonElement element)
+    {
+        try
+        {
+            return element.GetString()!;
+        }
+        catch (InvalidOperationException) when (element.ValueKind == JsonValueKind.String)
+        {
+            throw UnpairedSurrogate();
+        }
+    }
+
+    private static string NameOf(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            throw UnpairedSurrogate();
+        }
+    }
+
+    private static CedarJsonException UnpairedSurrogate() =>
+        new("invalid JSON: a string escapes an unpaired surrogate (`\\uD800`..`\\uDFFF` without its pair)");
 }

@@ -90,4 +90,17 @@ public sealed class JsonSchemaParseTests
         Assert.Equal("schema.syntax", error.Code);
         Assert.Equal(2, error.Line);
     }
+
+    [Theory]
+    [InlineData("""{"Ap: p": {"entityTypes": {}, "actions": {}}}""", "a namespace")]
+    [InlineData("""{"": {"entityTypes": {"A::B": {}}, "actions": {}}}""", "an entity type name")]
+    [InlineData("""{"": {"entityTypes": {"A": {"memberOfTypes": ["B C"]}}, "actions": {}}}""", "`memberOfTypes`")]
+    [InlineData("""{"": {"entityTypes": {}, "actions": {"a": {"appliesTo": {"principalTypes": ["if"], "resourceTypes": []}}}}}""", "`principalTypes`")]
+    [InlineData("""{"": {"commonTypes": {"T": {"type": "Entity", "name": "::X"}}, "entityTypes": {}, "actions": {}}}""", "the `name`")]
+    public void ParseJson_NamesThatAreNotCedarNames_AreRefused(string json, string where)
+    {
+        var error = Assert.Throws<SchemaException>(() => CedarSchema.ParseJson(json));
+
+        Assert.Contains(where, error.Message, StringComparison.Ordinal);
+    }
 }

@@ -79,7 +79,31 @@ internal static partial class JsonSchemaReader
     }
 
     private static string RequiredName(JsonElement element, string where) =>
-        String(element, "name", where) ?? throw Invalid($"{where} must have a `name`");
+        RequireName(String(element, "name", where) ?? throw Invalid($"{where} must have a `name`"), $"the `name` of {where}", qualified: true);
+
+    /// <summary>
+    /// Refuses text that is not a Cedar name in canonical form (identifiers joined by <c>::</c>, no spaces), or
+    /// not a single identifier when <paramref name="qualified"/> is false.
+    /// </summary>
+    private static string RequireName(string text, string what, bool qualified)
+    {
+        Ast.Name? name = null;
+        try
+        {
+            name = Syntax.CedarParser.ParseName(text);
+        }
+        catch (Syntax.CedarParseException)
+        {
+            // Reported below.
+        }
+
+        if (name is null || name.FullName != text || (!qualified && !name.IsUnqualified))
+        {
+            throw Invalid($"{what} must be {(qualified ? "a Cedar name such as `App::User`" : "a Cedar identifier")}, not `{text}`");
+        }
+
+        return text;
+    }
 
     private static string? String(JsonElement element, string property, string where)
     {

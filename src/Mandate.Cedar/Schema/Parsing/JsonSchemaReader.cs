@@ -23,21 +23,34 @@ internal static partial class JsonSchemaReader
 
         using (document)
         {
-            var root = document.RootElement;
-            RequireKind(root, JsonValueKind.Object, "the schema");
-            var namespaces = new List<RawNamespace>();
-            foreach (var property in root.EnumerateObject())
+            try
             {
-                namespaces.Add(ReadNamespace(property.Name, property.Value));
-            }
+                var root = document.RootElement;
+                RequireKind(root, JsonValueKind.Object, "the schema");
+                var namespaces = new List<RawNamespace>();
+                foreach (var property in root.EnumerateObject())
+                {
+                    namespaces.Add(ReadNamespace(property.Name, property.Value));
+                }
 
-            return namespaces;
+                return namespaces;
+            }
+            catch (InvalidOperationException)
+            {
+                // The only source here: a string or key escaping a lone surrogate, valid JSON that no .NET string can hold.
+                throw new SchemaException("schema.syntax", "invalid JSON: a string escapes an unpaired surrogate (`\\uD800`..`\\uDFFF` without its pair)");
+            }
         }
     }
 
     private static RawNamespace ReadNamespace(string name, JsonElement element)
     {
         var where = name.Length == 0 ? "the empty namespace" : $"namespace `{name}`";
+        if (name.Length > 0)
+        {
+            RequireName(name, "a namespace", qualified: true);
+        }
+
         RequireKind(element, JsonValueKind.Object, where);
         RequireOnly(element, where, "entityTypes", "actions", "commonTypes", "annotations");
         var space = new RawNamespace(name, SourcePosition.Unknown);
@@ -64,7 +77,7 @@ internal static partial class JsonSchemaReader
             foreach (var common in commonTypes.EnumerateObject())
             {
                 space.CommonTypes.Add(new RawCommonTypeDeclaration(
-                    common.Name, ReadType(common.Value, $"common type `{common.Name}`"), SourcePosition.Unknown));
+                    RequireName(common.Name, "a common type name", qualified: false), ReadType(common.Value, $"common type `{common.Name}`"), SourcePosition.Unknown));
             }
         }
 
@@ -74,6 +87,7 @@ internal static partial class JsonSchemaReader
     private static RawEntityDeclaration ReadEntityType(string name, JsonElement element)
     {
         var where = $"entity type `{name}`";
+        RequireName(name, "an entity type name", qualified: false);
         RequireKind(element, JsonValueKind.Object, where);
         RequireOnly(element, where, "memberOfTypes", "shape", "tags", "enum", "annotations");
         var memberOf = new List<RawName>();
@@ -81,7 +95,7 @@ internal static partial class JsonSchemaReader
         {
             foreach (var parent in Strings(parents, $"`memberOfTypes` of {where}"))
             {
-                memberOf.Add(new RawName(parent, SourcePosition.Unknown));
+                memberOf.Add(new RawName(RequireName(parent, $"an entry of `memberOfTypes` of {where}", qualified: true), SourcePosition.Unknown));
             }
         }
 
@@ -116,7 +130,13 @@ internal static partial class JsonSchemaReader
                 RequireOnly(group, $"an entry of `memberOf` of {where}", "id", "type");
                 var groupId = String(group, "id", $"an entry of `memberOf` of {where}")
                     ?? throw Invalid($"an entry of `memberOf` of {where} must have an `id`");
-                memberOf.Add(new RawActionRef(String(group, "type", $"an entry of `memberOf` of {where}"), groupId, SourcePosition.Unknown));
+                var groupType = String(group, "type", $"an entry of `memberOf` of {where}");
+                if (groupType is not null)
+                {
+                    RequireName(groupType, $"the `type` of an entry of `memberOf` of {where}", qualified: true);
+                }
+
+                memberOf.Add(new RawActionRef(groupType, groupId, SourcePosition.Unknown));
             }
         }
 
@@ -141,8 +161,8 @@ internal static partial class JsonSchemaReader
 
         var context = element.TryGetProperty("context", out var contextElement) ? ReadType(contextElement, $"`context` of {action}") : null;
         return new RawAppliesTo(
-            Strings(principals, $"`principalTypes` of {action}").ConvertAll(p => new RawName(p, SourcePosition.Unknown)),
-            Strings(resources, $"`resourceTypes` of {action}").ConvertAll(r => new RawName(r, SourcePosition.Unknown)),
+            Strings(principals, $"`principalTypes` of {action}").ConvertAll(p => new RawName(RequireName(p, $"an entry of `principalTypes` of {action}", qualified: true), SourcePosition.Unknown)),
+            Strings(resources, $"`resourceTypes` of {action}").ConvertAll(r => new RawName(RequireName(r, $"an entry of `resourceTypes` of {action}", qualified: true), SourcePosition.Unknown)),
             context);
     }
 
