@@ -92,19 +92,27 @@ internal static class CedarFleetRun
     private static void Search(AgentFleet fleet, JsonObject summary)
     {
         var documentType = Name.Parse("Document");
+
+        // The first search builds the store's descendant and by-type maps, once per snapshot.
+        var clock = Stopwatch.StartNew();
+        AuthorizationSearch.Resources(fleet.Policies, fleet.Entities, fleet.Requests[0].Principal, fleet.Requests[0].Action, documentType, fleet.Requests[0].Context);
+        var first = clock.Elapsed.TotalMilliseconds;
         var times = new List<double>();
         var found = 0;
-        foreach (var request in fleet.Requests.Take(50))
+        foreach (var request in fleet.Requests.Skip(1).Take(200))
         {
-            var clock = Stopwatch.StartNew();
+            clock.Restart();
             found += AuthorizationSearch.Resources(fleet.Policies, fleet.Entities, request.Principal, request.Action, documentType, request.Context).Count;
             times.Add(clock.Elapsed.TotalMilliseconds);
         }
 
         times.Sort();
+        double At(double q) => times[(int)(q * (times.Count - 1))];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"resource search over {fleet.Entities.Entities.Count(e => e.Uid.EntityType.Equals(documentType))} documents (10,000 policies): p50 {times[times.Count / 2]:F2} ms, max {times[^1]:F2} ms, {found} results over 50 searches"));
-        summary["search_p50_ms"] = times[times.Count / 2];
+            $"resource search over {fleet.Entities.OfType(documentType).Count} documents ({fleet.Policies.Policies.Length} policies), 200 searches: " +
+            $"p50 {At(0.5):F2} ms, p99 {At(0.99):F2} ms, max {times[^1]:F2} ms, {found} results; first search (builds the maps) {first:F0} ms"));
+        summary["search_p50_ms"] = At(0.5);
+        summary["search_p99_ms"] = At(0.99);
         summary["search_max_ms"] = times[^1];
     }
 
