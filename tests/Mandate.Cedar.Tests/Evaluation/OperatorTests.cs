@@ -1,3 +1,4 @@
+using Mandate.Cedar.Ast;
 using Mandate.Cedar.Values;
 using static Mandate.Cedar.Tests.CedarFixture;
 
@@ -94,8 +95,29 @@ public sealed class OperatorTests
     [InlineData("\"a*c\" like \"a\\*c\"", true)]
     [InlineData("\"abc\" like \"a\\*c\"", false)]
     [InlineData("\"a\\nb\" like \"a*\"", true)]
+    [InlineData("\"a\" like \"a*a\"", false)]
+    [InlineData("\"aa\" like \"a*a\"", true)]
+    [InlineData("\"aa\" like \"a*a*a\"", false)]
+    [InlineData("\"aaa\" like \"a*a*a\"", true)]
+    [InlineData("\"aab\" like \"*ab\"", true)]
+    [InlineData("\"abab\" like \"*ab*ab\"", true)]
+    [InlineData("\"abaab\" like \"*aab*\"", true)]
+    [InlineData("\"ab\" like \"**\"", true)]
+    [InlineData("\"xaaab\" like \"*aab\"", true)]
+    [InlineData("\"aabaab\" like \"*aab*aab\"", true)]
+    [InlineData("\"aabab\" like \"*aab*aab\"", false)]
     public void Like_MatchesWildcardsAndEscapedStars(string expression, bool expected) =>
         Assert.Equal(expected, EvalBool(expression));
+
+    [Fact]
+    public void Like_OnTextBuiltToDefeatBacktracking_StillDecides()
+    {
+        // Backtracking matchers take quadratic time here; runs found left to right take linear time.
+        var pattern = new Pattern([PatternElement.Wildcard, .. Enumerable.Range(0, 200).SelectMany(_ => new[] { new PatternElement(false, "a"), PatternElement.Wildcard }), new PatternElement(false, "b")]);
+
+        Assert.False(pattern.IsMatch(new string('a', 1_000_000)));
+        Assert.True(pattern.IsMatch(new string('a', 1_000_000) + "b"));
+    }
 
     [Fact]
     public void Set_DeduplicatesAndComparesAsASet()
