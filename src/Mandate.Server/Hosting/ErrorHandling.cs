@@ -68,6 +68,10 @@ internal static partial class ErrorHandling
         {
             case MandateException refusal:
                 return Problems.Create(Problems.StatusOf(refusal.Code), refusal.Code, refusal.Message, refusal.Field);
+            case Authorization.PolicyBundleException bundle:
+                var refused = Problems.Create(400, "invalid_bundle", bundle.Message, "bundle");
+                refused.Extensions["errors"] = bundle.Problems.Select(p => new { file = p.File, line = p.Line, column = p.Column, message = p.Message }).ToArray();
+                return refused;
             case BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge:
                 return Problems.Create(413, "payload_too_large", "the request body is larger than the server accepts");
             case BadHttpRequestException bad:
