@@ -165,7 +165,11 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton<AccessTokenAuthenticator>();
         services.AddSingleton<StoredBundle>();
 
-        services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            ApiJson.Configure(json.SerializerOptions);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, AccessJsonContext.Default);
+        });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddOpenApi();

@@ -23,6 +23,13 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
     /// <summary>Validates <paramref name="token"/> for <paramref name="audience"/> (Mandate's own by default).</summary>
     public AccessTokenValidation Validate(string token, string? audience = null) => Run(token, audience ?? options.DefaultAudience);
 
+    /// <summary>
+    /// Answers from memory only: true with the outcome when <paramref name="token"/> verified before (for Mandate's own
+    /// audience); false when it would need a full verification.
+    /// </summary>
+    public bool TryValidateRemembered(string token, out AccessTokenValidation result) =>
+        _verified.TryRecheck(token, kid => keys.Find(kid) is not null, options.DefaultAudience, out result);
+
     /// <summary>Validates everything but the audience: for introspection, where the caller is not the audience.</summary>
     public AccessTokenValidation ValidateAnyAudience(string token) => Run(token, null);
 
