@@ -6,7 +6,8 @@
 #   3. single evaluations held at RATE (default 25,000/s: half the 50,000/s target) -> p50/p99 latency
 #   4. batched evaluations (100 per request), saturated -> decisions/s
 #   5. the same GET directly to the upstream and through `mandate proxy` (in-process decisions), held at
-#      PROXY_RATE -> the p50 the proxy adds
+#      PROXY_RATE -> the p50 the proxy adds, and the part of it a forwarded request costs with no token check or
+#      decision (an anonymous path through the same proxy)
 # wrk has no rate limit of its own: phases 3 and 5 add a Lua delay() hook that makes every connection wait
 # CONNS/RATE seconds between its requests, so C connections offer at most RATE requests/s (wrk measures latency from
 # each send, so the wait is not counted). The achieved rate is printed: if the server cannot keep up it is lower.
@@ -60,7 +61,7 @@ us() { # percentile (50%, 99%) of a run, in microseconds
 
 # Warm up every target (JIT tiering, connection pools, the proxy's snapshot) before anything is measured.
 for target in "bare.lua $BARE/bare" "single.lua $MANDATE/access/v1/evaluation" "batch.lua $MANDATE/access/v1/evaluations" \
-              "direct.lua $BARE/invoices/7" "proxied.lua $PROXY/invoices/7"; do
+              "direct.lua $BARE/invoices/7" "proxied.lua $PROXY/invoices/7" "direct.lua $PROXY/invoices/open"; do
   set -- $target
   wrk -t"$THREADS" -c16 -d3s -s "$out/$1" "$2" >/dev/null
 done
@@ -72,6 +73,7 @@ run paced "$CONNS" "$(paced "$out/single.lua" "$CONNS" "$RATE")" "$MANDATE/acces
 run batch 16 "$out/batch.lua" "$MANDATE/access/v1/evaluations"
 run direct "$PROXY_CONNS" "$(paced "$out/direct.lua" "$PROXY_CONNS" "$PROXY_RATE")" "$BARE/invoices/7"
 run proxied "$PROXY_CONNS" "$(paced "$out/proxied.lua" "$PROXY_CONNS" "$PROXY_RATE")" "$PROXY/invoices/7"
+run hop "$PROXY_CONNS" "$(paced "$out/direct.lua" "$PROXY_CONNS" "$PROXY_RATE")" "$PROXY/invoices/open"
 
 bare=$(rps bare) single=$(rps single) batch=$(( $(rps batch) * BATCH ))
 printf '%-44s %12s\n' "bare Kestrel endpoint (reference)" "$bare req/s"
@@ -84,3 +86,4 @@ printf '%-44s %12s\n' "ratio batched decisions / bare requests" "$(awk -v a="$ba
 printf '%-44s %12s   achieved %s req/s\n' "direct GET at ${PROXY_RATE}/s: p50" "$(us direct 50%) us" "$(rps direct)"
 printf '%-44s %12s   achieved %s req/s\n' "through mandate proxy at ${PROXY_RATE}/s: p50" "$(us proxied 50%) us" "$(rps proxied)"
 printf '%-44s %12s   (target <= 200)\n' "proxy adds (p50)" "$(( $(us proxied 50%) - $(us direct 50%) )) us"
+printf '%-44s %12s   (an anonymous path: forwarding alone)\n' "  of which the proxy hop without enforcement" "$(( $(us hop 50%) - $(us direct 50%) )) us"

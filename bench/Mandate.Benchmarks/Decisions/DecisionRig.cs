@@ -52,7 +52,8 @@ internal static class DecisionRig
                   "upstream": "{{bare}}", "listen": ["http://127.0.0.1:0"], "server": "{{mandate}}", "audience": "{{Audience}}",
                   "mode": "in_process",
                   "routes": [{ "method": "GET", "path": "/invoices/{id}", "action": "read", "resource": "Invoice::\"{id}\"" }],
-                  "context_headers": { "X-Purpose": "purpose" }
+                  "context_headers": { "X-Purpose": "purpose" },
+                  "anonymous_paths": ["/invoices/open"]
                 }
                 """);
             await using var proxy = await MandateProxy.StartAsync(proxyConfig, adminToken);

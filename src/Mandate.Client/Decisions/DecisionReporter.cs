@@ -14,6 +14,8 @@ namespace Mandate.Client.Decisions;
 public sealed partial class DecisionReporter : IAsyncDisposable
 {
     private const int MaxBatch = 1000;
+    private const int MaxText = 4096;
+    private const int MaxMessage = 16 * 1024;
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
 
     private readonly HttpClient _http;
@@ -173,11 +175,13 @@ public sealed partial class DecisionReporter : IAsyncDisposable
         return buffer.ToArray();
     }
 
+    // The event endpoint refuses a whole submission for one over-long field: cut each to what it accepts.
     private static void Optional(Utf8JsonWriter writer, string name, string? value)
     {
         if (value is not null)
         {
-            writer.WriteString(name, value);
+            var limit = name == "message" ? MaxMessage : MaxText;
+            writer.WriteString(name, value.Length <= limit ? value : value[..limit]);
         }
     }
 

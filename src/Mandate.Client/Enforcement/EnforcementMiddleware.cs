@@ -74,8 +74,15 @@ internal sealed partial class EnforcementMiddleware(
             return;
         }
 
+        // Mandate names entities with 1 to 1024 characters; a longer id from the path can never be allowed.
+        if (mapped.ResourceId.Length is 0 or > 1024)
+        {
+            await EnforcementProblems.ForbiddenAsync(context, "access_denied", "the resource id taken from the path must have 1 to 1024 characters");
+            return;
+        }
+
         var question = new AccessQuestion(subjectType, token.Subject, mapped.Action, mapped.ResourceType, mapped.ResourceId, Context(context),
-            token.TokenId, RequestId(context), context.Connection.RemoteIpAddress?.ToString(), context.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null);
+            token.TokenId, RequestId(context), context.Connection.RemoteIpAddress?.ToString(), UserAgent(context));
         var decision = await decider.DecideAsync(question, context.RequestAborted);
         if (decision.Allowed)
         {
@@ -108,10 +115,30 @@ internal sealed partial class EnforcementMiddleware(
         return values;
     }
 
+    // The caller's correlation id travels on to Mandate and into events: only short, visible ASCII is taken.
     private static string RequestId(HttpContext context)
     {
         var supplied = context.Request.Headers[RequestIdHeader].ToString();
-        return supplied.Length is > 0 and <= 128 ? supplied : context.TraceIdentifier;
+        if (supplied.Length is 0 or > 128)
+        {
+            return context.TraceIdentifier;
+        }
+
+        foreach (var c in supplied)
+        {
+            if (c is <= ' ' or >= '\u007f')
+            {
+                return context.TraceIdentifier;
+            }
+        }
+
+        return supplied;
+    }
+
+    private static string? UserAgent(HttpContext context)
+    {
+        var agent = context.Request.Headers.UserAgent.ToString();
+        return agent.Length == 0 ? null : agent.Length <= 256 ? agent : agent[..256];
     }
 
     private static ClaimsPrincipal Principal(Mandate.Tokens.Validation.ValidatedAccessToken token)
