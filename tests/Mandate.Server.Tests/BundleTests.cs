@@ -94,6 +94,10 @@ public sealed class BundleTests
 
         using var notJson = await server.Admin.PutAsync("/v1/bundle", new StringContent("{\"files\": {\"p.cedar\": ", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+        using var nullText = await server.Admin.PutAsync("/v1/bundle", new StringContent("{\"files\": {\"p.cedar\": null}}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, nullText.StatusCode);
+        using var noFiles = await server.Admin.PutAsync("/v1/bundle", new StringContent("{}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, noFiles.StatusCode);
         using var plain = await server.Admin.PutAsync("/v1/bundle", new StringContent("permit (principal, action, resource);"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, plain.StatusCode);
         await server.GetJsonAsync("/v1/bundle", 404);
@@ -111,6 +115,16 @@ public sealed class BundleTests
                 archive.Headers.ContentType = new MediaTypeHeaderValue("application/gzip");
                 using var pushed = await server.Admin.PutAsync("/v1/bundle", archive);
                 Assert.Equal(HttpStatusCode.OK, pushed.StatusCode);
+                Assert.True(await DecideAsync(server, ReadDoc));
+
+                using var garbage = new ByteArrayContent([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8]);
+                garbage.Headers.ContentType = new MediaTypeHeaderValue("application/gzip");
+                using var refused = await server.Admin.PutAsync("/v1/bundle", garbage);
+                Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+                using var nested = new ByteArrayContent(TarGz(("sub/p.cedar", "permit (principal, action, resource);")));
+                nested.Headers.ContentType = new MediaTypeHeaderValue("application/gzip");
+                using var refusedNested = await server.Admin.PutAsync("/v1/bundle", nested);
+                Assert.Equal(HttpStatusCode.BadRequest, refusedNested.StatusCode);
                 Assert.True(await DecideAsync(server, ReadDoc));
             }
 

@@ -23,7 +23,16 @@ internal sealed record BundleUpload(Dictionary<string, string> Files)
             case "application/json":
                 var upload = await JsonSerializer.DeserializeAsync<BundleUpload>(request.Body, ApiJson.Options, ct)
                     ?? throw MandateException.Invalid("files", "send `{\"files\": {\"name.cedar\": \"...\"}}`");
-                return upload.Files ?? throw MandateException.Invalid("files", "`files` is required");
+                var files = upload.Files ?? throw MandateException.Invalid("files", "`files` is required");
+                foreach (var (name, text) in files)
+                {
+                    if (text is null)
+                    {
+                        throw MandateException.Invalid("files", $"`files.{name}` must be the file's text, not null");
+                    }
+                }
+
+                return files;
             case "application/gzip" or "application/x-gzip" or "application/x-tar+gzip":
                 return await ReadTarGzAsync(request.Body, maxBytes, ct);
             default:
