@@ -22,6 +22,9 @@ public class DecisionPathBenchmarks
     private static readonly byte[] Body = Encoding.UTF8.GetBytes(
         """{"subject":{"type":"Agent","id":"bench-bot"},"action":{"name":"read"},"resource":{"type":"Invoice","id":"inv-7"},"context":{"purpose":"monthly-close"}}""");
 
+    // The server's options: ApiJson's conventions with the source-generated AuthZEN contracts first.
+    private static readonly JsonSerializerOptions ServerJson = CreateServerJson();
+
     private AuthorizationSnapshot _snapshot = null!;
     private EvaluationRequest _request = null!;
     private DecisionRequest _decision = null!;
@@ -55,7 +58,10 @@ public class DecisionPathBenchmarks
     public byte[] HashBearerToken() => SHA256.HashData(_token);
 
     [Benchmark]
-    public EvaluationRequest Deserialize() => JsonSerializer.Deserialize<EvaluationRequest>(Body, ApiJson.Options)!;
+    public EvaluationRequest DeserializeWithReflection() => JsonSerializer.Deserialize<EvaluationRequest>(Body, ApiJson.Options)!;
+
+    [Benchmark]
+    public EvaluationRequest Deserialize() => JsonSerializer.Deserialize<EvaluationRequest>(Body, ServerJson)!;
 
     [Benchmark]
     public DecisionRequest Map() => EvaluationEndpoints.ToDecisionRequest(_request.Subject, _request.Action, _request.Resource, _request.Context);
@@ -67,5 +73,14 @@ public class DecisionPathBenchmarks
     public Core.Events.MandateEvent DescribeAsEvent() => DecisionEvents.Create(_decision, _origin, _result, _snapshot, DateTimeOffset.UtcNow);
 
     [Benchmark]
-    public byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(new EvaluationResponse(_result.Allowed), ApiJson.Options);
+    public byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(new EvaluationResponse(_result.Allowed), ServerJson);
+
+    private static JsonSerializerOptions CreateServerJson()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ApiJson.Configure(options);
+        options.TypeInfoResolverChain.Insert(0, AccessJsonContext.Default);
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
 }

@@ -10,6 +10,8 @@ namespace Mandate.Client.Decisions;
 /// </summary>
 public sealed class LocalAccessDecider(SnapshotFollower snapshots, DecisionReporter reporter, string callerId, TimeProvider? time = null) : IAccessDecider
 {
+    private static readonly Cedar.Ast.Name ActionType = EntityTypeNames.Parse("Action");
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <inheritdoc />
@@ -25,9 +27,9 @@ public sealed class LocalAccessDecider(SnapshotFollower snapshots, DecisionRepor
         try
         {
             request = new DecisionRequest(
-                EntityUid.Of(question.SubjectType, question.SubjectId),
-                EntityUid.Of("Action", question.Action),
-                EntityUid.Of(question.ResourceType, question.ResourceId),
+                new EntityUid(EntityTypeNames.Parse(question.SubjectType), question.SubjectId),
+                new EntityUid(ActionType, question.Action),
+                new EntityUid(EntityTypeNames.Parse(question.ResourceType), question.ResourceId),
                 Context(question.Context));
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or Cedar.Syntax.CedarParseException)

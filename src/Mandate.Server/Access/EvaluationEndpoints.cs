@@ -172,7 +172,7 @@ internal static class EvaluationEndpoints
     {
         try
         {
-            return Cedar.Syntax.CedarParser.ParseName(type ?? string.Empty);
+            return EntityTypeNames.Parse(type ?? string.Empty);
         }
         catch (Cedar.Syntax.CedarParseException)
         {
