@@ -39,6 +39,7 @@ public sealed class MandateProxy : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Services.AddHttpForwarder();
         builder.Services.AddMandateEnforcement(options => configuration.ApplyTo(options, credential));
 

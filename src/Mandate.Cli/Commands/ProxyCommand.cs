@@ -45,6 +45,11 @@ internal static class ProxyCommand
                 throw new CliException(ex.Message, ExitCodes.Usage);
             }
 
+            if (configuration.Mode == DecisionMode.InProcess && string.IsNullOrEmpty(parse.GetValue(CliContext.Token)))
+            {
+                throw new CliException("in-process decisions need a credential to follow the snapshot and report decisions: pass --token or set MANDATE_ADMIN_TOKEN", ExitCodes.Usage);
+            }
+
             MandateProxy proxy;
             try
             {
@@ -57,7 +62,7 @@ internal static class ProxyCommand
 
             await using var running = proxy;
             await parse.InvocationConfiguration.Output.WriteLineAsync(
-                $"mandate proxy is listening on {string.Join(", ", proxy.Addresses)}, forwarding to {configuration.Upstream} ({configuration.Mode} decisions)");
+                $"mandate proxy is listening on {string.Join(", ", proxy.Addresses)}, forwarding to {configuration.Upstream} ({(configuration.Mode == DecisionMode.Remote ? "remote" : "in-process")} decisions)");
             await proxy.WaitForShutdownAsync(ct);
             return ExitCodes.Ok;
         }));

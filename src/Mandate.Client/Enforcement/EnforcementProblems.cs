@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
@@ -29,7 +30,8 @@ internal static class EnforcementProblems
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/problem+json";
-        await using var writer = new Utf8JsonWriter(context.Response.Body);
+        // Problem details are JSON for programs and people, never HTML: backticks and angle brackets stay readable.
+        await using var writer = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         writer.WriteStartObject();
         writer.WriteString("type", "https://mandate.dev/problems/" + code.Replace('_', '-'));
         writer.WriteString("title", title);
