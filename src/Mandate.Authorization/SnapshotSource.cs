@@ -34,6 +34,9 @@ public sealed partial class SnapshotSource : IAsyncDisposable
         _loop = Task.Run(RebuildLoopAsync);
     }
 
+    // Generations restart at 1 with every process: versions carry this start's random id so they never repeat.
+    private readonly string _boot = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+
     /// <summary>The snapshot decisions use now.</summary>
     public AuthorizationSnapshot Current => Volatile.Read(ref _current);
 
@@ -54,6 +57,29 @@ public sealed partial class SnapshotSource : IAsyncDisposable
         Volatile.Write(ref _bundle, bundle);
         OnStateChanged(this, EventArgs.Empty);
         return WhenCurrentAsync(cancellationToken);
+    }
+
+    /// <summary>A version string for <paramref name="snapshot"/>, unique across restarts (an ETag for synchronization).</summary>
+    public string VersionOf(AuthorizationSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_boot}-{snapshot.Generation}");
+    }
+
+    /// <summary>Completes with the first snapshot whose generation is not <paramref name="generation"/> (the current one if it already differs).</summary>
+    public async Task<AuthorizationSnapshot> WaitForChangeAsync(long generation, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var rebuilt = Volatile.Read(ref _rebuilt).Task;
+            var current = Current;
+            if (current.Generation != generation)
+            {
+                return current;
+            }
+
+            await rebuilt.WaitAsync(cancellationToken);
+        }
     }
 
     /// <summary>Completes once every change committed before this call is visible in <see cref="Current"/>.</summary>

@@ -51,6 +51,8 @@ internal static class Program
         root.Subcommands.Add(IdentityCommands.Create());
         root.Subcommands.Add(CredentialCommands.Create());
         root.Subcommands.Add(PolicyCommands.Create());
+        root.Subcommands.Add(BundleCommands.Create());
+        root.Subcommands.Add(ProxyCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(EventCommands.Create());
         root.Subcommands.Add(AuditCommands.Create());

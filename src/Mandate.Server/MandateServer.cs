@@ -67,7 +67,8 @@ public sealed class MandateServer : IAsyncDisposable
             app = Build(options, store, admin, keys);
             app.Services.GetRequiredService<MandateMetrics>();
             var snapshots = app.Services.GetRequiredService<SnapshotSourceHolder>();
-            var bundle = options.BundleDirectory is null ? null : PolicyBundle.Load(options.BundleDirectory);
+            // An explicit --bundle wins; otherwise the last uploaded bundle is served again.
+            var bundle = options.BundleDirectory is null ? app.Services.GetRequiredService<StoredBundle>().Load() : PolicyBundle.Load(options.BundleDirectory);
             await snapshots.StartAsync(store, bundle, app.Services.GetRequiredService<ILogger<SnapshotSource>>(), cancellationToken);
             await app.StartAsync(cancellationToken);
             if (options.Demo)
@@ -162,8 +163,13 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton<GroupDirectory>();
         services.AddSingleton<CredentialInputs>();
         services.AddSingleton<AccessTokenAuthenticator>();
+        services.AddSingleton<StoredBundle>();
 
-        services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            ApiJson.Configure(json.SerializerOptions);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, AccessJsonContext.Default);
+        });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddOpenApi();
@@ -197,6 +203,7 @@ public sealed class MandateServer : IAsyncDisposable
         v1.MapGroupEndpoints();
         v1.MapPolicyEndpoints();
         v1.MapBundleEndpoints();
+        v1.MapSnapshotEndpoints();
         v1.MapEventEndpoints();
         return app;
     }

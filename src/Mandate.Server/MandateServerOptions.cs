@@ -42,6 +42,9 @@ public sealed record MandateServerOptions
     /// <summary>Largest event submission accepted by <c>POST /v1/events</c>; bigger ones get 413.</summary>
     public long MaxIngestBodyBytes { get; init; } = 16 * 1024 * 1024;
 
+    /// <summary>Largest bundle upload accepted by <c>PUT /v1/bundle</c>; bigger ones get 413.</summary>
+    public long MaxBundleBytes { get; init; } = 16 * 1024 * 1024;
+
     /// <summary>How often a signed checkpoint of the audit chain is taken (when events were added); one is also taken at shutdown.</summary>
     public TimeSpan AuditCheckpointInterval { get; init; } = TimeSpan.FromMinutes(1);
 

@@ -128,64 +128,6 @@ public sealed class AuthZenInteropTests
         File.WriteAllText(Path.Combine(directory, "entities.json"), JsonSerializer.Serialize(users.Cast<object>().Concat(records)));
     }
 
-    [Fact]
-    public async Task BundleReload_SwapsPoliciesWithoutRestart()
-    {
-        var directory = Directory.CreateTempSubdirectory("mandate-bundle-").FullName;
-        try
-        {
-            await File.WriteAllTextAsync(Path.Combine(directory, "p.cedar"), "permit (principal == User::\"a\", action, resource);");
-            await using var server = await TestServer.StartAsync(o => o with { BundleDirectory = directory });
-            var request = JsonDocument.Parse("""{"subject":{"type":"User","id":"a"},"action":{"name":"x"},"resource":{"type":"R","id":"1"}}""").RootElement;
-            Assert.True((await PostAsync(server, "/access/v1/evaluation", request)).GetProperty("decision").GetBoolean());
-
-            await File.WriteAllTextAsync(Path.Combine(directory, "p.cedar"), "forbid (principal, action, resource);");
-            await server.PostJsonAsync("/v1/bundle/reload", new { }, 200);
-            Assert.False((await PostAsync(server, "/access/v1/evaluation", request)).GetProperty("decision").GetBoolean());
-
-            await File.WriteAllTextAsync(Path.Combine(directory, "p.cedar"), "permit (principal");
-            var problem = await server.PostJsonAsync("/v1/bundle/reload", new { }, 400);
-            Assert.Contains("line 1", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-            Assert.False((await PostAsync(server, "/access/v1/evaluation", request)).GetProperty("decision").GetBoolean());
-        }
-        finally
-        {
-            TestServer.DeleteDirectory(directory);
-        }
-    }
-
-    [Fact]
-    public async Task BundleWithSchema_RefusesPoliciesThatFailValidation_AndKeepsServingTheLastGoodOne()
-    {
-        var directory = Directory.CreateTempSubdirectory("mandate-bundle-").FullName;
-        try
-        {
-            await File.WriteAllTextAsync(Path.Combine(directory, "app.cedarschema"), """
-                entity User { clearance: Long };
-                entity Doc { level: Long };
-                action read appliesTo { principal: [User], resource: [Doc] };
-                """);
-            await File.WriteAllTextAsync(Path.Combine(directory, "entities.json"), """
-                [{"uid": {"type": "User", "id": "a"}, "attrs": {"clearance": 3}, "parents": []},
-                 {"uid": {"type": "Doc", "id": "1"}, "attrs": {"level": 2}, "parents": []}]
-                """);
-            await File.WriteAllTextAsync(Path.Combine(directory, "p.cedar"), "permit (principal, action == Action::\"read\", resource) when { principal.clearance >= resource.level };");
-            await using var server = await TestServer.StartAsync(o => o with { BundleDirectory = directory });
-            var request = JsonDocument.Parse("""{"subject":{"type":"User","id":"a"},"action":{"name":"read"},"resource":{"type":"Doc","id":"1"}}""").RootElement;
-            Assert.True((await PostAsync(server, "/access/v1/evaluation", request)).GetProperty("decision").GetBoolean());
-
-            await File.WriteAllTextAsync(Path.Combine(directory, "p.cedar"), "permit (principal, action == Action::\"read\", resource) when { principal.clearance >= resource.secrecy };");
-            var problem = await server.PostJsonAsync("/v1/bundle/reload", new { }, 400);
-
-            Assert.Contains("Doc has no attribute `secrecy`", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-            Assert.True((await PostAsync(server, "/access/v1/evaluation", request)).GetProperty("decision").GetBoolean());
-        }
-        finally
-        {
-            TestServer.DeleteDirectory(directory);
-        }
-    }
-
     private static async Task<JsonElement> PostAsync(TestServer server, string path, JsonElement body)
     {
         using var response = await server.Admin.PostAsJsonAsync(path, body);

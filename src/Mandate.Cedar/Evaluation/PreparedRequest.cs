@@ -13,19 +13,53 @@ public sealed class PreparedRequest
 {
     /// <summary>Resolves <paramref name="request"/> against <paramref name="entities"/>.</summary>
     public PreparedRequest(Request request, EntityStore entities)
+        : this(request, entities, null, null)
+    {
+    }
+
+    /// <summary>
+    /// Resolves <paramref name="request"/> against <paramref name="entities"/>, with the principal's and the resource's
+    /// stored entities replaced, for this request only, by <paramref name="principal"/> and <paramref name="resource"/>
+    /// when given (their uids must be the request's). Lineages still come from the store: an overlay changes
+    /// attributes, not the hierarchy. Nothing is copied, so an overlay costs the same whatever the store's size.
+    /// </summary>
+    public PreparedRequest(Request request, EntityStore entities, Entity? principal, Entity? resource)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(entities);
+        if ((principal is not null && !principal.Uid.Equals(request.Principal)) || (resource is not null && !resource.Uid.Equals(request.Resource)))
+        {
+            throw new ArgumentException("an overlay entity must have the uid of the request's principal or resource");
+        }
+
         Request = request;
         Entities = entities;
-        entities.TryGet(request.Principal, out var principal);
-        entities.TryGet(request.Resource, out var resource);
+        _overlaid = principal is not null || resource is not null;
+
+        // When the principal and the resource are one entity, the caller gives the whole overlay once (the resource's wins).
+        if (_overlaid && request.Principal.Equals(request.Resource))
+        {
+            principal = resource = resource ?? principal;
+        }
+
+        if (principal is null)
+        {
+            entities.TryGet(request.Principal, out principal);
+        }
+
+        if (resource is null)
+        {
+            entities.TryGet(request.Resource, out resource);
+        }
+
         PrincipalEntity = principal;
         ResourceEntity = resource;
         PrincipalLineage = Lineage(request.Principal, entities);
         ActionLineage = Lineage(request.Action, entities);
         ResourceLineage = Lineage(request.Resource, entities);
     }
+
+    private readonly bool _overlaid;
 
     /// <summary>The request.</summary>
     public Request Request { get; }
@@ -53,6 +87,19 @@ public sealed class PreparedRequest
         }
 
         if (ReferenceEquals(uid, Request.Resource))
+        {
+            entity = ResourceEntity;
+            return true;
+        }
+
+        // An overlaid entity reached another way (say `resource.owner` naming the principal) must read the same.
+        if (_overlaid && uid.Equals(Request.Principal))
+        {
+            entity = PrincipalEntity;
+            return true;
+        }
+
+        if (_overlaid && uid.Equals(Request.Resource))
         {
             entity = ResourceEntity;
             return true;

@@ -45,6 +45,10 @@ internal static class ServeCommand
             {
                 throw new Http.CliException(ex.Message);
             }
+            catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                throw new Http.CliException($"cannot listen: {ex.Message} (pick another --urls)");
+            }
 
             await using var running = server;
             var output = parse.InvocationConfiguration.Output;

@@ -17,6 +17,8 @@ internal sealed class AdminClient(Uri server, string? token) : IDisposable
 
     public Task<T> PostAsync<T>(string path, object? body, CancellationToken ct) => SendAsync<T>(HttpMethod.Post, path, body, ct);
 
+    public Task<T> PutAsync<T>(string path, object? body, CancellationToken ct) => SendAsync<T>(HttpMethod.Put, path, body, ct);
+
     public Task<T> PatchAsync<T>(string path, object? body, CancellationToken ct) => SendAsync<T>(HttpMethod.Patch, path, body, ct);
 
     public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
@@ -82,7 +84,7 @@ internal sealed class AdminClient(Uri server, string? token) : IDisposable
             if (problem.RootElement.TryGetProperty("detail", out var detail))
             {
                 var hint = response.StatusCode == HttpStatusCode.Unauthorized ? " (pass --token or set MANDATE_ADMIN_TOKEN)" : string.Empty;
-                return $"{detail.GetString()} [{status}]{hint}";
+                return $"{detail.GetString()} [{status}]{hint}{Listed(problem.RootElement)}";
             }
         }
         catch (JsonException)
@@ -91,6 +93,30 @@ internal sealed class AdminClient(Uri server, string? token) : IDisposable
         }
 
         return $"the server answered {status} {response.ReasonPhrase}";
+    }
+
+    // Refusals that list several problems (a bundle's, with file, line and column) show every one, one per line.
+    private static string Listed(JsonElement problem)
+    {
+        if (!problem.TryGetProperty("errors", out var errors) || errors.ValueKind != JsonValueKind.Array)
+        {
+            return string.Empty;
+        }
+
+        var lines = new System.Text.StringBuilder();
+        foreach (var error in errors.EnumerateArray())
+        {
+            if (error.ValueKind == JsonValueKind.Object && error.TryGetProperty("file", out var file) && error.TryGetProperty("message", out var message))
+            {
+                var line = error.TryGetProperty("line", out var l) && l.TryGetInt32(out var n) ? n : 0;
+                var column = error.TryGetProperty("column", out var c) && c.TryGetInt32(out var m) ? m : 0;
+                lines.Append(Environment.NewLine).Append("  ").Append(file.GetString())
+                    .Append(line > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $":{line}:{column}") : string.Empty)
+                    .Append(": ").Append(message.GetString());
+            }
+        }
+
+        return lines.ToString();
     }
 
     private static HttpClient Create(Uri server, string? token)

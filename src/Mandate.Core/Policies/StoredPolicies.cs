@@ -24,6 +24,14 @@ public static class StoredPolicies
             throw MandateException.Invalid("text", $"policy `{documentId}` line {ex.Line}, column {ex.Column}: {ex.Reason}");
         }
 
+        return Name(documentId, parsed);
+    }
+
+    /// <summary>Applies the naming rule to policies parsed from one document; refuses an empty document and templates.</summary>
+    /// <exception cref="MandateException"><c>invalid_argument</c>.</exception>
+    public static IReadOnlyList<Policy> Name(string documentId, IReadOnlyList<Policy> parsed)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
         if (parsed.Count == 0)
         {
             throw MandateException.Invalid("text", $"policy `{documentId}` contains no policy");

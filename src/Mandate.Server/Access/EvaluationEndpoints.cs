@@ -42,7 +42,7 @@ internal static class EvaluationEndpoints
     private static IResult Evaluate(EvaluationRequest body, DecisionPoint decisions, MandateMetrics metrics, HttpContext http)
     {
         var request = ToDecisionRequest(body.Subject, body.Action, body.Resource, body.Context);
-        var result = Decide(decisions, metrics, request, Origin(http));
+        var result = Decide(decisions, metrics, request, Origin(http), decisions.Snapshot);
         return TypedResults.Ok(Respond(result, body.Options?.Explain ?? false));
     }
 
@@ -61,12 +61,15 @@ internal static class EvaluationEndpoints
         }
 
         var explain = body.Options?.Explain ?? false;
+
+        // One snapshot for the whole batch: a reload during it must not answer some items from each state.
+        var snapshot = decisions.Snapshot;
         if (body.Evaluations is not { Count: > 0 } items)
         {
             var single = Build(body.Subject, body.Action, body.Resource, body.Context);
             return single.Error is { } error
                 ? throw MandateException.Invalid("evaluations", error)
-                : TypedResults.Ok(Respond(Decide(decisions, metrics, single.Request!, Origin(http)), explain));
+                : TypedResults.Ok(Respond(Decide(decisions, metrics, single.Request!, Origin(http), snapshot), explain));
         }
 
         if (items.Count > options.MaxBatchEvaluations)
@@ -81,7 +84,7 @@ internal static class EvaluationEndpoints
             var built = Build(item.Subject ?? body.Subject, item.Action ?? body.Action, item.Resource ?? body.Resource, item.Context ?? body.Context);
             var response = built.Error is { } error
                 ? new EvaluationResponse(false, new EvaluationContext(Error: error))
-                : Respond(Decide(decisions, metrics, built.Request!, origin), explain);
+                : Respond(Decide(decisions, metrics, built.Request!, origin, snapshot), explain);
             results.Add(response);
             if ((semantic == "deny_on_first_deny" && !response.Decision) || (semantic == "permit_on_first_permit" && response.Decision))
             {
@@ -92,10 +95,10 @@ internal static class EvaluationEndpoints
         return TypedResults.Ok(new EvaluationsResponse(results));
     }
 
-    private static DecisionResult Decide(DecisionPoint decisions, MandateMetrics metrics, DecisionRequest request, DecisionOrigin origin)
+    private static DecisionResult Decide(DecisionPoint decisions, MandateMetrics metrics, DecisionRequest request, DecisionOrigin origin, AuthorizationSnapshot snapshot)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var result = decisions.Decide(request, origin);
+        var result = decisions.Decide(request, origin, snapshot);
         metrics.Decided(result.Allowed, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return result;
     }
@@ -169,7 +172,7 @@ internal static class EvaluationEndpoints
     {
         try
         {
-            return Cedar.Syntax.CedarParser.ParseName(type ?? string.Empty);
+            return EntityTypeNames.Parse(type ?? string.Empty);
         }
         catch (Cedar.Syntax.CedarParseException)
         {

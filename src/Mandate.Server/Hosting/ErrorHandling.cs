@@ -34,6 +34,7 @@ internal static partial class ErrorHandling
             {
                 404 => ErrorCode.NotFound,
                 405 => "method_not_allowed",
+                413 => "payload_too_large",
                 415 => "unsupported_media_type",
                 _ => "http_" + status.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
@@ -41,6 +42,7 @@ internal static partial class ErrorHandling
             {
                 404 => $"no endpoint at `{http.Request.Path}`",
                 405 => $"`{http.Request.Method}` is not allowed on `{http.Request.Path}`",
+                413 => "the request body is larger than the server accepts",
                 415 => "send the body as `application/json`",
                 _ => "the request could not be served",
             };
@@ -58,6 +60,8 @@ internal static partial class ErrorHandling
             LogUnhandled(logger, error, context.Request.Method, context.Request.Path);
         }
 
+        // The exception handler cleared the response headers; the correlation id must survive a failure.
+        context.Response.Headers[RequestAudit.RequestIdHeader] = context.RequestId();
         context.Response.StatusCode = problem.Status!.Value;
         await Results.Problem(problem).ExecuteAsync(context);
     }
@@ -68,6 +72,10 @@ internal static partial class ErrorHandling
         {
             case MandateException refusal:
                 return Problems.Create(Problems.StatusOf(refusal.Code), refusal.Code, refusal.Message, refusal.Field);
+            case Authorization.PolicyBundleException bundle:
+                var refused = Problems.Create(400, "invalid_bundle", bundle.Message, "bundle");
+                refused.Extensions["errors"] = bundle.Problems.Select(p => new { file = p.File, line = p.Line, column = p.Column, message = p.Message }).ToArray();
+                return refused;
             case BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge:
                 return Problems.Create(413, "payload_too_large", "the request body is larger than the server accepts");
             case BadHttpRequestException bad:

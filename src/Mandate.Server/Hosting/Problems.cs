@@ -34,6 +34,8 @@ internal static class Problems
         ErrorCode.Conflict or ErrorCode.VersionConflict => StatusCodes.Status409Conflict,
         ErrorCode.Forbidden => StatusCodes.Status403Forbidden,
         ErrorCode.Unauthenticated => StatusCodes.Status401Unauthorized,
+        "unsupported_media_type" => StatusCodes.Status415UnsupportedMediaType,
+        "invalid_bundle" => StatusCodes.Status400BadRequest,
         _ => StatusCodes.Status500InternalServerError,
     };
 

@@ -22,7 +22,21 @@ internal static class RequestAudit
     public static string RequestId(this HttpContext context)
     {
         var supplied = context.Request.Headers[RequestIdHeader].ToString();
-        return supplied.Length is > 0 and <= 128 && supplied.All(c => c is > ' ' and < '\u007f') ? supplied : context.TraceIdentifier;
+        return supplied.Length is > 0 and <= 128 && IsVisibleAscii(supplied) ? supplied : context.TraceIdentifier;
+    }
+
+    // On every request: a loop, not LINQ over the string.
+    private static bool IsVisibleAscii(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c is <= ' ' or >= '\u007f')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string? Truncate(string value) => value.Length == 0 ? null : value.Length <= 256 ? value : value[..256];

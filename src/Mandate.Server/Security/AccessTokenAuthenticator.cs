@@ -7,9 +7,22 @@ namespace Mandate.Server.Security;
 /// <summary>Validates Mandate access tokens presented as bearer credentials to Mandate's own APIs.</summary>
 internal sealed class AccessTokenAuthenticator(AccessTokenValidator validator, SnapshotSource snapshots, TimeProvider time)
 {
-    public AuthenticationOutcome Authenticate(string token)
+    /// <summary>Validates <paramref name="token"/>; with <paramref name="rememberedOnly"/>, only when it verified before (no outcome otherwise).</summary>
+    public AuthenticationOutcome Authenticate(string token, bool rememberedOnly = false)
     {
-        var result = validator.Validate(token);
+        AccessTokenValidation result;
+        if (rememberedOnly)
+        {
+            if (!validator.TryValidateRemembered(token, out result))
+            {
+                return default;
+            }
+        }
+        else
+        {
+            result = validator.Validate(token);
+        }
+
         if (result.Token is not { } valid)
         {
             return new(null, result.Error);

@@ -1,4 +1,3 @@
-using Mandate.Tokens.Issuance;
 using Mandate.Tokens.Jose;
 using Mandate.Tokens.Keys;
 
@@ -17,21 +16,28 @@ namespace Mandate.Tokens.Validation;
 public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOptions options, TimeProvider time)
 {
     /// <summary>Most tokens remembered; past this, expired entries are swept and, if needed, all are forgotten.</summary>
-    public const int MaxRemembered = 100_000;
+    public const int MaxRemembered = VerifiedTokens.MaxRemembered;
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Remembered> _verified = new(StringComparer.Ordinal);
+    private readonly VerifiedTokens _verified = new(time, options.ClockSkew);
 
     /// <summary>Validates <paramref name="token"/> for <paramref name="audience"/> (Mandate's own by default).</summary>
     public AccessTokenValidation Validate(string token, string? audience = null) => Run(token, audience ?? options.DefaultAudience);
+
+    /// <summary>
+    /// Answers from memory only: true with the outcome when <paramref name="token"/> verified before (for Mandate's own
+    /// audience); false when it would need a full verification.
+    /// </summary>
+    public bool TryValidateRemembered(string token, out AccessTokenValidation result) =>
+        _verified.TryRecheck(token, kid => keys.Find(kid) is not null, options.DefaultAudience, out result);
 
     /// <summary>Validates everything but the audience: for introspection, where the caller is not the audience.</summary>
     public AccessTokenValidation ValidateAnyAudience(string token) => Run(token, null);
 
     private AccessTokenValidation Run(string token, string? audience)
     {
-        if (_verified.TryGetValue(token, out var remembered))
+        if (_verified.TryRecheck(token, kid => keys.Find(kid) is not null, audience, out var rechecked))
         {
-            return Recheck(remembered, audience);
+            return rechecked;
         }
 
         CompactJws jws;
@@ -51,7 +57,7 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
                 var result = Check(jws, audience);
                 if (result.Token is { } valid)
                 {
-                    Remember(token, new Remembered(valid, jws.KeyId!));
+                    _verified.Remember(token, valid, jws.KeyId!);
                 }
 
                 return result;
@@ -63,105 +69,8 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
         }
     }
 
-    private AccessTokenValidation Recheck(Remembered remembered, string? audience)
-    {
-        if (remembered.Token.ExpiresAt <= time.GetUtcNow() - options.ClockSkew)
-        {
-            return AccessTokenValidation.Fail("the token has expired");
-        }
-
-        if (keys.Find(remembered.KeyId) is null)
-        {
-            return AccessTokenValidation.Fail("the token was not signed by a key this issuer publishes");
-        }
-
-        return audience is not null && !remembered.Token.Audiences.Contains(audience, StringComparer.Ordinal)
-            ? AccessTokenValidation.Fail($"the token is not for `{audience}`")
-            : new AccessTokenValidation(remembered.Token, null);
-    }
-
-    private void Remember(string token, Remembered remembered)
-    {
-        if (_verified.Count >= MaxRemembered)
-        {
-            var now = time.GetUtcNow();
-            foreach (var (key, entry) in _verified)
-            {
-                if (entry.Token.ExpiresAt <= now)
-                {
-                    _verified.TryRemove(key, out _);
-                }
-            }
-
-            if (_verified.Count >= MaxRemembered)
-            {
-                _verified.Clear();
-            }
-        }
-
-        _verified[token] = remembered;
-    }
-
-    private sealed record Remembered(ValidatedAccessToken Token, string KeyId);
-
-    private AccessTokenValidation Check(CompactJws jws, string? audience)
-    {
-        if (!string.Equals(jws.Type, TokenEndpoint.AccessTokenType, StringComparison.OrdinalIgnoreCase)
-            && !string.Equals(jws.Type, "application/" + TokenEndpoint.AccessTokenType, StringComparison.OrdinalIgnoreCase))
-        {
-            return AccessTokenValidation.Fail($"a `{jws.Type ?? "untyped"}` token is not an access token");
-        }
-
-        var key = jws.KeyId is null ? null : keys.Find(jws.KeyId);
-        if (key is null)
-        {
-            return AccessTokenValidation.Fail("the token was not signed by a key this issuer publishes");
-        }
-
-        if (!jws.Verify(key.Key))
-        {
-            return AccessTokenValidation.Fail("the token signature is invalid");
-        }
-
-        var claims = jws.Claims;
-        if (ClaimSet.String(claims, "iss") != options.Issuer)
-        {
-            return AccessTokenValidation.Fail("the token was issued by another issuer");
-        }
-
-        if (audience is not null && !ClaimSet.AudienceContains(claims, audience))
-        {
-            return AccessTokenValidation.Fail($"the token is not for `{audience}`");
-        }
-
-        var now = time.GetUtcNow();
-        var exp = ClaimSet.Time(claims, "exp") ?? throw new JoseException("the token has no `exp`");
-        if (exp <= now - options.ClockSkew)
-        {
-            return AccessTokenValidation.Fail("the token has expired");
-        }
-
-        if (ClaimSet.Time(claims, "nbf") > now + options.ClockSkew)
-        {
-            return AccessTokenValidation.Fail("the token is not valid yet");
-        }
-
-        var iat = ClaimSet.Time(claims, "iat") ?? throw new JoseException("the token has no `iat`");
-        if (iat > now + options.ClockSkew)
-        {
-            return AccessTokenValidation.Fail("the token was issued in the future");
-        }
-
-        return new AccessTokenValidation(new ValidatedAccessToken(
-            ClaimSet.RequireString(claims, "sub"),
-            ClaimSet.String(claims, "sub_kind"),
-            ClaimSet.RequireString(claims, "client_id"),
-            ClaimSet.RequireString(claims, "jti"),
-            ClaimSet.String(claims, "scope")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [],
-            exp,
-            iat,
-            ClaimSet.Audiences(claims)), null);
-    }
+    private AccessTokenValidation Check(CompactJws jws, string? audience) =>
+        AccessTokenRules.Check(jws, kid => keys.Find(kid)?.Key, options.Issuer, audience, time.GetUtcNow(), options.ClockSkew);
 }
 
 /// <summary>The claims of a valid access token.</summary>

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Decision service load test with wrk over keep-alive connections, beside a bare Kestrel endpoint that answers a
+# fixed JSON body, all in one session on this machine:
+#   1. bare endpoint, saturated                      -> reference requests/s
+#   2. single evaluations, saturated                 -> decisions/s and the ratio to the bare endpoint
+#   3. single evaluations held at RATE (default 25,000/s: half the 50,000/s target) -> p50/p99 latency
+#   4. batched evaluations (100 per request), saturated -> decisions/s
+#   5. the same GET directly to the upstream and through `mandate proxy` (in-process decisions), held at
+#      PROXY_RATE -> the p50 the proxy adds, and the part of it a forwarded request costs with no token check or
+#      decision (an anonymous path through the same proxy)
+# wrk has no rate limit of its own: phases 3 and 5 add a Lua delay() hook that makes every connection wait
+# CONNS/RATE seconds between its requests, so C connections offer at most RATE requests/s (wrk measures latency from
+# each send, so the wait is not counted). The achieved rate is printed: if the server cannot keep up it is lower.
+# Environment: DURATION (10s), THREADS (2), CONNS (64), RATE (25000), PROXY_CONNS (8), PROXY_RATE (2000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-10s} THREADS=${THREADS:-2} CONNS=${CONNS:-64} RATE=${RATE:-25000}
+PROXY_CONNS=${PROXY_CONNS:-8} PROXY_RATE=${PROXY_RATE:-2000}
+
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; fi
+  command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)"; exit 1; }
+fi
+
+out=$(mktemp -d)
+rig=
+cleanup() { exec 3>&- 2>/dev/null || true; [ -n "$rig" ] && wait "$rig" 2>/dev/null || true; rm -rf "$out"; }
+trap cleanup EXIT
+
+dotnet build bench/Mandate.Benchmarks -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
+mkfifo "$out/stdin"
+dotnet bench/Mandate.Benchmarks/bin/Release/net10.0/Mandate.Benchmarks.dll decision-rig --out "$out" <"$out/stdin" >"$out/rig.log" 2>&1 &
+rig=$!
+exec 3>"$out/stdin"   # the rig runs until this closes
+for _ in $(seq 600); do grep -q READY "$out/rig.log" 2>/dev/null && break; kill -0 "$rig" 2>/dev/null || { cat "$out/rig.log"; exit 1; }; sleep 0.1; done
+grep -q READY "$out/rig.log" || { echo "the rig did not start"; cat "$out/rig.log"; exit 1; }
+# shellcheck disable=SC1091
+source "$out/rig.env"
+
+# Make sure every phase measures real answers, not refusals.
+check() { local answer; answer=$(curl -s "$@"); case "$answer" in *'"decision":true'*) ;; *) echo "unexpected answer: $answer"; exit 1;; esac; }
+token=$(sed -n 's/.*Bearer \([^"]*\)".*/\1/p' "$out/single.lua")
+check -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' --data "$(sed -n "s/^wrk.body = '\(.*\)'$/\1/p" "$out/single.lua")" "$MANDATE/access/v1/evaluation"
+check -H "Authorization: Bearer $(sed -n 's/.*Bearer \([^"]*\)".*/\1/p' "$out/proxied.lua")" -H 'X-Purpose: monthly-close' "$PROXY/invoices/7"
+
+paced() { # script connections rate -> a copy with a per-connection delay
+  local copy="$out/paced-$(basename "$1" .lua)-$3.lua"
+  cp "$1" "$copy"
+  printf '\nlocal interval = %s\nfunction delay() return interval end\n' "$(awk -v c="$2" -v r="$3" 'BEGIN { printf "%.3f", c * 1000 / r }')" >>"$copy"
+  echo "$copy"
+}
+run() { # name connections script url
+  wrk -t"$THREADS" -c"$2" -d"$DURATION" --latency -s "$3" "$4" >"$out/$1.txt"
+  if grep -q 'Non-2xx' "$out/$1.txt"; then echo "$1: the server refused requests"; cat "$out/$1.txt"; exit 1; fi
+}
+rps() { awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out/$1.txt"; }
+us() { # percentile (50%, 99%) of a run, in microseconds
+  awk -v p="$2" '$1 == p { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+    f = (u == "us") ? 1 : (u == "ms") ? 1000 : (u == "s") ? 1000000 : 1; printf "%.0f", v * f }' "$out/$1.txt"
+}
+
+# Warm up every target (JIT tiering, connection pools, the proxy's snapshot) before anything is measured.
+for target in "bare.lua $BARE/bare" "single.lua $MANDATE/access/v1/evaluation" "batch.lua $MANDATE/access/v1/evaluations" \
+              "direct.lua $BARE/invoices/7" "proxied.lua $PROXY/invoices/7" "direct.lua $PROXY/invoices/open"; do
+  set -- $target
+  wrk -t"$THREADS" -c16 -d3s -s "$out/$1" "$2" >/dev/null
+done
+
+echo "wrk ${DURATION} per phase, ${THREADS} threads, keep-alive; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+run bare "$CONNS" "$out/bare.lua" "$BARE/bare"
+run single "$CONNS" "$out/single.lua" "$MANDATE/access/v1/evaluation"
+run paced "$CONNS" "$(paced "$out/single.lua" "$CONNS" "$RATE")" "$MANDATE/access/v1/evaluation"
+run batch 16 "$out/batch.lua" "$MANDATE/access/v1/evaluations"
+run direct "$PROXY_CONNS" "$(paced "$out/direct.lua" "$PROXY_CONNS" "$PROXY_RATE")" "$BARE/invoices/7"
+run proxied "$PROXY_CONNS" "$(paced "$out/proxied.lua" "$PROXY_CONNS" "$PROXY_RATE")" "$PROXY/invoices/7"
+run hop "$PROXY_CONNS" "$(paced "$out/direct.lua" "$PROXY_CONNS" "$PROXY_RATE")" "$PROXY/invoices/open"
+
+bare=$(rps bare) single=$(rps single) batch=$(( $(rps batch) * BATCH ))
+printf '%-44s %12s\n' "bare Kestrel endpoint (reference)" "$bare req/s"
+printf '%-44s %12s   (target >= 50000)\n' "single evaluations" "$single decisions/s"
+printf '%-44s %12s   (goal >= 0.5)\n' "ratio single / bare" "$(awk -v a="$single" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')"
+printf '%-44s %12s   achieved %s req/s\n' "single at ${RATE}/s: p50" "$(us paced 50%) us" "$(rps paced)"
+printf '%-44s %12s   (target < 2000)\n' "single at ${RATE}/s: p99" "$(us paced 99%) us"
+printf '%-44s %12s   (target >= 500000)\n' "batched evaluations (${BATCH} per request)" "$batch decisions/s"
+printf '%-44s %12s\n' "ratio batched decisions / bare requests" "$(awk -v a="$batch" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')"
+printf '%-44s %12s   achieved %s req/s\n' "direct GET at ${PROXY_RATE}/s: p50" "$(us direct 50%) us" "$(rps direct)"
+printf '%-44s %12s   achieved %s req/s\n' "through mandate proxy at ${PROXY_RATE}/s: p50" "$(us proxied 50%) us" "$(rps proxied)"
+printf '%-44s %12s   (target <= 200)\n' "proxy adds (p50)" "$(( $(us proxied 50%) - $(us direct 50%) )) us"
+printf '%-44s %12s   (an anonymous path: forwarding alone)\n' "  of which the proxy hop without enforcement" "$(( $(us hop 50%) - $(us direct 50%) )) us"

@@ -1,0 +1,103 @@
+using Mandate.Cedar.Authorization;
+using Mandate.Cedar.Entities;
+using Mandate.Cedar.Evaluation;
+using Mandate.Cedar.Values;
+using Mandate.Core.Identities;
+
+namespace Mandate.Authorization;
+
+/// <summary>
+/// Decides one request against one snapshot: the kill switch first (a principal that is a Mandate identity must be
+/// active), then Cedar with request properties laid over the stored attributes. No I/O and no events, so the server's
+/// <see cref="DecisionPoint"/> and in-process enforcement points decide with exactly the same rules.
+/// </summary>
+public static class DecisionEngine
+{
+    /// <summary>The error reported when a decision could not be evaluated at all.</summary>
+    public static readonly DecisionError Failure = new("mandate", "the decision could not be evaluated; denied");
+
+    /// <summary>Decides; any failure inside is a deny carrying <see cref="Failure"/>, never an allow or an exception.</summary>
+    public static DecisionResult Decide(DecisionRequest request, AuthorizationSnapshot snapshot, DateTimeOffset now, out Exception? failure)
+    {
+        try
+        {
+            failure = null;
+            return Evaluate(request, snapshot, now);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            return new DecisionResult(false, [], [Failure]);
+        }
+    }
+
+    /// <summary>Whether the principal is a Mandate identity of the snapshot (not just an entity of a bundle).</summary>
+    public static bool IsIdentity(EntityUid principal, AuthorizationSnapshot snapshot) =>
+        EntityGraph.TryGetKind(principal.EntityType.ToString(), out _) && snapshot.Identities.ContainsKey(principal.Id);
+
+    private static DecisionResult Evaluate(DecisionRequest request, AuthorizationSnapshot snapshot, DateTimeOffset now)
+    {
+        // A suspended, deactivated or expired identity is denied before any policy runs: the kill switch
+        // must not depend on every policy author remembering to check status.
+        if (EntityGraph.TryGetKind(request.Principal.EntityType.ToString(), out _)
+            && snapshot.Identities.TryGetValue(request.Principal.Id, out var identity)
+            && !identity.IsEffective(now))
+        {
+            return new DecisionResult(false, [], [new DecisionError("mandate", $"principal `{identity.Id}` is {Describe(identity)}")]);
+        }
+
+        var prepared = new PreparedRequest(
+            new Request(request.Principal, request.Action, request.Resource, request.Context),
+            snapshot.Entities,
+            Overlay(request.Principal, request.PrincipalProperties, snapshot.Entities, null),
+            Overlay(request.Resource, request.ResourceProperties, snapshot.Entities,
+                request.Principal.Equals(request.Resource) ? request.PrincipalProperties : null));
+        var response = Authorizer.IsAuthorized(prepared, snapshot.Policies);
+        return new DecisionResult(response.Decision == Decision.Allow, response.Reasons, Errors(response.Errors));
+    }
+
+    /// <summary>The stored entity with request properties laid over its attributes, or null when nothing is sent.</summary>
+    private static Entity? Overlay(EntityUid uid, RecordValue? properties, EntityStore entities, RecordValue? first)
+    {
+        if ((properties is null || properties.Fields.Count == 0) && (first is null || first.Fields.Count == 0))
+        {
+            return null;
+        }
+
+        entities.TryGet(uid, out var stored);
+        var attributes = new Dictionary<string, CedarValue>(stored?.Attributes ?? new Dictionary<string, CedarValue>(), StringComparer.Ordinal);
+        foreach (var layer in (ReadOnlySpan<RecordValue?>)[first, properties])
+        {
+            if (layer is null)
+            {
+                continue;
+            }
+
+            foreach (var (name, value) in layer.Fields)
+            {
+                attributes[name] = value;
+            }
+        }
+
+        return new Entity(uid, attributes, stored?.Parents, stored?.Tags);
+    }
+
+    private static IReadOnlyList<DecisionError> Errors(IReadOnlyList<PolicyError> errors)
+    {
+        if (errors.Count == 0)
+        {
+            return [];
+        }
+
+        var result = new DecisionError[errors.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = new DecisionError(errors[i].PolicyId, errors[i].Message);
+        }
+
+        return result;
+    }
+
+    private static string Describe(Identity identity) =>
+        identity.Status == IdentityStatus.Active ? "expired" : identity.Status.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,41 @@
+using Mandate.Core;
+using Mandate.Core.Events;
+
+namespace Mandate.Authorization;
+
+/// <summary>
+/// The <c>decision.evaluated</c> event of a decision, one shape whoever decided it: the server's decision point, or an
+/// in-process enforcement point that reports its decisions back.
+/// </summary>
+public static class DecisionEvents
+{
+    /// <summary>The event type of every decision.</summary>
+    public const string Type = "decision.evaluated";
+
+    /// <summary>Describes one decision as an event.</summary>
+    public static MandateEvent Create(DecisionRequest request, DecisionOrigin origin, DecisionResult result, AuthorizationSnapshot snapshot, DateTimeOffset now)
+    {
+        var principalIsIdentity = DecisionEngine.IsIdentity(request.Principal, snapshot);
+        return new MandateEvent
+        {
+            Id = MandateId.New("evt"),
+            Time = now,
+            Category = EventCategory.Authorization,
+            Type = Type,
+            Outcome = result.Allowed ? EventOutcome.Success : EventOutcome.Failure,
+            ActorId = principalIsIdentity ? request.Principal.Id : request.Principal.ToString(),
+            ActorKind = request.Principal.EntityType.ToString(),
+            Action = request.Action.Id,
+            ResourceType = request.Resource.EntityType.ToString(),
+            ResourceId = request.Resource.Id,
+            Policies = result.Reasons,
+            TokenId = origin.TokenId,
+            SourceIp = origin.SourceIp,
+            UserAgent = origin.UserAgent,
+            RequestId = origin.RequestId,
+            Message = (result.Allowed ? "allow" : "deny")
+                + (result.Errors.Count == 0 ? string.Empty : "; errors: " + string.Join("; ", result.Errors.Select(e => $"{e.PolicyId}: {e.Message}")))
+                + (origin.CallerId == request.Principal.Id ? string.Empty : $"; asked by {origin.CallerId}"),
+        };
+    }
+}

@@ -1,0 +1,64 @@
+using Mandate.Authorization;
+using Mandate.Cedar.Values;
+
+namespace Mandate.Client.Decisions;
+
+/// <summary>
+/// Decides in this process against the followed snapshot with the same engine and rules as the server
+/// (<see cref="DecisionEngine"/>: kill switch first, then Cedar), and reports every decision to Mandate's event stream.
+/// Without a snapshot yet, or on any internal failure, it refuses (fail closed).
+/// </summary>
+public sealed class LocalAccessDecider(SnapshotFollower snapshots, DecisionReporter reporter, string callerId, TimeProvider? time = null) : IAccessDecider
+{
+    private static readonly Cedar.Ast.Name ActionType = EntityTypeNames.Parse("Action");
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <inheritdoc />
+    public ValueTask<AccessDecision> DecideAsync(AccessQuestion question, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        if (snapshots.Current is not { } snapshot)
+        {
+            return ValueTask.FromResult(AccessDecision.Failed("no decision snapshot has been received from Mandate yet"));
+        }
+
+        DecisionRequest request;
+        try
+        {
+            request = new DecisionRequest(
+                new EntityUid(EntityTypeNames.Parse(question.SubjectType), question.SubjectId),
+                new EntityUid(ActionType, question.Action),
+                new EntityUid(EntityTypeNames.Parse(question.ResourceType), question.ResourceId),
+                Context(question.Context));
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or Cedar.Syntax.CedarParseException)
+        {
+            return ValueTask.FromResult(AccessDecision.Failed("the request does not map to Cedar entities: " + ex.Message));
+        }
+
+        var now = _time.GetUtcNow();
+        var result = DecisionEngine.Decide(request, snapshot, now, out _);
+        reporter.Report(DecisionEvents.Create(request,
+            new DecisionOrigin(callerId, question.TokenId, question.SourceIp, question.UserAgent, question.RequestId), result, snapshot, now));
+        return ValueTask.FromResult(result.Allowed ? AccessDecision.Allow
+            : result.Errors.Count > 0 && ReferenceEquals(result.Errors[0], DecisionEngine.Failure) ? AccessDecision.Failed(result.Errors[0].Message)
+            : AccessDecision.Deny(result.Errors.Count > 0 ? result.Errors[0].Message : null));
+    }
+
+    private static RecordValue Context(IReadOnlyDictionary<string, string> values)
+    {
+        if (values.Count == 0)
+        {
+            return RecordValue.Empty;
+        }
+
+        var fields = new List<KeyValuePair<string, CedarValue>>(values.Count);
+        foreach (var (name, value) in values)
+        {
+            fields.Add(new(name, new StringValue(value)));
+        }
+
+        return new RecordValue(fields);
+    }
+}

@@ -1,0 +1,62 @@
+using Mandate.Client.Decisions;
+using Mandate.Client.Tokens;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Mandate.Client.Enforcement;
+
+/// <summary>Registers and installs the Mandate enforcement middleware.</summary>
+public static class EnforcementExtensions
+{
+    /// <summary>Adds token validation and decisions (remote or in process) as configured by <paramref name="configure"/>.</summary>
+    public static IServiceCollection AddMandateEnforcement(this IServiceCollection services, Action<MandateEnforcementOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new MandateEnforcementOptions();
+        configure(options);
+        var server = options.Server ?? throw new ArgumentException("set MandateEnforcementOptions.Server to the Mandate server's address");
+        var audience = options.Audience ?? throw new ArgumentException("set MandateEnforcementOptions.Audience to the audience this service's tokens carry");
+        if (options.Mode == DecisionMode.InProcess && string.IsNullOrEmpty(options.Credential))
+        {
+            throw new ArgumentException("in-process mode needs MandateEnforcementOptions.Credential to follow the snapshot and report decisions");
+        }
+
+        services.AddSingleton(options);
+        services.AddSingleton(new RouteMap(options.Routes));
+        services.AddSingleton(TimeProvider.System);
+
+        // One pooled handler for every call to Mandate: keep-alive connections are reused across requests.
+        services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            MaxConnectionsPerServer = 256,
+        })
+        { Timeout = Timeout.InfiniteTimeSpan });
+        services.AddSingleton(sp => new MandateTokenValidator(sp.GetRequiredService<HttpClient>(), server, audience, sp.GetRequiredService<TimeProvider>()));
+        Func<CancellationToken, ValueTask<string>> credential = _ => ValueTask.FromResult(options.Credential ?? string.Empty);
+        if (options.Mode == DecisionMode.Remote)
+        {
+            services.AddSingleton<IAccessDecider>(sp => new RemoteAccessDecider(sp.GetRequiredService<HttpClient>(), server, credential, options.DecisionTimeout));
+        }
+        else
+        {
+            services.AddSingleton(sp => new SnapshotFollower(sp.GetRequiredService<HttpClient>(), server, credential, sp.GetRequiredService<ILogger<SnapshotFollower>>()));
+            services.AddSingleton(sp => new DecisionReporter(sp.GetRequiredService<HttpClient>(), server, credential, options.Name, sp.GetRequiredService<ILogger<DecisionReporter>>()));
+            services.AddSingleton<IAccessDecider>(sp => new LocalAccessDecider(
+                sp.GetRequiredService<SnapshotFollower>(), sp.GetRequiredService<DecisionReporter>(), options.Name, sp.GetRequiredService<TimeProvider>()));
+        }
+
+        return services;
+    }
+
+    /// <summary>Authenticates and decides every request that reaches this point of the pipeline.</summary>
+    public static IApplicationBuilder UseMandateEnforcement(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        // Start following the snapshot now rather than on the first request.
+        _ = app.ApplicationServices.GetService<SnapshotFollower>();
+        return app.UseMiddleware<EnforcementMiddleware>();
+    }
+}

@@ -1,0 +1,170 @@
+using System.Security.Claims;
+using Mandate.Client.Decisions;
+using Mandate.Client.Tokens;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Mandate.Client.Enforcement;
+
+/// <summary>
+/// Authenticates and decides every request before the rest of the pipeline sees it: the bearer token must be a valid
+/// Mandate access token for this service (401 otherwise), the route must map to an action and resource (403
+/// otherwise), and Mandate must allow the token's subject to do it (403 otherwise). When no decision can be had the
+/// request is refused with 503: it fails closed.
+/// </summary>
+internal sealed partial class EnforcementMiddleware(
+    RequestDelegate next,
+    MandateEnforcementOptions options,
+    RouteMap routes,
+    MandateTokenValidator tokens,
+    IAccessDecider decider,
+    ILogger<EnforcementMiddleware> logger)
+{
+    private const string RequestIdHeader = "X-Request-ID";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (options.AnonymousPaths.Contains(context.Request.Path.Value ?? string.Empty))
+        {
+            await next(context);
+            return;
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        if (header.Length == 0)
+        {
+            await EnforcementProblems.UnauthenticatedAsync(context, null);
+            return;
+        }
+
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= 7)
+        {
+            await EnforcementProblems.UnauthenticatedAsync(context, "the Authorization header must be `Bearer <token>`");
+            return;
+        }
+
+        Mandate.Tokens.Validation.AccessTokenValidation validation;
+        try
+        {
+            validation = await tokens.ValidateAsync(header[7..].Trim(), context.RequestAborted);
+        }
+        catch (MandateClientException ex)
+        {
+            LogUnavailable(ex, context.Request.Method, context.Request.Path);
+            await EnforcementProblems.UnavailableAsync(context, "tokens cannot be validated now");
+            return;
+        }
+
+        if (validation.Token is not { } token)
+        {
+            await EnforcementProblems.UnauthenticatedAsync(context, validation.Error);
+            return;
+        }
+
+        if (token.SubjectKind is not { Length: > 0 } subjectType)
+        {
+            await EnforcementProblems.UnauthenticatedAsync(context, "the token does not say what kind of identity it speaks for (`sub_kind`)");
+            return;
+        }
+
+        context.User = Principal(token);
+        if (routes.Map(context.Request.Method, context.Request.Path) is not { } mapped)
+        {
+            await EnforcementProblems.ForbiddenAsync(context, "no_route_mapping", $"`{context.Request.Method} {context.Request.Path}` is not a mapped route");
+            return;
+        }
+
+        // Mandate names entities with 1 to 1024 characters; a longer id from the path can never be allowed.
+        if (mapped.ResourceId.Length is 0 or > 1024)
+        {
+            await EnforcementProblems.ForbiddenAsync(context, "access_denied", "the resource id taken from the path must have 1 to 1024 characters");
+            return;
+        }
+
+        var question = new AccessQuestion(subjectType, token.Subject, mapped.Action, mapped.ResourceType, mapped.ResourceId, Context(context),
+            token.TokenId, RequestId(context), context.Connection.RemoteIpAddress?.ToString(), UserAgent(context));
+        var decision = await decider.DecideAsync(question, context.RequestAborted);
+        if (decision.Allowed)
+        {
+            await next(context);
+            return;
+        }
+
+        if (decision.Unavailable)
+        {
+            LogDecisionFailed(context.Request.Method, context.Request.Path, decision.Reason);
+            await EnforcementProblems.UnavailableAsync(context, "no access decision could be made");
+            return;
+        }
+
+        await EnforcementProblems.ForbiddenAsync(context, "access_denied",
+            $"`{subjectType}::\"{token.Subject}\"` may not `{mapped.Action}` `{mapped.ResourceType}::\"{mapped.ResourceId}\"`");
+    }
+
+    private Dictionary<string, string> Context(HttpContext context)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (header, key) in options.ContextHeaders)
+        {
+            if (context.Request.Headers.TryGetValue(header, out var value) && value.ToString() is { Length: > 0 } text)
+            {
+                values[key] = text;
+            }
+        }
+
+        return values;
+    }
+
+    // The caller's correlation id travels on to Mandate and into events: only short, visible ASCII is taken.
+    private static string RequestId(HttpContext context)
+    {
+        var supplied = context.Request.Headers[RequestIdHeader].ToString();
+        if (supplied.Length is 0 or > 128)
+        {
+            return context.TraceIdentifier;
+        }
+
+        foreach (var c in supplied)
+        {
+            if (c is <= ' ' or >= '\u007f')
+            {
+                return context.TraceIdentifier;
+            }
+        }
+
+        return supplied;
+    }
+
+    private static string? UserAgent(HttpContext context)
+    {
+        var agent = context.Request.Headers.UserAgent.ToString();
+        return agent.Length == 0 ? null : agent.Length <= 256 ? agent : agent[..256];
+    }
+
+    private static ClaimsPrincipal Principal(Mandate.Tokens.Validation.ValidatedAccessToken token)
+    {
+        var claims = new List<Claim>
+        {
+            new("sub", token.Subject),
+            new("client_id", token.ClientId),
+            new("jti", token.TokenId),
+        };
+        if (token.SubjectKind is not null)
+        {
+            claims.Add(new("sub_kind", token.SubjectKind));
+        }
+
+        if (token.Scopes.Count > 0)
+        {
+            claims.Add(new("scope", string.Join(' ', token.Scopes)));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, "Mandate", "sub", null));
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "validating a token for {Method} {Path} failed: the issuer could not be reached; refused")]
+    private partial void LogUnavailable(Exception exception, string method, string path);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "no decision for {Method} {Path}: {Reason}; refused")]
+    private partial void LogDecisionFailed(string method, string path, string? reason);
+}

@@ -1,0 +1,64 @@
+namespace Mandate.Client.Enforcement;
+
+/// <summary>Where decisions are made.</summary>
+public enum DecisionMode
+{
+    /// <summary>Ask Mandate over HTTP (AuthZEN) for every request; Mandate records each decision.</summary>
+    Remote,
+
+    /// <summary>Decide in this process against a synchronized snapshot; decisions are reported back to Mandate in batches.</summary>
+    InProcess,
+}
+
+/// <summary>How an enforcement point (the middleware or <c>mandate proxy</c>) protects a service.</summary>
+public sealed class MandateEnforcementOptions
+{
+    /// <summary>The Mandate server's address (its RFC 8414 metadata, JWKS, decisions and snapshot live below it).</summary>
+    public Uri? Server { get; set; }
+
+    /// <summary>The audience callers' tokens must carry: this service's resource indicator (RFC 8707).</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>Remote (default) or in-process decisions.</summary>
+    public DecisionMode Mode { get; set; } = DecisionMode.Remote;
+
+    /// <summary>
+    /// The bearer credential this enforcement point uses towards Mandate: to ask for decisions (remote), or to follow the
+    /// snapshot and report decisions (in process, which today needs an admin token).
+    /// </summary>
+    public string? Credential { get; set; }
+
+    /// <summary>How long to wait for a remote decision before refusing the request.</summary>
+    public TimeSpan DecisionTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Names this enforcement point in the events it reports (in-process mode) and as the caller of remote decisions.</summary>
+    public string Name { get; set; } = "mandate-pep";
+
+    /// <summary>Route rules, first match wins; a request that matches none is refused.</summary>
+    public IList<RouteRule> Routes { get; } = [];
+
+    /// <summary>Request headers copied into the Cedar context, header name to context key (e.g. <c>X-Purpose</c> to <c>purpose</c>).</summary>
+    public IDictionary<string, string> ContextHeaders { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Paths (exact) served without authentication or decision, e.g. a health check.</summary>
+    public IList<string> AnonymousPaths { get; } = [];
+}
+
+/// <summary>
+/// Maps requests to a decision: <c>GET /invoices/{id}</c> to action <c>read</c> on resource <c>Invoice::"{id}"</c>.
+/// Route values (<c>{name}</c>) may appear in the action and in the resource id.
+/// </summary>
+public sealed class RouteRule
+{
+    /// <summary>HTTP method, or <c>*</c> for any.</summary>
+    public string Method { get; set; } = "*";
+
+    /// <summary>Route template, e.g. <c>/invoices/{id}</c> (ASP.NET Core template syntax, including <c>{**rest}</c>).</summary>
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>The Cedar action name, e.g. <c>read</c> (<c>Action::"read"</c>).</summary>
+    public string Action { get; set; } = string.Empty;
+
+    /// <summary>The Cedar resource, e.g. <c>Invoice::"{id}"</c>.</summary>
+    public string Resource { get; set; } = string.Empty;
+}

@@ -1,0 +1,37 @@
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+
+namespace Mandate.Client.Tokens;
+
+/// <summary>The members of a Mandate server's RFC 8414 authorization server metadata that clients use.</summary>
+/// <param name="Issuer">The issuer identifier (tokens carry it as <c>iss</c>).</param>
+/// <param name="TokenEndpoint">Where tokens are requested.</param>
+/// <param name="JwksUri">Where the signing keys are published.</param>
+public sealed record IssuerMetadata(
+    [property: JsonPropertyName("issuer")] string Issuer,
+    [property: JsonPropertyName("token_endpoint")] string TokenEndpoint,
+    [property: JsonPropertyName("jwks_uri")] string JwksUri)
+{
+    /// <summary>The path of the metadata document below the server's address.</summary>
+    public const string Path = ".well-known/oauth-authorization-server";
+
+    /// <summary>Fetches the metadata of the server at <paramref name="server"/>.</summary>
+    /// <exception cref="MandateClientException">The document cannot be fetched or lacks a member.</exception>
+    public static async Task<IssuerMetadata> FetchAsync(HttpClient http, Uri server, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(server);
+        var address = new Uri(server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/"), Path);
+        try
+        {
+            var metadata = await http.GetFromJsonAsync(address, ClientJsonContext.Default.IssuerMetadata, cancellationToken);
+            return metadata is { Issuer.Length: > 0, TokenEndpoint.Length: > 0, JwksUri.Length: > 0 }
+                ? metadata
+                : throw new MandateClientException($"`{address}` lacks `issuer`, `token_endpoint` or `jwks_uri`");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException)
+        {
+            throw new MandateClientException($"cannot read the authorization server metadata at `{address}`: {ex.Message}", ex);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Collections.Frozen;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Mandate.Tokens.Jose;
+
+namespace Mandate.Client.Tokens;
+
+/// <summary>
+/// The issuer's signing keys from its JWKS, cached. A token signed with a key not in the cache makes the set refresh,
+/// at most once per <see cref="MinRefreshInterval"/> (so a flood of forged key ids costs one fetch), and the set is
+/// also refreshed every <see cref="MaxAge"/> so retired keys stop verifying.
+/// </summary>
+internal sealed class PublishedKeys(HttpClient http, TimeProvider time) : IDisposable
+{
+    public static readonly TimeSpan MinRefreshInterval = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(10);
+
+    private readonly SemaphoreSlim _refreshing = new(1, 1);
+    private volatile KeySet _keys = new(FrozenDictionary<string, ECDsa>.Empty, DateTimeOffset.MinValue);
+
+    /// <summary>The key with id <paramref name="kid"/> if the cached set has it (no fetch).</summary>
+    public ECDsa? Find(string kid) => _keys.Keys.GetValueOrDefault(kid);
+
+    /// <summary>Whether the cached set is older than <see cref="MaxAge"/>.</summary>
+    public bool IsStale => time.GetUtcNow() - _keys.FetchedAt > MaxAge;
+
+    /// <summary>Makes sure <paramref name="kid"/> is known if the issuer publishes it, fetching the set when allowed.</summary>
+    public async Task RefreshAsync(Uri jwksUri, string? kid, CancellationToken cancellationToken)
+    {
+        if (kid is not null && _keys.Keys.ContainsKey(kid) && !IsStale)
+        {
+            return;
+        }
+
+        await _refreshing.WaitAsync(cancellationToken);
+        try
+        {
+            var current = _keys;
+            if ((kid is not null && current.Keys.ContainsKey(kid) && !IsStale) || time.GetUtcNow() - current.FetchedAt < MinRefreshInterval)
+            {
+                return;
+            }
+
+            var json = await http.GetByteArrayAsync(jwksUri, cancellationToken);
+            _keys = new KeySet(Parse(json), time.GetUtcNow());
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException)
+        {
+            throw new MandateClientException($"cannot read the signing keys at `{jwksUri}`: {ex.Message}", ex);
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
+    }
+
+    // Keys are not disposed when the set is replaced: a verification may still be using one; the finalizer frees them.
+    public void Dispose() => _refreshing.Dispose();
+
+    private static FrozenDictionary<string, ECDsa> Parse(byte[] json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var keys = new Dictionary<string, ECDsa>(StringComparer.Ordinal);
+        if (document.RootElement.TryGetProperty("keys", out var array) && array.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var element in array.EnumerateArray())
+            {
+                try
+                {
+                    // Only P-256 keys verify Mandate tokens; anything else in the set is not ours to use.
+                    var jwk = EcPublicJwk.Parse(element);
+                    keys.TryAdd(jwk.Kid, jwk.CreateVerifier());
+                }
+                catch (JoseException)
+                {
+                }
+            }
+        }
+
+        return keys.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    private sealed record KeySet(FrozenDictionary<string, ECDsa> Keys, DateTimeOffset FetchedAt);
+}

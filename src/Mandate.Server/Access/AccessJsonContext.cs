@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace Mandate.Server.Access;
+
+/// <summary>
+/// Source-generated serialization of the AuthZEN contracts, first in the server's resolver chain: the decision path
+/// reads requests and writes answers without reflection. Naming and strictness come from <c>ApiJson</c>'s options.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(EvaluationRequest))]
+[JsonSerializable(typeof(EvaluationsRequest))]
+[JsonSerializable(typeof(EvaluationResponse))]
+[JsonSerializable(typeof(EvaluationsResponse))]
+[JsonSerializable(typeof(SearchRequest))]
+[JsonSerializable(typeof(SearchResponse<FoundEntity>))]
+[JsonSerializable(typeof(SearchResponse<FoundAction>))]
+internal sealed partial class AccessJsonContext : JsonSerializerContext;

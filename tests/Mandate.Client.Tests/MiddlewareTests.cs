@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Mandate.Client.Enforcement;
+using Mandate.Client.Tokens;
+using Mandate.Server.Tests;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Mandate.Client.Tests;
+
+/// <summary>The middleware inside an ordinary ASP.NET Core service: the app sees only allowed requests, with the caller as its user.</summary>
+public sealed class MiddlewareTests
+{
+    [Fact]
+    public async Task AllowedRequests_ReachTheAppWithTheCallerAsUser_OthersNever()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await ProxyEndToEndTests.RegisterAsync(server, key);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddMandateEnforcement(options =>
+        {
+            options.Server = server.BaseAddress;
+            options.Audience = "https://invoices.test";
+            options.Credential = TestServer.AdminToken;
+            options.Routes.Add(new RouteRule { Method = "GET", Path = "/invoices/{id}", Action = "read", Resource = "Invoice::\"{id}\"" });
+            options.ContextHeaders["X-Purpose"] = "purpose";
+        });
+        await using var app = builder.Build();
+        var reached = 0;
+        app.UseMandateEnforcement();
+        app.MapGet("/invoices/{id}", (string id, HttpContext context) =>
+        {
+            Interlocked.Increment(ref reached);
+            return $"{context.User.FindFirst("sub_kind")?.Value}:{context.User.Identity?.Name} read {id}";
+        });
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+        using var http = new HttpClient { BaseAddress = address };
+        var token = await new MandateTokenClient(http, server.BaseAddress, "invoice-bot", key).GetTokenAsync("https://invoices.test");
+        Assert.Equal("Agent:invoice-bot read 9", await SendAsync(http, token, "monthly-close", HttpStatusCode.OK));
+        await SendAsync(http, token, "marketing", HttpStatusCode.Forbidden);
+        await SendAsync(http, null, "monthly-close", HttpStatusCode.Unauthorized);
+        Assert.Equal(1, reached);
+    }
+
+    private static async Task<string> SendAsync(HttpClient http, string? token, string purpose, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/invoices/9");
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        request.Headers.Add("X-Purpose", purpose);
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"expected {expected}, got {response.StatusCode}: {body}");
+        return body;
+    }
+}

@@ -1,0 +1,35 @@
+using Mandate.Client.Enforcement;
+
+namespace Mandate.Client.Tests;
+
+public sealed class RouteMapTests
+{
+    private static readonly RouteMap Map = new([
+        new RouteRule { Method = "GET", Path = "/invoices/{id}", Action = "read", Resource = "Invoice::\"{id}\"" },
+        new RouteRule { Method = "*", Path = "/tables/{schema}/{table}", Action = "query", Resource = "Db::Table::\"{schema}.{table}\"" },
+        new RouteRule { Method = "PUT", Path = "/files/{**path}", Action = "write_{path}", Resource = "File::\"{path}\"" },
+    ]);
+
+    [Fact]
+    public void Map_FillsRouteValuesIntoActionAndResource_FirstMatchingRuleWins()
+    {
+        Assert.Equal(new MappedRequest("read", "Invoice", "42"), Map.Map("GET", "/invoices/42"));
+        Assert.Equal(new MappedRequest("query", "Db::Table", "sales.q3"), Map.Map("DELETE", "/tables/sales/q3"));
+        Assert.Equal(new MappedRequest("write_a/b.txt", "File", "a/b.txt"), Map.Map("put", "/files/a/b.txt"));
+    }
+
+    [Theory]
+    [InlineData("POST", "/invoices/42")]
+    [InlineData("GET", "/invoices/42/lines")]
+    [InlineData("GET", "/invoices")]
+    [InlineData("GET", "/")]
+    public void Map_WithoutAMatchingRule_IsNull(string method, string path) => Assert.Null(Map.Map(method, path));
+
+    [Theory]
+    [InlineData("/x", "read", "Invoice")]
+    [InlineData("/x", "read", "not a type::\"x\"")]
+    [InlineData("/x", "", "Invoice::\"x\"")]
+    [InlineData("", "read", "Invoice::\"x\"")]
+    public void Compile_RefusesABadRule(string path, string action, string resource) =>
+        Assert.Throws<ArgumentException>(() => new RouteMap([new RouteRule { Path = path, Action = action, Resource = resource }]));
+}

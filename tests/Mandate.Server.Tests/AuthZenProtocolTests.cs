@@ -1,0 +1,243 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Mandate.Server.Tests;
+
+/// <summary>One server for the protocol tests: none of them changes what another decides.</summary>
+public sealed class AuthZenProtocolServer : IAsyncLifetime
+{
+    public TestServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Server = await TestServer.StartAsync();
+        await Server.PostJsonAsync("/v1/policies", new
+        {
+            id = "docs",
+            text = """
+                permit (principal == User::"ann", action == Action::"read", resource is Doc);
+                permit (principal == User::"ann", action == Action::"write", resource is Doc) when { resource has owner && resource.owner == principal };
+                """,
+        });
+    }
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+/// <summary>The HTTPS binding of the AuthZEN Authorization API 1.0, point by point, and bad input on the decision endpoints.</summary>
+public sealed class AuthZenProtocolTests(AuthZenProtocolServer fixture) : IClassFixture<AuthZenProtocolServer>
+{
+    private const string Evaluation = """{"subject":{"type":"User","id":"ann"},"action":{"name":"read"},"resource":{"type":"Doc","id":"a"}}""";
+    private readonly TestServer _server = fixture.Server;
+
+    [Theory]
+    [InlineData("/access/v1/evaluation", Evaluation)]
+    [InlineData("/access/v1/evaluations", """{"subject":{"type":"User","id":"ann"},"action":{"name":"read"},"evaluations":[{"resource":{"type":"Doc","id":"a"}}]}""")]
+    [InlineData("/access/v1/search/resource", """{"subject":{"type":"User","id":"ann"},"action":{"name":"read"},"resource":{"type":"Doc"}}""")]
+    [InlineData("/access/v1/evaluation", """{"subject":""")]
+    public async Task EveryAnswer_EchoesTheRequestId(string path, string body)
+    {
+        using var request = Post(path, body);
+        request.Headers.Add("X-Request-ID", "7f3c-req");
+        using var response = await _server.Admin.SendAsync(request);
+        Assert.Equal("7f3c-req", response.Headers.GetValues("X-Request-ID").Single());
+
+        using var anonymous = _server.CreateClient();
+        using var refused = Post(path, body);
+        refused.Headers.Add("X-Request-ID", "unauth-1");
+        using var unauthenticated = await anonymous.SendAsync(refused);
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
+        Assert.Equal("unauth-1", unauthenticated.Headers.GetValues("X-Request-ID").Single());
+    }
+
+    [Fact]
+    public async Task UnknownFields_AreIgnored_Everywhere()
+    {
+        var body = """
+            {"subject":{"type":"User","id":"ann","x-tenant":"t1"},"action":{"name":"read","extra":[1,2]},
+             "resource":{"type":"Doc","id":"a","meta":{"a":1}},"context":{},"options":{"future_option":true},"trace":"abc"}
+            """;
+        var answer = await DecideAsync("/access/v1/evaluation", body);
+        Assert.True(answer.GetProperty("decision").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("truncated", """{"subject":{"type":"User","id":"ann"},"action":{"name":""")]
+    [InlineData("not an object", """[1,2,3]""")]
+    [InlineData("empty", "")]
+    [InlineData("subject is a string", """{"subject":"ann","action":{"name":"read"},"resource":{"type":"Doc","id":"a"}}""")]
+    [InlineData("action name is a number", """{"subject":{"type":"User","id":"ann"},"action":{"name":5},"resource":{"type":"Doc","id":"a"}}""")]
+    [InlineData("missing resource", """{"subject":{"type":"User","id":"ann"},"action":{"name":"read"}}""")]
+    [InlineData("bad type name", """{"subject":{"type":"a b","id":"ann"},"action":{"name":"read"},"resource":{"type":"Doc","id":"a"}}""")]
+    [InlineData("empty id", """{"subject":{"type":"User","id":""},"action":{"name":"read"},"resource":{"type":"Doc","id":"a"}}""")]
+    [InlineData("context not an object", """{"subject":{"type":"User","id":"ann"},"action":{"name":"read"},"resource":{"type":"Doc","id":"a"},"context":[1]}""")]
+    [InlineData("context number too big", """{"subject":{"type":"User","id":"ann"},"action":{"name":"read"},"resource":{"type":"Doc","id":"a"},"context":{"n":1e400}}""")]
+    [InlineData("properties not an object", """{"subject":{"type":"User","id":"ann","properties":3},"action":{"name":"read"},"resource":{"type":"Doc","id":"a"}}""")]
+    [InlineData("unknown semantic", """{"subject":{"type":"User","id":"ann"},"action":{"name":"read"},"options":{"evaluations_semantic":"first"},"evaluations":[{"resource":{"type":"Doc","id":"a"}}]}""")]
+    public async Task MalformedRequests_Are400ProblemsWithAStableCode(string what, string body)
+    {
+        var path = what == "unknown semantic" ? "/access/v1/evaluations" : "/access/v1/evaluation";
+        using var response = await _server.Admin.SendAsync(Post(path, body));
+        var problem = await TestServer.ReadJsonAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{what}: {(int)response.StatusCode} {problem}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("invalid_argument", problem.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
+    }
+
+    [Fact]
+    public async Task DeeplyNestedContext_Is400()
+    {
+        var nested = string.Concat(Enumerable.Repeat("{\"a\":", 200)) + "1" + new string('}', 200);
+        var body = Evaluation[..^1] + ",\"context\":" + nested + "}";
+        using var response = await _server.Admin.SendAsync(Post("/access/v1/evaluation", body));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AMegabyteString_IsRefusedWith413_AndALongIdWith400()
+    {
+        var huge = new string('x', 1024 * 1024);
+        using var tooLarge = await _server.Admin.SendAsync(Post("/access/v1/evaluation", Evaluation.Replace("\"ann\"", "\"" + huge + "\"", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Equal("payload_too_large", (await TestServer.ReadJsonAsync(tooLarge)).GetProperty("code").GetString());
+
+        using var longId = await _server.Admin.SendAsync(Post("/access/v1/evaluation", Evaluation.Replace("\"ann\"", "\"" + new string('x', 2000) + "\"", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.BadRequest, longId.StatusCode);
+        Assert.Contains("1 to 1024", (await TestServer.ReadJsonAsync(longId)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TenThousandItems_BeyondTheBatchLimit_Are400_AndDecideNothing()
+    {
+        var items = string.Join(',', Enumerable.Range(0, 10_000).Select(i => $$$"""{"resource":{"type":"Doc","id":"d{{{i}}}"}}"""));
+        var body = $$"""{"subject":{"type":"User","id":"ann"},"action":{"name":"read"},"evaluations":[{{items}}]}""";
+        using var response = await _server.Admin.SendAsync(Post("/access/v1/evaluations", body));
+        var problem = await TestServer.ReadJsonAsync(response);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("at most 1000", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("evaluations", problem.GetProperty("field").GetString());
+    }
+
+    [Theory]
+    [InlineData("GET", "/access/v1/evaluation")]
+    [InlineData("PUT", "/access/v1/evaluations")]
+    [InlineData("DELETE", "/access/v1/search/subject")]
+    [InlineData("GET", "/access/v1/search/action")]
+    [InlineData("POST", "/.well-known/authzen-configuration")]
+    public async Task WrongMethods_Are405Problems(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method != "GET")
+        {
+            request.Content = new StringContent(Evaluation, Encoding.UTF8, "application/json");
+        }
+
+        using var response = await _server.Admin.SendAsync(request);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("method_not_allowed", (await TestServer.ReadJsonAsync(response)).GetProperty("code").GetString());
+    }
+
+    [Theory]
+    [InlineData(null, "Bearer realm=\"mandate\"")]
+    [InlineData("Bearer not-a-token", "error=\"invalid_token\"")]
+    [InlineData("Basic dXNlcjpwYXNz", "error=\"invalid_token\"")]
+    public async Task MissingOrBadCredentials_Are401WithWwwAuthenticate(string? authorization, string challenge)
+    {
+        using var anonymous = _server.CreateClient();
+        using var request = Post("/access/v1/evaluation", Evaluation);
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        using var response = await anonymous.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains(challenge, response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        Assert.Equal("unauthenticated", (await TestServer.ReadJsonAsync(response)).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Metadata_NamesThePdpAndEveryEndpoint_AsAbsoluteUrls()
+    {
+        using var anonymous = _server.CreateClient();
+        var config = await anonymous.GetFromJsonAsync<JsonElement>("/.well-known/authzen-configuration");
+        var pdp = config.GetProperty("policy_decision_point").GetString()!;
+        Assert.Equal(_server.BaseAddress.GetLeftPart(UriPartial.Authority), pdp);
+        foreach (var (member, path) in new[]
+        {
+            ("access_evaluation_endpoint", "/access/v1/evaluation"), ("access_evaluations_endpoint", "/access/v1/evaluations"),
+            ("search_subject_endpoint", "/access/v1/search/subject"), ("search_resource_endpoint", "/access/v1/search/resource"),
+            ("search_action_endpoint", "/access/v1/search/action"),
+        })
+        {
+            Assert.Equal(pdp + path, config.GetProperty(member).GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Search_PagesThroughEveryResult_AndTheLastPageHasAnEmptyNextToken()
+    {
+        var entities = Enumerable.Range(0, 7).Select(i => new { uid = new { type = "Doc", id = $"doc-{i}" }, attrs = new { }, parents = Array.Empty<object>() });
+        await _server.Admin.PutAsJsonAsync("/v1/bundle", new { files = new Dictionary<string, string> { ["entities.json"] = JsonSerializer.Serialize(entities) } });
+        var all = await DecideAsync("/access/v1/search/resource", """{"subject":{"type":"User","id":"ann"},"action":{"name":"read"},"resource":{"type":"Doc"}}""");
+        var expected = all.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("id").GetString()).ToList();
+        Assert.Equal(7, expected.Count);
+        Assert.Equal(string.Empty, all.GetProperty("page").GetProperty("next_token").GetString());
+
+        var paged = new List<string?>();
+        var token = string.Empty;
+        var pages = 0;
+        do
+        {
+            var page = await DecideAsync("/access/v1/search/resource",
+                $$$"""{"subject":{"type":"User","id":"ann"},"action":{"name":"read"},"resource":{"type":"Doc"},"page":{"token":"{{{token}}}","limit":3}}""");
+            paged.AddRange(page.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+            token = page.GetProperty("page").GetProperty("next_token").GetString()!;
+            pages++;
+        }
+        while (token.Length > 0 && pages < 10);
+
+        Assert.Equal(3, pages);
+        Assert.Equal(expected, paged);
+
+        using var badToken = await _server.Admin.SendAsync(Post("/access/v1/search/resource",
+            """{"subject":{"type":"User","id":"ann"},"action":{"name":"read"},"resource":{"type":"Doc"},"page":{"token":"%%%"}}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, badToken.StatusCode);
+        using var badLimit = await _server.Admin.SendAsync(Post("/access/v1/search/resource",
+            """{"subject":{"type":"User","id":"ann"},"action":{"name":"read"},"resource":{"type":"Doc"},"page":{"limit":0}}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+    }
+
+    [Fact]
+    public async Task Properties_OverlayStoredAttributes_AndActionPropertiesReachContextAction()
+    {
+        await _server.PostJsonAsync("/v1/policies", new
+        {
+            id = "urgent",
+            text = "permit (principal, action == Action::\"approve\", resource) when { context has action && context.action.urgent == true };",
+        });
+        var owned = await DecideAsync("/access/v1/evaluation",
+            """{"subject":{"type":"User","id":"ann"},"action":{"name":"write"},"resource":{"type":"Doc","id":"a","properties":{"owner":{"__entity":{"type":"User","id":"ann"}}}}}""");
+        Assert.True(owned.GetProperty("decision").GetBoolean());
+        var urgent = await DecideAsync("/access/v1/evaluation",
+            """{"subject":{"type":"User","id":"bob"},"action":{"name":"approve","properties":{"urgent":true}},"resource":{"type":"Doc","id":"a"}}""");
+        Assert.True(urgent.GetProperty("decision").GetBoolean());
+        var routine = await DecideAsync("/access/v1/evaluation",
+            """{"subject":{"type":"User","id":"bob"},"action":{"name":"approve","properties":{"urgent":false}},"resource":{"type":"Doc","id":"a"}}""");
+        Assert.False(routine.GetProperty("decision").GetBoolean());
+    }
+
+    private static HttpRequestMessage Post(string path, string body) =>
+        new(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+
+    private async Task<JsonElement> DecideAsync(string path, string body)
+    {
+        using var response = await _server.Admin.SendAsync(Post(path, body));
+        var json = await TestServer.ReadJsonAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {json}");
+        return json;
+    }
+}
