@@ -57,7 +57,7 @@ public sealed partial class DecisionPoint(SnapshotSource snapshots, IEventSink e
     /// The snapshot's entities with request properties laid over the principal's and resource's stored attributes.
     /// Rebuilding the store costs time linear in its size; an overlay inside the engine will remove that.
     /// </summary>
-    private static EntityStore EntitiesFor(DecisionRequest request, AuthorizationSnapshot snapshot)
+    internal static EntityStore EntitiesFor(DecisionRequest request, AuthorizationSnapshot snapshot)
     {
         if (request.PrincipalProperties is null && request.ResourceProperties is null)
         {

@@ -30,6 +30,12 @@ public sealed record MandateServerOptions
     /// <summary>A policy bundle directory served beside the stored policies (<c>*.cedar</c>, <c>entities.json</c>).</summary>
     public string? BundleDirectory { get; init; }
 
+    /// <summary>Most <c>act</c> hops a delegated token may carry.</summary>
+    public int MaxDelegationDepth { get; init; } = 5;
+
+    /// <summary>The trust domain of transaction tokens (their <c>aud</c>); defaults to the issuer.</summary>
+    public string? TrustDomain { get; init; }
+
     /// <summary>Seed a demo fleet and run a traffic simulator.</summary>
     public bool Demo { get; init; }
 

@@ -43,7 +43,13 @@ internal sealed class BearerAuthenticationHandler(
         }
 
         var result = accessTokens.Authenticate(token);
-        return result.Claims is { } claims ? Success([.. claims, new Claim(MandateClaims.Role, MandateClaims.IdentityRole)]) : Fail(result.Error!);
+        if (result.Claims is not { } claims)
+        {
+            return Fail(result.Error!);
+        }
+
+        Context.Items[MandateClaims.AccessTokenItem] = result.Token;
+        return Success([.. claims, new Claim(MandateClaims.Role, MandateClaims.IdentityRole)]);
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
