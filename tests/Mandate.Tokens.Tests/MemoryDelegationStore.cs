@@ -6,14 +6,12 @@ using Mandate.Core.Storage;
 
 namespace Mandate.Tokens.Tests;
 
-/// <summary>An in-memory delegation store for engine tests (the SQLite one passes the compliance suite); counts batches written.</summary>
+/// <summary>An in-memory delegation store for engine tests (the SQLite one passes the compliance suite); it can be made to fail.</summary>
 public sealed class MemoryDelegationStore : IDelegationStore
 {
     private readonly ConcurrentDictionary<string, DelegationNode> _nodes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TokenRevocation> _revocations = new(StringComparer.Ordinal);
     private readonly object _write = new();
-
-    public int Batches { get; private set; }
 
     public bool Fail { get; set; }
 
@@ -36,7 +34,6 @@ public sealed class MemoryDelegationStore : IDelegationStore
                 _nodes[node.TokenId] = node;
             }
 
-            Batches++;
         }
 
         return Task.CompletedTask;
