@@ -167,7 +167,8 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton<AccessTokenMinter>();
         services.AddSingleton<IIdentityStatus, SnapshotIdentityStatus>();
         services.AddSingleton<RevocationSet>();
-        services.AddSingleton(sp => new DelegationRecorder(store.Delegations, sp.GetRequiredService<RevocationSet>()));
+        services.AddSingleton(store.Delegations);
+        services.AddSingleton<DelegationRecorder>();
         services.AddSingleton<ControlPlaneAuthorizer>();
         services.AddSingleton<ControlPlaneGuard>();
         services.AddSingleton<IDelegationPolicy, CedarDelegationPolicy>();
