@@ -32,33 +32,28 @@ public sealed class TokenExchangeGrant(
                 + $"ask for `{IssuedToken.AccessTokenTypeUri}` or `{TransactionTokenGrant.TokenTypeUri}`");
         }
 
-        var subject = ExchangeInputs.Subject(form, validator, out var error) ?? null;
+        var subject = ExchangeInputs.Subject(form, validator, out var error);
         var actor = error is null ? ExchangeInputs.Actor(form, validator, out error) : null;
         if (error is not null)
         {
             return error;
         }
 
-        var client = authentication.Client!.ClientId;
-        var (kind, refusal) = Authorize(subject!, actor, client);
+        // The whole request is read before anything is decided, so a malformed request is never mistaken for an escalation.
+        var request = Read(form, out error);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var (kind, refusal) = Authorize(subject!, actor, authentication.Client!.ClientId);
         if (refusal is not null)
         {
             return refusal;
         }
 
-        var (grant, narrowing) = Narrow(form, subject!);
-        if (narrowing is not null)
-        {
-            return narrowing;
-        }
-
-        var mayAct = TokenEndpoint.ReadMayAct(form, out var mayActError);
-        if (mayActError is not null)
-        {
-            return mayActError;
-        }
-
-        return await IssueAsync(subject!, actor, authentication, kind, grant!, mayAct, cancellationToken);
+        var (grant, narrowing) = Narrow(request!, subject!);
+        return narrowing ?? await IssueAsync(subject!, actor, authentication, kind, grant!, request!.MayAct, cancellationToken);
     }
 
     private (DelegationKind Kind, OAuthError? Refusal) Authorize(ValidatedAccessToken subject, ValidatedAccessToken? actor, string client)
@@ -107,51 +102,53 @@ public sealed class TokenExchangeGrant(
             : (default, OAuthError.UnauthorizedClient($"`{holder}` may not delegate to `{client}`: {decision.Reason}").AsEscalation());
     }
 
-    /// <summary>The requested scope, details and audience, each no wider than the subject token's.</summary>
-    private (Narrowed? Grant, OAuthError? Error) Narrow(IReadOnlyDictionary<string, string[]> form, ValidatedAccessToken subject)
+    /// <summary>The requested scope, details, audience and <c>may_act</c>, each well formed.</summary>
+    private ExchangeRequest? Read(IReadOnlyDictionary<string, string[]> form, out OAuthError? error)
     {
         var scope = OAuthForm.Single(form, "scope");
         if (scope is not null && !Scopes.IsValid(scope))
         {
-            return (null, OAuthError.InvalidScope("`scope` must be space-separated scope tokens without quotes or backslashes"));
+            error = OAuthError.InvalidScope("`scope` must be space-separated scope tokens without quotes or backslashes");
+            return null;
         }
 
-        scope = Scopes.Normalize(scope);
-        if (scope is not null && subject.Scopes.Count > 0 && Scopes.FirstOutside(subject.Scopes, scope) is { } wider)
+        IReadOnlyList<MandateDetail>? details = null;
+        if (OAuthForm.Single(form, "authorization_details") is { } json)
+        {
+            (details, error) = AuthorizationDetails.Parse(json, time.GetUtcNow());
+            if (error is not null)
+            {
+                return null;
+            }
+        }
+
+        var audiences = ExchangeInputs.Audiences(form, out error);
+        var mayAct = error is null ? TokenEndpoint.ReadMayAct(form, out error) : null;
+        return error is null ? new ExchangeRequest(Scopes.Normalize(scope), details, audiences, mayAct) : null;
+    }
+
+    /// <summary>The granted scope, details and audience: the requested ones when no wider than the subject token's, else its own.</summary>
+    private static (Narrowed? Grant, OAuthError? Error) Narrow(ExchangeRequest request, ValidatedAccessToken subject)
+    {
+        if (request.Scope is not null && subject.Scopes.Count > 0 && Scopes.FirstOutside(subject.Scopes, request.Scope) is { } wider)
         {
             return (null, OAuthError.InvalidScope($"scope `{wider}` is not granted by the subject token (`{string.Join(' ', subject.Scopes)}`); a delegated token can only narrow").AsEscalation());
         }
 
-        IReadOnlyList<MandateDetail>? details = subject.AuthorizationDetails;
-        if (OAuthForm.Single(form, "authorization_details") is { } json)
+        if (request.Details is not null && AuthorizationDetails.FindWidening(subject.AuthorizationDetails, request.Details) is { } widening)
         {
-            var parsed = AuthorizationDetails.Parse(json, time.GetUtcNow());
-            if (parsed.Error is not null)
-            {
-                return (null, parsed.Error);
-            }
-
-            if (AuthorizationDetails.FindWidening(subject.AuthorizationDetails, parsed.Details!) is { } widening)
-            {
-                return (null, OAuthError.InvalidAuthorizationDetails(widening).AsEscalation());
-            }
-
-            details = parsed.Details;
+            return (null, OAuthError.InvalidAuthorizationDetails(widening).AsEscalation());
         }
 
-        var audiences = ExchangeInputs.Audiences(form, out var targetError);
-        if (targetError is not null)
-        {
-            return (null, targetError);
-        }
-
-        if (audiences.FirstOrDefault(a => !subject.Audiences.Contains(a, StringComparer.Ordinal)) is { } outside)
+        if (request.Audiences.FirstOrDefault(a => !subject.Audiences.Contains(a, StringComparer.Ordinal)) is { } outside)
         {
             return (null, OAuthError.InvalidTarget($"audience `{outside}` is not an audience of the subject token; a delegated token can only narrow").AsEscalation());
         }
 
-        return (new Narrowed(scope ?? (subject.Scopes.Count == 0 ? null : string.Join(' ', subject.Scopes)), details,
-            audiences.Length == 0 ? subject.Audiences : audiences), null);
+        return (new Narrowed(
+            request.Scope ?? (subject.Scopes.Count == 0 ? null : string.Join(' ', subject.Scopes)),
+            request.Details ?? subject.AuthorizationDetails,
+            request.Audiences.Count == 0 ? subject.Audiences : request.Audiences), null);
     }
 
     private async ValueTask<TokenResult> IssueAsync(
@@ -236,6 +233,8 @@ public sealed class TokenExchangeGrant(
     };
 
     private static DateTimeOffset Earliest(params DateTimeOffset?[] times) => times.OfType<DateTimeOffset>().Min();
+
+    private sealed record ExchangeRequest(string? Scope, IReadOnlyList<MandateDetail>? Details, IReadOnlyList<string> Audiences, string? MayAct);
 
     private sealed record Narrowed(string? Scope, IReadOnlyList<MandateDetail>? Details, IReadOnlyList<string> Audiences);
 }
