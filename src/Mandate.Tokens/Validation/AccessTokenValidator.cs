@@ -25,7 +25,7 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
     /// <summary>Most tokens remembered; past this, expired entries are swept and, if needed, all are forgotten.</summary>
     public const int MaxRemembered = 100_000;
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Remembered> _verified = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Remembered> _verified = new(TokenTextComparer.Instance);
 
     /// <summary>Validates <paramref name="token"/> for <paramref name="audience"/> (Mandate's own by default).</summary>
     public AccessTokenValidation Validate(string token, string? audience = null) => InStanding(Run(token, audience ?? options.DefaultAudience));
