@@ -1,7 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Mandate.Server.Hosting;
+using Mandate.Tokens.Jose;
+using Mandate.Tokens.Keys;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mandate.Server.Tests.Delegation;
 
@@ -240,6 +245,28 @@ public sealed class DelegationChainTests : IAsyncLifetime
         Assert.False(await _fleet.IsActiveAsync(hop3));
         Assert.Contains("revoked", (await _server.GetJsonAsync($"/v1/delegations/{Fleet.Claims(hop3).GetProperty("jti").GetString()}")).GetProperty("standing").GetString(), StringComparison.Ordinal);
         await _server.GetJsonAsync("/v1/delegations/unknown", 404);
+    }
+
+    [Fact]
+    public async Task AForgedActChain_IsRefusedByMandatesApisAsAnInvalidToken()
+    {
+        var (_, _, _, hop3) = await ChainAsync();
+        var keys = _server.Server.Services.GetRequiredService<SigningKeyRing>();
+        var claims = JsonNode.Parse(Fleet.Claims(hop3).GetRawText())!.AsObject();
+        claims["act"] = JsonNode.Parse("""{"sub":"tool","act":{"sub":"stranger"}}""");
+        var forged = CompactJws.Sign(Encoding.UTF8.GetBytes(claims.ToJsonString()), keys.Current.Key, keys.Current.KeyId, "at+jwt");
+
+        using var client = _server.CreateClient(forged);
+        using var response = await client.PostAsJsonAsync("/access/v1/evaluation", new
+        {
+            subject = new { type = "Agent", id = "tool" }, action = new { name = "read" }, resource = new { type = "Table", id = "invoices" },
+        }, ApiJson.Options);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var challenge = response.Headers.WwwAuthenticate.ToString();
+        Assert.Contains("error=\"invalid_token\"", challenge, StringComparison.Ordinal);
+        Assert.Contains("does not match its recorded delegation", challenge, StringComparison.Ordinal);
+        Assert.False(await _fleet.IsActiveAsync(forged));
     }
 
     [Fact]
