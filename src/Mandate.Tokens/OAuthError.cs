@@ -12,6 +12,9 @@ public sealed record OAuthError(string Error, string Description, int Status = 4
     /// </summary>
     public bool IsEscalation { get; init; }
 
+    /// <summary>For a refused exchange, the chain of the token it presented (current actor first, subject last), for the audit trail.</summary>
+    public IReadOnlyList<string> Chain { get; init; } = [];
+
     /// <summary><c>invalid_request</c>.</summary>
     public static OAuthError InvalidRequest(string description) => new("invalid_request", description);
 
@@ -42,6 +45,6 @@ public sealed record OAuthError(string Error, string Description, int Status = 4
     /// <summary><c>temporarily_unavailable</c>: the store could not record what the answer depends on; nothing was issued.</summary>
     public static OAuthError TemporarilyUnavailable(string description) => new("temporarily_unavailable", description, 503);
 
-    /// <summary>This refusal, marked as a stopped escalation.</summary>
-    public OAuthError AsEscalation() => this with { IsEscalation = true };
+    /// <summary>This refusal, marked as a stopped escalation from a token with <paramref name="chain"/>.</summary>
+    public OAuthError AsEscalation(IReadOnlyList<string> chain) => this with { IsEscalation = true, Chain = chain };
 }

@@ -71,7 +71,7 @@ public sealed class TokenExchangeGrant(
                 ? (DelegationKind.Impersonation, null)
                 : (default, OAuthError.UnauthorizedClient(
                     $"`{client}` may not impersonate `{subject.Subject}`: impersonation needs a policy that permits `Mandate::Action::\"impersonate\"`; "
-                    + $"to act for `{subject.Holder}`, send your own access token as `actor_token` ({verdict.Reason})").AsEscalation());
+                    + $"to act for `{subject.Holder}`, send your own access token as `actor_token` ({verdict.Reason})").AsEscalation(subject.Chain));
         }
 
         if (actor.Actors.Count > 0 || actor.Subject != client)
@@ -88,18 +88,18 @@ public sealed class TokenExchangeGrant(
         if (depth > options.MaxDelegationDepth)
         {
             return (default, OAuthError.InvalidRequest(
-                $"the delegation chain would be {depth} hops long; at most {options.MaxDelegationDepth} are allowed").AsEscalation());
+                $"the delegation chain would be {depth} hops long; at most {options.MaxDelegationDepth} are allowed").AsEscalation(subject.Chain));
         }
 
         if (subject.MayAct is { } named && named != client)
         {
-            return (default, OAuthError.InvalidGrant($"the subject token's `may_act` names `{named}`, not `{client}`").AsEscalation());
+            return (default, OAuthError.InvalidGrant($"the subject token's `may_act` names `{named}`, not `{client}`").AsEscalation(subject.Chain));
         }
 
         var decision = policy.Decide(new DelegationQuestion(DelegationAction.Delegate, holder, client, subject.MayAct == client, false, depth, subject.Scopes.Count == 0 ? null : string.Join(' ', subject.Scopes)));
         return decision.Allowed
             ? (DelegationKind.Delegation, null)
-            : (default, OAuthError.UnauthorizedClient($"`{holder}` may not delegate to `{client}`: {decision.Reason}").AsEscalation());
+            : (default, OAuthError.UnauthorizedClient($"`{holder}` may not delegate to `{client}`: {decision.Reason}").AsEscalation(subject.Chain));
     }
 
     /// <summary>The requested scope, details, audience and <c>may_act</c>, each well formed.</summary>
@@ -132,17 +132,17 @@ public sealed class TokenExchangeGrant(
     {
         if (request.Scope is not null && subject.Scopes.Count > 0 && Scopes.FirstOutside(subject.Scopes, request.Scope) is { } wider)
         {
-            return (null, OAuthError.InvalidScope($"scope `{wider}` is not granted by the subject token (`{string.Join(' ', subject.Scopes)}`); a delegated token can only narrow").AsEscalation());
+            return (null, OAuthError.InvalidScope($"scope `{wider}` is not granted by the subject token (`{string.Join(' ', subject.Scopes)}`); a delegated token can only narrow").AsEscalation(subject.Chain));
         }
 
         if (request.Details is not null && AuthorizationDetails.FindWidening(subject.AuthorizationDetails, request.Details) is { } widening)
         {
-            return (null, OAuthError.InvalidAuthorizationDetails(widening).AsEscalation());
+            return (null, OAuthError.InvalidAuthorizationDetails(widening).AsEscalation(subject.Chain));
         }
 
         if (request.Audiences.FirstOrDefault(a => !subject.Audiences.Contains(a, StringComparer.Ordinal)) is { } outside)
         {
-            return (null, OAuthError.InvalidTarget($"audience `{outside}` is not an audience of the subject token; a delegated token can only narrow").AsEscalation());
+            return (null, OAuthError.InvalidTarget($"audience `{outside}` is not an audience of the subject token; a delegated token can only narrow").AsEscalation(subject.Chain));
         }
 
         return (new Narrowed(

@@ -61,7 +61,7 @@ public sealed class TransactionTokenGrant(
 
         if (Scopes.FirstOutside(subject.Scopes, request!.Scope) is { } wider)
         {
-            return OAuthError.InvalidScope($"scope `{wider}` is not granted by the subject token (`{string.Join(' ', subject.Scopes)}`)").AsEscalation();
+            return OAuthError.InvalidScope($"scope `{wider}` is not granted by the subject token (`{string.Join(' ', subject.Scopes)}`)").AsEscalation(subject.Chain);
         }
 
         var client = authentication.Client!;
@@ -69,7 +69,7 @@ public sealed class TransactionTokenGrant(
             DelegationAction.IssueTransactionToken, client.ClientId, subject.Subject, false, client.ClientId == subject.Holder, subject.Actors.Count, request.Scope));
         if (!verdict.Allowed)
         {
-            return OAuthError.UnauthorizedClient($"`{client.ClientId}` may not start transactions for `{subject.Subject}`: {verdict.Reason}").AsEscalation();
+            return OAuthError.UnauthorizedClient($"`{client.ClientId}` may not start transactions for `{subject.Subject}`: {verdict.Reason}").AsEscalation(subject.Chain);
         }
 
         if (revocations.Find(subject.TokenId) is null)

@@ -204,6 +204,9 @@ public sealed record ValidatedAccessToken(
     /// <summary>The credential that obtained it (<c>cred</c>), if stated.</summary>
     public string? CredentialId { get; init; }
 
+    /// <summary>Everyone on the token's chain: its actors, current first, then its subject.</summary>
+    public IReadOnlyList<string> Chain => [.. Actors, Subject];
+
     /// <summary>Who holds the token: its current actor, or its subject when no one acts for it.</summary>
     public string Holder => Actors.Count > 0 ? Actors[0] : Subject;
 

@@ -9,35 +9,25 @@ namespace Mandate.Server.Tests.Delegation;
 /// No self-escalation: identities may use the admin API's governed endpoints with their own access tokens, and
 /// every such call is a Cedar decision of the control plane. Refusals are 403 problems and security findings.
 /// </summary>
-public sealed class ControlPlaneTests : IAsyncLifetime
+public sealed class ControlPlaneTests : FleetTests
 {
-    private TestServer _server = null!;
-    private Fleet _fleet = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _server = await TestServer.StartAsync();
-        _fleet = new Fleet(_server);
-        await _fleet.AddAsync("alice", "human");
-        await _fleet.AddAsync("bob", "human");
-        await _fleet.AddAsync("orchestrator", "agent", owner: "alice");
-        await _fleet.AddAsync("bobs-agent", "agent", owner: "bob");
-        await _server.PostJsonAsync("/v1/groups", new { id = "ledger-readers", kind = "role", display_name = "Ledger readers" });
-        await _server.PostJsonAsync("/v1/groups", new { id = "admins", kind = "role", display_name = "Admins" });
-        using (await _server.Admin.PutAsync("/v1/groups/ledger-readers/members/orchestrator", null))
+        await Fleet.AddAsync("alice", "human");
+        await Fleet.AddAsync("bob", "human");
+        await Fleet.AddAsync("orchestrator", "agent", owner: "alice");
+        await Fleet.AddAsync("bobs-agent", "agent", owner: "bob");
+        await Server.PostJsonAsync("/v1/groups", new { id = "ledger-readers", kind = "role", display_name = "Ledger readers" });
+        await Server.PostJsonAsync("/v1/groups", new { id = "admins", kind = "role", display_name = "Admins" });
+        using (await Server.Admin.PutAsync("/v1/groups/ledger-readers/members/orchestrator", null))
         {
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        _fleet.Dispose();
-        await _server.DisposeAsync();
-    }
-
     private async Task<(HttpStatusCode Status, JsonElement Body)> AsAsync(string id, HttpMethod method, string path, object? body = null, string? token = null)
     {
-        using var client = _server.CreateClient(token ?? await _fleet.TokenAsync(id));
+        using var client = Server.CreateClient(token ?? await Fleet.TokenAsync(id));
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, options: ApiJson.Options) };
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
@@ -49,7 +39,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
         Assert.True(result.Status == HttpStatusCode.Forbidden, result.Body.ToString());
         Assert.Equal("forbidden", result.Body.GetProperty("code").GetString());
         Assert.Contains(because, result.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        await _server.WaitForEventsAsync("escalation.refused", 1, e => e.GetProperty("message").GetString()!.Contains(because, StringComparison.Ordinal));
+        await Server.WaitForEventsAsync("escalation.refused", 1, e => e.GetProperty("message").GetString()!.Contains(because, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -65,7 +55,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
         Assert.True(status == HttpStatusCode.Created, body.ToString());
         var identity = body.GetProperty("identity");
         Assert.Equal(("orchestrator", "alice"), (identity.GetProperty("parent").GetString(), identity.GetProperty("owner").GetString()));
-        var created = await _server.WaitForEventsAsync("identity.created", 1, e => e.GetProperty("resource_id").GetString() == "worker-1");
+        var created = await Server.WaitForEventsAsync("identity.created", 1, e => e.GetProperty("resource_id").GetString() == "worker-1");
         Assert.Equal("orchestrator", created[0].GetProperty("actor_id").GetString());
     }
 
@@ -125,7 +115,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task ADelegatedToken_NeedsEveryHopToBeAllowed()
     {
-        var delegated = await _fleet.DelegateAsync("orchestrator", await _fleet.TokenAsync("alice"));
+        var delegated = await Fleet.DelegateAsync("orchestrator", await Fleet.TokenAsync("alice"));
 
         // alice may add credentials to orchestrator (she owns it) and orchestrator may add to itself: both hops agree.
         var both = await AsAsync("orchestrator", HttpMethod.Post, "/v1/identities/orchestrator/credentials", new { kind = "api_key" }, delegated);
@@ -139,8 +129,8 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task ATokenNarrowedByDetails_CannotUseTheControlPlaneUnlessTheyListIt()
     {
-        var narrowed = await _fleet.TokenAsync("orchestrator", ("authorization_details", """[{"type":"mandate","actions":["read"]}]"""));
-        var allowed = await _fleet.TokenAsync("orchestrator", ("authorization_details", """[{"type":"mandate","actions":["Mandate::Action::\"add_credential\""]}]"""));
+        var narrowed = await Fleet.TokenAsync("orchestrator", ("authorization_details", """[{"type":"mandate","actions":["read"]}]"""));
+        var allowed = await Fleet.TokenAsync("orchestrator", ("authorization_details", """[{"type":"mandate","actions":["Mandate::Action::\"add_credential\""]}]"""));
 
         await AssertRefusedAsync(await AsAsync("orchestrator", HttpMethod.Post, "/v1/identities/orchestrator/credentials", new { kind = "api_key" }, narrowed),
             "authorization details do not grant");
@@ -150,7 +140,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task AnOperatorForbid_OverridesTheDefaults()
     {
-        await _server.PostJsonAsync("/v1/policies", new
+        await Server.PostJsonAsync("/v1/policies", new
         {
             id = "no-api-keys-for-agents",
             text = """forbid (principal is Agent, action == Mandate::Action::"add_credential", resource) when { context.kind == "api_key" };""",

@@ -4,25 +4,15 @@ using System.Text;
 namespace Mandate.Server.Tests.Delegation;
 
 /// <summary>Garbage sent to token exchange, revocation and introspection: always RFC 6749/8693/7009 error JSON, never a 500.</summary>
-public sealed class DelegationBadInputTests : IAsyncLifetime
+public sealed class DelegationBadInputTests : FleetTests
 {
-    private TestServer _server = null!;
-    private Fleet _fleet = null!;
     private string _root = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _server = await TestServer.StartAsync();
-        _fleet = new Fleet(_server);
-        await _fleet.AddAsync("alice", "human");
-        await _fleet.AddAsync("agent", "agent", owner: "alice");
-        _root = await _fleet.TokenAsync("alice", ("scope", "read"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        _fleet.Dispose();
-        await _server.DisposeAsync();
+        await Fleet.AddAsync("alice", "human");
+        await Fleet.AddAsync("agent", "agent", owner: "alice");
+        _root = await Fleet.TokenAsync("alice", ("scope", "read"));
     }
 
     public static TheoryData<string, string[], string> BadExchanges => new()
@@ -45,9 +35,9 @@ public sealed class DelegationBadInputTests : IAsyncLifetime
     [MemberData(nameof(BadExchanges))]
     public async Task TokenExchange_Malformed_AnswersOAuthErrorJson(string name, string[] fields, string error)
     {
-        var body = string.Join('&', fields.Select(f => f.Replace("$root", _root, StringComparison.Ordinal).Replace("$issuer", Uri.EscapeDataString(_fleet.Issuer), StringComparison.Ordinal))
+        var body = string.Join('&', fields.Select(f => f.Replace("$root", _root, StringComparison.Ordinal).Replace("$issuer", Uri.EscapeDataString(Fleet.Issuer), StringComparison.Ordinal))
             .Prepend("grant_type=" + Uri.EscapeDataString(Fleet.TokenExchange))
-            .Concat(_fleet.ClientAuth("agent").Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}")));
+            .Concat(Fleet.ClientAuth("agent").Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}")));
 
         await AssertOAuthErrorAsync("/oauth2/token", body, error, name);
     }
@@ -65,7 +55,7 @@ public sealed class DelegationBadInputTests : IAsyncLifetime
     [MemberData(nameof(BadRevocations))]
     public async Task Revocation_Malformed_AnswersOAuthErrorJson(string name, string body, string? client, string error)
     {
-        var auth = client is null ? string.Empty : string.Join('&', _fleet.ClientAuth(client).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
+        var auth = client is null ? string.Empty : string.Join('&', Fleet.ClientAuth(client).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
 
         await AssertOAuthErrorAsync("/oauth2/revoke", string.Join('&', new[] { body, auth }.Where(p => p.Length > 0)), error, name);
     }
@@ -75,7 +65,7 @@ public sealed class DelegationBadInputTests : IAsyncLifetime
     [InlineData("/oauth2/introspect")]
     public async Task WrongContentType_IsInvalidRequest(string path)
     {
-        using var client = _server.CreateClient();
+        using var client = Server.CreateClient();
         using var response = await client.PostAsync(path, new StringContent("""{"token":"x"}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -85,7 +75,7 @@ public sealed class DelegationBadInputTests : IAsyncLifetime
     [Fact]
     public async Task RevokingGarbage_WithValidAuthentication_Succeeds()
     {
-        var (status, _) = await _fleet.PostAsync("/oauth2/revoke", "agent", ("token", "not-a-token"), ("token_type_hint", "refresh_token"));
+        var (status, _) = await Fleet.PostAsync("/oauth2/revoke", "agent", ("token", "not-a-token"), ("token_type_hint", "refresh_token"));
 
         Assert.Equal(HttpStatusCode.OK, status);
     }
@@ -93,7 +83,7 @@ public sealed class DelegationBadInputTests : IAsyncLifetime
     [Fact]
     public async Task Introspection_ByAClientWithItsAssertion_Works()
     {
-        var (status, body) = await _fleet.PostAsync("/oauth2/introspect", "agent", ("token", _root));
+        var (status, body) = await Fleet.PostAsync("/oauth2/introspect", "agent", ("token", _root));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.True(body.GetProperty("active").GetBoolean());
@@ -104,7 +94,7 @@ public sealed class DelegationBadInputTests : IAsyncLifetime
     [InlineData("/v1/delegations/x/revoke", """{"reason":7}""")]
     public async Task DelegationRevoke_WithBadBody_IsAProblem(string path, string body)
     {
-        using var response = await _server.Admin.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await Server.Admin.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -112,7 +102,7 @@ public sealed class DelegationBadInputTests : IAsyncLifetime
 
     private async Task AssertOAuthErrorAsync(string path, string body, string error, string name)
     {
-        using var client = _server.CreateClient();
+        using var client = Server.CreateClient();
         using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"));
         var json = await TestServer.ReadJsonAsync(response);
 
