@@ -77,7 +77,7 @@ public sealed class RevocationSet(IIdentityStatus status)
             return token.Actors.Count > 0 ? "the token's delegation is not recorded, so its `act` chain cannot be trusted" : null;
         }
 
-        if (node.SubjectId != token.Subject || node.ClientId != token.ClientId || !node.Actors.SequenceEqual(token.Actors, StringComparer.Ordinal))
+        if (node.SubjectId != token.Subject || node.ClientId != token.ClientId || !SameActors(node.Actors, token.Actors))
         {
             return "the token's `act` chain does not match its recorded delegation";
         }
@@ -123,6 +123,24 @@ public sealed class RevocationSet(IIdentityStatus status)
         }
     }
 
+    private static bool SameActors(IReadOnlyList<string> recorded, IReadOnlyList<string> claimed)
+    {
+        if (recorded.Count != claimed.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < recorded.Count; i++)
+        {
+            if (!string.Equals(recorded[i], claimed[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private string? Standing(string subject, string clientId, string? credentialId)
     {
         if (!status.IsActive(subject))
@@ -149,9 +167,10 @@ public sealed class RevocationSet(IIdentityStatus status)
                 return $"`{current.ClientId}` on the token's delegation chain is not active";
             }
 
-            foreach (var credential in current.CredentialIds)
+            // Index loops: this is the hot path of every validation, and an interface foreach allocates.
+            for (var i = 0; i < current.CredentialIds.Count; i++)
             {
-                if (status.IsCredentialRevoked(credential))
+                if (status.IsCredentialRevoked(current.CredentialIds[i]))
                 {
                     return "a credential that obtained a token on the delegation chain was revoked";
                 }

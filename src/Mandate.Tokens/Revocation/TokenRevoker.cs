@@ -15,12 +15,13 @@ public sealed class TokenRevoker(IDelegationStore store, RevocationSet revocatio
 
     /// <summary>
     /// Revokes <paramref name="token"/> for <paramref name="callerId"/> (a client, or the admin when <paramref name="isAdmin"/>).
-    /// A token that does not validate (unknown, expired, forged) needs no revocation and answers success, as RFC 7009
-    /// requires; a token of another client is refused.
+    /// A token this issuer did not issue, or that expired, needs no revocation and answers success, as RFC 7009 requires;
+    /// a token of another client is refused. A token that is only inactive (its identity suspended, its parent
+    /// revoked) is still revoked, so it stays refused whatever happens upstream later.
     /// </summary>
     public async ValueTask<OAuthError?> RevokeAsync(string token, string callerId, bool isAdmin, TokenRequestContext context, CancellationToken cancellationToken)
     {
-        var validation = validator.ValidateAnyAudience(token);
+        var validation = validator.ValidateIssued(token);
         if (validation.Token is not { } valid)
         {
             return null;

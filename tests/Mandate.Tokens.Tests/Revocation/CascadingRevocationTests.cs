@@ -152,6 +152,20 @@ public sealed class CascadingRevocationTests : IDisposable
     }
 
     [Fact]
+    public async Task ATokenOfASuspendedIdentity_CanBeRevoked_AndStaysRevokedAfterResumption()
+    {
+        await BuildAsync();
+        _world.Inactive.Add("agent");
+
+        await _world.Revoker.RevokeAsync(_hop1, "agent", isAdmin: false, new TokenRequestContext(null, null, null), CancellationToken.None);
+        _world.Inactive.Remove("agent");
+
+        Assert.Equal("the token was revoked", Refusal(_hop1));
+        Assert.NotNull(Refusal(_hop2));
+        Assert.Null(Refusal(_sibling));
+    }
+
+    [Fact]
     public async Task RevokingAnUnknownOrForgedToken_Succeeds_AndRecordsNothing()
     {
         Assert.Null(await _world.Revoker.RevokeAsync("not-a-token", "alice", isAdmin: false, new TokenRequestContext(null, null, null), CancellationToken.None));
