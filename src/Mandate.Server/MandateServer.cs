@@ -57,6 +57,12 @@ public sealed class MandateServer : IAsyncDisposable
     /// <summary>Opens the store (applying migrations), builds the host and starts listening.</summary>
     public static async Task<MandateServer> StartAsync(MandateServerOptions options, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxDelegationDepth is < 1 or > MandateServerOptions.MaxDelegationDepthLimit)
+        {
+            throw new InvalidOperationException($"the maximum delegation depth must be between 1 and {MandateServerOptions.MaxDelegationDepthLimit}, not {options.MaxDelegationDepth}");
+        }
+
         var store = await SqliteMandateStore.OpenAsync(options.DataDirectory, cancellationToken);
         SigningKeyRing? keys = null;
         WebApplication? app = null;

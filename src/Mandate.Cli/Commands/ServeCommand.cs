@@ -24,14 +24,14 @@ internal static class ServeCommand
         var bundle = new Option<string?>("--bundle") { Description = "Serve a policy bundle directory (*.cedar files and entities.json) beside the stored policies" };
         var depth = new Option<int>("--max-delegation-depth")
         {
-            Description = "Most act hops a delegated token may carry (1 to 10)",
+            Description = $"Most act hops a delegated token may carry (1 to {MandateServerOptions.MaxDelegationDepthLimit})",
             DefaultValueFactory = _ => 5,
         };
         depth.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is < 1 or > 10)
+            if (result.GetValueOrDefault<int>() is < 1 or > MandateServerOptions.MaxDelegationDepthLimit)
             {
-                result.AddError("--max-delegation-depth must be between 1 and 10");
+                result.AddError($"--max-delegation-depth must be between 1 and {MandateServerOptions.MaxDelegationDepthLimit}");
             }
         });
         var trustDomain = new Option<string?>("--trust-domain") { Description = "Trust domain of transaction tokens, their aud (defaults to the issuer)" };
