@@ -6,6 +6,7 @@ using Mandate.Tokens;
 using Mandate.Tokens.Clients;
 using Mandate.Tokens.Issuance;
 using Mandate.Tokens.Keys;
+using Mandate.Tokens.Revocation;
 using Mandate.Tokens.Validation;
 
 namespace Mandate.Benchmarks;
@@ -18,6 +19,7 @@ namespace Mandate.Benchmarks;
 public class AccessTokenValidationBenchmarks
 {
     private AccessTokenValidator _validator = null!;
+    private RevocationSet _revocations = null!;
     private TokenServiceOptions _options = null!;
     private SigningKeyRing _keys = null!;
     private string _token = null!;
@@ -31,7 +33,8 @@ public class AccessTokenValidationBenchmarks
         _keys = new SigningKeyRing(new KeySealer(RandomNumberGenerator.GetBytes(32)), new MemoryKeys(), TimeProvider.System, SigningKeyRingOptions.Default);
         await _keys.InitializeAsync(CancellationToken.None);
         _options = options;
-        _validator = new AccessTokenValidator(_keys, options, TimeProvider.System);
+        _revocations = new RevocationSet(new AllActive());
+        _validator = new AccessTokenValidator(_keys, options, TimeProvider.System, _revocations);
 
         using var client = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var jwk = Mandate.Tokens.Jose.EcPublicJwk.FromKey(client);
@@ -64,10 +67,17 @@ public class AccessTokenValidationBenchmarks
 
     [Benchmark(Description = "first presentation (full verification)")]
     public bool ValidateFirstPresentation() =>
-        new AccessTokenValidator(_keys, _options, TimeProvider.System).Validate(_token).Token is not null;
+        new AccessTokenValidator(_keys, _options, TimeProvider.System, _revocations).Validate(_token).Token is not null;
 
     [Benchmark(Description = "repeat presentation (verified before)")]
     public bool ValidateRepeatPresentation() => _validator.Validate(_token).Token is not null;
+
+    private sealed class AllActive : IIdentityStatus
+    {
+        public bool IsActive(string identityId) => true;
+
+        public bool IsCredentialRevoked(string credentialId) => false;
+    }
 
     private sealed class MemoryKeys : ISealedKeyRepository
     {
@@ -98,6 +108,10 @@ public class AccessTokenValidationBenchmarks
         }
 
         public void Refused(OAuthError error, string? clientId, TokenRequestContext context)
+        {
+        }
+
+        public void Revoked(RevokedToken token, TokenRequestContext context)
         {
         }
     }

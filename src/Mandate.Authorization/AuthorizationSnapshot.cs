@@ -12,6 +12,9 @@ namespace Mandate.Authorization;
 public sealed record AuthorizationSnapshot(
     long Generation, PolicySet Policies, EntityStore Entities, IReadOnlyDictionary<string, Identity> Identities)
 {
+    /// <summary>Ids of revoked credentials: tokens they obtained, and tokens exchanged from those, are refused.</summary>
+    public IReadOnlySet<string> RevokedCredentials { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>The snapshot before the first build: no policies, no entities, so everything is denied.</summary>
     public static AuthorizationSnapshot Empty { get; } =
         new(0, PolicySet.Empty, EntityStore.Empty, new Dictionary<string, Identity>(StringComparer.Ordinal));

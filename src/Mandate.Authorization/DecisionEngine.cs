@@ -46,15 +46,20 @@ public static class DecisionEngine
             return new DecisionResult(false, [], [new DecisionError("mandate", $"principal `{identity.Id}` is {Describe(identity)}")]);
         }
 
-        var prepared = new PreparedRequest(
-            new Request(request.Principal, request.Action, request.Resource, request.Context),
-            snapshot.Entities,
-            Overlay(request.Principal, request.PrincipalProperties, snapshot.Entities, null),
-            Overlay(request.Resource, request.ResourceProperties, snapshot.Entities,
-                request.Principal.Equals(request.Resource) ? request.PrincipalProperties : null));
-        var response = Authorizer.IsAuthorized(prepared, snapshot.Policies);
+        var response = Authorizer.IsAuthorized(Prepare(request, snapshot.Entities), snapshot.Policies);
         return new DecisionResult(response.Decision == Decision.Allow, response.Reasons, Errors(response.Errors));
     }
+
+    /// <summary>
+    /// The request resolved against <paramref name="entities"/>, with its subject and resource properties laid over
+    /// their stored attributes (or standing alone for an entity that is not stored, such as one about to be created).
+    /// </summary>
+    internal static PreparedRequest Prepare(DecisionRequest request, EntityStore entities) =>
+        new(
+            new Request(request.Principal, request.Action, request.Resource, request.Context),
+            entities,
+            Overlay(request.Principal, request.PrincipalProperties, entities, null),
+            Overlay(request.Resource, request.ResourceProperties, entities, request.Principal.Equals(request.Resource) ? request.PrincipalProperties : null));
 
     /// <summary>The stored entity with request properties laid over its attributes, or null when nothing is sent.</summary>
     private static Entity? Overlay(EntityUid uid, RecordValue? properties, EntityStore entities, RecordValue? first)

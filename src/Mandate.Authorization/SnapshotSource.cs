@@ -203,7 +203,31 @@ public sealed partial class SnapshotSource : IAsyncDisposable
             generation,
             new PolicySet(policies),
             EntityGraph.Build(identities, groups, memberships, bundle?.Entities ?? []),
-            identities.ToDictionary(i => i.Id, StringComparer.Ordinal));
+            identities.ToDictionary(i => i.Id, StringComparer.Ordinal))
+        {
+            RevokedCredentials = await RevokedCredentialsAsync(store, cancellationToken),
+        };
+    }
+
+    private static async Task<IReadOnlySet<string>> RevokedCredentialsAsync(IMandateStore store, CancellationToken cancellationToken)
+    {
+        var revoked = new HashSet<string>(StringComparer.Ordinal);
+        string? cursor = null;
+        do
+        {
+            var page = await store.Credentials.ListAsync(null, null, new PageRequest(PageRequest.MaxLimit, cursor), cancellationToken);
+            foreach (var credential in page.Items)
+            {
+                if (credential.Status == Core.Credentials.CredentialStatus.Revoked)
+                {
+                    revoked.Add(credential.Id);
+                }
+            }
+
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+        return revoked;
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,4 +1,5 @@
 using Mandate.Authorization;
+using Mandate.Authorization.ControlPlane;
 using Mandate.Core.Administration;
 using Mandate.Core.Storage;
 using Mandate.Server.Access;
@@ -13,8 +14,10 @@ using Mandate.Storage.Sqlite;
 using Mandate.Telemetry;
 using Mandate.Tokens;
 using Mandate.Tokens.Clients;
+using Mandate.Tokens.Delegation;
 using Mandate.Tokens.Issuance;
 using Mandate.Tokens.Keys;
+using Mandate.Tokens.Revocation;
 using Mandate.Tokens.Validation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -54,6 +57,12 @@ public sealed class MandateServer : IAsyncDisposable
     /// <summary>Opens the store (applying migrations), builds the host and starts listening.</summary>
     public static async Task<MandateServer> StartAsync(MandateServerOptions options, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxDelegationDepth is < 1 or > MandateServerOptions.MaxDelegationDepthLimit)
+        {
+            throw new InvalidOperationException($"the maximum delegation depth must be between 1 and {MandateServerOptions.MaxDelegationDepthLimit}, not {options.MaxDelegationDepth}");
+        }
+
         var store = await SqliteMandateStore.OpenAsync(options.DataDirectory, cancellationToken);
         SigningKeyRing? keys = null;
         WebApplication? app = null;
@@ -70,6 +79,9 @@ public sealed class MandateServer : IAsyncDisposable
             // An explicit --bundle wins; otherwise the last uploaded bundle is served again.
             var bundle = options.BundleDirectory is null ? app.Services.GetRequiredService<StoredBundle>().Load() : PolicyBundle.Load(options.BundleDirectory);
             await snapshots.StartAsync(store, bundle, app.Services.GetRequiredService<ILogger<SnapshotSource>>(), cancellationToken);
+
+            // The revocation set must hold every live revocation and delegation before the first token is checked.
+            await app.Services.GetRequiredService<RevocationSet>().LoadAsync(store.Delegations, TimeProvider.System.GetUtcNow(), cancellationToken);
             await app.StartAsync(cancellationToken);
             if (options.Demo)
             {
@@ -140,7 +152,11 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton(keys);
         services.AddSingleton<SnapshotSourceHolder>();
         services.AddSingleton(sp => sp.GetRequiredService<SnapshotSourceHolder>().Source);
-        services.AddSingleton(sp => new TokenServiceOptions { Issuer = options.Issuer?.TrimEnd('/') ?? Issuer(sp) });
+        services.AddSingleton(sp =>
+        {
+            var issuer = options.Issuer?.TrimEnd('/') ?? Issuer(sp);
+            return new TokenServiceOptions { Issuer = issuer, MaxDelegationDepth = options.MaxDelegationDepth, TrustDomain = options.TrustDomain ?? issuer };
+        });
         services.AddSingleton<IClientDirectory, StoreClientDirectory>();
         services.AddSingleton<IReplayCache>(sp => new InMemoryReplayCache(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ClientAssertionValidator>();
@@ -154,6 +170,21 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddHostedService<KeyRotation>();
         services.AddHostedService<AuditCheckpointing>();
         services.AddSingleton<ITokenEvents, TokenEventRecorder>();
+        services.AddSingleton<ClientAuthenticator>();
+        services.AddSingleton<AccessTokenMinter>();
+        services.AddSingleton<IIdentityStatus, SnapshotIdentityStatus>();
+        services.AddSingleton<RevocationSet>();
+        services.AddSingleton(store.Delegations);
+        services.AddSingleton<DelegationRecorder>();
+        services.AddSingleton<ControlPlaneAuthorizer>();
+        services.AddSingleton<ControlPlaneGuard>();
+        services.AddSingleton<IDelegationPolicy, CedarDelegationPolicy>();
+        services.AddSingleton<TokenExchangeGrant>();
+        services.AddSingleton<TransactionTokenGrant>();
+        services.AddSingleton<TokenRevoker>();
+        services.AddSingleton<TokenIntrospector>();
+        services.AddSingleton<TransactionTokenValidator>();
+        services.AddHostedService<DelegationPruning>();
         services.AddSingleton<TokenEndpoint>();
         services.AddSingleton<AccessTokenValidator>();
         services.AddSingleton<DecisionPoint>();
@@ -178,6 +209,10 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddAuthorizationBuilder()
             .AddPolicy(MandateClaims.AdminPolicy, p => p.RequireClaim(MandateClaims.Role, MandateClaims.AdminRole))
             .AddPolicy(MandateClaims.CallerPolicy, p => p.RequireAuthenticatedUser())
+            .AddPolicy(MandateClaims.AdminApiPolicy, p => p.RequireAssertion(context =>
+                context.User.IsInRole(MandateClaims.AdminRole)
+                || (context.User.IsInRole(MandateClaims.IdentityRole)
+                    && context.Resource is HttpContext http && http.GetEndpoint()?.Metadata.GetMetadata<ControlPlaneEndpoint>() is not null)))
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
         var app = builder.Build();
@@ -195,9 +230,10 @@ public sealed class MandateServer : IAsyncDisposable
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapOAuthEndpoints();
         app.MapIntrospectionEndpoint();
+        app.MapRevocationEndpoint();
         app.MapEvaluationEndpoints();
         app.MapSearchEndpoints();
-        var v1 = app.MapGroup("/v1").RequireAuthorization(MandateClaims.AdminPolicy).AddEndpointFilter(ReadYourWritesAsync);
+        var v1 = app.MapGroup("/v1").RequireAuthorization(MandateClaims.AdminApiPolicy).AddEndpointFilter(ReadYourWritesAsync);
         v1.MapIdentityEndpoints();
         v1.MapCredentialEndpoints();
         v1.MapGroupEndpoints();
@@ -205,6 +241,7 @@ public sealed class MandateServer : IAsyncDisposable
         v1.MapBundleEndpoints();
         v1.MapSnapshotEndpoints();
         v1.MapEventEndpoints();
+        v1.MapDelegationEndpoints();
         return app;
     }
 

@@ -30,6 +30,15 @@ public sealed record MandateServerOptions
     /// <summary>A policy bundle directory served beside the stored policies (<c>*.cedar</c>, <c>entities.json</c>).</summary>
     public string? BundleDirectory { get; init; }
 
+    /// <summary>Largest <see cref="MaxDelegationDepth"/> accepted.</summary>
+    public const int MaxDelegationDepthLimit = 10;
+
+    /// <summary>Most <c>act</c> hops a delegated token may carry (1 to <see cref="MaxDelegationDepthLimit"/>).</summary>
+    public int MaxDelegationDepth { get; init; } = 5;
+
+    /// <summary>The trust domain of transaction tokens (their <c>aud</c>); defaults to the issuer.</summary>
+    public string? TrustDomain { get; init; }
+
     /// <summary>Seed a demo fleet and run a traffic simulator.</summary>
     public bool Demo { get; init; }
 

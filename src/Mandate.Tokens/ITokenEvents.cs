@@ -1,4 +1,5 @@
 using Mandate.Tokens.Issuance;
+using Mandate.Tokens.Revocation;
 
 namespace Mandate.Tokens;
 
@@ -10,6 +11,9 @@ public interface ITokenEvents
 
     /// <summary>A token request was refused.</summary>
     void Refused(OAuthError error, string? clientId, TokenRequestContext context);
+
+    /// <summary>A token was revoked, and with it everything exchanged from it.</summary>
+    void Revoked(RevokedToken token, TokenRequestContext context);
 }
 
 /// <summary>Where a token request came from, for audit.</summary>

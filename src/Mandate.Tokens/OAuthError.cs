@@ -6,6 +6,15 @@ namespace Mandate.Tokens;
 /// <param name="Status">400, or 401 for <c>invalid_client</c>.</param>
 public sealed record OAuthError(string Error, string Description, int Status = 400)
 {
+    /// <summary>
+    /// Whether the refusal stopped an attempt to obtain more than the caller holds (a wider scope, a delegation or
+    /// impersonation that policy refuses): recorded as a security finding, not only as a refused request.
+    /// </summary>
+    public bool IsEscalation { get; init; }
+
+    /// <summary>For a refused exchange, the chain of the token it presented (current actor first, subject last), for the audit trail.</summary>
+    public IReadOnlyList<string> Chain { get; init; } = [];
+
     /// <summary><c>invalid_request</c>.</summary>
     public static OAuthError InvalidRequest(string description) => new("invalid_request", description);
 
@@ -26,4 +35,16 @@ public sealed record OAuthError(string Error, string Description, int Status = 4
 
     /// <summary><c>invalid_target</c> (RFC 8707).</summary>
     public static OAuthError InvalidTarget(string description) => new("invalid_target", description);
+
+    /// <summary><c>invalid_authorization_details</c> (RFC 9396).</summary>
+    public static OAuthError InvalidAuthorizationDetails(string description) => new("invalid_authorization_details", description);
+
+    /// <summary><c>unsupported_token_type</c> (RFC 7009).</summary>
+    public static OAuthError UnsupportedTokenType(string description) => new("unsupported_token_type", description);
+
+    /// <summary><c>temporarily_unavailable</c>: the store could not record what the answer depends on; nothing was issued.</summary>
+    public static OAuthError TemporarilyUnavailable(string description) => new("temporarily_unavailable", description, 503);
+
+    /// <summary>This refusal, marked as a stopped escalation from a token with <paramref name="chain"/>.</summary>
+    public OAuthError AsEscalation(IReadOnlyList<string> chain) => this with { IsEscalation = true, Chain = chain };
 }

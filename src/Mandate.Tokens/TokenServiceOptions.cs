@@ -23,4 +23,22 @@ public sealed record TokenServiceOptions
 
     /// <summary>Tolerated clock difference with clients and resource servers.</summary>
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most <c>act</c> hops a delegated token may carry (RFC 8693 token exchange).</summary>
+    public int MaxDelegationDepth { get; init; } = 5;
+
+    /// <summary>
+    /// The trust domain transaction tokens are valid in: their <c>aud</c>, and the only <c>audience</c> a
+    /// transaction token request may name. Defaults to the issuer.
+    /// </summary>
+    public string TrustDomain
+    {
+        get => _trustDomain ?? Issuer;
+        init => _trustDomain = value;
+    }
+
+    /// <summary>Lifetime of transaction tokens (never beyond the access token they come from).</summary>
+    public TimeSpan TransactionTokenLifetime { get; init; } = TimeSpan.FromMinutes(1);
+
+    private readonly string? _trustDomain;
 }

@@ -6,8 +6,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Mandate.Server.Hosting;
-using Mandate.Telemetry;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Mandate.Server.Tests;
 
@@ -222,22 +220,5 @@ public sealed class EndToEndTests : IAsyncLifetime
         return JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1])).RootElement.Clone();
     }
 
-    /// <summary>Waits on the pipeline's append signal (no sleeping) until <paramref name="count"/> events of a type are stored.</summary>
-    private async Task<List<JsonElement>> WaitForEventsAsync(string type, int count)
-    {
-        var pipeline = _server.Server.Services.GetRequiredService<EventPipeline>();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var appended = pipeline.NextAppend;
-            var page = await _server.GetJsonAsync($"/v1/events?type={type}&limit=1000");
-            var items = page.GetProperty("items").EnumerateArray().ToList();
-            if (items.Count >= count)
-            {
-                return items;
-            }
-
-            await appended.WaitAsync(timeout.Token);
-        }
-    }
+    private Task<List<JsonElement>> WaitForEventsAsync(string type, int count) => _server.WaitForEventsAsync(type, count);
 }

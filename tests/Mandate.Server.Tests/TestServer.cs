@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Mandate.Server.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mandate.Server.Tests;
 
@@ -85,6 +86,25 @@ public sealed class TestServer : IAsyncDisposable
         var json = await ReadJsonAsync(response);
         Assert.True((int)response.StatusCode == expectedStatus, $"GET {path}: expected {expectedStatus}, got {(int)response.StatusCode}: {json}");
         return json;
+    }
+
+    /// <summary>Waits on the pipeline's append signal (no sleeping) until <paramref name="count"/> events of a type are stored.</summary>
+    public async Task<List<JsonElement>> WaitForEventsAsync(string type, int count, Func<JsonElement, bool>? where = null)
+    {
+        var pipeline = Server.Services.GetRequiredService<Telemetry.EventPipeline>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var appended = pipeline.NextAppend;
+            var page = await GetJsonAsync($"/v1/events?type={Uri.EscapeDataString(type)}&limit=1000");
+            var items = page.GetProperty("items").EnumerateArray().Where(where ?? (_ => true)).ToList();
+            if (items.Count >= count)
+            {
+                return items;
+            }
+
+            await appended.WaitAsync(timeout.Token);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -3,9 +3,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Mandate.Tokens.Clients;
+using Mandate.Tokens.Delegation;
 using Mandate.Tokens.Issuance;
 using Mandate.Tokens.Jose;
 using Mandate.Tokens.Keys;
+using Mandate.Tokens.Revocation;
 using Mandate.Tokens.Validation;
 
 namespace Mandate.Tokens.Tests;
@@ -18,9 +20,14 @@ public sealed class ManualClock(DateTimeOffset now) : TimeProvider
     public override DateTimeOffset GetUtcNow() => Now;
 }
 
-/// <summary>The token engine wired with in-memory parts, one client with one key, and a clock the test moves.</summary>
-public sealed class TokenWorld : IDisposable, ISealedKeyRepository, IClientDirectory, ITokenEvents
+/// <summary>
+/// The token engine wired with in-memory parts, clients with one key each (<see cref="ClientId"/> unless a test adds
+/// more), identity standing and delegation policy the test sets, and a clock the test moves.
+/// </summary>
+public sealed class TokenWorld : IDisposable, ISealedKeyRepository, IClientDirectory, ITokenEvents, IIdentityStatus, IDelegationPolicy
 {
+    private readonly Dictionary<string, (ClientRecord Record, ECDsa Key)> _clients = new(StringComparer.Ordinal);
+
     public const string ClientId = "bot";
 
     public TokenWorld()
@@ -33,8 +40,16 @@ public sealed class TokenWorld : IDisposable, ISealedKeyRepository, IClientDirec
         Keys = new SigningKeyRing(new KeySealer(Kek), this, Clock, new SigningKeyRingOptions(TimeSpan.FromDays(30), TimeSpan.FromDays(1)));
         Keys.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
         Assertions = new ClientAssertionValidator(this, new InMemoryReplayCache(Clock), Options, Clock);
-        Endpoint = new TokenEndpoint(Assertions, new ClientSecretValidator(this), Keys, Options, Clock, this);
-        Validator = new AccessTokenValidator(Keys, Options, Clock);
+        Revocations = new RevocationSet(this);
+        Recorder = new DelegationRecorder(Store, Revocations);
+        Validator = new AccessTokenValidator(Keys, Options, Clock, Revocations);
+        var minter = new AccessTokenMinter(Keys, Options);
+        Endpoint = new TokenEndpoint(Assertions, new ClientSecretValidator(this), Keys, Options, Clock, this,
+            new TokenExchangeGrant(Validator, minter, Recorder, Revocations, this, Options, Clock),
+            new TransactionTokenGrant(Validator, Keys, Recorder, Revocations, this, Options, Clock));
+        Revoker = new TokenRevoker(Store, Revocations, Validator, Options, Clock, this);
+        Transactions = new TransactionTokenValidator(Keys, Options, Clock, Revocations);
+        Introspector = new TokenIntrospector(Validator);
     }
 
     public byte[] Kek { get; } = RandomNumberGenerator.GetBytes(32);
@@ -57,9 +72,76 @@ public sealed class TokenWorld : IDisposable, ISealedKeyRepository, IClientDirec
 
     public AccessTokenValidator Validator { get; }
 
+    public MemoryDelegationStore Store { get; } = new();
+
+    public RevocationSet Revocations { get; }
+
+    public DelegationRecorder Recorder { get; }
+
+    public TokenRevoker Revoker { get; }
+
+    public TransactionTokenValidator Transactions { get; }
+
+    public TokenIntrospector Introspector { get; }
+
+    /// <summary>Identities the test suspended (the kill switch).</summary>
+    public HashSet<string> Inactive { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Credentials the test revoked.</summary>
+    public HashSet<string> RevokedCredentials { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The control-plane policy: every question asked, and the answer (allow by default).</summary>
+    public Func<DelegationQuestion, DelegationVerdict> Policy { get; set; } = _ => new DelegationVerdict(true, "allowed by the test");
+
+    public List<DelegationQuestion> Questions { get; } = [];
+
+    public List<RevokedToken> RevokedTokens { get; } = [];
+
+    public List<OAuthError> Refusals { get; } = [];
+
     public string? SavedKeys { get; private set; }
 
     public List<string> Outcomes { get; } = [];
+
+    /// <summary>Registers another client with its own key; its credential id is <c>crd_{id}</c>.</summary>
+    public void AddClient(string id, string kind = "Agent")
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        _clients[id] = (new ClientRecord(id, id, kind, true, [new ClientKey("crd_" + id, EcPublicJwk.FromKey(key))]), key);
+    }
+
+    /// <summary>A client-credentials token of client <paramref name="clientId"/>.</summary>
+    public async Task<string> TokenOfAsync(string clientId, params (string Name, string Value)[] extra)
+    {
+        var result = await RequestAsync(FormOf(clientId, "client_credentials", extra));
+        return result.Token?.AccessToken ?? throw new InvalidOperationException(result.Error?.Description);
+    }
+
+    /// <summary>A token request of <paramref name="clientId"/>, authenticated with its signed assertion.</summary>
+    public Dictionary<string, string[]> FormOf(string clientId, string grantType, params (string Name, string Value)[] extra)
+    {
+        var form = Form(AssertionOf(clientId), extra);
+        form["grant_type"] = [grantType];
+        return form;
+    }
+
+    /// <summary>A token exchange by <paramref name="clientId"/>.</summary>
+    public Task<TokenResult> ExchangeAsync(string clientId, string subjectToken, string? actorToken, params (string Name, string Value)[] extra)
+    {
+        List<(string, string)> parameters = [("subject_token", subjectToken), ("subject_token_type", IssuedToken.AccessTokenTypeUri)];
+        if (actorToken is not null)
+        {
+            parameters.Add(("actor_token", actorToken));
+            parameters.Add(("actor_token_type", IssuedToken.AccessTokenTypeUri));
+        }
+
+        return RequestAsync(FormOf(clientId, TokenExchangeGrant.GrantType, [.. parameters, .. extra]));
+    }
+
+    public string AssertionOf(string clientId) =>
+        clientId == ClientId ? Assertion() : Assertion(c => (c["iss"], c["sub"]) = (clientId, clientId), key: _clients[clientId].Key, kid: _clients[clientId].Record.Keys[0].Jwk.Kid);
+
+    public static JsonElement Claims(string token) => JsonDocument.Parse(Part(token, 1)).RootElement.Clone();
 
     public string Assertion(Action<Dictionary<string, object>>? edit = null, string type = "JWT", ECDsa? key = null, string? kid = null)
     {
@@ -120,7 +202,7 @@ public sealed class TokenWorld : IDisposable, ISealedKeyRepository, IClientDirec
     }
 
     public ValueTask<ClientRecord?> FindAsync(string clientId, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(clientId == Client.ClientId ? Client : null);
+        ValueTask.FromResult(clientId == Client.ClientId ? Client : _clients.TryGetValue(clientId, out var client) ? client.Record : null);
 
     /// <summary>The one API key the client holds in these tests.</summary>
     public const string Secret = "the-client-secret";
@@ -130,11 +212,32 @@ public sealed class TokenWorld : IDisposable, ISealedKeyRepository, IClientDirec
 
     public void Issued(IssuedToken token, TokenRequestContext context) => Outcomes.Add("issued " + token.Subject);
 
-    public void Refused(OAuthError error, string? clientId, TokenRequestContext context) => Outcomes.Add("refused " + error.Error);
+    public void Refused(OAuthError error, string? clientId, TokenRequestContext context)
+    {
+        Outcomes.Add("refused " + error.Error);
+        Refusals.Add(error);
+    }
+
+    public void Revoked(RevokedToken token, TokenRequestContext context) => RevokedTokens.Add(token);
+
+    public bool IsActive(string identityId) => !Inactive.Contains(identityId);
+
+    public bool IsCredentialRevoked(string credentialId) => RevokedCredentials.Contains(credentialId);
+
+    public DelegationVerdict Decide(DelegationQuestion question)
+    {
+        Questions.Add(question);
+        return Policy(question);
+    }
 
     public void Dispose()
     {
+        Recorder.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Keys.Dispose();
         ClientKey.Dispose();
+        foreach (var (_, key) in _clients.Values)
+        {
+            key.Dispose();
+        }
     }
 }

@@ -22,8 +22,21 @@ internal static class ServeCommand
         var issuer = new Option<string?>("--issuer") { Description = "Token issuer URL (defaults to the first listen address)" };
         var demo = new Option<bool>("--demo") { Description = "Seed a demo fleet and simulate live traffic" };
         var bundle = new Option<string?>("--bundle") { Description = "Serve a policy bundle directory (*.cedar files and entities.json) beside the stored policies" };
+        var depth = new Option<int>("--max-delegation-depth")
+        {
+            Description = $"Most act hops a delegated token may carry (1 to {MandateServerOptions.MaxDelegationDepthLimit})",
+            DefaultValueFactory = _ => 5,
+        };
+        depth.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > MandateServerOptions.MaxDelegationDepthLimit)
+            {
+                result.AddError($"--max-delegation-depth must be between 1 and {MandateServerOptions.MaxDelegationDepthLimit}");
+            }
+        });
+        var trustDomain = new Option<string?>("--trust-domain") { Description = "Trust domain of transaction tokens, their aud (defaults to the issuer)" };
 
-        var command = new Command("serve", "Run the Mandate server") { data, urls, issuer, demo, bundle };
+        var command = new Command("serve", "Run the Mandate server") { data, urls, issuer, demo, bundle, depth, trustDomain };
         command.SetAction(async (parse, ct) => await CommandActions.Guard(parse, async () =>
         {
             var options = new MandateServerOptions
@@ -33,6 +46,8 @@ internal static class ServeCommand
                 Issuer = parse.GetValue(issuer),
                 Demo = parse.GetValue(demo),
                 BundleDirectory = parse.GetValue(bundle),
+                MaxDelegationDepth = parse.GetValue(depth),
+                TrustDomain = parse.GetValue(trustDomain),
                 AdminToken = Environment.GetEnvironmentVariable(MandateServerOptions.AdminTokenVariable),
                 Announcements = parse.InvocationConfiguration.Output,
             };

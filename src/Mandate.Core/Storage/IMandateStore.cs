@@ -27,6 +27,9 @@ public interface IMandateStore : IAsyncDisposable
     /// <summary>The event stream's tamper-evident chain and signed checkpoints.</summary>
     IAuditLog Audit { get; }
 
+    /// <summary>The delegation graph of exchanged tokens and the revoked tokens.</summary>
+    IDelegationStore Delegations { get; }
+
     /// <summary>
     /// Raised after any committed change to identities, credentials, groups, memberships or policies,
     /// so in-memory snapshots can be rebuilt. Never raised for event appends.

@@ -1,9 +1,12 @@
+using Mandate.Authorization.ControlPlane;
+using Mandate.Cedar.Values;
 using Mandate.Core.Administration;
 using Mandate.Core.Credentials;
 using Mandate.Core.Errors;
 using Mandate.Core.Storage;
 using Mandate.Server.Admin.Contracts;
 using Mandate.Server.Hosting;
+using Mandate.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -16,7 +19,7 @@ internal static class CredentialEndpoints
     public static void MapCredentialEndpoints(this RouteGroupBuilder v1)
     {
         var owned = v1.MapGroup("/identities/{identityId}/credentials").WithTags("Credentials");
-        owned.MapPost("/", AddAsync).WithName("AddCredential");
+        owned.MapPost("/", AddAsync).WithName("AddCredential").WithMetadata(ControlPlaneEndpoint.Governed);
         owned.MapGet("/", (string identityId, IMandateStore store, string? kind, int? limit, string? cursor, CancellationToken ct) =>
             ListAsync(store, identityId, WireEnum.Parse<CredentialKind>(kind, "kind"), limit, cursor, ct)).WithName("ListIdentityCredentials");
 
@@ -28,9 +31,15 @@ internal static class CredentialEndpoints
     }
 
     private static async Task<IResult> AddAsync(
-        string identityId, CredentialInput body, CredentialRegistry registry, CredentialInputs inputs, HttpContext http, CancellationToken ct)
+        string identityId, CredentialInput body, CredentialRegistry registry, CredentialInputs inputs, ControlPlaneGuard guard, HttpContext http, CancellationToken ct)
     {
         var request = inputs.ToNewCredential(body, out var secret);
+        if (ControlPlaneGuard.IsIdentityCaller(http))
+        {
+            guard.Require(http, ControlPlaneActions.AddCredential, guard.Identity(identityId),
+                new Dictionary<string, CedarValue> { ["kind"] = new StringValue(WireEnum.Name(request.Material.Kind)) });
+        }
+
         var credential = await registry.AddAsync(identityId, request, http.Audit(), ct);
         return TypedResults.Created($"/v1/credentials/{Uri.EscapeDataString(credential.Id)}", new CredentialResponse(credential, secret));
     }

@@ -1,9 +1,13 @@
+using Mandate.Authorization;
+using Mandate.Authorization.ControlPlane;
+using Mandate.Cedar.Values;
 using Mandate.Core.Administration;
 using Mandate.Core.Errors;
 using Mandate.Core.Groups;
 using Mandate.Core.Storage;
 using Mandate.Server.Admin.Contracts;
 using Mandate.Server.Hosting;
+using Mandate.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -22,7 +26,7 @@ internal static class GroupEndpoints
         groups.MapPatch("/{id}", UpdateAsync).WithName("UpdateGroup");
         groups.MapDelete("/{id}", DeleteAsync).WithName("DeleteGroup");
         groups.MapGet("/{id}/members", ListMembersAsync).WithName("ListGroupMembers");
-        groups.MapPut("/{id}/members/{memberId}", AddMemberAsync).WithName("AddGroupMember");
+        groups.MapPut("/{id}/members/{memberId}", AddMemberAsync).WithName("AddGroupMember").WithMetadata(ControlPlaneEndpoint.Governed);
         groups.MapDelete("/{id}/members/{memberId}", RemoveMemberAsync).WithName("RemoveGroupMember");
     }
 
@@ -62,8 +66,19 @@ internal static class GroupEndpoints
     }
 
     /// <summary>Idempotent: 201 when the edge is new, 200 when it already existed. <c>?group=true</c> nests a group.</summary>
-    private static async Task<IResult> AddMemberAsync(string id, string memberId, bool? group, GroupDirectory directory, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> AddMemberAsync(
+        string id, string memberId, bool? group, GroupDirectory directory, IMandateStore store, ControlPlaneGuard guard, HttpContext http, CancellationToken ct)
     {
+        if (ControlPlaneGuard.IsIdentityCaller(http))
+        {
+            var target = await store.Groups.GetAsync(id, ct) ?? throw MandateException.NotFound("group", id);
+            var member = group == true
+                ? EntityUid.Of(EntityGraph.TypeOf((await store.Groups.GetAsync(memberId, ct) ?? throw MandateException.NotFound("group", memberId)).Kind), memberId)
+                : guard.Identity(memberId);
+            guard.Require(http, ControlPlaneActions.Grant, EntityUid.Of(EntityGraph.TypeOf(target.Kind), target.Id),
+                new Dictionary<string, CedarValue> { ["member"] = member });
+        }
+
         var added = await directory.AddMemberAsync(id, memberId, group ?? false, http.Audit(), ct);
         return added ? TypedResults.Created($"/v1/groups/{Uri.EscapeDataString(id)}/members/{Uri.EscapeDataString(memberId)}") : TypedResults.Ok();
     }

@@ -1,8 +1,12 @@
+using Mandate.Authorization;
+using Mandate.Authorization.ControlPlane;
+using Mandate.Cedar.Values;
 using Mandate.Core.Administration;
 using Mandate.Core.Identities;
 using Mandate.Core.Storage;
 using Mandate.Server.Admin.Contracts;
 using Mandate.Server.Hosting;
+using Mandate.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -15,7 +19,7 @@ internal static class IdentityEndpoints
     public static void MapIdentityEndpoints(this RouteGroupBuilder v1)
     {
         var group = v1.MapGroup("/identities").WithTags("Identities");
-        group.MapPost("/", CreateAsync).WithName("CreateIdentity");
+        group.MapPost("/", CreateAsync).WithName("CreateIdentity").WithMetadata(ControlPlaneEndpoint.Governed);
         group.MapGet("/", ListAsync).WithName("ListIdentities");
         group.MapGet("/{id}", GetAsync).WithName("GetIdentity");
         group.MapPatch("/{id}", UpdateAsync).WithName("UpdateIdentity");
@@ -28,8 +32,16 @@ internal static class IdentityEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        CreateIdentityRequest body, IdentityRegistry registry, IMandateStore store, CredentialInputs inputs, HttpContext http, CancellationToken ct)
+        CreateIdentityRequest body, IdentityRegistry registry, IMandateStore store, CredentialInputs inputs, ControlPlaneGuard guard, HttpContext http, CancellationToken ct)
     {
+        if (ControlPlaneGuard.IsIdentityCaller(http))
+        {
+            var (parent, owner) = guard.CreationDefaults(http, body.Kind);
+            body = body with { Parent = body.Parent ?? parent, Owner = body.Owner ?? owner };
+            guard.Require(http, ControlPlaneActions.CreateIdentity, EntityUid.Of(EntityGraph.TypeOf(body.Kind), body.Id ?? "(new)"), EmptyContext,
+                NewIdentityAttributes(body, guard));
+        }
+
         var pending = (body.Credentials ?? []).Select(input => (Credential: inputs.ToNewCredential(input, out var secret), Secret: secret)).ToList();
         var created = await registry.CreateAsync(new NewIdentity
         {
@@ -52,6 +64,25 @@ internal static class IdentityEndpoints
             .ToList();
         return TypedResults.Created($"/v1/identities/{Uri.EscapeDataString(created.Id)}",
             new IdentityResponse(created, stored, secrets.Count == 0 ? null : secrets));
+    }
+
+    private static readonly Dictionary<string, CedarValue> EmptyContext = [];
+
+    /// <summary>The attributes a policy sees on the identity being created.</summary>
+    private static RecordValue NewIdentityAttributes(CreateIdentityRequest body, ControlPlaneGuard guard)
+    {
+        var attributes = new Dictionary<string, CedarValue>(StringComparer.Ordinal) { ["kind"] = new StringValue(EntityGraph.TypeOf(body.Kind)) };
+        if (body.Owner is not null)
+        {
+            attributes["owner"] = EntityUid.Of(EntityGraph.TypeOf(IdentityKind.Human), body.Owner);
+        }
+
+        if (body.Parent is not null && guard.Find(body.Parent) is { } parent)
+        {
+            attributes["parent"] = parent;
+        }
+
+        return new RecordValue(attributes);
     }
 
     private static async Task<IResult> ListAsync(

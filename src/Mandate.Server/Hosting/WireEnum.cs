@@ -20,6 +20,11 @@ internal static class WireEnum
             : throw MandateException.Invalid(parameter, $"parameter `{parameter}` has an invalid value `{(value.Length > 40 ? value[..40] : value)}`; use one of {string.Join(", ", Names<T>.ByWireName.Keys.Order())}");
     }
 
+    /// <summary>The wire name of a value (<c>ServiceAccount</c> is <c>service_account</c>).</summary>
+    public static string Name<T>(T value)
+        where T : struct, Enum =>
+        JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
     private static class Names<T>
         where T : struct, Enum
     {

@@ -1,5 +1,5 @@
-using Mandate.Authorization;
-using Mandate.Server.Security;
+using Mandate.Tokens;
+using Mandate.Tokens.Clients;
 using Mandate.Tokens.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -8,56 +8,36 @@ using Microsoft.AspNetCore.Routing;
 namespace Mandate.Server.OAuth;
 
 /// <summary>
-/// RFC 7662 token introspection for authenticated callers (the admin token, or a Mandate access token of a
-/// resource server). A token is active only while it validates and its identity is active, so the kill
-/// switch shows here at once. Any doubt answers <c>{"active": false}</c>.
+/// RFC 7662 token introspection for authenticated callers (the admin token, a Mandate access token of a resource
+/// server, or a client by client authentication). The answer comes from <see cref="TokenIntrospector"/>: a token is
+/// active only while it validates and stands in the revocation set, so revocation and the kill switch show at once.
 /// </summary>
 internal static class IntrospectionEndpoint
 {
     public static void MapIntrospectionEndpoint(this IEndpointRouteBuilder app) =>
         app.MapPost("/oauth2/introspect", IntrospectAsync)
-            .RequireAuthorization(MandateClaims.CallerPolicy)
+            .AllowAnonymous()
             .WithTags("OAuth")
             .DisableAntiforgery();
 
-    private static async Task<IResult> IntrospectAsync(HttpContext http, AccessTokenValidator validator, SnapshotSource snapshots, TimeProvider time)
+    private static async Task<IResult> IntrospectAsync(HttpContext http, TokenIntrospector introspector, ClientAuthenticator clients, CancellationToken ct)
     {
-        http.Response.Headers.CacheControl = "no-store";
-        if (!http.Request.HasFormContentType)
+        var (read, formError) = await OAuthRequests.ReadFormAsync(http, "introspection", ct);
+        if (formError is not null)
         {
-            return OAuthEndpoints.Error(Tokens.OAuthError.InvalidRequest("send the introspection request as `application/x-www-form-urlencoded`"));
+            return OAuthRequests.Error(formError);
         }
 
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
-        if (form["token"] is not [{ Length: > 0 } token])
+        var form = read!;
+
+        var (_, callerError) = await CallerAuthentication.AuthenticateAsync(http, form, clients, ct);
+        if (callerError is not null)
         {
-            return OAuthEndpoints.Error(Tokens.OAuthError.InvalidRequest("`token` is required, once"));
+            return OAuthRequests.Error(http, callerError);
         }
 
-        var result = validator.ValidateAnyAudience(token);
-        if (result.Token is not { } valid
-            || !snapshots.Current.Identities.TryGetValue(valid.Subject, out var identity)
-            || !identity.IsEffective(time.GetUtcNow()))
-        {
-            return TypedResults.Json(new Dictionary<string, object> { ["active"] = false });
-        }
-
-        var response = new Dictionary<string, object>
-        {
-            ["active"] = true,
-            ["token_type"] = "Bearer",
-            ["sub"] = valid.Subject,
-            ["client_id"] = valid.ClientId,
-            ["jti"] = valid.TokenId,
-            ["exp"] = valid.ExpiresAt.ToUnixTimeSeconds(),
-            ["iat"] = valid.IssuedAt.ToUnixTimeSeconds(),
-            ["aud"] = valid.Audiences.Count == 1 ? valid.Audiences[0] : valid.Audiences,
-        };
-        if (valid.Scopes.Count > 0)
-        {
-            response["scope"] = string.Join(' ', valid.Scopes);
-        }
-
-        return TypedResults.Json(response);
+        return form.TryGetValue("token", out var values) && values is [{ Length: > 0 } token]
+            ? TypedResults.Json(introspector.Introspect(token))
+            : OAuthRequests.Error(OAuthError.InvalidRequest("`token` is required, once"));
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Mandate.Server.Hosting;
 using Mandate.Tokens;
 using Mandate.Tokens.Issuance;
 using Mandate.Tokens.Keys;
@@ -12,8 +10,6 @@ namespace Mandate.Server.OAuth;
 /// <summary>The token service on the wire: RFC 8414 metadata, the JWKS, and the token endpoint (RFC 6749 errors).</summary>
 internal static class OAuthEndpoints
 {
-    private const int MaxFormBytes = 64 * 1024;
-
     public static void MapOAuthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/.well-known/oauth-authorization-server", (TokenServiceOptions options) =>
@@ -30,53 +26,35 @@ internal static class OAuthEndpoints
 
     private static async Task<IResult> TokenAsync(HttpContext http, TokenEndpoint endpoint, CancellationToken ct)
     {
-        http.Response.Headers.CacheControl = "no-store";
-        http.Response.Headers.Pragma = "no-cache";
-        if (!http.Request.HasFormContentType || http.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
+        var (form, formError) = await OAuthRequests.ReadFormAsync(http, "token", ct);
+        if (formError is not null)
         {
-            return Error(OAuthError.InvalidRequest("send the token request as `application/x-www-form-urlencoded`"));
+            return OAuthRequests.Error(formError);
         }
 
-        if (http.Request.ContentLength is > MaxFormBytes)
+        if (!OAuthRequests.TryReadBasic(http, out var basic))
         {
-            return Error(OAuthError.InvalidRequest("the token request is too large"));
+            return OAuthRequests.Error(http, OAuthError.InvalidClient("the Basic credentials are malformed"));
         }
 
-        Dictionary<string, string[]> form;
-        try
-        {
-            var read = await http.Request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { ValueLengthLimit = MaxFormBytes, ValueCountLimit = 64 }, ct);
-            form = read.ToDictionary(f => f.Key, f => f.Value.Select(v => v ?? string.Empty).ToArray(), StringComparer.Ordinal);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
-        {
-            return Error(OAuthError.InvalidRequest("the token request body is not a valid form"));
-        }
-
-        if (!TryReadBasic(http, out var basic))
-        {
-            return Error(OAuthError.InvalidClient("the Basic credentials are malformed"));
-        }
-
-        var result = await endpoint.HandleAsync(form, new TokenRequestContext(
-            http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null, http.RequestId(), basic), ct);
+        var result = await endpoint.HandleAsync(form!, OAuthRequests.Context(http, basic), ct);
         if (result.Error is { } error)
         {
-            if (error.Status == StatusCodes.Status401Unauthorized)
-            {
-                http.Response.Headers.WWWAuthenticate = "Bearer realm=\"mandate\"";
-            }
-
-            return Error(error);
+            return OAuthRequests.Error(http, error);
         }
 
         var token = result.Token!;
         var response = new Dictionary<string, object>
         {
             ["access_token"] = token.AccessToken,
-            ["token_type"] = "Bearer",
+            ["token_type"] = token.TokenType,
             ["expires_in"] = result.ExpiresIn,
         };
+        if (token.Grant != "client_credentials")
+        {
+            response["issued_token_type"] = token.IssuedTokenType;
+        }
+
         if (token.Scope is not null)
         {
             response["scope"] = token.Scope;
@@ -84,35 +62,4 @@ internal static class OAuthEndpoints
 
         return TypedResults.Json(response);
     }
-
-    /// <summary>RFC 6749 section 2.3.1: <c>base64(urlencode(id) ":" urlencode(secret))</c>; false when present but malformed.</summary>
-    private static bool TryReadBasic(HttpContext http, out BasicCredentials? credentials)
-    {
-        credentials = null;
-        var header = http.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        try
-        {
-            var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
-            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0)
-            {
-                return false;
-            }
-
-            credentials = new BasicCredentials(Uri.UnescapeDataString(decoded[..colon].Replace('+', ' ')), Uri.UnescapeDataString(decoded[(colon + 1)..].Replace('+', ' ')));
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
-
-    internal static IResult Error(OAuthError error) =>
-        TypedResults.Json(new Dictionary<string, string> { ["error"] = error.Error, ["error_description"] = error.Description }, (JsonSerializerOptions?)null, statusCode: error.Status);
 }

@@ -1,11 +1,14 @@
 using System.Security.Claims;
-using Mandate.Authorization;
 using Mandate.Tokens.Validation;
 
 namespace Mandate.Server.Security;
 
-/// <summary>Validates Mandate access tokens presented as bearer credentials to Mandate's own APIs.</summary>
-internal sealed class AccessTokenAuthenticator(AccessTokenValidator validator, SnapshotSource snapshots, TimeProvider time)
+/// <summary>
+/// Validates Mandate access tokens presented as bearer credentials to Mandate's own APIs. The validator checks
+/// standing too, so a revoked token (or one exchanged from a revoked token), a suspended identity anywhere on the
+/// chain and a revoked credential all stop it at once.
+/// </summary>
+internal sealed class AccessTokenAuthenticator(AccessTokenValidator validator)
 {
     /// <summary>Validates <paramref name="token"/>; with <paramref name="rememberedOnly"/>, only when it verified before (no outcome otherwise).</summary>
     public AuthenticationOutcome Authenticate(string token, bool rememberedOnly = false)
@@ -25,13 +28,7 @@ internal sealed class AccessTokenAuthenticator(AccessTokenValidator validator, S
 
         if (result.Token is not { } valid)
         {
-            return new(null, result.Error);
-        }
-
-        // The kill switch reaches live tokens: an identity that is gone, suspended or expired loses them at once.
-        if (!snapshots.Current.Identities.TryGetValue(valid.Subject, out var identity) || !identity.IsEffective(time.GetUtcNow()))
-        {
-            return new(null, "the token's identity is not active");
+            return new(null, null, result.Error);
         }
 
         List<Claim> claims =
@@ -50,9 +47,10 @@ internal sealed class AccessTokenAuthenticator(AccessTokenValidator validator, S
             claims.Add(new(MandateClaims.Scope, string.Join(' ', valid.Scopes)));
         }
 
-        return new(claims, null);
+        claims.AddRange(valid.Actors.Select(actor => new Claim(MandateClaims.Actor, actor)));
+        return new(claims, valid, null);
     }
 }
 
-/// <summary>Either the caller's claims or why the token was refused.</summary>
-internal readonly record struct AuthenticationOutcome(IReadOnlyList<Claim>? Claims, string? Error);
+/// <summary>Either the caller's claims and token or why the token was refused.</summary>
+internal readonly record struct AuthenticationOutcome(IReadOnlyList<Claim>? Claims, ValidatedAccessToken? Token, string? Error);

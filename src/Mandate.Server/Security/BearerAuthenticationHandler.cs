@@ -43,7 +43,7 @@ internal sealed class BearerAuthenticationHandler(
         var result = accessTokens.Authenticate(token, rememberedOnly: true);
         if (result.Claims is { } known)
         {
-            return Success([.. known, new Claim(MandateClaims.Role, MandateClaims.IdentityRole)]);
+            return Authenticated(result, known);
         }
 
         if (admin.Matches(token))
@@ -52,7 +52,14 @@ internal sealed class BearerAuthenticationHandler(
         }
 
         result = accessTokens.Authenticate(token);
-        return result.Claims is { } claims ? Success([.. claims, new Claim(MandateClaims.Role, MandateClaims.IdentityRole)]) : Fail(result.Error!);
+        return result.Claims is { } claims ? Authenticated(result, claims) : Fail(result.Error!);
+    }
+
+    // The validated token travels with the request, for callers that need its chain or details (delegation, decisions).
+    private Task<AuthenticateResult> Authenticated(AuthenticationOutcome outcome, IReadOnlyList<Claim> claims)
+    {
+        Context.Items[MandateClaims.AccessTokenItem] = outcome.Token;
+        return Success([.. claims, new Claim(MandateClaims.Role, MandateClaims.IdentityRole)]);
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -12,4 +12,23 @@ namespace Mandate.Tokens.Issuance;
 /// <param name="ExpiresAt">Expiry.</param>
 public sealed record IssuedToken(
     string AccessToken, string TokenId, string Subject, string ClientId, string CredentialId, string AuthenticationMethod,
-    IReadOnlyList<string> Audiences, string? Scope, DateTimeOffset ExpiresAt);
+    IReadOnlyList<string> Audiences, string? Scope, DateTimeOffset ExpiresAt)
+{
+    /// <summary>The RFC 8693 token type URI of an access token.</summary>
+    public const string AccessTokenTypeUri = "urn:ietf:params:oauth:token-type:access_token";
+
+    /// <summary>How it was obtained: <c>client_credentials</c>, or the kind of token exchange (<c>delegation</c>, <c>narrowing</c>, <c>impersonation</c>, <c>transaction</c>).</summary>
+    public string Grant { get; init; } = "client_credentials";
+
+    /// <summary>Its <c>act</c> chain, current actor first; empty when no one acts for the subject.</summary>
+    public IReadOnlyList<string> Actors { get; init; } = [];
+
+    /// <summary>The token it was exchanged from, if any.</summary>
+    public string? ParentTokenId { get; init; }
+
+    /// <summary>The response's <c>token_type</c>: <c>Bearer</c>, or <c>N_A</c> for tokens that are not access tokens.</summary>
+    public string TokenType { get; init; } = "Bearer";
+
+    /// <summary>The response's <c>issued_token_type</c> (RFC 8693); shown for exchanges only.</summary>
+    public string IssuedTokenType { get; init; } = AccessTokenTypeUri;
+}

@@ -1,79 +1,118 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text.Json;
+using System.Runtime.CompilerServices;
 using Mandate.Tokens.Clients;
-using Mandate.Tokens.Jose;
+using Mandate.Tokens.Details;
 using Mandate.Tokens.Keys;
 
 namespace Mandate.Tokens.Issuance;
 
 /// <summary>
 /// The token endpoint as a pipeline: request shape -> client authentication -> grant validation -> RFC 9068
-/// access token. Every outcome is reported to <see cref="ITokenEvents"/>.
+/// access token. Every outcome is reported to <see cref="ITokenEvents"/>. Token exchange (RFC 8693) is handled by
+/// <see cref="TokenExchangeGrant"/>, and its transaction-token profile by <see cref="TransactionTokenGrant"/>; without
+/// them only <c>client_credentials</c> is served.
 /// </summary>
 public sealed class TokenEndpoint(
-    ClientAssertionValidator clients, ClientSecretValidator secrets, SigningKeyRing keys, TokenServiceOptions options, TimeProvider time, ITokenEvents events)
+    ClientAssertionValidator clients, ClientSecretValidator secrets, SigningKeyRing keys, TokenServiceOptions options, TimeProvider time, ITokenEvents events,
+    TokenExchangeGrant? exchange = null, TransactionTokenGrant? transactions = null)
 {
     /// <summary>The <c>typ</c> of access tokens (RFC 9068).</summary>
     public const string AccessTokenType = "at+jwt";
 
-    private const int MaxScopeLength = 2048;
     private const int MaxResources = 10;
+
+    // RFC 8693 lets `resource` and `audience` repeat; every other parameter is sent once.
+    private static readonly string[] Repeatable = ["resource", "audience"];
+
+    private readonly ClientAuthenticator _authenticator = new(clients, secrets);
+    private readonly AccessTokenMinter _minter = new(keys, options);
 
     /// <summary>Handles a token request given its form fields (name to every value sent).</summary>
     public async ValueTask<TokenResult> HandleAsync(IReadOnlyDictionary<string, string[]> form, TokenRequestContext context, CancellationToken cancellationToken)
     {
-        var clientId = Single(form, "client_id", out _);
-        var result = await HandleCoreAsync(form, context, cancellationToken);
+        var authenticated = new StrongBox<string?>();
+        var result = await HandleCoreAsync(form, context, authenticated, cancellationToken);
         if (result.Token is { } token)
         {
             events.Issued(token, context);
         }
         else
         {
-            events.Refused(result.Error!, clientId, context);
+            events.Refused(result.Error!, authenticated.Value ?? OAuthForm.Single(form, "client_id") ?? context.BasicCredentials?.ClientId, context);
         }
 
         return result;
     }
 
-    private async ValueTask<TokenResult> HandleCoreAsync(IReadOnlyDictionary<string, string[]> form, TokenRequestContext context, CancellationToken cancellationToken)
+    private async ValueTask<TokenResult> HandleCoreAsync(
+        IReadOnlyDictionary<string, string[]> form, TokenRequestContext context, StrongBox<string?> authenticated, CancellationToken cancellationToken)
     {
         foreach (var (name, values) in form)
         {
-            if (values.Length > 1 && name != "resource")
+            if (values.Length > 1 && !Repeatable.Contains(name, StringComparer.Ordinal))
             {
                 return OAuthError.InvalidRequest($"parameter `{name}` is repeated");
             }
         }
 
-        var grantType = Single(form, "grant_type", out _);
+        var grantType = OAuthForm.Single(form, "grant_type");
         if (grantType is null)
         {
             return OAuthError.InvalidRequest("`grant_type` is required");
         }
 
-        if (grantType != "client_credentials")
+        if (grantType != "client_credentials" && (grantType != TokenExchangeGrant.GrantType || exchange is null || transactions is null))
         {
-            return OAuthError.UnsupportedGrantType($"grant type `{(grantType.Length > 80 ? grantType[..80] : grantType)}` is not supported; use `client_credentials`");
+            return OAuthError.UnsupportedGrantType(
+                $"grant type `{(grantType.Length > 80 ? grantType[..80] : grantType)}` is not supported; use `client_credentials` or `{TokenExchangeGrant.GrantType}`");
         }
 
-        var authentication = await AuthenticateClientAsync(form, context, cancellationToken);
+        var authentication = await _authenticator.AuthenticateAsync(form, context.BasicCredentials, cancellationToken);
         if (authentication.Error is { } clientError)
         {
             return clientError;
         }
 
-        var scope = Single(form, "scope", out _);
-        if (scope is not null && !IsValidScope(scope))
+        authenticated.Value = authentication.Client!.ClientId;
+        if (grantType == TokenExchangeGrant.GrantType)
+        {
+            return OAuthForm.Single(form, "requested_token_type") == TransactionTokenGrant.TokenTypeUri
+                ? await transactions!.HandleAsync(form, authentication, cancellationToken)
+                : await exchange!.HandleAsync(form, authentication, cancellationToken);
+        }
+
+        var scope = OAuthForm.Single(form, "scope");
+        if (scope is not null && !Scopes.IsValid(scope))
         {
             return OAuthError.InvalidScope("`scope` must be space-separated scope tokens without quotes or backslashes");
         }
 
-        var audiences = form.TryGetValue("resource", out var resources) ? resources : [];
+        var audiences = ReadResources(form, out var targetError);
+        if (targetError is not null)
+        {
+            return targetError;
+        }
+
+        var details = OAuthForm.Single(form, "authorization_details") is { } detailsJson
+            ? AuthorizationDetails.Parse(detailsJson, time.GetUtcNow())
+            : (null, null);
+        if (details.Error is not null)
+        {
+            return details.Error;
+        }
+
+        var mayAct = ReadMayAct(form, out var mayActError);
+        return mayActError ?? Issue(authentication, audiences.Length == 0 ? [options.DefaultAudience] : audiences, Scopes.Normalize(scope), details.Details, mayAct);
+    }
+
+    /// <summary>The distinct <c>resource</c> values (RFC 8707), each an absolute URI without a fragment.</summary>
+    internal static string[] ReadResources(IReadOnlyDictionary<string, string[]> form, out OAuthError? error)
+    {
+        error = null;
+        var audiences = OAuthForm.All(form, "resource");
         if (audiences.Length > MaxResources)
         {
-            return OAuthError.InvalidTarget($"at most {MaxResources} `resource` values are accepted");
+            error = OAuthError.InvalidTarget($"at most {MaxResources} `resource` values are accepted");
+            return [];
         }
 
         foreach (var resource in audiences)
@@ -82,101 +121,49 @@ public sealed class TokenEndpoint(
             if (!Uri.TryCreate(resource, UriKind.Absolute, out var uri) || uri.IsFile || resource.StartsWith('/')
                 || uri.Fragment.Length > 0 || resource.Length > 512)
             {
-                return OAuthError.InvalidTarget("each `resource` must be an absolute URI without a fragment (RFC 8707)");
+                error = OAuthError.InvalidTarget("each `resource` must be an absolute URI without a fragment (RFC 8707)");
+                return [];
             }
         }
 
-        return Issue(authentication, audiences.Length == 0 ? [options.DefaultAudience] : [.. audiences.Distinct(StringComparer.Ordinal)],
-            string.IsNullOrWhiteSpace(scope) ? null : string.Join(' ', scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal)));
+        return [.. audiences.Distinct(StringComparer.Ordinal)];
     }
 
-    /// <summary>Exactly one client authentication method per request (RFC 6749 section 2.3).</summary>
-    private async ValueTask<ClientAuthentication> AuthenticateClientAsync(
-        IReadOnlyDictionary<string, string[]> form, TokenRequestContext context, CancellationToken cancellationToken)
+    /// <summary>The <c>may_act</c> parameter (a Mandate extension): the one identity that may act with the issued token.</summary>
+    internal static string? ReadMayAct(IReadOnlyDictionary<string, string[]> form, out OAuthError? error)
     {
-        var clientId = Single(form, "client_id", out _);
-        var assertion = Single(form, "client_assertion", out _);
-        var secret = Single(form, "client_secret", out _);
-        var methods = (assertion is null ? 0 : 1) + (secret is null ? 0 : 1) + (context.BasicCredentials is null ? 0 : 1);
-        if (methods > 1)
+        error = null;
+        var mayAct = OAuthForm.Single(form, "may_act");
+        if (mayAct is not null && !Core.MandateId.IsValid(mayAct))
         {
-            return OAuthError.InvalidRequest("use exactly one client authentication method");
+            error = OAuthError.InvalidRequest("`may_act` must be the id of the one identity that may act with the token");
         }
 
-        if (context.BasicCredentials is { } basic)
-        {
-            return clientId is not null && clientId != basic.ClientId
-                ? OAuthError.InvalidClient("`client_id` does not match the Basic credentials")
-                : await secrets.AuthenticateAsync(basic.ClientId, basic.Secret, ClientAuthentication.ClientSecretBasic, cancellationToken);
-        }
-
-        return secret is not null
-            ? await secrets.AuthenticateAsync(clientId, secret, ClientAuthentication.ClientSecretPost, cancellationToken)
-            : await clients.AuthenticateAsync(clientId, Single(form, "client_assertion_type", out _), assertion, cancellationToken);
+        return mayAct;
     }
 
-    private TokenResult Issue(ClientAuthentication authentication, string[] audiences, string? scope)
+    private TokenResult Issue(ClientAuthentication authentication, string[] audiences, string? scope, IReadOnlyList<MandateDetail>? details, string? mayAct)
     {
         var client = authentication.Client!;
-        var now = time.GetUtcNow();
+        var now = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
         var expires = now + options.AccessTokenLifetime;
-        var jti = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var jti = AccessTokenMinter.NewTokenId();
+        var token = _minter.Mint(new AccessTokenClaims
         {
-            writer.WriteStartObject();
-            writer.WriteString("iss", options.Issuer);
-            writer.WriteString("sub", client.Subject);
-            if (audiences.Length == 1)
-            {
-                writer.WriteString("aud", audiences[0]);
-            }
-            else
-            {
-                writer.WriteStartArray("aud");
-                foreach (var audience in audiences)
-                {
-                    writer.WriteStringValue(audience);
-                }
-
-                writer.WriteEndArray();
-            }
-
-            writer.WriteNumber("iat", now.ToUnixTimeSeconds());
-            writer.WriteNumber("nbf", now.ToUnixTimeSeconds());
-            writer.WriteNumber("exp", expires.ToUnixTimeSeconds());
-            writer.WriteString("jti", jti);
-            writer.WriteString("client_id", client.ClientId);
-            writer.WriteString("sub_kind", client.SubjectKind);
-            if (scope is not null)
-            {
-                writer.WriteString("scope", scope);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        var signing = keys.Current;
-        var token = CompactJws.Sign(buffer.WrittenSpan, signing.Key, signing.KeyId, AccessTokenType);
+            TokenId = jti,
+            Subject = client.Subject,
+            SubjectKind = client.SubjectKind,
+            ClientId = client.ClientId,
+            CredentialId = authentication.CredentialId!,
+            Audiences = audiences,
+            Scope = scope,
+            AuthorizationDetails = details,
+            MayAct = mayAct,
+            IssuedAt = now,
+            ExpiresAt = expires,
+        });
         return new TokenResult(
-            new IssuedToken(token, jti, client.Subject, client.ClientId, authentication.CredentialId!, authentication.Method!, audiences, scope,
-                DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds())),
+            new IssuedToken(token, jti, client.Subject, client.ClientId, authentication.CredentialId!, authentication.Method!, audiences, scope, expires),
             (int)options.AccessTokenLifetime.TotalSeconds, null);
     }
-
-    private static string? Single(IReadOnlyDictionary<string, string[]> form, string name, out bool repeated)
-    {
-        repeated = false;
-        if (!form.TryGetValue(name, out var values) || values.Length == 0)
-        {
-            return null;
-        }
-
-        repeated = values.Length > 1;
-        return values[0].Length == 0 ? null : values[0];
-    }
-
-    // RFC 6749 section 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-    private static bool IsValidScope(string scope) =>
-        scope.Length <= MaxScopeLength && scope.All(c => c == ' ' || (c >= '\x21' && c <= '\x7e' && c != '"' && c != '\\'));
 }

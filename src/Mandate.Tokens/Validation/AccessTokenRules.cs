@@ -1,3 +1,5 @@
+using Mandate.Tokens.Delegation;
+using Mandate.Tokens.Details;
 using Mandate.Tokens.Issuance;
 using Mandate.Tokens.Jose;
 
@@ -70,6 +72,12 @@ public static class AccessTokenRules
             ClaimSet.String(claims, "scope")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [],
             exp,
             iat,
-            ClaimSet.Audiences(claims)), null);
+            ClaimSet.Audiences(claims))
+        {
+            Actors = ActorClaims.Read(claims),
+            MayAct = ActorClaims.ReadMayAct(claims),
+            AuthorizationDetails = AuthorizationDetails.FromClaims(claims),
+            CredentialId = ClaimSet.String(claims, "cred"),
+        }, null);
     }
 }

@@ -1,19 +1,24 @@
+using Mandate.Tokens.Details;
 using Mandate.Tokens.Jose;
 using Mandate.Tokens.Keys;
+using Mandate.Tokens.Revocation;
 
 namespace Mandate.Tokens.Validation;
 
 /// <summary>
 /// Validates Mandate access tokens: ES256 signature by a published key, <c>typ at+jwt</c> (so no other token
-/// kind passes as one), issuer, audience, and <c>exp</c>/<c>nbf</c>/<c>iat</c> within the clock skew.
+/// kind passes as one), issuer, audience, <c>exp</c>/<c>nbf</c>/<c>iat</c> within the clock skew, and standing in the
+/// <see cref="RevocationSet"/> (not revoked, nor anything upstream of it; every identity and credential on its chain
+/// still valid; an <c>act</c> chain that matches its recorded delegation).
 /// </summary>
 /// <remarks>
 /// An agent presents the same token for many calls, and an ES256 verification costs about as much as the
 /// rest of a decision. A token that verified once is remembered by its exact text until it expires; a
 /// repeat presentation re-checks expiry, audience and that its key is still published, but not the
-/// signature. A changed byte is a different text, so a forgery never matches.
+/// signature. A changed byte is a different text, so a forgery never matches. Standing is checked on every
+/// presentation, remembered or not.
 /// </remarks>
-public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOptions options, TimeProvider time)
+public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOptions options, TimeProvider time, RevocationSet revocations)
 {
     /// <summary>Most tokens remembered; past this, expired entries are swept and, if needed, all are forgotten.</summary>
     public const int MaxRemembered = VerifiedTokens.MaxRemembered;
@@ -21,17 +26,30 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
     private readonly VerifiedTokens _verified = new(time, options.ClockSkew);
 
     /// <summary>Validates <paramref name="token"/> for <paramref name="audience"/> (Mandate's own by default).</summary>
-    public AccessTokenValidation Validate(string token, string? audience = null) => Run(token, audience ?? options.DefaultAudience);
+    public AccessTokenValidation Validate(string token, string? audience = null) => InStanding(Run(token, audience ?? options.DefaultAudience));
 
     /// <summary>
     /// Answers from memory only: true with the outcome when <paramref name="token"/> verified before (for Mandate's own
     /// audience); false when it would need a full verification.
     /// </summary>
-    public bool TryValidateRemembered(string token, out AccessTokenValidation result) =>
-        _verified.TryRecheck(token, kid => keys.Find(kid) is not null, options.DefaultAudience, out result);
+    public bool TryValidateRemembered(string token, out AccessTokenValidation result)
+    {
+        var known = _verified.TryRecheck(token, kid => keys.Find(kid) is not null, options.DefaultAudience, out result);
+        result = InStanding(result);
+        return known;
+    }
 
-    /// <summary>Validates everything but the audience: for introspection, where the caller is not the audience.</summary>
-    public AccessTokenValidation ValidateAnyAudience(string token) => Run(token, null);
+    /// <summary>Validates everything but the audience: for introspection and token exchange, where the caller is not the audience.</summary>
+    public AccessTokenValidation ValidateAnyAudience(string token) => InStanding(Run(token, null));
+
+    /// <summary>
+    /// Whether this issuer issued the token and it has not expired, whatever its standing: a token of a suspended
+    /// identity can still be revoked, so it stays refused after the identity is resumed.
+    /// </summary>
+    internal AccessTokenValidation ValidateIssued(string token) => Run(token, null);
+
+    private AccessTokenValidation InStanding(AccessTokenValidation result) =>
+        result.Token is { } valid && revocations.Check(valid.Lineage) is { } reason ? AccessTokenValidation.Fail(reason) : result;
 
     private AccessTokenValidation Run(string token, string? audience)
     {
@@ -84,7 +102,29 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
 /// <param name="Audiences">Its audiences.</param>
 public sealed record ValidatedAccessToken(
     string Subject, string? SubjectKind, string ClientId, string TokenId, IReadOnlyList<string> Scopes, DateTimeOffset ExpiresAt,
-    DateTimeOffset IssuedAt, IReadOnlyList<string> Audiences);
+    DateTimeOffset IssuedAt, IReadOnlyList<string> Audiences)
+{
+    /// <summary>Its <c>act</c> chain, current actor first; empty when no one acts for the subject.</summary>
+    public IReadOnlyList<string> Actors { get; init; } = [];
+
+    /// <summary>The identity its <c>may_act</c> names, if any.</summary>
+    public string? MayAct { get; init; }
+
+    /// <summary>Its authorization details; null when it carries none (unrestricted by details).</summary>
+    public IReadOnlyList<MandateDetail>? AuthorizationDetails { get; init; }
+
+    /// <summary>The credential that obtained it (<c>cred</c>), if stated.</summary>
+    public string? CredentialId { get; init; }
+
+    /// <summary>Everyone on the token's chain: its actors, current first, then its subject.</summary>
+    public IReadOnlyList<string> Chain => [.. Actors, Subject];
+
+    /// <summary>Who holds the token: its current actor, or its subject when no one acts for it.</summary>
+    public string Holder => Actors.Count > 0 ? Actors[0] : Subject;
+
+    /// <summary>What a standing check needs.</summary>
+    public TokenLineage Lineage => new(TokenId, Subject, ClientId, Actors, CredentialId);
+}
 
 /// <summary>A validated token, or why it was refused.</summary>
 public readonly record struct AccessTokenValidation(ValidatedAccessToken? Token, string? Error)
