@@ -2,13 +2,15 @@ using Mandate.Cedar.Authorization;
 using Mandate.Cedar.Entities;
 using Mandate.Cedar.Evaluation;
 using Mandate.Cedar.Values;
+using Mandate.Authorization.Delegation;
 using Mandate.Core.Identities;
 
 namespace Mandate.Authorization;
 
 /// <summary>
 /// Decides one request against one snapshot: the kill switch first (a principal that is a Mandate identity must be
-/// active), then Cedar with request properties laid over the stored attributes. No I/O and no events, so the server's
+/// active), then Cedar with request properties laid over the stored attributes; a request made with a delegated token
+/// is the intersection over its chain (<see cref="DelegatedDecisions"/>). No I/O and no events, so the server's
 /// <see cref="DecisionPoint"/> and in-process enforcement points decide with exactly the same rules.
 /// </summary>
 public static class DecisionEngine
@@ -36,6 +38,21 @@ public static class DecisionEngine
         EntityGraph.TryGetKind(principal.EntityType.ToString(), out _) && snapshot.Identities.ContainsKey(principal.Id);
 
     private static DecisionResult Evaluate(DecisionRequest request, AuthorizationSnapshot snapshot, DateTimeOffset now)
+    {
+        if (request.Refusal is { } refusal)
+        {
+            return new DecisionResult(false, [], [new DecisionError("mandate", refusal)]);
+        }
+
+        if (request.Token is not null)
+        {
+            return DelegatedDecisions.Decide(request, snapshot, now, hop => DecideOne(hop, snapshot, now));
+        }
+
+        return DecideOne(request with { Context = DecisionContext.For(request, now), Transaction = null }, snapshot, now);
+    }
+
+    private static DecisionResult DecideOne(DecisionRequest request, AuthorizationSnapshot snapshot, DateTimeOffset now)
     {
         // A suspended, deactivated or expired identity is denied before any policy runs: the kill switch
         // must not depend on every policy author remembering to check status.
@@ -103,6 +120,10 @@ public static class DecisionEngine
         return result;
     }
 
-    private static string Describe(Identity identity) =>
-        identity.Status == IdentityStatus.Active ? "expired" : identity.Status.ToString().ToLowerInvariant();
+    /// <summary>Why an identity that may not act now is out of standing, in one word: suspended, deactivated or expired.</summary>
+    public static string Describe(Identity identity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        return identity.Status == IdentityStatus.Active ? "expired" : identity.Status.ToString().ToLowerInvariant();
+    }
 }

@@ -28,12 +28,14 @@ public static class DecisionEvents
             Action = request.Action.Id,
             ResourceType = request.Resource.EntityType.ToString(),
             ResourceId = request.Resource.Id,
+            Chain = request.Token is { } token ? [.. token.Chain.Skip(1)] : [],
             Policies = result.Reasons,
-            TokenId = origin.TokenId,
+            TokenId = request.Token?.TokenId ?? origin.TokenId,
             SourceIp = origin.SourceIp,
             UserAgent = origin.UserAgent,
             RequestId = origin.RequestId,
             Message = (result.Allowed ? "allow" : "deny")
+                + (result.FailedHop is null ? string.Empty : $"; refused at {result.FailedHop}")
                 + (result.Errors.Count == 0 ? string.Empty : "; errors: " + string.Join("; ", result.Errors.Select(e => $"{e.PolicyId}: {e.Message}")))
                 + (origin.CallerId == request.Principal.Id ? string.Empty : $"; asked by {origin.CallerId}"),
         };

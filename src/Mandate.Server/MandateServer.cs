@@ -187,6 +187,7 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddHostedService<DelegationPruning>();
         services.AddSingleton<TokenEndpoint>();
         services.AddSingleton<AccessTokenValidator>();
+        services.AddSingleton<TokenSubjects>();
         services.AddSingleton<DecisionPoint>();
         services.AddSingleton<PolicyLibrary>();
         services.AddSingleton<IdentityRegistry>();

@@ -100,7 +100,11 @@ public sealed class AuthZenProtocolTests(AuthZenProtocolServer fixture) : IClass
     public async Task AMegabyteString_IsRefusedWith413_AndALongIdWith400()
     {
         var huge = new string('x', 1024 * 1024);
-        using var tooLarge = await _server.Admin.SendAsync(Post("/access/v1/evaluation", Evaluation.Replace("\"ann\"", "\"" + huge + "\"", StringComparison.Ordinal)));
+        using var upload = Post("/access/v1/evaluation", Evaluation.Replace("\"ann\"", "\"" + huge + "\"", StringComparison.Ordinal));
+
+        // Wait for 100-continue, so the server's early 413 cannot race the upload into a broken pipe.
+        upload.Headers.ExpectContinue = true;
+        using var tooLarge = await _server.Admin.SendAsync(upload);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
         Assert.Equal("payload_too_large", (await TestServer.ReadJsonAsync(tooLarge)).GetProperty("code").GetString());
 

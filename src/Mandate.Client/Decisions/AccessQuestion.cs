@@ -16,7 +16,20 @@ namespace Mandate.Client.Decisions;
 /// <param name="UserAgent">The caller's user agent.</param>
 public sealed record AccessQuestion(
     string SubjectType, string SubjectId, string Action, string ResourceType, string ResourceId,
-    IReadOnlyDictionary<string, string> Context, string? TokenId = null, string? RequestId = null, string? SourceIp = null, string? UserAgent = null);
+    IReadOnlyDictionary<string, string> Context, string? TokenId = null, string? RequestId = null, string? SourceIp = null, string? UserAgent = null)
+{
+    /// <summary>
+    /// The caller's access token as presented, with <see cref="Token"/> its validated claims: the decision is then made
+    /// for the token (its holder, as the intersection over its delegation chain) rather than for the subject named above.
+    /// </summary>
+    public string? AccessToken { get; init; }
+
+    /// <summary>The validated claims of <see cref="AccessToken"/>.</summary>
+    public Mandate.Tokens.Validation.ValidatedAccessToken? Token { get; init; }
+
+    /// <summary>A transaction token that came with the request (<c>Txn-Token</c>), passed on as it is.</summary>
+    public string? TransactionToken { get; init; }
+}
 
 /// <summary>The answer: allowed or not, and whether it is a deny because no decision could be had (fail closed).</summary>
 /// <param name="Allowed">Whether the request may proceed.</param>

@@ -8,7 +8,14 @@ namespace Mandate.Client.Decisions;
 /// (<see cref="DecisionEngine"/>: kill switch first, then Cedar), and reports every decision to Mandate's event stream.
 /// Without a snapshot yet, or on any internal failure, it refuses (fail closed).
 /// </summary>
-public sealed class LocalAccessDecider(SnapshotFollower snapshots, DecisionReporter reporter, string callerId, TimeProvider? time = null) : IAccessDecider
+/// <remarks>
+/// The snapshot holds identities and policies, not the delegation graph and revoked tokens, so a question for a
+/// delegated token or with a transaction token goes to <paramref name="server"/>, which knows their standing; without
+/// one it is refused. A plain token's identity standing (the kill switch) is in the snapshot; a plain token revoked
+/// with RFC 7009 is refused here only once it expires.
+/// </remarks>
+public sealed class LocalAccessDecider(
+    SnapshotFollower snapshots, DecisionReporter reporter, string callerId, TimeProvider? time = null, IAccessDecider? server = null) : IAccessDecider
 {
     private static readonly Cedar.Ast.Name ActionType = EntityTypeNames.Parse("Action");
 
@@ -18,6 +25,12 @@ public sealed class LocalAccessDecider(SnapshotFollower snapshots, DecisionRepor
     public ValueTask<AccessDecision> DecideAsync(AccessQuestion question, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(question);
+        if (question.Token is { Actors.Count: > 0 } || question.TransactionToken is not null)
+        {
+            return server?.DecideAsync(question, cancellationToken)
+                ?? ValueTask.FromResult(AccessDecision.Failed("a delegated token or a transaction token needs the Mandate server's decision"));
+        }
+
         if (snapshots.Current is not { } snapshot)
         {
             return ValueTask.FromResult(AccessDecision.Failed("no decision snapshot has been received from Mandate yet"));

@@ -6,7 +6,9 @@ namespace Mandate.Client.Decisions;
 
 /// <summary>
 /// Asks Mandate over HTTP with the AuthZEN Authorization API (<c>POST /access/v1/evaluation</c>), on pooled keep-alive
-/// connections. The server records each decision as an event. Any failure or timeout is a deny (fail closed).
+/// connections. A question carrying the caller's token is asked for that token (subject type <c>access_token</c>), so
+/// Mandate decides it over the token's delegation chain and standing; a transaction token travels in <c>Txn-Token</c>.
+/// The server records each decision as an event. Any failure or timeout is a deny (fail closed).
 /// </summary>
 /// <param name="http">A client whose handler pools connections (one per process is right).</param>
 /// <param name="server">The Mandate server's address.</param>
@@ -14,6 +16,12 @@ namespace Mandate.Client.Decisions;
 /// <param name="timeout">How long to wait for a decision before refusing.</param>
 public sealed class RemoteAccessDecider(HttpClient http, Uri server, Func<CancellationToken, ValueTask<string>> credential, TimeSpan timeout) : IAccessDecider
 {
+    /// <summary>The AuthZEN subject type Mandate reads as "the decision is for this access token".</summary>
+    public const string TokenSubjectType = "access_token";
+
+    /// <summary>The header that propagates a transaction token.</summary>
+    public const string TransactionHeader = "Txn-Token";
+
     private readonly Uri _endpoint = new(server.AbsoluteUri.TrimEnd('/') + "/access/v1/evaluation");
 
     /// <inheritdoc />
@@ -27,7 +35,7 @@ public sealed class RemoteAccessDecider(HttpClient http, Uri server, Func<Cancel
             using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint)
             {
                 Content = JsonContent.Create(new AccessEvaluationRequest(
-                    new WireEntity(question.SubjectType, question.SubjectId),
+                    question.AccessToken is { } token ? new WireEntity(TokenSubjectType, token) : new WireEntity(question.SubjectType, question.SubjectId),
                     new WireAction(question.Action),
                     new WireEntity(question.ResourceType, question.ResourceId),
                     question.Context), ClientJsonContext.Default.AccessEvaluationRequest),
@@ -36,6 +44,11 @@ public sealed class RemoteAccessDecider(HttpClient http, Uri server, Func<Cancel
             if (question.RequestId is not null)
             {
                 request.Headers.TryAddWithoutValidation("X-Request-ID", question.RequestId);
+            }
+
+            if (question.TransactionToken is not null)
+            {
+                request.Headers.TryAddWithoutValidation(TransactionHeader, question.TransactionToken);
             }
 
             using var response = await http.SendAsync(request, deadline.Token);

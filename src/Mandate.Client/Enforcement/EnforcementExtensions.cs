@@ -44,7 +44,8 @@ public static class EnforcementExtensions
             services.AddSingleton(sp => new SnapshotFollower(sp.GetRequiredService<HttpClient>(), server, credential, sp.GetRequiredService<ILogger<SnapshotFollower>>()));
             services.AddSingleton(sp => new DecisionReporter(sp.GetRequiredService<HttpClient>(), server, credential, options.Name, sp.GetRequiredService<ILogger<DecisionReporter>>()));
             services.AddSingleton<IAccessDecider>(sp => new LocalAccessDecider(
-                sp.GetRequiredService<SnapshotFollower>(), sp.GetRequiredService<DecisionReporter>(), options.Name, sp.GetRequiredService<TimeProvider>()));
+                sp.GetRequiredService<SnapshotFollower>(), sp.GetRequiredService<DecisionReporter>(), options.Name, sp.GetRequiredService<TimeProvider>(),
+                new RemoteAccessDecider(sp.GetRequiredService<HttpClient>(), server, credential, options.DecisionTimeout)));
         }
 
         return services;

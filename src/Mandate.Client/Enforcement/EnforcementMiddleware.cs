@@ -81,8 +81,14 @@ internal sealed partial class EnforcementMiddleware(
             return;
         }
 
+        // The decision is for the token: its holder, over its whole delegation chain when it has one.
         var question = new AccessQuestion(subjectType, token.Subject, mapped.Action, mapped.ResourceType, mapped.ResourceId, Context(context),
-            token.TokenId, RequestId(context), context.Connection.RemoteIpAddress?.ToString(), UserAgent(context));
+            token.TokenId, RequestId(context), context.Connection.RemoteIpAddress?.ToString(), UserAgent(context))
+        {
+            AccessToken = header[7..].Trim(),
+            Token = token,
+            TransactionToken = context.Request.Headers[RemoteAccessDecider.TransactionHeader].ToString() is { Length: > 0 } transaction ? transaction : null,
+        };
         var decision = await decider.DecideAsync(question, context.RequestAborted);
         if (decision.Allowed)
         {
@@ -98,7 +104,7 @@ internal sealed partial class EnforcementMiddleware(
         }
 
         await EnforcementProblems.ForbiddenAsync(context, "access_denied",
-            $"`{subjectType}::\"{token.Subject}\"` may not `{mapped.Action}` `{mapped.ResourceType}::\"{mapped.ResourceId}\"`");
+            $"`{token.Holder}`{(token.Actors.Count > 0 ? $" acting for `{token.Subject}`" : string.Empty)} may not `{mapped.Action}` `{mapped.ResourceType}::\"{mapped.ResourceId}\"`");
     }
 
     private Dictionary<string, string> Context(HttpContext context)

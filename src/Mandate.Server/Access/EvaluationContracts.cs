@@ -34,4 +34,9 @@ public sealed record EvaluationsResponse(IReadOnlyList<EvaluationResponse> Evalu
 public sealed record EvaluationContext(
     IReadOnlyList<string>? Reasons = null,
     IReadOnlyList<DecisionError>? Errors = null,
-    [property: JsonPropertyName("error")] string? Error = null);
+    [property: JsonPropertyName("error")] string? Error = null)
+{
+    /// <summary>For a delegated token, the identity on its chain whose decision failed.</summary>
+    [JsonPropertyName("hop")]
+    public string? Hop { get; init; }
+}

@@ -39,10 +39,11 @@ internal static class EvaluationEndpoints
             .RequireAuthorization(MandateClaims.CallerPolicy).WithTags("Access").WithName("EvaluateMany");
     }
 
-    private static IResult Evaluate(EvaluationRequest body, DecisionPoint decisions, MandateMetrics metrics, HttpContext http)
+    private static IResult Evaluate(EvaluationRequest body, DecisionPoint decisions, TokenSubjects tokens, MandateMetrics metrics, HttpContext http)
     {
-        var request = ToDecisionRequest(body.Subject, body.Action, body.Resource, body.Context);
-        var result = Decide(decisions, metrics, request, Origin(http), decisions.Snapshot);
+        var snapshot = decisions.Snapshot;
+        var request = WithTokens(ToDecisionRequest(body.Subject, body.Action, body.Resource, body.Context), body.Subject, tokens, http, snapshot);
+        var result = Decide(decisions, metrics, request, Origin(http), snapshot);
         return TypedResults.Ok(Respond(result, body.Options?.Explain ?? false));
     }
 
@@ -51,7 +52,8 @@ internal static class EvaluationEndpoints
     /// that cannot be evaluated is a deny carrying <c>context.error</c>. <c>deny_on_first_deny</c> and
     /// <c>permit_on_first_permit</c> stop after the first such decision, which is the last item returned.
     /// </summary>
-    private static IResult EvaluateMany(EvaluationsRequest body, DecisionPoint decisions, MandateMetrics metrics, MandateServerOptions options, HttpContext http)
+    private static IResult EvaluateMany(
+        EvaluationsRequest body, DecisionPoint decisions, TokenSubjects tokens, MandateMetrics metrics, MandateServerOptions options, HttpContext http)
     {
         var semantic = body.Options?.EvaluationsSemantic ?? "execute_all";
         if (semantic is not ("execute_all" or "deny_on_first_deny" or "permit_on_first_permit"))
@@ -69,7 +71,7 @@ internal static class EvaluationEndpoints
             var single = Build(body.Subject, body.Action, body.Resource, body.Context);
             return single.Error is { } error
                 ? throw MandateException.Invalid("evaluations", error)
-                : TypedResults.Ok(Respond(Decide(decisions, metrics, single.Request!, Origin(http), snapshot), explain));
+                : TypedResults.Ok(Respond(Decide(decisions, metrics, WithTokens(single.Request!, body.Subject!, tokens, http, snapshot), Origin(http), snapshot), explain));
         }
 
         if (items.Count > options.MaxBatchEvaluations)
@@ -81,10 +83,11 @@ internal static class EvaluationEndpoints
         var results = new List<EvaluationResponse>(items.Count);
         foreach (var item in items)
         {
-            var built = Build(item.Subject ?? body.Subject, item.Action ?? body.Action, item.Resource ?? body.Resource, item.Context ?? body.Context);
+            var subject = item.Subject ?? body.Subject;
+            var built = Build(subject, item.Action ?? body.Action, item.Resource ?? body.Resource, item.Context ?? body.Context);
             var response = built.Error is { } error
                 ? new EvaluationResponse(false, new EvaluationContext(Error: error))
-                : Respond(Decide(decisions, metrics, built.Request!, origin, snapshot), explain);
+                : Respond(Decide(decisions, metrics, WithTokens(built.Request!, subject!, tokens, http, snapshot), origin, snapshot), explain);
             results.Add(response);
             if ((semantic == "deny_on_first_deny" && !response.Decision) || (semantic == "permit_on_first_permit" && response.Decision))
             {
@@ -134,12 +137,33 @@ internal static class EvaluationEndpoints
         }
 
         return new DecisionRequest(
-            Entity(subject.Type, subject.Id, "subject"),
+            subject.Type == TokenSubjects.SubjectType ? TokenPlaceholder(subject.Id) : Entity(subject.Type, subject.Id, "subject"),
             Entity("Action", action.Name, "action"),
             Entity(resource.Type, resource.Id, "resource"),
             record,
             Properties(subject.Properties, "subject.properties"),
             Properties(resource.Properties, "resource.properties"));
+    }
+
+    // A subject token is resolved to its holder once the request is otherwise well formed (WithTokens).
+    private static EntityUid TokenPlaceholder(string? token) =>
+        string.IsNullOrEmpty(token) || token.Length > MaxTokenLength
+            ? throw MandateException.Invalid("subject", $"an `{TokenSubjects.SubjectType}` subject needs a token of 1 to {MaxTokenLength} characters as its id")
+            : EntityUid.Of("Mandate::AccessToken", "unresolved");
+
+    private const int MaxTokenLength = 16 * 1024;
+
+    /// <summary>Resolves a subject token and validates a <c>Txn-Token</c> header, when the request has them.</summary>
+    private static DecisionRequest WithTokens(DecisionRequest request, EntityRef subject, TokenSubjects tokens, HttpContext http, AuthorizationSnapshot snapshot)
+    {
+        if (subject.Type == TokenSubjects.SubjectType)
+        {
+            request = tokens.Resolve(request, subject.Id, snapshot);
+        }
+
+        return http.Request.Headers[TokenSubjects.TransactionHeader].ToString() is { Length: > 0 } transaction
+            ? tokens.WithTransaction(request, transaction)
+            : request;
     }
 
     private static RecordValue? Properties(JsonElement? properties, string field) =>
@@ -148,7 +172,7 @@ internal static class EvaluationEndpoints
         : throw MandateException.Invalid(field, $"`{field}` must be a JSON object");
 
     private static EvaluationResponse Respond(DecisionResult result, bool explain) =>
-        explain ? new EvaluationResponse(result.Allowed, new EvaluationContext(result.Reasons, result.Errors))
+        explain ? new EvaluationResponse(result.Allowed, new EvaluationContext(result.Reasons, result.Errors) { Hop = result.FailedHop })
         : result.Errors.Count > 0 && !result.Allowed ? new EvaluationResponse(false, new EvaluationContext(Errors: result.Errors))
         : new EvaluationResponse(result.Allowed);
 

@@ -46,7 +46,7 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
     /// Whether this issuer issued the token and it has not expired, whatever its standing: a token of a suspended
     /// identity can still be revoked, so it stays refused after the identity is resumed.
     /// </summary>
-    internal AccessTokenValidation ValidateIssued(string token) => Run(token, null);
+    public AccessTokenValidation ValidateIssued(string token) => Run(token, null);
 
     private AccessTokenValidation InStanding(AccessTokenValidation result) =>
         result.Token is { } valid && revocations.Check(valid.Lineage) is { } reason ? AccessTokenValidation.Fail(reason) : result;

@@ -1,0 +1,34 @@
+using Mandate.Cedar.Values;
+
+namespace Mandate.Authorization.Delegation;
+
+/// <summary>
+/// What Mandate adds to a request's Cedar context: <c>time</c> (now, when the caller sent none) and, from a transaction
+/// token, <c>initiator</c> and <c>transaction</c>, which replace anything the caller sent under those names because
+/// they are signed and the caller's are not.
+/// </summary>
+internal static class DecisionContext
+{
+    public static RecordValue For(DecisionRequest request, DateTimeOffset now)
+    {
+        var context = request.Context;
+        if (!context.ContainsKey("time"))
+        {
+            context = With(context, "time", new DatetimeValue(now.ToUnixTimeMilliseconds()));
+        }
+
+        if (request.Transaction is { } transaction)
+        {
+            foreach (var (name, value) in transaction.ToDecisionContext())
+            {
+                context = With(context, name, value);
+            }
+        }
+
+        return context;
+    }
+
+    /// <summary>The context with <paramref name="name"/> set to <paramref name="value"/> (replacing any).</summary>
+    public static RecordValue With(RecordValue context, string name, CedarValue value) =>
+        new(context.Fields.Where(f => f.Key != name).Append(new KeyValuePair<string, CedarValue>(name, value)));
+}
