@@ -239,19 +239,23 @@ public abstract class EventStoreCompliance(IStoreHarness harness) : StoreComplia
         var lines = new List<byte[]>();
         await foreach (var block in Store.Audit.ReadBlocksAsync())
         {
+            Assert.Null(block.Damage);
             var text = block.Lines.ToArray();
             var start = 0;
-            for (var i = 0; i < block.Links.Length / AuditChain.LinkSize; i++)
+            for (var i = 0; i < block.Links.Length / AuditChain.StoredLinkSize; i++)
             {
                 var end = Array.IndexOf(text, (byte)'\n', start);
                 var line = text[start..end];
                 start = end + 1;
                 var next = new byte[AuditChain.LinkSize];
                 AuditChain.Next(link, line, next);
-                Assert.Equal(block.Links.Slice(i * AuditChain.LinkSize, AuditChain.LinkSize).ToArray(), next);
+                Assert.Equal(block.Links.Slice(i * AuditChain.StoredLinkSize, AuditChain.StoredLinkSize).ToArray(), next[..AuditChain.StoredLinkSize]);
                 link = next;
                 lines.Add(line);
             }
+
+            Assert.Equal(text.Length, start);
+            Assert.Equal(link, block.LastLink.ToArray());
         }
 
         Assert.Equal(3, lines.Count);

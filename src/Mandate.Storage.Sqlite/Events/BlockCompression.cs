@@ -1,0 +1,70 @@
+using System.Buffers;
+using System.IO.Compression;
+
+namespace Mandate.Storage.Sqlite.Events;
+
+/// <summary>
+/// How a block's lines are stored. Event lines are repetitive JSON, so even Brotli's fastest quality shrinks
+/// them several times over, which keeps a sustained event stream within what the disk can absorb.
+/// </summary>
+internal static class BlockCompression
+{
+    /// <summary>Lines stored as written.</summary>
+    public const int Plain = 0;
+
+    /// <summary>Lines compressed with Brotli.</summary>
+    public const int Brotli = 1;
+
+    private const int Quality = 1;
+    private const int Window = 22;
+
+    public static byte[] Compress(ReadOnlySpan<byte> lines)
+    {
+        var rented = ArrayPool<byte>.Shared.Rent(BrotliEncoder.GetMaxCompressedLength(lines.Length));
+        try
+        {
+            using var encoder = new BrotliEncoder(Quality, Window);
+            var status = encoder.Compress(lines, rented, out _, out var written, isFinalBlock: true);
+            if (status != OperationStatus.Done)
+            {
+                throw new InvalidOperationException($"compressing an event block failed: {status}");
+            }
+
+            return rented.AsSpan(0, written).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The lines of a stored block.</summary>
+    /// <exception cref="InvalidDataException">The stored bytes do not decode: the block was damaged or altered.</exception>
+    public static byte[] Decompress(int encoding, byte[] stored)
+    {
+        switch (encoding)
+        {
+            case Plain:
+                return stored;
+            case Brotli:
+                using (var input = new MemoryStream(stored, writable: false))
+                using (var brotli = new BrotliStream(input, CompressionMode.Decompress))
+                using (var output = new MemoryStream(stored.Length * 6))
+                {
+                    try
+                    {
+                        brotli.CopyTo(output);
+                    }
+                    catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException)
+                    {
+                        throw new InvalidDataException("the block's compressed lines do not decode", ex);
+                    }
+
+                    return output.ToArray();
+                }
+
+            default:
+                throw new InvalidDataException($"the block has unknown encoding {encoding}");
+        }
+    }
+}
