@@ -12,6 +12,12 @@ internal static class Program
             return;
         }
 
+        if (args is ["events", ..])
+        {
+            Events.EventsRun.RunAsync(args[1..]).GetAwaiter().GetResult();
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

@@ -240,6 +240,7 @@ public abstract class EventStoreCompliance(IStoreHarness harness) : StoreComplia
         await foreach (var block in Store.Audit.ReadBlocksAsync())
         {
             Assert.Null(block.Damage);
+            Assert.Equal(AuditLinkScheme.BlockLink, block.Scheme);
             var text = block.Lines.ToArray();
             var start = 0;
             for (var i = 0; i < block.Links.Length / AuditChain.StoredLinkSize; i++)
@@ -247,15 +248,17 @@ public abstract class EventStoreCompliance(IStoreHarness harness) : StoreComplia
                 var end = Array.IndexOf(text, (byte)'\n', start);
                 var line = text[start..end];
                 start = end + 1;
-                var next = new byte[AuditChain.LinkSize];
-                AuditChain.Next(link, line, next);
-                Assert.Equal(block.Links.Slice(i * AuditChain.StoredLinkSize, AuditChain.StoredLinkSize).ToArray(), next[..AuditChain.StoredLinkSize]);
-                link = next;
+                var locator = new byte[AuditChain.StoredLinkSize];
+                AuditChain.Locate(line, locator);
+                Assert.Equal(block.Links.Slice(i * AuditChain.StoredLinkSize, AuditChain.StoredLinkSize).ToArray(), locator);
                 lines.Add(line);
             }
 
             Assert.Equal(text.Length, start);
-            Assert.Equal(link, block.LastLink.ToArray());
+            var next = new byte[AuditChain.LinkSize];
+            AuditChain.Next(link, text, next);
+            Assert.Equal(next, block.LastLink.ToArray());
+            link = next;
         }
 
         Assert.Equal(3, lines.Count);

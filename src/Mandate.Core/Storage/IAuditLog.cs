@@ -43,13 +43,16 @@ public sealed record AuditHead(long Sequence, byte[] Link);
 
 /// <summary>One stored block of consecutive events.</summary>
 /// <param name="Key">The storage key of the block (its first sequence number as written).</param>
+/// <param name="Scheme">How the block is linked into the chain.</param>
 /// <param name="Lines">The canonical event lines, each followed by a line feed.</param>
 /// <param name="Links">
-/// The start of the chain link recorded for each line, <see cref="Events.AuditChain.StoredLinkSize"/> bytes apiece.
+/// What the writer recorded for each line, <see cref="Events.AuditChain.StoredLinkSize"/> bytes apiece: its locator
+/// (<see cref="Events.AuditLinkScheme.BlockLink"/>) or the start of its link (<see cref="Events.AuditLinkScheme.EventLinks"/>).
 /// </param>
-/// <param name="LastLink">The full chain link recorded after the block's last line.</param>
+/// <param name="LastLink">The chain link recorded after the block's last line.</param>
 /// <param name="Damage">Why the stored block cannot be read at all, or null; <paramref name="Lines"/> is empty then.</param>
-public sealed record AuditBlock(long Key, ReadOnlyMemory<byte> Lines, ReadOnlyMemory<byte> Links, ReadOnlyMemory<byte> LastLink, string? Damage = null);
+public sealed record AuditBlock(
+    long Key, Events.AuditLinkScheme Scheme, ReadOnlyMemory<byte> Lines, ReadOnlyMemory<byte> Links, ReadOnlyMemory<byte> LastLink, string? Damage = null);
 
 /// <summary>A signed statement of the chain link after an event.</summary>
 /// <param name="Sequence">The event the checkpoint covers up to.</param>

@@ -15,27 +15,22 @@ internal static class BlockCompression
     /// <summary>Lines compressed with Brotli.</summary>
     public const int Brotli = 1;
 
-    private const int Quality = 1;
+    private const int Quality = 0;
     private const int Window = 22;
 
-    public static byte[] Compress(ReadOnlySpan<byte> lines)
+    /// <summary>Compresses <paramref name="lines"/> into a rented array; the caller returns it to the pool.</summary>
+    public static (byte[] Rented, int Length) Compress(ReadOnlySpan<byte> lines)
     {
         var rented = ArrayPool<byte>.Shared.Rent(BrotliEncoder.GetMaxCompressedLength(lines.Length));
-        try
-        {
-            using var encoder = new BrotliEncoder(Quality, Window);
-            var status = encoder.Compress(lines, rented, out _, out var written, isFinalBlock: true);
-            if (status != OperationStatus.Done)
-            {
-                throw new InvalidOperationException($"compressing an event block failed: {status}");
-            }
-
-            return rented.AsSpan(0, written).ToArray();
-        }
-        finally
+        using var encoder = new BrotliEncoder(Quality, Window);
+        var status = encoder.Compress(lines, rented, out _, out var written, isFinalBlock: true);
+        if (status != OperationStatus.Done)
         {
             ArrayPool<byte>.Shared.Return(rented);
+            throw new InvalidOperationException($"compressing an event block failed: {status}");
         }
+
+        return (rented, written);
     }
 
     /// <summary>The lines of a stored block.</summary>

@@ -1,11 +1,11 @@
-using System.Buffers;
 using Mandate.Core.Events;
+using Mandate.Storage.Sqlite.Internal;
 
 namespace Mandate.Storage.Sqlite.Events;
 
 /// <summary>
-/// Turns a batch into blocks after a given chain head: numbers the events, encodes each canonical line, links it
-/// into the audit chain and collects the identities taking part. Pure CPU work, done before the write
+/// Turns a batch into blocks after a given chain head: numbers the events, encodes each canonical line with its
+/// locator, links each block into the audit chain and collects the identities taking part. Pure CPU work, done before the write
 /// transaction so the next batch is prepared while the previous one commits.
 /// </summary>
 internal sealed class EventBlockEncoder
@@ -13,7 +13,6 @@ internal sealed class EventBlockEncoder
     /// <summary>Most events per block; bigger batches become several blocks committed together.</summary>
     public const int MaxBlockEvents = 4096;
 
-    private readonly ArrayBufferWriter<byte> _buffer = new(1024 * 1024);
     private readonly HashSet<ulong> _participants = [];
 
     public PreparedAppend Prepare(IReadOnlyList<MandateEvent> events, long sequence, byte[] link)
@@ -21,24 +20,23 @@ internal sealed class EventBlockEncoder
         var previousSequence = sequence;
         var previousLink = link;
         var blocks = new List<PreparedBlock>((events.Count + MaxBlockEvents - 1) / MaxBlockEvents);
-        Span<byte> current = stackalloc byte[AuditChain.LinkSize];
-        link.CopyTo(current);
+        var current = link;
         for (var start = 0; start < events.Count; start += MaxBlockEvents)
         {
             var count = Math.Min(MaxBlockEvents, events.Count - start);
-            var links = new byte[count * AuditChain.StoredLinkSize];
-            _buffer.ResetWrittenCount();
+            var locators = new byte[count * AuditChain.StoredLinkSize];
+            var lines = new PooledBuffer(count * 512);
             _participants.Clear();
             long minTime = long.MaxValue, maxTime = long.MinValue;
             var first = sequence + 1;
             for (var i = 0; i < count; i++)
             {
                 var e = events[start + i];
-                var offset = _buffer.WrittenCount;
-                EventCodec.Write(_buffer, e, ++sequence);
-                AuditChain.Next(current, _buffer.WrittenSpan[offset..], current);
-                current[..AuditChain.StoredLinkSize].CopyTo(links.AsSpan(i * AuditChain.StoredLinkSize));
-                _buffer.Write("\n"u8);
+                var offset = lines.WrittenCount;
+                EventCodec.Write(lines, e, ++sequence);
+                AuditChain.Locate(lines.WrittenSpan[offset..], locators.AsSpan(i * AuditChain.StoredLinkSize));
+                lines.GetSpan(1)[0] = (byte)'\n';
+                lines.Advance(1);
 
                 var time = e.Time.UtcTicks;
                 minTime = Math.Min(minTime, time);
@@ -54,10 +52,13 @@ internal sealed class EventBlockEncoder
                 }
             }
 
-            blocks.Add(new PreparedBlock(first, sequence, minTime, maxTime, _buffer.WrittenSpan.ToArray(), links,
-                current.ToArray(), ParticipantFilter.Build(_participants)));
+            var next = new byte[AuditChain.LinkSize];
+            AuditChain.Next(current, lines.WrittenSpan, next);
+            current = next;
+            blocks.Add(new PreparedBlock(first, sequence, minTime, maxTime, lines, locators,
+                current, ParticipantFilter.Build(_participants)));
         }
 
-        return new PreparedAppend(previousSequence, previousLink, blocks);
+        return new PreparedAppend(events, previousSequence, previousLink, blocks);
     }
 }

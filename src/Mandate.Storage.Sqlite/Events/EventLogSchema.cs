@@ -4,8 +4,8 @@ namespace Mandate.Storage.Sqlite.Events;
 /// The event log's own database file (<c>events.db</c>), apart from the state so heavy event traffic never
 /// contends with identity and policy writes. Events are stored in blocks: one row per block of up to
 /// <see cref="EventBlockEncoder.MaxBlockEvents"/> consecutive events holding their canonical lines (compressed),
-/// the first <see cref="Core.Events.AuditChain.StoredLinkSize"/> bytes of each event's chain link, the full
-/// link after the last event, and a filter of the identities taking part. Small columns come first so reading
+/// each line's locator, the block's chain link (<see cref="Core.Events.AuditChain"/>), and a filter of the
+/// identities taking part. Small columns come first so reading
 /// a block's time range and filter never touches its lines.
 /// </summary>
 internal static class EventLogSchema
@@ -24,6 +24,7 @@ internal static class EventLogSchema
             last_sequence INTEGER NOT NULL,
             min_time INTEGER NOT NULL,
             max_time INTEGER NOT NULL,
+            chain INTEGER NOT NULL,
             encoding INTEGER NOT NULL,
             participants BLOB NOT NULL,
             last_link BLOB NOT NULL,

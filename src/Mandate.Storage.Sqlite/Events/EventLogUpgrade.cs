@@ -5,8 +5,9 @@ namespace Mandate.Storage.Sqlite.Events;
 
 /// <summary>
 /// Rewrites a version 1 event log (plain lines, full 32-byte links per event, an identity index table) into the
-/// version 2 layout in one transaction: the lines and chain are kept byte for byte, links are cut to their stored
-/// prefix, and each block gets its participant filter. The audit chain therefore verifies the same before and after.
+/// version 2 layout in one transaction: the lines and chain links are kept byte for byte (links cut to their stored
+/// prefix), the blocks stay under the per-event link scheme they were written with, and each gets its participant
+/// filter. Signed checkpoints therefore verify the same before and after, and new blocks chain on from the last link.
 /// </summary>
 internal static class EventLogUpgrade
 {
@@ -22,10 +23,10 @@ internal static class EventLogUpgrade
             {
                 await session.ExecuteAsync(
                     """
-                    INSERT INTO event_blocks (first_sequence, last_sequence, min_time, max_time, encoding, participants, last_link, links, lines)
-                    VALUES ($first, $last, $min, $max, $encoding, $participants, $last_link, $links, $lines)
+                    INSERT INTO event_blocks (first_sequence, last_sequence, min_time, max_time, chain, encoding, participants, last_link, links, lines)
+                    VALUES ($first, $last, $min, $max, $chain, $encoding, $participants, $last_link, $links, $lines)
                     """,
-                    ("$first", row.First), ("$last", row.Last), ("$min", row.Min), ("$max", row.Max),
+                    ("$first", row.First), ("$last", row.Last), ("$min", row.Min), ("$max", row.Max), ("$chain", (int)AuditLinkScheme.EventLinks),
                     ("$encoding", BlockCompression.Plain), ("$participants", Participants(row.Lines)),
                     ("$last_link", row.LastLink), ("$links", ShortLinks(row.Links)), ("$lines", row.Lines));
             }

@@ -30,7 +30,7 @@ internal sealed partial class SqliteEventLog : IEventStore, IAuditLog, IAsyncDis
         {
             await CreateOrUpgradeAsync(database, cancellationToken);
             var log = new SqliteEventLog(database);
-            log._committer = await EventBlockCommitter.StartAsync(database, log.CommitFailedAsync, cancellationToken);
+            log._committer = await EventBlockCommitter.StartAsync(database, log.ForgetHeadAsync, cancellationToken);
             return log;
         }
         catch
@@ -106,17 +106,20 @@ internal sealed partial class SqliteEventLog : IEventStore, IAuditLog, IAsyncDis
 
         // Not cancellable once queued: the events become durable (or fail) either way, and the caller must not
         // mistake a cancelled wait for events that were never stored.
-        await append.Committed.Task.ConfigureAwait(false);
-        return new StoredEvents(events, append.PreviousSequence + 1);
+        var first = await append.Committed.Task.ConfigureAwait(false);
+        return new StoredEvents(events, first);
     }
 
-    /// <summary>After a failed commit: fail whatever was prepared on top of it, and read the head again before the next append.</summary>
-    private async Task CommitFailedAsync()
+    /// <summary>
+    /// After a failed commit, or when another process appended to the file: read the head again before the next
+    /// append. Batches already prepared are checked against the stored head when they commit, and prepared again
+    /// if it moved.
+    /// </summary>
+    private async Task ForgetHeadAsync()
     {
         await _prepare.WaitAsync().ConfigureAwait(false);
         try
         {
-            _committer.FailQueued(new InvalidOperationException("an earlier batch of events failed to commit; this one was not stored"));
             _head = null;
         }
         finally
@@ -174,23 +177,23 @@ internal sealed partial class SqliteEventLog : IEventStore, IAuditLog, IAsyncDis
     public async IAsyncEnumerable<AuditBlock> ReadBlocksAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await foreach (var block in _database.ScanAsync(
-            "SELECT first_sequence, encoding, links, last_link, lines FROM event_blocks ORDER BY first_sequence",
-            reader => ReadBlock(reader.GetInt64(0), reader.GetInt32(1), (byte[])reader.GetValue(2), (byte[])reader.GetValue(3), (byte[])reader.GetValue(4)),
+            "SELECT first_sequence, chain, encoding, links, last_link, lines FROM event_blocks ORDER BY first_sequence",
+            reader => ReadBlock(reader.GetInt64(0), (AuditLinkScheme)reader.GetInt32(1), reader.GetInt32(2), (byte[])reader.GetValue(3), (byte[])reader.GetValue(4), (byte[])reader.GetValue(5)),
             cancellationToken))
         {
             yield return block;
         }
     }
 
-    private static AuditBlock ReadBlock(long key, int encoding, byte[] links, byte[] lastLink, byte[] stored)
+    private static AuditBlock ReadBlock(long key, AuditLinkScheme scheme, int encoding, byte[] links, byte[] lastLink, byte[] stored)
     {
         try
         {
-            return new AuditBlock(key, BlockCompression.Decompress(encoding, stored), links, lastLink);
+            return new AuditBlock(key, scheme, BlockCompression.Decompress(encoding, stored), links, lastLink);
         }
         catch (InvalidDataException ex)
         {
-            return new AuditBlock(key, ReadOnlyMemory<byte>.Empty, links, lastLink, ex.Message);
+            return new AuditBlock(key, scheme, ReadOnlyMemory<byte>.Empty, links, lastLink, ex.Message);
         }
     }
 

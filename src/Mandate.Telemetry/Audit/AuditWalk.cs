@@ -30,12 +30,14 @@ internal sealed class AuditWalk(IReadOnlyList<AuditCheckpoint> checkpoints)
 
         if (block.Damage is { } damage)
         {
-            var first = _started ? _expected : block.Key;
-            _problem = new AuditProblem(first, AuditProblemKind.Modified, $"the stored block holding event {first} onwards cannot be read ({damage}): it was modified");
+            var at = _started ? _expected : block.Key;
+            _problem = new AuditProblem(at, AuditProblemKind.Modified, $"the stored block holding event {at} onwards cannot be read ({damage}): it was modified");
             return false;
         }
 
         var links = block.Links.Span;
+        var blockStart = _link;
+        var first = _expected;
         var index = 0;
         foreach (var range in block.Lines.Span.Split((byte)'\n'))
         {
@@ -46,17 +48,50 @@ internal sealed class AuditWalk(IReadOnlyList<AuditCheckpoint> checkpoints)
             }
 
             Events++;
-            if (!Step(line, links, index++))
+            if (!Step(block.Scheme, line, links, index++))
             {
                 return _missing > 0 && LookAheadRest(block, index);
             }
+
+            if (index == 1)
+            {
+                // Only now is the chain started (from the genesis or a retention anchor) for the first block.
+                first = _expected - 1;
+                blockStart = block.Scheme == AuditLinkScheme.BlockLink ? _link.ToArray() : _link;
+            }
         }
 
-        if (_started && index > 0 && !block.LastLink.Span.SequenceEqual(_link))
+        return index == 0 || EndBlock(block, blockStart, first);
+    }
+
+    /// <summary>Checks the block's link and the checkpoints that fall within it.</summary>
+    private bool EndBlock(AuditBlock block, byte[] blockStart, long first)
+    {
+        var last = _expected - 1;
+        if (block.Scheme == AuditLinkScheme.BlockLink)
         {
-            _problem = new AuditProblem(_expected - 1, AuditProblemKind.Modified,
-                $"event {_expected - 1} was modified: the chain after it does not match the link recorded at the end of its block");
+            AuditChain.Next(blockStart, block.Lines.Span, _link);
+        }
+
+        if (!block.LastLink.Span.SequenceEqual(_link))
+        {
+            _problem = block.Scheme == AuditLinkScheme.BlockLink
+                ? new AuditProblem(first, AuditProblemKind.Modified,
+                    $"an event among events {first} to {last} was modified: their block no longer matches its chain link (the event locators were rewritten to hide which)")
+                : new AuditProblem(last, AuditProblemKind.Modified,
+                    $"event {last} was modified: the chain after it does not match the link recorded at the end of its block");
             return false;
+        }
+
+        for (; _checkpoint < checkpoints.Count && checkpoints[_checkpoint].Sequence <= last; _checkpoint++)
+        {
+            var checkpoint = checkpoints[_checkpoint];
+            if (checkpoint.Sequence != last || !checkpoint.Link.AsSpan().SequenceEqual(_link))
+            {
+                _problem = new AuditProblem(checkpoint.Sequence, AuditProblemKind.CheckpointMismatch,
+                    $"the chain up to event {checkpoint.Sequence} does not match the signed checkpoint: events up to it were rewritten");
+                return false;
+            }
         }
 
         return true;
@@ -90,7 +125,7 @@ internal sealed class AuditWalk(IReadOnlyList<AuditCheckpoint> checkpoints)
         return null;
     }
 
-    private bool Step(ReadOnlySpan<byte> line, ReadOnlySpan<byte> links, int index)
+    private bool Step(AuditLinkScheme scheme, ReadOnlySpan<byte> line, ReadOnlySpan<byte> links, int index)
     {
         long sequence;
         try
@@ -123,14 +158,37 @@ internal sealed class AuditWalk(IReadOnlyList<AuditCheckpoint> checkpoints)
             return false;
         }
 
-        AuditChain.Next(_link, line, _link);
-        var offset = index * AuditChain.StoredLinkSize;
-        if (offset + AuditChain.StoredLinkSize > links.Length || !links.Slice(offset, AuditChain.StoredLinkSize).SequenceEqual(_link.AsSpan(0, AuditChain.StoredLinkSize)))
+        var stored = links.Length >= (index + 1) * AuditChain.StoredLinkSize
+            ? links.Slice(index * AuditChain.StoredLinkSize, AuditChain.StoredLinkSize)
+            : [];
+        Span<byte> expected = stackalloc byte[AuditChain.StoredLinkSize];
+        if (scheme == AuditLinkScheme.EventLinks)
+        {
+            AuditChain.Next(_link, line, _link);
+            _link.AsSpan(0, AuditChain.StoredLinkSize).CopyTo(expected);
+            if (stored.SequenceEqual(expected) && !CheckpointsInsideEventLinks(sequence))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            AuditChain.Locate(line, expected);
+        }
+
+        if (!stored.SequenceEqual(expected))
         {
             _problem = new AuditProblem(sequence, AuditProblemKind.Modified, $"event {sequence} was modified: its content does not match the audit chain");
             return false;
         }
 
+        _expected++;
+        return true;
+    }
+
+    /// <summary>In per-event blocks a checkpoint may sit after any event; false on a mismatch.</summary>
+    private bool CheckpointsInsideEventLinks(long sequence)
+    {
         for (; _checkpoint < checkpoints.Count && checkpoints[_checkpoint].Sequence <= sequence; _checkpoint++)
         {
             if (checkpoints[_checkpoint].Sequence == sequence && !checkpoints[_checkpoint].Link.AsSpan().SequenceEqual(_link))
@@ -141,7 +199,6 @@ internal sealed class AuditWalk(IReadOnlyList<AuditCheckpoint> checkpoints)
             }
         }
 
-        _expected++;
         return true;
     }
 

@@ -96,7 +96,8 @@ public sealed class AuditTamperTests : IAsyncLifetime
     [Fact]
     public async Task Verify_EventsCutFromTheEnd_AreCaughtBySignedCheckpoints()
     {
-        await Tamper(lines => lines.RemoveRange(lines.Count - 2, 2), relink: true);
+        // The forger drops the newest block whole, so everything left still chains.
+        await new EventLogFile(_directory).ExecuteAsync("DELETE FROM event_blocks WHERE first_sequence = (SELECT max(first_sequence) FROM event_blocks)");
 
         var run = await Verify();
 

@@ -51,8 +51,8 @@ internal sealed class EventLogFile(string dataDirectory)
         await using var write = connection.CreateCommand();
         write.CommandText = """
             DELETE FROM event_blocks;
-            INSERT INTO event_blocks (first_sequence, last_sequence, min_time, max_time, encoding, participants, last_link, links, lines)
-            VALUES ($key, $last, 0, 0, 0, x'', $last_link, $links, $lines)
+            INSERT INTO event_blocks (first_sequence, last_sequence, min_time, max_time, chain, encoding, participants, last_link, links, lines)
+            VALUES ($key, $last, 0, 0, 2, 0, x'', $last_link, $links, $lines)
             """;
         write.Parameters.AddWithValue("$key", firstKey);
         write.Parameters.AddWithValue("$last", firstKey + lines.Count - 1);
@@ -72,18 +72,21 @@ internal sealed class EventLogFile(string dataDirectory)
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Recomputes every link from the genesis (what a forger without the signing key can do); returns the final link.</summary>
+    /// <summary>
+    /// Recomputes every locator and the link of the one block <see cref="WriteAsync"/> writes, from the genesis (what a
+    /// forger without the signing key can do); returns that link.
+    /// </summary>
     public static byte[] Relink(List<StoredLine> lines)
     {
-        var link = AuditChain.Genesis.ToArray();
         for (var i = 0; i < lines.Count; i++)
         {
-            var next = new byte[AuditChain.LinkSize];
-            AuditChain.Next(link, lines[i].Line, next);
-            lines[i] = lines[i] with { Link = next[..AuditChain.StoredLinkSize] };
-            link = next;
+            var locator = new byte[AuditChain.StoredLinkSize];
+            AuditChain.Locate(lines[i].Line, locator);
+            lines[i] = lines[i] with { Link = locator };
         }
 
+        var link = new byte[AuditChain.LinkSize];
+        AuditChain.Next(AuditChain.Genesis, lines.SelectMany(l => l.Line.Append((byte)'\n')).ToArray(), link);
         return link;
     }
 
