@@ -152,6 +152,7 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService<KeyRotation>();
         services.AddHostedService<AuditCheckpointing>();
+        services.AddHostedService<EventRetentionService>();
         services.AddSingleton<ITokenEvents, TokenEventRecorder>();
         services.AddSingleton<TokenEndpoint>();
         services.AddSingleton<AccessTokenValidator>();

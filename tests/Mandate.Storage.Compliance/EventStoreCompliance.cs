@@ -117,6 +117,22 @@ public abstract class EventStoreCompliance(IStoreHarness harness) : StoreComplia
     }
 
     [Fact]
+    public async Task QueryAsync_IdentityIds_MatchAnyOfThem_TogetherWithIdentityId()
+    {
+        await Store.Events.AppendAsync(
+        [
+            Samples.Event("a", T0, "agent-1"), Samples.Event("b", T0, "agent-2"), Samples.Event("c", T0, "agent-3"),
+            Samples.Event("d", T0, "agent-4", "agent-2"), Samples.Event("e", T0, actor: null),
+        ]);
+
+        var direct = await QueryAllAsync(new EventQuery { IdentityId = "agent-1", IdentityIds = ["agent-2"] });
+        var delegated = await QueryAllAsync(new EventQuery { IdentityIds = ["agent-1", "agent-2"], IncludeDelegated = true });
+
+        Assert.Equal(["a", "b"], direct.Select(e => e.Type));
+        Assert.Equal(["a", "b", "d"], delegated.Select(e => e.Type));
+    }
+
+    [Fact]
     public async Task QueryAsync_TimeRange_FromInclusiveToExclusive()
     {
         await Store.Events.AppendAsync(

@@ -23,7 +23,17 @@ internal static class ServeCommand
         var demo = new Option<bool>("--demo") { Description = "Seed a demo fleet and simulate live traffic" };
         var bundle = new Option<string?>("--bundle") { Description = "Serve a policy bundle directory (*.cedar files and entities.json) beside the stored policies" };
 
-        var command = new Command("serve", "Run the Mandate server") { data, urls, issuer, demo, bundle };
+        var maxAge = new Option<TimeSpan?>("--event-max-age") { Description = "Remove events older than this, for example 90d (default: keep forever)", CustomParser = Spans.Parse };
+        var maxEvents = new Option<long?>("--event-max-count") { Description = "Keep about this many of the newest events (default: no limit)" };
+        maxEvents.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<long?>() is < 1)
+            {
+                result.AddError("--event-max-count must be 1 or more");
+            }
+        });
+
+        var command = new Command("serve", "Run the Mandate server") { data, urls, issuer, demo, bundle, maxAge, maxEvents };
         command.SetAction(async (parse, ct) => await CommandActions.Guard(parse, async () =>
         {
             var options = new MandateServerOptions
@@ -33,6 +43,7 @@ internal static class ServeCommand
                 Issuer = parse.GetValue(issuer),
                 Demo = parse.GetValue(demo),
                 BundleDirectory = parse.GetValue(bundle),
+                EventRetention = new() { MaxAge = parse.GetValue(maxAge), MaxEvents = parse.GetValue(maxEvents) },
                 AdminToken = Environment.GetEnvironmentVariable(MandateServerOptions.AdminTokenVariable),
                 Announcements = parse.InvocationConfiguration.Output,
             };
