@@ -9,7 +9,7 @@ using Mandate.Server.Hosting;
 
 namespace Mandate.Cli.Commands;
 
-/// <summary><c>mandate events list|follow</c>.</summary>
+/// <summary><c>mandate events list|follow|export</c>.</summary>
 internal static class EventCommands
 {
     public static Command Create()
@@ -17,6 +17,7 @@ internal static class EventCommands
         var events = new Command("events", "Read the event stream");
         events.Subcommands.Add(ListCommand());
         events.Subcommands.Add(FollowCommand());
+        events.Subcommands.Add(ExportCommand());
         return events;
     }
 
@@ -111,6 +112,34 @@ internal static class EventCommands
 
                 var evt = JsonSerializer.Deserialize<MandateEvent>(data, ApiJson.Options)!;
                 cli.Out.WriteLine(Line(evt));
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command ExportCommand()
+    {
+        var filters = new Filters();
+        var since = new Option<TimeSpan?>("--since") { Description = "Only the last span, for example 15m, 2h or 1d", CustomParser = Spans.Parse };
+        var output = new Option<FileInfo?>("--out") { Description = "Write to this file instead of standard output" };
+        var command = new Command("export", "Export events as OCSF JSON lines (one OCSF event per line) for a SIEM") { since, output };
+        filters.AddTo(command);
+        command.SetClientAction(async (parse, cli, ct) =>
+        {
+            var from = parse.GetValue(since) is { } span ? DateTimeOffset.UtcNow - span : (DateTimeOffset?)null;
+            var query = filters.Query(parse).Add("from", from?.ToString("O", CultureInfo.InvariantCulture));
+            if (parse.GetValue(output) is { } file)
+            {
+                await using var stream = file.Create();
+                await cli.Client.CopyToAsync("v1/events/export" + query, stream, ct);
+                return ExitCodes.Ok;
+            }
+
+            await foreach (var line in cli.Client.ReadLinesAsync("v1/events/export" + query, ct))
+            {
+                await cli.Out.WriteLineAsync(line);
             }
 
             return ExitCodes.Ok;

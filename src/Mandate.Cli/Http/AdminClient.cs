@@ -47,6 +47,28 @@ internal sealed class AdminClient(Uri server, string? token) : IDisposable
         }
     }
 
+    /// <summary>Streams a response body (such as an export) into <paramref name="destination"/> as it arrives.</summary>
+    public async Task CopyToAsync(string path, Stream destination, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/'));
+        using var response = await SendCheckedAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        await body.CopyToAsync(destination, ct);
+    }
+
+    /// <summary>Reads a line-delimited response body (such as an export) line by line as it arrives.</summary>
+    public async IAsyncEnumerable<string> ReadLinesAsync(string path, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/'));
+        using var response = await SendCheckedAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        using var reader = new StreamReader(body, System.Text.Encoding.UTF8);
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            yield return line;
+        }
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<HttpResponseMessage> SendCheckedAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
@@ -31,6 +32,7 @@ internal static class EventEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         events.MapGet("/stream", Follow).WithName("FollowEvents");
+        events.MapGet("/export", ExportAsync).WithName("ExportEvents").Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson");
     }
 
     private static async Task<IResult> ListAsync(IMandateStore store, [AsParameters] EventFilter filter, int? limit, CancellationToken ct)
@@ -73,6 +75,42 @@ internal static class EventEndpoints
 
         var stored = await pipeline.AppendDurableAsync(batch.Events, ct);
         return TypedResults.Ok(new IngestResponse(stored.Count, stored[0].Sequence, stored[^1].Sequence));
+    }
+
+    /// <summary>
+    /// Streams every matching event stored when the export starts as OCSF JSON lines (<c>application/x-ndjson</c>),
+    /// oldest first, for SIEMs; the filters are those of the listing.
+    /// </summary>
+    private static async Task ExportAsync(IMandateStore store, HttpContext http, [AsParameters] EventFilter filter)
+    {
+        var query = filter.ToQuery(filter.Cursor);
+        var end = (await store.Audit.HeadAsync(http.RequestAborted)).Sequence;
+        http.Response.ContentType = "application/x-ndjson";
+        await using var writer = new Utf8JsonWriter(http.Response.BodyWriter, new JsonWriterOptions { Indented = false, SkipValidation = true });
+        while (true)
+        {
+            var page = await store.Events.QueryAsync(query, MaxLimit, http.RequestAborted);
+            foreach (var evt in page.Items)
+            {
+                if (evt.Sequence > end)
+                {
+                    return;
+                }
+
+                Telemetry.Ocsf.OcsfWriter.Write(writer, evt);
+                writer.Flush();
+                writer.Reset();
+                http.Response.BodyWriter.Write("\n"u8);
+            }
+
+            await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+            if (page.NextCursor is null)
+            {
+                return;
+            }
+
+            query = query with { AfterSequence = page.Items[^1].Sequence };
+        }
     }
 
     /// <summary>
