@@ -199,6 +199,7 @@ public sealed class MandateServer : IAsyncDisposable
         v1.MapPolicyEndpoints();
         v1.MapBundleEndpoints();
         v1.MapEventEndpoints();
+        v1.MapImportEndpoints();
         return app;
     }
 

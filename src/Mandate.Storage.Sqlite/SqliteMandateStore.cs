@@ -1,5 +1,6 @@
 using Mandate.Core.Storage;
 using Mandate.Storage.Sqlite.Credentials;
+using Mandate.Storage.Sqlite.Discovered;
 using Mandate.Storage.Sqlite.Events;
 using Mandate.Storage.Sqlite.Groups;
 using Mandate.Storage.Sqlite.Identities;
@@ -35,6 +36,7 @@ public sealed class SqliteMandateStore : IMandateStore
         Groups = new SqliteGroupStore(_database);
         Policies = new SqlitePolicyStore(_database);
         Settings = new SqliteSettingStore(_database);
+        Discovered = new SqliteDiscoveredIdentityStore(_database);
     }
 
     /// <inheritdoc />
@@ -57,6 +59,9 @@ public sealed class SqliteMandateStore : IMandateStore
 
     /// <inheritdoc />
     public ISettingStore Settings { get; }
+
+    /// <inheritdoc />
+    public IDiscoveredIdentityStore Discovered { get; }
 
     /// <inheritdoc />
     public IEventStore Events => _events;

@@ -19,13 +19,14 @@ internal sealed class AdminClient(Uri server, string? token) : IDisposable
 
     public Task<T> PatchAsync<T>(string path, object? body, CancellationToken ct) => SendAsync<T>(HttpMethod.Patch, path, body, ct);
 
-    public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
+    public Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct) =>
+        SendContentAsync<T>(method, path, body is null ? null : JsonContent.Create(body, body.GetType(), options: ApiJson.Options), ct);
+
+    /// <summary>Sends <paramref name="content"/> as is (for example NDJSON) and reads the JSON answer.</summary>
+    public async Task<T> SendContentAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/'));
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body, body.GetType(), options: ApiJson.Options);
-        }
+        request.Content = content;
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(RequestTimeout);

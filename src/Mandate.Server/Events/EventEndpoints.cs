@@ -48,29 +48,17 @@ internal static class EventEndpoints
     /// </summary>
     private static async Task<IResult> IngestAsync(HttpContext http, EventPipeline pipeline, MandateServerOptions options, TimeProvider time, CancellationToken ct)
     {
-        var mediaType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-        var ndjson = mediaType is "application/x-ndjson" or "application/jsonl" or "application/ndjson";
-        if (!ndjson && mediaType != "application/json")
+        var (submitted, unsupported) = await SubmittedBody.ReadAsync(http, options, ct);
+        if (unsupported is not null)
         {
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
-                "send events as `application/json` (an array) or `application/x-ndjson` (one per line)"));
+            return TypedResults.Problem(unsupported);
         }
 
-        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = options.MaxIngestBodyBytes;
-        }
-
-        using var body = new MemoryStream();
-        await http.Request.Body.CopyToAsync(body, ct);
-        var batch = EventIngestReader.Read(body.GetBuffer().AsSpan(0, (int)body.Length), ndjson, time.GetUtcNow(), "ingest");
+        using var body = submitted!;
+        var batch = EventIngestReader.Read(body.Bytes, body.Ndjson, time.GetUtcNow(), "ingest");
         if (batch.Errors.Count > 0)
         {
-            var problem = Problems.Create(StatusCodes.Status400BadRequest, ErrorCode.InvalidArgument, batch.Errors[0].Index < 0
-                ? batch.Errors[0].Reason
-                : $"{batch.Errors.Count} event(s) refused, nothing was stored; first: event {batch.Errors[0].Index}: {batch.Errors[0].Reason}");
-            problem.Extensions["errors"] = batch.Errors.Where(e => e.Index >= 0).Select(e => new { index = e.Index, reason = e.Reason }).ToArray();
-            return TypedResults.Problem(problem);
+            return TypedResults.Problem(Refusal(batch.Errors));
         }
 
         var stored = await pipeline.AppendDurableAsync(batch.Events, ct);
@@ -172,6 +160,16 @@ internal static class EventEndpoints
                 }
             }
         }
+    }
+
+    /// <summary>A 400 naming every refused item (up to a hundred), or the reason the whole body was refused.</summary>
+    internal static ProblemDetails Refusal(IReadOnlyList<IngestError> errors)
+    {
+        var problem = Problems.Create(StatusCodes.Status400BadRequest, ErrorCode.InvalidArgument, errors[0].Index < 0
+            ? errors[0].Reason
+            : $"{errors.Count} item(s) refused, nothing was stored; first: item {errors[0].Index}: {errors[0].Reason}");
+        problem.Extensions["errors"] = errors.Where(e => e.Index >= 0).Select(e => new { index = e.Index, reason = e.Reason }).ToArray();
+        return problem;
     }
 
     private static int Limit(int? limit) =>
