@@ -26,6 +26,7 @@ internal static class EventCommands
     {
         private readonly Option<string?> _identity = new("--identity") { Description = "Only events this identity did" };
         private readonly Option<bool> _delegated = new("--include-delegated") { Description = "With --identity, also events done on its behalf down a delegation chain" };
+        private readonly Option<bool> _descendants = new("--include-descendants") { Description = "With --identity, also events of its sub-agents (identities whose parent chain leads to it)" };
         private readonly Option<string?> _type = new("--type") { Description = "Only this event type or type prefix, for example token or decision" };
         private readonly Option<string?> _outcome = new("--outcome") { Description = "success or failure" };
         private readonly Option<string?> _action = new("--action") { Description = "Only this action" };
@@ -33,7 +34,7 @@ internal static class EventCommands
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { _identity, _delegated, _type, _outcome, _action, _resource })
+            foreach (var option in new Option[] { _identity, _delegated, _descendants, _type, _outcome, _action, _resource })
             {
                 command.Options.Add(option);
             }
@@ -45,6 +46,7 @@ internal static class EventCommands
             return new QueryString()
                 .Add("identity", parse.GetValue(_identity))
                 .Add("include_delegated", parse.GetValue(_delegated) ? "true" : null)
+                .Add("include_descendants", parse.GetValue(_descendants) ? "true" : null)
                 .Add("type", parse.GetValue(_type))
                 .Add("outcome", parse.GetValue(_outcome))
                 .Add("action", parse.GetValue(_action))

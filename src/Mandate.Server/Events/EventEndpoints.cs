@@ -37,7 +37,7 @@ internal static class EventEndpoints
 
     private static async Task<IResult> ListAsync(IMandateStore store, [AsParameters] EventFilter filter, int? limit, CancellationToken ct)
     {
-        var query = filter.ToQuery(filter.Cursor);
+        var query = await filter.ToQueryAsync(store, filter.Cursor, ct);
         var page = await store.Events.QueryAsync(query, Limit(limit), ct);
         return TypedResults.Ok(new PageResponse<MandateEvent>(page.Items, page.NextCursor));
     }
@@ -71,7 +71,7 @@ internal static class EventEndpoints
     /// </summary>
     private static async Task ExportAsync(IMandateStore store, HttpContext http, [AsParameters] EventFilter filter)
     {
-        var query = filter.ToQuery(filter.Cursor);
+        var query = await filter.ToQueryAsync(store, filter.Cursor, http.RequestAborted);
         var end = (await store.Audit.HeadAsync(http.RequestAborted)).Sequence;
         http.Response.ContentType = "application/x-ndjson";
         await using var writer = new Utf8JsonWriter(http.Response.BodyWriter, new JsonWriterOptions { Indented = false, SkipValidation = true });
@@ -108,7 +108,7 @@ internal static class EventEndpoints
     private static async Task Follow(IMandateStore store, EventPipeline pipeline, HttpContext http, [AsParameters] EventFilter filter)
     {
         var resume = http.Request.Headers["Last-Event-ID"].ToString();
-        var query = filter.ToQuery(resume.Length > 0 ? resume : filter.Cursor);
+        var query = await filter.ToQueryAsync(store, resume.Length > 0 ? resume : filter.Cursor, http.RequestAborted);
 
         // Send the headers at once so a follower knows it is subscribed before the first event exists.
         http.Response.ContentType = "text/event-stream";
@@ -184,6 +184,7 @@ internal static class EventEndpoints
     internal sealed record EventFilter(
         string? Identity,
         [property: FromQuery(Name = "include_delegated")] bool? IncludeDelegated,
+        [property: FromQuery(Name = "include_descendants")] bool? IncludeDescendants,
         string? Type,
         string? Outcome,
         string? Action,
@@ -193,7 +194,24 @@ internal static class EventEndpoints
         DateTimeOffset? To,
         string? Cursor)
     {
-        public EventQuery ToQuery(string? cursor) => new()
+        /// <summary>The query; with <c>include_descendants</c>, the identity's sub-agents (by <c>parent</c>) are looked up and added.</summary>
+        public async Task<EventQuery> ToQueryAsync(IMandateStore store, string? cursor, CancellationToken ct)
+        {
+            var query = ToQuery(cursor);
+            if (IncludeDescendants != true)
+            {
+                return query;
+            }
+
+            if (Identity is null)
+            {
+                throw MandateException.Invalid("include_descendants", "include_descendants needs `identity`");
+            }
+
+            return query with { IdentityIds = await IdentityLineage.DescendantsAsync(store.Identities, Identity, ct) };
+        }
+
+        private EventQuery ToQuery(string? cursor) => new()
         {
             IdentityId = Identity,
             IncludeDelegated = IncludeDelegated ?? false,
