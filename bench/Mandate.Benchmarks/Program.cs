@@ -12,6 +12,12 @@ internal static class Program
             return;
         }
 
+        if (args is ["events-body", ..])
+        {
+            Events.BodyRun.Run(args[1..]);
+            return;
+        }
+
         if (args is ["events", ..])
         {
             Events.EventsRun.RunAsync(args[1..]).GetAwaiter().GetResult();

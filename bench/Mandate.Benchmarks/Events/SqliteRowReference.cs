@@ -29,8 +29,8 @@ internal sealed class SqliteRowReference : IDisposable
             """);
     }
 
-    /// <summary>Inserts every event; returns events per second.</summary>
-    public double Insert(IReadOnlyList<MandateEvent> events)
+    /// <summary>Inserts every batch in a transaction of its own; returns events per second.</summary>
+    public double Insert(IEnumerable<MandateEvent[]> batches)
     {
         using var insert = _connection.CreateCommand();
         insert.CommandText = """
@@ -41,13 +41,14 @@ internal sealed class SqliteRowReference : IDisposable
         var p = Enumerable.Range(1, 18).Select(i => insert.Parameters.Add("$" + i, SqliteType.Text)).ToArray();
         p[1].SqliteType = SqliteType.Integer;
         var clock = Stopwatch.StartNew();
-        for (var start = 0; start < events.Count; start += BatchSize)
+        var count = 0L;
+        foreach (var batch in batches)
         {
             using var transaction = _connection.BeginTransaction();
             insert.Transaction = transaction;
-            for (var i = start; i < Math.Min(events.Count, start + BatchSize); i++)
+            count += batch.Length;
+            foreach (var e in batch)
             {
-                var e = events[i];
                 p[0].Value = e.Id;
                 p[1].Value = e.Time.UtcTicks;
                 p[2].Value = EventCodec.CategoryName(e.Category);
@@ -72,7 +73,7 @@ internal sealed class SqliteRowReference : IDisposable
             transaction.Commit();
         }
 
-        return events.Count / clock.Elapsed.TotalSeconds;
+        return count / clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>One identity's events in a time range, in time order; returns how many.</summary>

@@ -29,7 +29,7 @@ internal sealed record SubmittedBody(MemoryStream Content, bool Ndjson) : IDispo
             limit.MaxRequestBodySize = options.MaxIngestBodyBytes;
         }
 
-        var body = new MemoryStream();
+        var body = new MemoryStream((int)Math.Clamp(http.Request.ContentLength ?? 0, 0, options.MaxIngestBodyBytes));
         await http.Request.Body.CopyToAsync(body, ct);
         return (new SubmittedBody(body, ndjson), null);
     }

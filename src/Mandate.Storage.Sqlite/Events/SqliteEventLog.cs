@@ -18,6 +18,7 @@ internal sealed partial class SqliteEventLog : IEventStore, IAuditLog, IAsyncDis
     private readonly SqliteDatabase _database;
     private readonly SemaphoreSlim _prepare = new(1, 1);
     private readonly EventBlockEncoder _encoder = new();
+    private readonly BatchIds _ids = new();
     private EventBlockCommitter _committer = null!;
     private AuditHead? _head;
 
@@ -89,11 +90,11 @@ internal sealed partial class SqliteEventLog : IEventStore, IAuditLog, IAsyncDis
             return [];
         }
 
-        RefuseDuplicateIds(events);
         PreparedAppend append;
         await _prepare.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            _ids.RefuseDuplicates(events);
             var head = _head ??= await ReadHeadAsync(cancellationToken).ConfigureAwait(false);
             append = _encoder.Prepare(events, head.Sequence, head.Link);
             _head = new AuditHead(append.LastSequence, append.LastLink);
@@ -125,23 +126,6 @@ internal sealed partial class SqliteEventLog : IEventStore, IAuditLog, IAsyncDis
         finally
         {
             _prepare.Release();
-        }
-    }
-
-    private static void RefuseDuplicateIds(IReadOnlyList<MandateEvent> events)
-    {
-        var ids = new HashSet<string>(events.Count, StringComparer.Ordinal);
-        foreach (var e in events)
-        {
-            if (string.IsNullOrEmpty(e.Id))
-            {
-                throw MandateException.Invalid("id", "every event needs an id");
-            }
-
-            if (!ids.Add(e.Id))
-            {
-                throw new MandateException(ErrorCode.Conflict, $"event id `{e.Id}` appears twice in the batch", "id");
-            }
         }
     }
 
