@@ -20,6 +20,7 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
     private readonly Task _writer;
     private long _dropped;
     private long _written;
+    private long _waiting;
     private TaskCompletionSource _appended = NewSignal();
 
     /// <summary>Starts the pipeline's writer over <paramref name="store"/>.</summary>
@@ -44,6 +45,12 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
 
     /// <summary>Events waiting to be written.</summary>
     public int Pending => _channel.Reader.Count;
+
+    /// <summary>Most events held before new ones are dropped.</summary>
+    public int Capacity => _options.Capacity;
+
+    /// <summary>Durable appends (ingest calls) waiting for room or for their events to be stored: backpressure on producers.</summary>
+    public long WaitingAppends => Interlocked.Read(ref _waiting);
 
     /// <inheritdoc />
     public bool Emit(MandateEvent evt)
@@ -70,8 +77,16 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
         }
 
         var ticket = new Ticket(events);
-        await _channel.Writer.WriteAsync(new Entry(null, ticket), cancellationToken).ConfigureAwait(false);
-        return await ticket.Stored.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _channel.Writer.WriteAsync(new Entry(null, ticket), cancellationToken).ConfigureAwait(false);
+            return await ticket.Stored.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
     }
 
     /// <summary>

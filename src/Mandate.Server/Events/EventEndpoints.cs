@@ -46,7 +46,8 @@ internal static class EventEndpoints
     /// Stores events from an external producer: a JSON array or NDJSON. Answers only once every event is durable;
     /// refuses the whole submission, with a reason per bad event, when any is malformed.
     /// </summary>
-    private static async Task<IResult> IngestAsync(HttpContext http, EventPipeline pipeline, MandateServerOptions options, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> IngestAsync(
+        HttpContext http, EventPipeline pipeline, MandateMetrics metrics, MandateServerOptions options, TimeProvider time, CancellationToken ct)
     {
         var (submitted, unsupported) = await SubmittedBody.ReadAsync(http, options, ct);
         if (unsupported is not null)
@@ -58,10 +59,12 @@ internal static class EventEndpoints
         var batch = EventIngestReader.Read(body.Bytes, body.Ndjson, time.GetUtcNow(), "ingest");
         if (batch.Errors.Count > 0)
         {
+            metrics.IngestRefused("ingest");
             return TypedResults.Problem(Refusal(batch.Errors));
         }
 
         var stored = await pipeline.AppendDurableAsync(batch.Events, ct);
+        metrics.Ingested(stored.Count, "ingest");
         return TypedResults.Ok(new IngestResponse(stored.Count, stored[0].Sequence, stored[^1].Sequence));
     }
 

@@ -34,7 +34,7 @@ internal static class ImportEndpoints
     }
 
     private static async Task<IResult> ImportAsync(
-        string format, HttpContext http, IMandateStore store, EventPipeline pipeline, MandateServerOptions options, CancellationToken ct)
+        string format, HttpContext http, IMandateStore store, EventPipeline pipeline, MandateMetrics metrics, MandateServerOptions options, CancellationToken ct)
     {
         if (ImportFormat.Find(format) is not { } importFormat)
         {
@@ -51,14 +51,20 @@ internal static class ImportEndpoints
         var (records, errors) = ReadRecords(body.Bytes, body.Ndjson);
         if (errors.Any(e => e.Index < 0))
         {
+            metrics.IngestRefused("import");
             return TypedResults.Problem(EventEndpoints.Refusal(errors));
         }
 
         var importer = new EventImporter(store, (events, token) => pipeline.AppendDurableAsync(events, token));
         var result = await importer.ImportAsync(importFormat, records, errors, ct);
-        return result.Errors.Count > 0
-            ? TypedResults.Problem(EventEndpoints.Refusal(result.Errors))
-            : TypedResults.Ok(new ImportResponse(importFormat.Name, importFormat.Source, result.Records, result.Imported, result.Skipped,
+        if (result.Errors.Count > 0)
+        {
+            metrics.IngestRefused("import");
+            return TypedResults.Problem(EventEndpoints.Refusal(result.Errors));
+        }
+
+        metrics.Ingested(result.Imported, "import");
+        return TypedResults.Ok(new ImportResponse(importFormat.Name, importFormat.Source, result.Records, result.Imported, result.Skipped,
                 result.Attributed, result.Discovered, result.FirstSequence, result.LastSequence));
     }
 
