@@ -42,24 +42,38 @@ internal static class BlockCompression
             case Plain:
                 return stored;
             case Brotli:
-                using (var input = new MemoryStream(stored, writable: false))
-                using (var brotli = new BrotliStream(input, CompressionMode.Decompress))
-                using (var output = new MemoryStream(stored.Length * 6))
-                {
-                    try
-                    {
-                        brotli.CopyTo(output);
-                    }
-                    catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException)
-                    {
-                        throw new InvalidDataException("the block's compressed lines do not decode", ex);
-                    }
-
-                    return output.ToArray();
-                }
-
+                return DecompressBrotli(stored);
             default:
                 throw new InvalidDataException($"the block has unknown encoding {encoding}");
+        }
+    }
+
+    private static byte[] DecompressBrotli(byte[] stored)
+    {
+        // The decoder, unlike the stream, tells a truncated or corrupt block from a complete one.
+        using var decoder = new BrotliDecoder();
+        var output = new byte[Math.Max(4096, stored.Length * 8)];
+        var read = 0;
+        var written = 0;
+        while (true)
+        {
+            var status = decoder.Decompress(stored.AsSpan(read), output.AsSpan(written), out var consumed, out var produced);
+            read += consumed;
+            written += produced;
+            switch (status)
+            {
+                case OperationStatus.Done when read == stored.Length:
+                    return output.AsSpan(0, written).ToArray();
+                case OperationStatus.DestinationTooSmall:
+                    Array.Resize(ref output, output.Length * 2);
+                    break;
+                case OperationStatus.Done:
+                    throw new InvalidDataException("the block's compressed lines are followed by stray bytes");
+                case OperationStatus.NeedMoreData:
+                    throw new InvalidDataException("the block's compressed lines are cut short");
+                default:
+                    throw new InvalidDataException("the block's compressed lines do not decode");
+            }
         }
     }
 }

@@ -105,6 +105,17 @@ public sealed class AuditTamperTests : IAsyncLifetime
         Assert.Contains("events were deleted", run.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Verify_DamagedBlock_NamesWhereItStarts()
+    {
+        await new EventLogFile(_directory).ExecuteAsync("UPDATE event_blocks SET lines = x'1b2c3d4e5f' WHERE first_sequence = 1");
+
+        var run = await Verify();
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("FAILED at event 1: the stored block holding event 1 onwards cannot be read", run.Output, StringComparison.Ordinal);
+    }
+
     private Task<CliRun> Verify() => CliRun.InvokeAsync(null, "audit", "verify", "--data", _directory);
 
     private static byte[] Replace(byte[] line, string from, string to)
