@@ -122,6 +122,20 @@ public sealed class ImportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CloudTrailLogFile_CanBePostedAsIs()
+    {
+        var file = Directory.GetFiles(Path.Combine(Samples, "cloudtrail")).Order().First();
+        using var content = new StringContent(await File.ReadAllTextAsync(file), Encoding.UTF8, "application/json");
+
+        using var response = await _server.Admin.PostAsync("/v1/imports/cloudtrail", content);
+        var result = await TestServer.ReadJsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((4, 4, 1), (result.GetProperty("records").GetInt32(), result.GetProperty("imported").GetInt32(), result.GetProperty("attributed").GetInt32()));
+        Assert.Equal(result.GetProperty("first_sequence").GetInt64() + 3, result.GetProperty("last_sequence").GetInt64());
+    }
+
+    [Fact]
     public async Task MalformedRecords_AreRefusedWithAReasonEach_AndNothingIsStored()
     {
         var good = JsonDocument.Parse(await File.ReadAllTextAsync(Directory.GetFiles(Path.Combine(Samples, "cloudtrail")).Order().First()))
