@@ -63,14 +63,7 @@ internal sealed class DuckDbReference : IDisposable
         query.Parameters.Add(new DuckDBParameter("a", identity));
         query.Parameters.Add(new DuckDBParameter("f", from.UtcTicks));
         query.Parameters.Add(new DuckDBParameter("t", to.UtcTicks));
-        using var reader = query.ExecuteReader();
-        var rows = 0;
-        while (reader.Read())
-        {
-            rows++;
-        }
-
-        return rows;
+        return query.CountRows();
     }
 
     public void Dispose() => _connection.Dispose();

@@ -84,14 +84,7 @@ internal sealed class SqliteRowReference : IDisposable
         query.Parameters.AddWithValue("$a", identity);
         query.Parameters.AddWithValue("$f", from.UtcTicks);
         query.Parameters.AddWithValue("$t", to.UtcTicks);
-        using var reader = query.ExecuteReader();
-        var rows = 0;
-        while (reader.Read())
-        {
-            rows++;
-        }
-
-        return rows;
+        return query.CountRows();
     }
 
     public void Dispose() => _connection.Dispose();

@@ -76,9 +76,7 @@ public static class OcsfWriter
             case 3003:
                 WriteActor(writer, e);
                 WriteUser(writer, "user", e.ActorId, e.ActorKind);
-                writer.WriteStartArray("privileges");
-                writer.WriteStringValue(e.Action ?? e.Type);
-                writer.WriteEndArray();
+                WriteStrings(writer, "privileges", [e.Action ?? e.Type]);
                 WriteSession(writer, e);
                 break;
             case 3001:
@@ -135,9 +133,7 @@ public static class OcsfWriter
                 writer.WriteStartObject("finding_info");
                 writer.WriteString("uid", e.Id);
                 writer.WriteString("title", e.Message ?? e.Type);
-                writer.WriteStartArray("types");
-                writer.WriteStringValue(e.Type);
-                writer.WriteEndArray();
+                WriteStrings(writer, "types", [e.Type]);
                 writer.WriteStartObject("analytic");
                 writer.WriteString("name", e.Type);
                 writer.WriteNumber("type_id", 1);
@@ -326,16 +322,7 @@ public static class OcsfWriter
         writer.WriteStartObject("mandate");
         writer.WriteString("type", e.Type);
         writer.WriteString("outcome", e.Outcome == EventOutcome.Success ? "success" : "failure");
-        if (e.Chain.Count > 0)
-        {
-            writer.WriteStartArray("delegation_chain");
-            foreach (var delegator in e.Chain)
-            {
-                writer.WriteStringValue(delegator);
-            }
-
-            writer.WriteEndArray();
-        }
+        WriteStrings(writer, "delegation_chain", e.Chain);
 
         if (e.Action is not null)
         {
@@ -358,16 +345,7 @@ public static class OcsfWriter
             writer.WriteEndObject();
         }
 
-        if (e.Policies.Count > 0)
-        {
-            writer.WriteStartArray("policies");
-            foreach (var policy in e.Policies)
-            {
-                writer.WriteStringValue(policy);
-            }
-
-            writer.WriteEndArray();
-        }
+        WriteStrings(writer, "policies", e.Policies);
 
         if (e.Source is not null)
         {
@@ -376,5 +354,21 @@ public static class OcsfWriter
 
         writer.WriteEndObject();
         writer.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter writer, string name, IReadOnlyList<string> values)
+    {
+        if (values.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
     }
 }
