@@ -16,7 +16,7 @@ internal static class BlockCompression
     public const int Brotli = 1;
 
     private const int Quality = 0;
-    private const int Window = 22;
+    private const int Window = 18;
 
     /// <summary>Compresses <paramref name="lines"/> into a rented array; the caller returns it to the pool.</summary>
     public static (byte[] Rented, int Length) Compress(ReadOnlySpan<byte> lines)
