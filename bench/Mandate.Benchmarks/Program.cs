@@ -18,6 +18,18 @@ internal static class Program
             return;
         }
 
+        if (args is ["events-body", ..])
+        {
+            Events.BodyRun.Run(args[1..]);
+            return;
+        }
+
+        if (args is ["events", ..])
+        {
+            Events.EventsRun.RunAsync(args[1..]).GetAwaiter().GetResult();
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

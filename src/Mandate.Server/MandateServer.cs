@@ -161,14 +161,17 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton<IReplayCache>(sp => new InMemoryReplayCache(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ClientAssertionValidator>();
         services.AddSingleton<ClientSecretValidator>();
-        services.AddMetrics();
-        services.AddSingleton<MandateMetrics>();
+        // This server's instruments only: meters are matched by name across the process.
+        var meterScope = new object();
+        services.AddSingleton(sp => new MandateMetrics(sp.GetRequiredService<EventPipeline>(), meterScope));
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(MandateMetrics.MeterName)
+            .AddView(instrument => ReferenceEquals(instrument.Meter.Scope, meterScope) ? null : MetricStreamConfiguration.Drop)
             .AddPrometheusExporter());
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService<KeyRotation>();
         services.AddHostedService<AuditCheckpointing>();
+        services.AddHostedService<EventRetentionService>();
         services.AddSingleton<ITokenEvents, TokenEventRecorder>();
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<AccessTokenMinter>();
@@ -243,6 +246,7 @@ public sealed class MandateServer : IAsyncDisposable
         v1.MapSnapshotEndpoints();
         v1.MapEventEndpoints();
         v1.MapDelegationEndpoints();
+        v1.MapImportEndpoints();
         return app;
     }
 

@@ -57,6 +57,9 @@ public sealed record MandateServerOptions
     /// <summary>How often a signed checkpoint of the audit chain is taken (when events were added); one is also taken at shutdown.</summary>
     public TimeSpan AuditCheckpointInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long events are kept (by age and/or count); by default, forever.</summary>
+    public Telemetry.Retention.EventRetentionOptions EventRetention { get; init; } = new();
+
     /// <summary>Where the generated admin token is printed (standard output by default).</summary>
     public TextWriter? Announcements { get; init; }
 }

@@ -1,6 +1,7 @@
 using Mandate.Core.Storage;
 using Mandate.Storage.Sqlite.Credentials;
 using Mandate.Storage.Sqlite.Delegations;
+using Mandate.Storage.Sqlite.Discovered;
 using Mandate.Storage.Sqlite.Events;
 using Mandate.Storage.Sqlite.Groups;
 using Mandate.Storage.Sqlite.Identities;
@@ -37,6 +38,7 @@ public sealed class SqliteMandateStore : IMandateStore
         Policies = new SqlitePolicyStore(_database);
         Settings = new SqliteSettingStore(_database);
         Delegations = new SqliteDelegationStore(_database);
+        Discovered = new SqliteDiscoveredIdentityStore(_database);
     }
 
     /// <inheritdoc />
@@ -62,6 +64,7 @@ public sealed class SqliteMandateStore : IMandateStore
 
     /// <inheritdoc />
     public IDelegationStore Delegations { get; }
+    public IDiscoveredIdentityStore Discovered { get; }
 
     /// <inheritdoc />
     public IEventStore Events => _events;

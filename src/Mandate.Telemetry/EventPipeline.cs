@@ -20,6 +20,7 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
     private readonly Task _writer;
     private long _dropped;
     private long _written;
+    private long _waiting;
     private TaskCompletionSource _appended = NewSignal();
 
     /// <summary>Starts the pipeline's writer over <paramref name="store"/>.</summary>
@@ -44,6 +45,12 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
 
     /// <summary>Events waiting to be written.</summary>
     public int Pending => _channel.Reader.Count;
+
+    /// <summary>Most events held before new ones are dropped.</summary>
+    public int Capacity => _options.Capacity;
+
+    /// <summary>Durable appends (ingest calls) waiting for room or for their events to be stored: backpressure on producers.</summary>
+    public long WaitingAppends => Interlocked.Read(ref _waiting);
 
     /// <inheritdoc />
     public bool Emit(MandateEvent evt)
@@ -70,8 +77,16 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
         }
 
         var ticket = new Ticket(events);
-        await _channel.Writer.WriteAsync(new Entry(null, ticket), cancellationToken).ConfigureAwait(false);
-        return await ticket.Stored.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _channel.Writer.WriteAsync(new Entry(null, ticket), cancellationToken).ConfigureAwait(false);
+            return await ticket.Stored.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
     }
 
     /// <summary>
@@ -89,11 +104,35 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
-        var batch = new List<MandateEvent>(_options.MaxBatchSize);
-        var tickets = new List<(Ticket Ticket, int Start)>();
+        // Appends are pipelined: the store prepares a batch on this thread and commits it on its own writer, so
+        // while one batch commits the next is already being prepared. Results are taken in order.
         var reader = _channel.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        var inFlight = new Queue<InFlight>();
+        Task<bool>? more = null;
+        while (true)
         {
+            if (!reader.TryPeek(out _))
+            {
+                // Nothing queued: wait for events, or take the oldest outcome meanwhile.
+                more ??= reader.WaitToReadAsync().AsTask();
+                if (inFlight.Count > 0 && await Task.WhenAny(more, inFlight.Peek().Append).ConfigureAwait(false) != more)
+                {
+                    await CompleteAsync(inFlight.Dequeue()).ConfigureAwait(false);
+                    continue;
+                }
+
+                var open = await more.ConfigureAwait(false);
+                more = null;
+                if (!open)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            var batch = new List<MandateEvent>(Math.Min(_options.MaxBatchSize, Math.Max(reader.Count, 16)));
+            var tickets = new List<(Ticket Ticket, int Start)>();
             while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var entry))
             {
                 if (entry.Ticket is { } ticket)
@@ -107,10 +146,59 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
                 }
             }
 
-            await WriteBatchAsync(batch, tickets).ConfigureAwait(false);
-            batch.Clear();
-            tickets.Clear();
+            inFlight.Enqueue(new InFlight(batch, tickets, StartAppend(batch)));
+            while (inFlight.Count >= _options.MaxBatchesInFlight)
+            {
+                await CompleteAsync(inFlight.Dequeue()).ConfigureAwait(false);
+            }
         }
+
+        while (inFlight.Count > 0)
+        {
+            await CompleteAsync(inFlight.Dequeue()).ConfigureAwait(false);
+        }
+    }
+
+    private Task<IReadOnlyList<MandateEvent>> StartAppend(List<MandateEvent> batch)
+    {
+        try
+        {
+            return _store.AppendAsync(batch);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<IReadOnlyList<MandateEvent>>(ex);
+        }
+    }
+
+    private async Task CompleteAsync(InFlight write)
+    {
+        try
+        {
+            Stored(write.Batch, write.Tickets, await write.Append.ConfigureAwait(false));
+        }
+        catch (Exception)
+        {
+            // Refused or failed: write it again on its own, with retries and per-caller splitting.
+            await WriteBatchAsync(write.Batch, write.Tickets).ConfigureAwait(false);
+        }
+    }
+
+    private void Stored(List<MandateEvent> batch, List<(Ticket Ticket, int Start)> tickets, IReadOnlyList<MandateEvent> stored)
+    {
+        Interlocked.Add(ref _written, batch.Count);
+        foreach (var (ticket, start) in tickets)
+        {
+            var events = new MandateEvent[ticket.Events.Count];
+            for (var i = 0; i < events.Length; i++)
+            {
+                events[i] = stored[start + i];
+            }
+
+            ticket.Stored.TrySetResult(events);
+        }
+
+        Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
     }
 
     private async Task WriteBatchAsync(List<MandateEvent> batch, List<(Ticket Ticket, int Start)> tickets)
@@ -122,14 +210,7 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
         {
             try
             {
-                var stored = await _store.AppendAsync(batch).ConfigureAwait(false);
-                Interlocked.Add(ref _written, batch.Count);
-                foreach (var (ticket, start) in tickets)
-                {
-                    ticket.Stored.TrySetResult(stored.Skip(start).Take(ticket.Events.Count).ToArray());
-                }
-
-                Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
+                Stored(batch, tickets, await _store.AppendAsync(batch).ConfigureAwait(false));
                 return;
             }
             catch (Core.Errors.MandateException) when (tickets.Count > 1 || (tickets.Count == 1 && batch.Count > tickets[0].Ticket.Events.Count))
@@ -169,6 +250,9 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>A batch handed to the store whose outcome is still to be taken.</summary>
+    private sealed record InFlight(List<MandateEvent> Batch, List<(Ticket Ticket, int Start)> Tickets, Task<IReadOnlyList<MandateEvent>> Append);
 
     /// <summary>One queued item: a single emitted event, or an ingest batch waiting for durability.</summary>
     private readonly record struct Entry(MandateEvent? Event, Ticket? Ticket);

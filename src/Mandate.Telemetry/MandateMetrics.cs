@@ -4,7 +4,7 @@ namespace Mandate.Telemetry;
 
 /// <summary>
 /// Mandate's instruments on the .NET metrics API (OpenTelemetry-compatible): decisions and their latency,
-/// tokens issued and refused, and the event pipeline's throughput, backlog and drops.
+/// tokens issued and refused, and the event pipeline's throughput, backlog, backpressure, ingest and drops.
 /// </summary>
 public sealed class MandateMetrics : IDisposable
 {
@@ -15,17 +15,30 @@ public sealed class MandateMetrics : IDisposable
     private readonly Counter<long> _decisions;
     private readonly Histogram<double> _decisionDuration;
     private readonly Counter<long> _tokens;
+    private readonly Counter<long> _ingested;
+    private readonly Counter<long> _ingestRefused;
 
-    /// <summary>Creates the instruments; <paramref name="events"/> backs the pipeline gauges.</summary>
-    public MandateMetrics(IMeterFactory meters, EventPipeline events)
+    /// <summary>
+    /// Creates the instruments; <paramref name="events"/> backs the pipeline gauges. The meter carries
+    /// <paramref name="scope"/>, so an exporter can take one server's instruments only: meters are matched by name
+    /// process-wide, and two servers in one process (tests) must not add up each other's counts.
+    /// </summary>
+    public MandateMetrics(EventPipeline events, object scope)
     {
-        _meter = meters.Create(MeterName);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(scope);
+        _meter = new Meter(new MeterOptions(MeterName) { Scope = scope });
         _decisions = _meter.CreateCounter<long>("mandate.decisions", "{decision}", "Access decisions made");
         _decisionDuration = _meter.CreateHistogram<double>("mandate.decision.duration", "us", "Time to evaluate one decision");
         _tokens = _meter.CreateCounter<long>("mandate.tokens", "{token}", "Token requests by outcome");
         _meter.CreateObservableCounter("mandate.events.written", () => events.Written, "{event}", "Events durably stored");
         _meter.CreateObservableCounter("mandate.events.dropped", () => events.Dropped, "{event}", "Events dropped because the pipeline was full or the store failed");
         _meter.CreateObservableGauge("mandate.events.pending", () => events.Pending, "{event}", "Events waiting to be stored");
+        _meter.CreateObservableGauge("mandate.events.capacity", () => events.Capacity, "{event}", "Events the pipeline holds before it drops new ones");
+        _meter.CreateObservableGauge("mandate.events.ingest.waiting", () => events.WaitingAppends, "{request}",
+            "Ingest and import calls waiting for room in the pipeline or for their events to be durable (backpressure)");
+        _ingested = _meter.CreateCounter<long>("mandate.events.ingested", "{event}", "Events accepted from external producers, by route (ingest or import)");
+        _ingestRefused = _meter.CreateCounter<long>("mandate.events.ingest.refused", "{request}", "Submissions refused as malformed, by route");
     }
 
     /// <summary>Counts a decision and records how long it took.</summary>
@@ -38,6 +51,12 @@ public sealed class MandateMetrics : IDisposable
 
     /// <summary>Counts a token request outcome (<c>issued</c>, or the OAuth error code).</summary>
     public void Token(string outcome) => _tokens.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <summary>Counts events accepted durably from an external producer through <paramref name="route"/> (<c>ingest</c>, <c>import</c>).</summary>
+    public void Ingested(int count, string route) => _ingested.Add(count, new KeyValuePair<string, object?>("route", route));
+
+    /// <summary>Counts a refused submission on <paramref name="route"/>.</summary>
+    public void IngestRefused(string route) => _ingestRefused.Add(1, new KeyValuePair<string, object?>("route", route));
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();

@@ -117,6 +117,22 @@ public abstract class EventStoreCompliance(IStoreHarness harness) : StoreComplia
     }
 
     [Fact]
+    public async Task QueryAsync_IdentityIds_MatchAnyOfThem_TogetherWithIdentityId()
+    {
+        await Store.Events.AppendAsync(
+        [
+            Samples.Event("a", T0, "agent-1"), Samples.Event("b", T0, "agent-2"), Samples.Event("c", T0, "agent-3"),
+            Samples.Event("d", T0, "agent-4", "agent-2"), Samples.Event("e", T0, actor: null),
+        ]);
+
+        var direct = await QueryAllAsync(new EventQuery { IdentityId = "agent-1", IdentityIds = ["agent-2"] });
+        var delegated = await QueryAllAsync(new EventQuery { IdentityIds = ["agent-1", "agent-2"], IncludeDelegated = true });
+
+        Assert.Equal(["a", "b"], direct.Select(e => e.Type));
+        Assert.Equal(["a", "b", "d"], delegated.Select(e => e.Type));
+    }
+
+    [Fact]
     public async Task QueryAsync_TimeRange_FromInclusiveToExclusive()
     {
         await Store.Events.AppendAsync(
@@ -239,19 +255,26 @@ public abstract class EventStoreCompliance(IStoreHarness harness) : StoreComplia
         var lines = new List<byte[]>();
         await foreach (var block in Store.Audit.ReadBlocksAsync())
         {
+            Assert.Null(block.Damage);
+            Assert.Equal(AuditLinkScheme.BlockLink, block.Scheme);
             var text = block.Lines.ToArray();
             var start = 0;
-            for (var i = 0; i < block.Links.Length / AuditChain.LinkSize; i++)
+            for (var i = 0; i < block.Links.Length / AuditChain.StoredLinkSize; i++)
             {
                 var end = Array.IndexOf(text, (byte)'\n', start);
                 var line = text[start..end];
                 start = end + 1;
-                var next = new byte[AuditChain.LinkSize];
-                AuditChain.Next(link, line, next);
-                Assert.Equal(block.Links.Slice(i * AuditChain.LinkSize, AuditChain.LinkSize).ToArray(), next);
-                link = next;
+                var locator = new byte[AuditChain.StoredLinkSize];
+                AuditChain.Locate(line, locator);
+                Assert.Equal(block.Links.Slice(i * AuditChain.StoredLinkSize, AuditChain.StoredLinkSize).ToArray(), locator);
                 lines.Add(line);
             }
+
+            Assert.Equal(text.Length, start);
+            var next = new byte[AuditChain.LinkSize];
+            AuditChain.Next(link, text, next);
+            Assert.Equal(next, block.LastLink.ToArray());
+            link = next;
         }
 
         Assert.Equal(3, lines.Count);

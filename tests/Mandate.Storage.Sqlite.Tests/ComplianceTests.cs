@@ -19,3 +19,6 @@ public sealed class SqliteSettingStoreTests() : SettingStoreCompliance(new Sqlit
 public sealed class SqliteEventStoreTests() : EventStoreCompliance(new SqliteStoreHarness());
 
 public sealed class SqliteDelegationStoreTests() : DelegationStoreCompliance(new SqliteStoreHarness());
+public sealed class SqliteAuditRetentionTests() : AuditRetentionCompliance(new SqliteStoreHarness());
+
+public sealed class SqliteDiscoveredIdentityTests() : DiscoveredIdentityCompliance(new SqliteStoreHarness());

@@ -9,7 +9,7 @@ using Mandate.Server.Hosting;
 
 namespace Mandate.Cli.Commands;
 
-/// <summary><c>mandate events list|follow</c>.</summary>
+/// <summary><c>mandate events list|follow|export</c>.</summary>
 internal static class EventCommands
 {
     public static Command Create()
@@ -17,6 +17,7 @@ internal static class EventCommands
         var events = new Command("events", "Read the event stream");
         events.Subcommands.Add(ListCommand());
         events.Subcommands.Add(FollowCommand());
+        events.Subcommands.Add(ExportCommand());
         return events;
     }
 
@@ -25,6 +26,7 @@ internal static class EventCommands
     {
         private readonly Option<string?> _identity = new("--identity") { Description = "Only events this identity did" };
         private readonly Option<bool> _delegated = new("--include-delegated") { Description = "With --identity, also events done on its behalf down a delegation chain" };
+        private readonly Option<bool> _descendants = new("--include-descendants") { Description = "With --identity, also events of its sub-agents (identities whose parent chain leads to it)" };
         private readonly Option<string?> _type = new("--type") { Description = "Only this event type or type prefix, for example token or decision" };
         private readonly Option<string?> _outcome = new("--outcome") { Description = "success or failure" };
         private readonly Option<string?> _action = new("--action") { Description = "Only this action" };
@@ -32,7 +34,7 @@ internal static class EventCommands
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { _identity, _delegated, _type, _outcome, _action, _resource })
+            foreach (var option in new Option[] { _identity, _delegated, _descendants, _type, _outcome, _action, _resource })
             {
                 command.Options.Add(option);
             }
@@ -44,6 +46,7 @@ internal static class EventCommands
             return new QueryString()
                 .Add("identity", parse.GetValue(_identity))
                 .Add("include_delegated", parse.GetValue(_delegated) ? "true" : null)
+                .Add("include_descendants", parse.GetValue(_descendants) ? "true" : null)
                 .Add("type", parse.GetValue(_type))
                 .Add("outcome", parse.GetValue(_outcome))
                 .Add("action", parse.GetValue(_action))
@@ -61,7 +64,7 @@ internal static class EventCommands
     private static Command ListCommand()
     {
         var filters = new Filters();
-        var since = new Option<TimeSpan?>("--since") { Description = "Only the last span, for example 15m, 2h or 1d", CustomParser = ParseSpan };
+        var since = new Option<TimeSpan?>("--since") { Description = "Only the last span, for example 15m, 2h or 1d", CustomParser = Spans.Parse };
         var limit = new Option<int>("--limit") { Description = "Most events to show", DefaultValueFactory = _ => 100 };
         var cursor = new Option<string?>("--cursor") { Description = "Continue after this cursor" };
         var command = new Command("list", "List recorded events, oldest first") { since, limit, cursor };
@@ -118,6 +121,34 @@ internal static class EventCommands
         return command;
     }
 
+    private static Command ExportCommand()
+    {
+        var filters = new Filters();
+        var since = new Option<TimeSpan?>("--since") { Description = "Only the last span, for example 15m, 2h or 1d", CustomParser = Spans.Parse };
+        var output = new Option<FileInfo?>("--out") { Description = "Write to this file instead of standard output" };
+        var command = new Command("export", "Export events as OCSF JSON lines (one OCSF event per line) for a SIEM") { since, output };
+        filters.AddTo(command);
+        command.SetClientAction(async (parse, cli, ct) =>
+        {
+            var from = parse.GetValue(since) is { } span ? DateTimeOffset.UtcNow - span : (DateTimeOffset?)null;
+            var query = filters.Query(parse).Add("from", from?.ToString("O", CultureInfo.InvariantCulture));
+            if (parse.GetValue(output) is { } file)
+            {
+                await using var stream = file.Create();
+                await cli.Client.CopyToAsync("v1/events/export" + query, stream, ct);
+                return ExitCodes.Ok;
+            }
+
+            await foreach (var line in cli.Client.ReadLinesAsync("v1/events/export" + query, ct))
+            {
+                await cli.Out.WriteLineAsync(line);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
     private static Table Header() => new("SEQ", "TIME", "TYPE", "OUTCOME", "ACTOR", "RESOURCE", "DETAIL");
 
     private static void Row(Table table, MandateEvent e) =>
@@ -131,22 +162,4 @@ internal static class EventCommands
         e.Chain.Count == 0 ? e.ActorId : $"{e.ActorId} (for {string.Join(" <- ", e.Chain)})";
 
     private static string? Resource(MandateEvent e) => e.ResourceId is null ? null : $"{e.ResourceType}::{e.ResourceId}";
-
-    private static TimeSpan? ParseSpan(System.CommandLine.Parsing.ArgumentResult result)
-    {
-        var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
-        if (text.Length >= 2 && long.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-        {
-            switch (text[^1])
-            {
-                case 's': return TimeSpan.FromSeconds(n);
-                case 'm': return TimeSpan.FromMinutes(n);
-                case 'h': return TimeSpan.FromHours(n);
-                case 'd': return TimeSpan.FromDays(n);
-            }
-        }
-
-        result.AddError($"`{text}` is not a span: use a number and s, m, h or d, for example 15m");
-        return null;
-    }
 }

@@ -36,7 +36,17 @@ internal static class ServeCommand
         });
         var trustDomain = new Option<string?>("--trust-domain") { Description = "Trust domain of transaction tokens, their aud (defaults to the issuer)" };
 
-        var command = new Command("serve", "Run the Mandate server") { data, urls, issuer, demo, bundle, depth, trustDomain };
+        var maxAge = new Option<TimeSpan?>("--event-max-age") { Description = "Remove events older than this, for example 90d (default: keep forever)", CustomParser = Spans.Parse };
+        var maxEvents = new Option<long?>("--event-max-count") { Description = "Keep about this many of the newest events (default: no limit)" };
+        maxEvents.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<long?>() is < 1)
+            {
+                result.AddError("--event-max-count must be 1 or more");
+            }
+        });
+
+        var command = new Command("serve", "Run the Mandate server") { data, urls, issuer, demo, bundle, depth, trustDomain, maxAge, maxEvents };
         command.SetAction(async (parse, ct) => await CommandActions.Guard(parse, async () =>
         {
             var options = new MandateServerOptions
@@ -48,6 +58,7 @@ internal static class ServeCommand
                 BundleDirectory = parse.GetValue(bundle),
                 MaxDelegationDepth = parse.GetValue(depth),
                 TrustDomain = parse.GetValue(trustDomain),
+                EventRetention = new() { MaxAge = parse.GetValue(maxAge), MaxEvents = parse.GetValue(maxEvents) },
                 AdminToken = Environment.GetEnvironmentVariable(MandateServerOptions.AdminTokenVariable),
                 Announcements = parse.InvocationConfiguration.Output,
             };

@@ -21,13 +21,14 @@ internal sealed class AdminClient(Uri server, string? token) : IDisposable
 
     public Task<T> PatchAsync<T>(string path, object? body, CancellationToken ct) => SendAsync<T>(HttpMethod.Patch, path, body, ct);
 
-    public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
+    public Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct) =>
+        SendContentAsync<T>(method, path, body is null ? null : JsonContent.Create(body, body.GetType(), options: ApiJson.Options), ct);
+
+    /// <summary>Sends <paramref name="content"/> as is (for example NDJSON) and reads the JSON answer.</summary>
+    public async Task<T> SendContentAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/'));
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body, body.GetType(), options: ApiJson.Options);
-        }
+        request.Content = content;
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(RequestTimeout);
@@ -46,6 +47,28 @@ internal sealed class AdminClient(Uri server, string? token) : IDisposable
         await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(stream).EnumerateAsync(ct))
         {
             yield return item.Data;
+        }
+    }
+
+    /// <summary>Streams a response body (such as an export) into <paramref name="destination"/> as it arrives.</summary>
+    public async Task CopyToAsync(string path, Stream destination, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/'));
+        using var response = await SendCheckedAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        await body.CopyToAsync(destination, ct);
+    }
+
+    /// <summary>Reads a line-delimited response body (such as an export) line by line as it arrives.</summary>
+    public async IAsyncEnumerable<string> ReadLinesAsync(string path, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/'));
+        using var response = await SendCheckedAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        using var reader = new StreamReader(body, System.Text.Encoding.UTF8);
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            yield return line;
         }
     }
 

@@ -11,45 +11,35 @@ namespace Mandate.Core.Events;
 /// </summary>
 public static class EventCodec
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true };
-
     /// <summary>Appends the canonical line of <paramref name="e"/> (without a line break) to <paramref name="output"/>.</summary>
-    public static void Write(IBufferWriter<byte> output, MandateEvent e)
-    {
-        using var writer = CreateWriter(output);
-        Write(writer, e);
-    }
+    public static void Write(IBufferWriter<byte> output, MandateEvent e) => Write(output, e, e?.Sequence ?? 0);
 
-    /// <summary>A writer for <see cref="Write(Utf8JsonWriter, MandateEvent)"/>, to be reused with <c>Reset</c>.</summary>
-    public static Utf8JsonWriter CreateWriter(IBufferWriter<byte> output) => new(output, WriterOptions);
-
-    /// <summary>Writes the canonical line of <paramref name="e"/> with <paramref name="writer"/> and flushes it.</summary>
-    public static void Write(Utf8JsonWriter writer, MandateEvent e)
+    /// <summary>Appends the canonical line of <paramref name="e"/> as if its sequence number were <paramref name="sequence"/>.</summary>
+    public static void Write(IBufferWriter<byte> output, MandateEvent e, long sequence)
     {
-        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(e);
-        writer.WriteStartObject();
-        writer.WriteNumber(Names.Sequence, e.Sequence);
-        writer.WriteString(Names.Id, e.Id);
-        writer.WriteString(Names.Time, e.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
-        writer.WriteString(Names.Category, CategoryName(e.Category));
-        writer.WriteString(Names.Type, e.Type);
-        writer.WriteString(Names.Outcome, e.Outcome == EventOutcome.Success ? "success" : "failure");
-        WriteOptional(writer, Names.Actor, e.ActorId);
-        WriteOptional(writer, Names.ActorKind, e.ActorKind);
-        WriteList(writer, Names.Chain, e.Chain);
-        WriteOptional(writer, Names.Action, e.Action);
-        WriteOptional(writer, Names.ResourceType, e.ResourceType);
-        WriteOptional(writer, Names.ResourceId, e.ResourceId);
-        WriteList(writer, Names.Policies, e.Policies);
-        WriteOptional(writer, Names.TokenId, e.TokenId);
-        WriteOptional(writer, Names.SourceIp, e.SourceIp);
-        WriteOptional(writer, Names.UserAgent, e.UserAgent);
-        WriteOptional(writer, Names.RequestId, e.RequestId);
-        WriteOptional(writer, Names.Message, e.Message);
-        WriteOptional(writer, Names.Source, e.Source);
-        writer.WriteEndObject();
-        writer.Flush();
+        var line = new EventLineWriter(output);
+        line.Begin(sequence);
+        line.Text("id"u8, e.Id);
+        line.Time(e.Time);
+        line.Raw("category"u8, CategoryNameBytes(e.Category));
+        line.Text("type"u8, e.Type);
+        line.Raw("outcome"u8, e.Outcome == EventOutcome.Success ? "success"u8 : "failure"u8);
+        line.Optional("actor"u8, e.ActorId);
+        line.Optional("actor_kind"u8, e.ActorKind);
+        line.List("chain"u8, e.Chain);
+        line.Optional("action"u8, e.Action);
+        line.Optional("resource_type"u8, e.ResourceType);
+        line.Optional("resource_id"u8, e.ResourceId);
+        line.List("policies"u8, e.Policies);
+        line.Optional("token_id"u8, e.TokenId);
+        line.Optional("source_ip"u8, e.SourceIp);
+        line.Optional("user_agent"u8, e.UserAgent);
+        line.Optional("request_id"u8, e.RequestId);
+        line.Optional("message"u8, e.Message);
+        line.Optional("source"u8, e.Source);
+        line.End();
     }
 
     /// <summary>The canonical line of <paramref name="e"/> as bytes.</summary>
@@ -171,6 +161,17 @@ public static class EventCodec
         _ => throw new ArgumentOutOfRangeException(nameof(category), category, "unknown event category"),
     };
 
+    private static ReadOnlySpan<byte> CategoryNameBytes(EventCategory category) => category switch
+    {
+        EventCategory.Authentication => "authentication"u8,
+        EventCategory.Authorization => "authorize_session"u8,
+        EventCategory.AccountChange => "account_change"u8,
+        EventCategory.EntityManagement => "entity_management"u8,
+        EventCategory.ApiActivity => "api_activity"u8,
+        EventCategory.DetectionFinding => "detection_finding"u8,
+        _ => throw new ArgumentOutOfRangeException(nameof(category), category, "unknown event category"),
+    };
+
     /// <summary>Parses a category's stored name (see <see cref="CategoryName"/>).</summary>
     /// <exception cref="FormatException">The name is not a category.</exception>
     public static EventCategory ParseCategory(string? name) => name switch
@@ -209,30 +210,6 @@ public static class EventCodec
         }
 
         return [.. items];
-    }
-
-    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is not null)
-        {
-            writer.WriteString(name, value);
-        }
-    }
-
-    private static void WriteList(Utf8JsonWriter writer, string name, IReadOnlyList<string> values)
-    {
-        if (values.Count == 0)
-        {
-            return;
-        }
-
-        writer.WriteStartArray(name);
-        foreach (var value in values)
-        {
-            writer.WriteStringValue(value);
-        }
-
-        writer.WriteEndArray();
     }
 
     private static class Names

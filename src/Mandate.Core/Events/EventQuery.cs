@@ -7,7 +7,13 @@ public sealed record EventQuery
     public string? IdentityId { get; init; }
 
     /// <summary>
-    /// With <see cref="IdentityId"/>: also events done on the identity's behalf further down a delegation chain,
+    /// Only events whose actor is one of these identities (see <see cref="IncludeDelegated"/>); taken together with
+    /// <see cref="IdentityId"/> as one set, for example an identity and its sub-agents.
+    /// </summary>
+    public IReadOnlyCollection<string> IdentityIds { get; init; } = [];
+
+    /// <summary>
+    /// With <see cref="IdentityId"/> or <see cref="IdentityIds"/>: also events done on the identity's behalf further down a delegation chain,
     /// where it appears as a delegator.
     /// </summary>
     public bool IncludeDelegated { get; init; }

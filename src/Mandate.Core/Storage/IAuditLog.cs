@@ -1,15 +1,15 @@
 namespace Mandate.Core.Storage;
 
 /// <summary>
-/// The raw, tamper-evident form of the event stream, for checkpointing and offline verification: blocks of
-/// canonical event lines as stored, with the chain links the writer recorded, and signed checkpoints.
+/// The raw, tamper-evident form of the event stream, for checkpointing, retention and offline verification:
+/// blocks of canonical event lines as stored, with the chain links the writer recorded, and signed checkpoints.
 /// </summary>
 public interface IAuditLog
 {
     /// <summary>The last event's sequence number and chain link (sequence 0 and the genesis link when empty).</summary>
     Task<AuditHead> HeadAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Every stored block in storage order, exactly as stored.</summary>
+    /// <summary>Every stored block in sequence order, exactly as stored.</summary>
     IAsyncEnumerable<AuditBlock> ReadBlocksAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Records a signed checkpoint.</summary>
@@ -17,22 +17,50 @@ public interface IAuditLog
 
     /// <summary>Every checkpoint, in sequence order.</summary>
     Task<IReadOnlyList<AuditCheckpoint>> ReadCheckpointsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Where retention could cut the oldest events: the last event (with its chain link) of the longest run of the
+    /// oldest events that are all older than <paramref name="olderThan"/> or lie more than <paramref name="keepLatest"/>
+    /// events behind the head (either rule suffices; a null rule never applies). The store rounds down to what it can
+    /// remove at once and always keeps the newest events it wrote together. Null when nothing can go.
+    /// </summary>
+    Task<AuditHead?> FindPruneBoundaryAsync(DateTimeOffset? olderThan, long? keepLatest, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes every event up to and including <paramref name="throughSequence"/> (a boundary from
+    /// <see cref="FindPruneBoundaryAsync"/>), which must be covered by a signed retention anchor
+    /// (<see cref="AuditCheckpoint.Anchor"/>) at exactly that event, so verification can start the chain there.
+    /// Returns how many events were removed.
+    /// </summary>
+    /// <exception cref="Errors.MandateException"><c>invalid_argument</c> when no anchor or no boundary is there.</exception>
+    Task<long> PruneAsync(long throughSequence, CancellationToken cancellationToken = default);
 }
 
-/// <summary>The end of the chain.</summary>
+/// <summary>The end of the chain, or a point in it.</summary>
 /// <param name="Sequence">The last event's sequence number, 0 when there is none.</param>
 /// <param name="Link">The chain link after that event.</param>
 public sealed record AuditHead(long Sequence, byte[] Link);
 
-/// <summary>One stored block of events.</summary>
+/// <summary>One stored block of consecutive events.</summary>
 /// <param name="Key">The storage key of the block (its first sequence number as written).</param>
+/// <param name="Scheme">How the block is linked into the chain.</param>
 /// <param name="Lines">The canonical event lines, each followed by a line feed.</param>
-/// <param name="Links">The chain link recorded for each line, <see cref="Events.AuditChain.LinkSize"/> bytes apiece.</param>
-public sealed record AuditBlock(long Key, ReadOnlyMemory<byte> Lines, ReadOnlyMemory<byte> Links);
+/// <param name="Links">
+/// What the writer recorded for each line, <see cref="Events.AuditChain.StoredLinkSize"/> bytes apiece: its locator
+/// (<see cref="Events.AuditLinkScheme.BlockLink"/>) or the start of its link (<see cref="Events.AuditLinkScheme.EventLinks"/>).
+/// </param>
+/// <param name="LastLink">The chain link recorded after the block's last line.</param>
+/// <param name="Damage">Why the stored block cannot be read at all, or null; <paramref name="Lines"/> is empty then.</param>
+public sealed record AuditBlock(
+    long Key, Events.AuditLinkScheme Scheme, ReadOnlyMemory<byte> Lines, ReadOnlyMemory<byte> Links, ReadOnlyMemory<byte> LastLink, string? Damage = null);
 
 /// <summary>A signed statement of the chain link after an event.</summary>
 /// <param name="Sequence">The event the checkpoint covers up to.</param>
 /// <param name="Link">The chain link after that event.</param>
 /// <param name="CreatedAt">When the checkpoint was made.</param>
 /// <param name="Signature">A compact JWS whose payload states the sequence and link, signed by the server's key.</param>
-public sealed record AuditCheckpoint(long Sequence, byte[] Link, DateTimeOffset CreatedAt, string Signature);
+/// <param name="Anchor">
+/// Whether the signer also states that the events up to this one may be removed by retention: verification then
+/// accepts a stream that starts right after it, from its link.
+/// </param>
+public sealed record AuditCheckpoint(long Sequence, byte[] Link, DateTimeOffset CreatedAt, string Signature, bool Anchor = false);

@@ -21,6 +21,9 @@ public interface IMandateStore : IAsyncDisposable
     /// <summary>Control-plane settings and sealed secrets (admin token hashes, signing keys).</summary>
     ISettingStore Settings { get; }
 
+    /// <summary>Unmanaged principals seen in imported telemetry.</summary>
+    IDiscoveredIdentityStore Discovered { get; }
+
     /// <summary>The append-only event stream.</summary>
     IEventStore Events { get; }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
@@ -31,11 +32,12 @@ internal static class EventEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         events.MapGet("/stream", Follow).WithName("FollowEvents");
+        events.MapGet("/export", ExportAsync).WithName("ExportEvents").Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson");
     }
 
     private static async Task<IResult> ListAsync(IMandateStore store, [AsParameters] EventFilter filter, int? limit, CancellationToken ct)
     {
-        var query = filter.ToQuery(filter.Cursor);
+        var query = await filter.ToQueryAsync(store, filter.Cursor, ct);
         var page = await store.Events.QueryAsync(query, Limit(limit), ct);
         return TypedResults.Ok(new PageResponse<MandateEvent>(page.Items, page.NextCursor));
     }
@@ -44,35 +46,62 @@ internal static class EventEndpoints
     /// Stores events from an external producer: a JSON array or NDJSON. Answers only once every event is durable;
     /// refuses the whole submission, with a reason per bad event, when any is malformed.
     /// </summary>
-    private static async Task<IResult> IngestAsync(HttpContext http, EventPipeline pipeline, MandateServerOptions options, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> IngestAsync(
+        HttpContext http, EventPipeline pipeline, MandateMetrics metrics, MandateServerOptions options, TimeProvider time, CancellationToken ct)
     {
-        var mediaType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-        var ndjson = mediaType is "application/x-ndjson" or "application/jsonl" or "application/ndjson";
-        if (!ndjson && mediaType != "application/json")
+        var (submitted, unsupported) = await SubmittedBody.ReadAsync(http, options, ct);
+        if (unsupported is not null)
         {
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
-                "send events as `application/json` (an array) or `application/x-ndjson` (one per line)"));
+            return TypedResults.Problem(unsupported);
         }
 
-        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = options.MaxIngestBodyBytes;
-        }
-
-        using var body = new MemoryStream();
-        await http.Request.Body.CopyToAsync(body, ct);
-        var batch = EventIngestReader.Read(body.GetBuffer().AsSpan(0, (int)body.Length), ndjson, time.GetUtcNow(), "ingest");
+        using var body = submitted!;
+        var batch = EventIngestReader.Read(body.Bytes, body.Ndjson, time.GetUtcNow(), "ingest");
         if (batch.Errors.Count > 0)
         {
-            var problem = Problems.Create(StatusCodes.Status400BadRequest, ErrorCode.InvalidArgument, batch.Errors[0].Index < 0
-                ? batch.Errors[0].Reason
-                : $"{batch.Errors.Count} event(s) refused, nothing was stored; first: event {batch.Errors[0].Index}: {batch.Errors[0].Reason}");
-            problem.Extensions["errors"] = batch.Errors.Where(e => e.Index >= 0).Select(e => new { index = e.Index, reason = e.Reason }).ToArray();
-            return TypedResults.Problem(problem);
+            metrics.IngestRefused("ingest");
+            return TypedResults.Problem(Refusal(batch.Errors));
         }
 
         var stored = await pipeline.AppendDurableAsync(batch.Events, ct);
+        metrics.Ingested(stored.Count, "ingest");
         return TypedResults.Ok(new IngestResponse(stored.Count, stored[0].Sequence, stored[^1].Sequence));
+    }
+
+    /// <summary>
+    /// Streams every matching event stored when the export starts as OCSF JSON lines (<c>application/x-ndjson</c>),
+    /// oldest first, for SIEMs; the filters are those of the listing.
+    /// </summary>
+    private static async Task ExportAsync(IMandateStore store, HttpContext http, [AsParameters] EventFilter filter)
+    {
+        var query = await filter.ToQueryAsync(store, filter.Cursor, http.RequestAborted);
+        var end = (await store.Audit.HeadAsync(http.RequestAborted)).Sequence;
+        http.Response.ContentType = "application/x-ndjson";
+        await using var writer = new Utf8JsonWriter(http.Response.BodyWriter, new JsonWriterOptions { Indented = false, SkipValidation = true });
+        while (true)
+        {
+            var page = await store.Events.QueryAsync(query, MaxLimit, http.RequestAborted);
+            foreach (var evt in page.Items)
+            {
+                if (evt.Sequence > end)
+                {
+                    return;
+                }
+
+                Telemetry.Ocsf.OcsfWriter.Write(writer, evt);
+                writer.Flush();
+                writer.Reset();
+                http.Response.BodyWriter.Write("\n"u8);
+            }
+
+            await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+            if (page.NextCursor is null)
+            {
+                return;
+            }
+
+            query = query with { AfterSequence = page.Items[^1].Sequence };
+        }
     }
 
     /// <summary>
@@ -82,7 +111,7 @@ internal static class EventEndpoints
     private static async Task Follow(IMandateStore store, EventPipeline pipeline, HttpContext http, [AsParameters] EventFilter filter)
     {
         var resume = http.Request.Headers["Last-Event-ID"].ToString();
-        var query = filter.ToQuery(resume.Length > 0 ? resume : filter.Cursor);
+        var query = await filter.ToQueryAsync(store, resume.Length > 0 ? resume : filter.Cursor, http.RequestAborted);
 
         // Send the headers at once so a follower knows it is subscribed before the first event exists.
         http.Response.ContentType = "text/event-stream";
@@ -136,6 +165,16 @@ internal static class EventEndpoints
         }
     }
 
+    /// <summary>A 400 naming every refused item (up to a hundred), or the reason the whole body was refused.</summary>
+    internal static ProblemDetails Refusal(IReadOnlyList<IngestError> errors)
+    {
+        var problem = Problems.Create(StatusCodes.Status400BadRequest, ErrorCode.InvalidArgument, errors[0].Index < 0
+            ? errors[0].Reason
+            : $"{errors.Count} item(s) refused, nothing was stored; first: item {errors[0].Index}: {errors[0].Reason}");
+        problem.Extensions["errors"] = errors.Where(e => e.Index >= 0).Select(e => new { index = e.Index, reason = e.Reason }).ToArray();
+        return problem;
+    }
+
     private static int Limit(int? limit) =>
         limit is null ? 100
         : limit is < 1 or > MaxLimit ? throw MandateException.Invalid("limit", $"limit must be between 1 and {MaxLimit}")
@@ -148,6 +187,7 @@ internal static class EventEndpoints
     internal sealed record EventFilter(
         string? Identity,
         [property: FromQuery(Name = "include_delegated")] bool? IncludeDelegated,
+        [property: FromQuery(Name = "include_descendants")] bool? IncludeDescendants,
         string? Type,
         string? Outcome,
         string? Action,
@@ -157,7 +197,24 @@ internal static class EventEndpoints
         DateTimeOffset? To,
         string? Cursor)
     {
-        public EventQuery ToQuery(string? cursor) => new()
+        /// <summary>The query; with <c>include_descendants</c>, the identity's sub-agents (by <c>parent</c>) are looked up and added.</summary>
+        public async Task<EventQuery> ToQueryAsync(IMandateStore store, string? cursor, CancellationToken ct)
+        {
+            var query = ToQuery(cursor);
+            if (IncludeDescendants != true)
+            {
+                return query;
+            }
+
+            if (Identity is null)
+            {
+                throw MandateException.Invalid("include_descendants", "include_descendants needs `identity`");
+            }
+
+            return query with { IdentityIds = await IdentityLineage.DescendantsAsync(store.Identities, Identity, ct) };
+        }
+
+        private EventQuery ToQuery(string? cursor) => new()
         {
             IdentityId = Identity,
             IncludeDelegated = IncludeDelegated ?? false,

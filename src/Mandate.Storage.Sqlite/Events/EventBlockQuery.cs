@@ -4,37 +4,79 @@ using System.Text.Json;
 using Mandate.Core.Events;
 using Mandate.Core.Storage;
 using Mandate.Storage.Sqlite.Internal;
+using Microsoft.Data.Sqlite;
 
 namespace Mandate.Storage.Sqlite.Events;
 
 /// <summary>
-/// Reads a page of events: picks candidate blocks by sequence, time and (through the identity index) identity,
-/// skips lines that cannot match by a byte search before decoding them, and applies every filter exactly.
+/// Reads a page of events: picks candidate blocks by sequence and time, skips blocks whose participant filter
+/// rules out every wanted identity, skips lines that cannot match by a byte search before decoding them, and
+/// applies every filter exactly.
 /// </summary>
 internal sealed class EventBlockQuery
 {
     private readonly EventQuery _query;
-    private readonly byte[]? _identityNeedle;
-    private readonly byte[]? _typeNeedle;
+    private readonly HashSet<string> _identities;
+    private readonly ulong[] _identityHashes;
+    private readonly byte[][] _identityNeedles;
+    private readonly byte[][] _needles;
 
     public EventBlockQuery(EventQuery query)
     {
         _query = query;
-        _identityNeedle = query.IdentityId is null ? null : Quoted(query.IdentityId);
-        _typeNeedle = query.Type is null ? null : Encoding.UTF8.GetBytes("\"type\":" + Quoted(query.Type, closeQuote: false));
+        _identities = new HashSet<string>(query.IdentityIds, StringComparer.Ordinal);
+        if (query.IdentityId is { } single)
+        {
+            _identities.Add(single);
+        }
+
+        _identityHashes = [.. _identities.Select(ParticipantFilter.Hash)];
+        _identityNeedles = [.. _identities.Select(i => Bytes(Quoted(i)))];
+        var needles = new List<byte[]>();
+        if (query.Type is { } type)
+        {
+            needles.Add(Bytes("\"type\":\"" + JsonEncodedText.Encode(type)));
+        }
+
+        if (query.Action is { } action)
+        {
+            needles.Add(Bytes("\"action\":" + Quoted(action)));
+        }
+
+        if (query.ResourceId is { } resource)
+        {
+            needles.Add(Bytes("\"resource_id\":" + Quoted(resource)));
+        }
+
+        if (query.Outcome is { } outcome)
+        {
+            needles.Add(Bytes(outcome == EventOutcome.Success ? "\"outcome\":\"success\"" : "\"outcome\":\"failure\""));
+        }
+
+        _needles = [.. needles];
     }
 
     public async Task<Page<MandateEvent>> ReadAsync(SqliteSession session, int limit)
     {
-        var parameters = new List<(string, object?)>();
-        await using var command = session.Command(BlockSql(parameters));
-        command.Bind([.. parameters]);
+        await using var candidates = session.Command(CandidateSql(out var parameters));
+        candidates.Bind([.. parameters]);
+        await using var load = session.Command("SELECT encoding, lines FROM event_blocks WHERE first_sequence = $key");
+        var key = load.Parameters.Add("$key", SqliteType.Integer);
         var matches = new List<MandateEvent>(Math.Min(limit + 1, 256));
-        await using var reader = await command.ExecuteReaderAsync(session.CancellationToken);
+        await using var reader = await candidates.ExecuteReaderAsync(session.CancellationToken);
         while (matches.Count <= limit && await reader.ReadAsync(session.CancellationToken))
         {
-            var lines = (byte[])reader.GetValue(0);
-            Collect(lines, matches, limit + 1);
+            if (_identityHashes.Length > 0 && !MayHoldIdentity((byte[])reader.GetValue(1)))
+            {
+                continue;
+            }
+
+            key.Value = reader.GetInt64(0);
+            await using var block = await load.ExecuteReaderAsync(session.CancellationToken);
+            if (await block.ReadAsync(session.CancellationToken))
+            {
+                Collect(BlockCompression.Decompress(block.GetInt32(0), (byte[])block.GetValue(1)), matches, limit + 1);
+            }
         }
 
         if (matches.Count <= limit)
@@ -46,38 +88,38 @@ internal sealed class EventBlockQuery
         return new Page<MandateEvent>(matches, matches[^1].Sequence.ToString(CultureInfo.InvariantCulture));
     }
 
-    private string BlockSql(List<(string, object?)> parameters)
+    private string CandidateSql(out List<(string, object?)> parameters)
     {
-        var sql = new StringBuilder();
-        if (_query.IdentityId is { } identity)
+        parameters = [("$after", _query.AfterSequence)];
+        var sql = new StringBuilder("SELECT first_sequence, ")
+            .Append(_identityHashes.Length > 0 ? "participants" : "NULL")
+            .Append(" FROM event_blocks WHERE last_sequence > $after");
+        if (_query.From is { } from)
         {
-            sql.Append("SELECT b.lines FROM event_block_identities x JOIN event_blocks b ON b.first_sequence = x.first_sequence ")
-                .Append("WHERE x.identity_id = $identity AND b.last_sequence > $after");
-            parameters.Add(("$identity", identity));
-            if (_query.From is { } from)
-            {
-                sql.Append(" AND x.max_time >= $from");
-                parameters.Add(("$from", from.UtcTicks));
-            }
-        }
-        else
-        {
-            sql.Append("SELECT b.lines FROM event_blocks b WHERE b.last_sequence > $after");
-            if (_query.From is { } from)
-            {
-                sql.Append(" AND b.max_time >= $from");
-                parameters.Add(("$from", from.UtcTicks));
-            }
+            sql.Append(" AND max_time >= $from");
+            parameters.Add(("$from", from.UtcTicks));
         }
 
-        parameters.Add(("$after", _query.AfterSequence));
         if (_query.To is { } to)
         {
-            sql.Append(" AND b.min_time < $to");
+            sql.Append(" AND min_time < $to");
             parameters.Add(("$to", to.UtcTicks));
         }
 
-        return sql.Append(" ORDER BY b.first_sequence").ToString();
+        return sql.Append(" ORDER BY first_sequence").ToString();
+    }
+
+    private bool MayHoldIdentity(byte[] participants)
+    {
+        foreach (var hash in _identityHashes)
+        {
+            if (ParticipantFilter.MayContain(participants, hash))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Collect(byte[] lines, List<MandateEvent> matches, int wanted)
@@ -99,15 +141,36 @@ internal sealed class EventBlockQuery
         }
     }
 
-    private bool MayMatch(ReadOnlySpan<byte> line) =>
-        (_identityNeedle is null || line.IndexOf(_identityNeedle) >= 0) && (_typeNeedle is null || line.IndexOf(_typeNeedle) >= 0);
+    private bool MayMatch(ReadOnlySpan<byte> line)
+    {
+        foreach (var needle in _needles)
+        {
+            if (line.IndexOf(needle) < 0)
+            {
+                return false;
+            }
+        }
+
+        if (_identityNeedles.Length == 0)
+        {
+            return true;
+        }
+
+        foreach (var needle in _identityNeedles)
+        {
+            if (line.IndexOf(needle) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private bool Matches(MandateEvent e)
     {
         var q = _query;
-        if (q.IdentityId is { } identity
-            && !string.Equals(e.ActorId, identity, StringComparison.Ordinal)
-            && !(q.IncludeDelegated && e.Chain.Contains(identity, StringComparer.Ordinal)))
+        if (_identities.Count > 0 && !InvolvesIdentity(e))
         {
             return false;
         }
@@ -121,12 +184,29 @@ internal sealed class EventBlockQuery
             && (q.ResourceId is null || e.ResourceId == q.ResourceId);
     }
 
-    // The value as it appears in a canonical line: JSON-escaped the way the writer escapes it, in quotes.
-    private static byte[] Quoted(string value) => Encoding.UTF8.GetBytes(Quoted(value, closeQuote: true));
-
-    private static string Quoted(string value, bool closeQuote)
+    private bool InvolvesIdentity(MandateEvent e)
     {
-        var escaped = JsonEncodedText.Encode(value).ToString();
-        return closeQuote ? $"\"{escaped}\"" : $"\"{escaped}";
+        if (e.ActorId is { } actor && _identities.Contains(actor))
+        {
+            return true;
+        }
+
+        if (_query.IncludeDelegated)
+        {
+            foreach (var delegator in e.Chain)
+            {
+                if (_identities.Contains(delegator))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
+
+    private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    // A value as it appears in a canonical line: JSON-escaped the way the writer escapes it, in quotes.
+    private static string Quoted(string value) => $"\"{JsonEncodedText.Encode(value)}\"";
 }

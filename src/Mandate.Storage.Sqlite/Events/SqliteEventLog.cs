@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Mandate.Core.Errors;
 using Mandate.Core.Events;
@@ -7,37 +8,31 @@ using Mandate.Storage.Sqlite.Internal;
 namespace Mandate.Storage.Sqlite.Events;
 
 /// <summary>
-/// The append-only event stream and its audit chain, in their own database file. Appends are serialized and
-/// durable on return (one transaction per batch); queries read concurrently from a consistent snapshot.
+/// The append-only event stream and its audit chain, in their own database file. An append is prepared (numbered,
+/// encoded, chained) on the caller's thread against the head the log keeps in memory, then committed by a single
+/// writer that groups whatever is waiting into one durable transaction, so the next batch is prepared while the
+/// previous one commits. Appends complete only once durable; queries read concurrently from a consistent snapshot.
 /// </summary>
-internal sealed class SqliteEventLog(SqliteDatabase database) : IEventStore, IAuditLog, IAsyncDisposable
+internal sealed partial class SqliteEventLog : IEventStore, IAuditLog, IAsyncDisposable
 {
+    private readonly SqliteDatabase _database;
+    private readonly SemaphoreSlim _prepare = new(1, 1);
+    private readonly EventBlockEncoder _encoder = new();
+    private readonly BatchIds _ids = new();
+    private EventBlockCommitter _committer = null!;
+    private AuditHead? _head;
+
+    private SqliteEventLog(SqliteDatabase database) => _database = database;
+
     public static async Task<SqliteEventLog> OpenAsync(string directory, CancellationToken cancellationToken)
     {
         var database = new SqliteDatabase(Path.Combine(directory, EventLogSchema.FileName), static () => { });
         try
         {
-            await using (var connection = await database.OpenAsync(cancellationToken))
-            {
-                await using var command = connection.CreateCommand();
-                command.CommandText = "PRAGMA journal_mode = WAL";
-                await command.ExecuteNonQueryAsync(cancellationToken);
-                command.CommandText = "PRAGMA user_version";
-                var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-                if (version > EventLogSchema.Version)
-                {
-                    throw new InvalidOperationException(
-                        $"the event log is at version {version} but this build knows only up to {EventLogSchema.Version}; run a newer mandate");
-                }
-            }
-
-            await database.WriteAsync(async session =>
-            {
-                await session.ExecuteAsync(EventLogSchema.Create);
-                await session.ExecuteAsync($"PRAGMA user_version = {EventLogSchema.Version}");
-                return true;
-            }, cancellationToken);
-            return new SqliteEventLog(database);
+            await CreateOrUpgradeAsync(database, cancellationToken);
+            var log = new SqliteEventLog(database);
+            log._committer = await EventBlockCommitter.StartAsync(database, log.ForgetHeadAsync, cancellationToken);
+            return log;
         }
         catch
         {
@@ -46,18 +41,92 @@ internal sealed class SqliteEventLog(SqliteDatabase database) : IEventStore, IAu
         }
     }
 
-    public Task<IReadOnlyList<MandateEvent>> AppendAsync(IReadOnlyList<MandateEvent> events, CancellationToken cancellationToken = default)
+    private static async Task CreateOrUpgradeAsync(SqliteDatabase database, CancellationToken cancellationToken)
+    {
+        int version;
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version";
+            version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            if (version > EventLogSchema.Version)
+            {
+                throw new InvalidOperationException(
+                    $"the event log is at version {version} but this build knows only up to {EventLogSchema.Version}; run a newer mandate");
+            }
+
+            // Page size and auto-vacuum take effect only before the first table exists, so they are set on a new file alone;
+            // incremental auto-vacuum lets retention give pruned space back to the file system.
+            command.CommandText = (version == 0 ? $"PRAGMA page_size = {EventLogSchema.PageSize}; PRAGMA auto_vacuum = INCREMENTAL; " : string.Empty) + "PRAGMA journal_mode = WAL";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (version == EventLogSchema.Version)
+        {
+            return;
+        }
+
+        await database.WriteAsync(async session =>
+        {
+            if (version == 1)
+            {
+                await EventLogUpgrade.FromVersion1Async(session);
+            }
+            else
+            {
+                await session.ExecuteAsync(EventLogSchema.Create);
+            }
+
+            await session.ExecuteAsync($"PRAGMA user_version = {EventLogSchema.Version}");
+            return true;
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<MandateEvent>> AppendAsync(IReadOnlyList<MandateEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
         if (events.Count == 0)
         {
-            return Task.FromResult<IReadOnlyList<MandateEvent>>([]);
+            return [];
         }
 
-        EventBlockWriter.RefuseDuplicateIds(events);
-        return database.WriteAsync<IReadOnlyList<MandateEvent>>(
-            async session => await EventBlockWriter.AppendAsync(session, events),
-            cancellationToken);
+        PreparedAppend append;
+        await _prepare.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _ids.RefuseDuplicates(events);
+            var head = _head ??= await ReadHeadAsync(cancellationToken).ConfigureAwait(false);
+            append = _encoder.Prepare(events, head.Sequence, head.Link);
+            _head = new AuditHead(append.LastSequence, append.LastLink);
+            _committer.Enqueue(append);
+        }
+        finally
+        {
+            _prepare.Release();
+        }
+
+        // Not cancellable once queued: the events become durable (or fail) either way, and the caller must not
+        // mistake a cancelled wait for events that were never stored.
+        var first = await append.Committed.Task.ConfigureAwait(false);
+        return new StoredEvents(events, first);
+    }
+
+    /// <summary>
+    /// After a failed commit, or when another process appended to the file: read the head again before the next
+    /// append. Batches already prepared are checked against the stored head when they commit, and prepared again
+    /// if it moved.
+    /// </summary>
+    private async Task ForgetHeadAsync()
+    {
+        await _prepare.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _head = null;
+        }
+        finally
+        {
+            _prepare.Release();
+        }
     }
 
     public Task<Page<MandateEvent>> QueryAsync(EventQuery query, int limit, CancellationToken cancellationToken = default)
@@ -74,44 +143,67 @@ internal sealed class SqliteEventLog(SqliteDatabase database) : IEventStore, IAu
         }
 
         var reader = new EventBlockQuery(query);
-        return database.ReadAsync(session => reader.ReadAsync(session, limit), cancellationToken);
+        return _database.ReadAsync(session => reader.ReadAsync(session, limit), cancellationToken);
     }
 
-    public Task<AuditHead> HeadAsync(CancellationToken cancellationToken = default) =>
-        database.ReadAsync(async session =>
+    public Task<AuditHead> HeadAsync(CancellationToken cancellationToken = default) => ReadHeadAsync(cancellationToken);
+
+    private Task<AuditHead> ReadHeadAsync(CancellationToken cancellationToken) =>
+        _database.ReadAsync(async session =>
         {
-            var (sequence, link) = await EventBlockWriter.HeadAsync(session);
-            return new AuditHead(sequence, link);
+            await using var command = session.Command("SELECT last_sequence, last_link FROM event_blocks ORDER BY first_sequence DESC LIMIT 1");
+            await using var reader = await command.ExecuteReaderAsync(session.CancellationToken);
+            return await reader.ReadAsync(session.CancellationToken)
+                ? new AuditHead(reader.GetInt64(0), (byte[])reader.GetValue(1))
+                : new AuditHead(0, AuditChain.Genesis.ToArray());
         }, cancellationToken);
 
     public async IAsyncEnumerable<AuditBlock> ReadBlocksAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var block in database.ScanAsync(
-            "SELECT first_sequence, lines, links FROM event_blocks ORDER BY first_sequence",
-            reader => new AuditBlock(reader.GetInt64(0), (byte[])reader.GetValue(1), (byte[])reader.GetValue(2)),
+        await foreach (var block in _database.ScanAsync(
+            "SELECT first_sequence, chain, encoding, links, last_link, lines FROM event_blocks ORDER BY first_sequence",
+            reader => ReadBlock(reader.GetInt64(0), (AuditLinkScheme)reader.GetInt32(1), reader.GetInt32(2), (byte[])reader.GetValue(3), (byte[])reader.GetValue(4), (byte[])reader.GetValue(5)),
             cancellationToken))
         {
             yield return block;
         }
     }
 
+    private static AuditBlock ReadBlock(long key, AuditLinkScheme scheme, int encoding, byte[] links, byte[] lastLink, byte[] stored)
+    {
+        try
+        {
+            return new AuditBlock(key, scheme, BlockCompression.Decompress(encoding, stored), links, lastLink);
+        }
+        catch (InvalidDataException ex)
+        {
+            return new AuditBlock(key, scheme, ReadOnlyMemory<byte>.Empty, links, lastLink, ex.Message);
+        }
+    }
+
     public Task AddCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        return database.WriteAsync(session => session.ExecuteAsync(
-            "INSERT INTO audit_checkpoints (sequence, link, created_at, signature) VALUES ($sequence, $link, $at, $signature)",
+        return _database.WriteAsync(session => session.ExecuteAsync(
+            "INSERT INTO audit_checkpoints (sequence, link, created_at, signature, anchor) VALUES ($sequence, $link, $at, $signature, $anchor)",
             ("$sequence", checkpoint.Sequence),
             ("$link", checkpoint.Link),
             ("$at", checkpoint.CreatedAt.ToStored()),
-            ("$signature", checkpoint.Signature)), cancellationToken);
+            ("$signature", checkpoint.Signature),
+            ("$anchor", checkpoint.Anchor ? 1 : 0)), cancellationToken);
     }
 
     public Task<IReadOnlyList<AuditCheckpoint>> ReadCheckpointsAsync(CancellationToken cancellationToken = default) =>
-        database.ReadAsync<IReadOnlyList<AuditCheckpoint>>(async session =>
+        _database.ReadAsync<IReadOnlyList<AuditCheckpoint>>(async session =>
         {
-            await using var command = session.Command("SELECT sequence, link, created_at, signature FROM audit_checkpoints ORDER BY sequence");
-            return await session.ListAsync(command, r => new AuditCheckpoint(r.GetInt64(0), (byte[])r.GetValue(1), r.GetInstant(2), r.GetString(3)));
+            await using var command = session.Command("SELECT sequence, link, created_at, signature, anchor FROM audit_checkpoints ORDER BY sequence");
+            return await session.ListAsync(command, r => new AuditCheckpoint(r.GetInt64(0), (byte[])r.GetValue(1), r.GetInstant(2), r.GetString(3), r.GetInt64(4) != 0));
         }, cancellationToken);
 
-    public ValueTask DisposeAsync() => database.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _committer.DisposeAsync();
+        await _database.DisposeAsync();
+        _prepare.Dispose();
+    }
 }

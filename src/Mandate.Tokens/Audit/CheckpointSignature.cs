@@ -11,19 +11,21 @@ namespace Mandate.Tokens.Audit;
 /// Audit checkpoints as compact JWS (ES256, <c>typ</c> <c>mandate-audit-checkpoint+jwt</c>) signed with the
 /// server's signing key. The payload states the sequence number, the chain link after it (base64url), when it
 /// was made, and the signer's public JWK, so any JOSE library can check a checkpoint against a saved JWKS.
+/// A retention anchor also carries <c>"anchor":true</c>: the signer's statement that the events up to it may be removed.
 /// </summary>
 public static class CheckpointSignature
 {
     /// <summary>The JWS <c>typ</c> of a checkpoint.</summary>
     public const string Type = "mandate-audit-checkpoint+jwt";
 
-    /// <summary>Signs a checkpoint of the chain at <paramref name="head"/>.</summary>
-    public static AuditCheckpoint Create(SigningKey key, AuditHead head, DateTimeOffset now)
+    /// <summary>Signs a checkpoint of the chain at <paramref name="head"/>; <paramref name="anchor"/> makes it a retention anchor.</summary>
+    public static AuditCheckpoint Create(SigningKey key, AuditHead head, DateTimeOffset now, bool anchor = false)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(head);
-        var payload = $$"""{"seq":{{head.Sequence}},"link":"{{Base64Url.EncodeToString(head.Link)}}","iat":{{now.ToUnixTimeSeconds()}},"jwk":{{key.PublicJwk.ToJson()}}}""";
-        return new AuditCheckpoint(head.Sequence, head.Link, now, CompactJws.Sign(Encoding.UTF8.GetBytes(payload), key.Key, key.KeyId, Type));
+        var marker = anchor ? ",\"anchor\":true" : string.Empty;
+        var payload = $$"""{"seq":{{head.Sequence}},"link":"{{Base64Url.EncodeToString(head.Link)}}"{{marker}},"iat":{{now.ToUnixTimeSeconds()}},"jwk":{{key.PublicJwk.ToJson()}}}""";
+        return new AuditCheckpoint(head.Sequence, head.Link, now, CompactJws.Sign(Encoding.UTF8.GetBytes(payload), key.Key, key.KeyId, Type), anchor);
     }
 
     /// <summary>
@@ -58,9 +60,15 @@ public static class CheckpointSignature
 
             var sequence = claims.GetProperty("seq").GetInt64();
             var link = Base64Url.DecodeFromChars(claims.GetProperty("link").GetString());
-            return sequence == checkpoint.Sequence && link.AsSpan().SequenceEqual(checkpoint.Link)
+            var anchor = claims.TryGetProperty("anchor", out var flag) && flag.ValueKind == JsonValueKind.True;
+            if (sequence != checkpoint.Sequence || !link.AsSpan().SequenceEqual(checkpoint.Link))
+            {
+                return $"checkpoint {checkpoint.Sequence} was altered: its signed statement is for event {sequence}";
+            }
+
+            return anchor == checkpoint.Anchor
                 ? null
-                : $"checkpoint {checkpoint.Sequence} was altered: its signed statement is for event {sequence}";
+                : $"checkpoint {checkpoint.Sequence} was altered: it is {(checkpoint.Anchor ? string.Empty : "not ")}marked a retention anchor, but was {(anchor ? string.Empty : "not ")}signed as one";
         }
         catch (Exception ex) when (ex is JoseException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -1,6 +1,4 @@
-using Mandate.Core.Events;
 using Mandate.Server.Tests.Cli;
-using Microsoft.Data.Sqlite;
 
 namespace Mandate.Server.Tests.Audit;
 
@@ -87,11 +85,7 @@ public sealed class AuditTamperTests : IAsyncLifetime
     [Fact]
     public async Task Verify_ChainRecomputedAfterAnEdit_IsCaughtBySignedCheckpoints()
     {
-        await Tamper(lines =>
-        {
-            lines[1] = lines[1] with { Line = Replace(lines[1].Line, "\"outcome\":\"success\"", "\"outcome\":\"failure\"") };
-            Relink(lines);
-        });
+        await Tamper(lines => lines[1] = lines[1] with { Line = Replace(lines[1].Line, "\"outcome\":\"success\"", "\"outcome\":\"failure\"") }, relink: true);
 
         var run = await Verify();
 
@@ -102,12 +96,24 @@ public sealed class AuditTamperTests : IAsyncLifetime
     [Fact]
     public async Task Verify_EventsCutFromTheEnd_AreCaughtBySignedCheckpoints()
     {
-        await Tamper(lines => lines.RemoveRange(lines.Count - 2, 2));
+        // The forger drops the newest block whole, so everything left still chains.
+        await new EventLogFile(_directory).ExecuteAsync("DELETE FROM event_blocks WHERE first_sequence = (SELECT max(first_sequence) FROM event_blocks)");
 
         var run = await Verify();
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("events were deleted", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_DamagedBlock_NamesWhereItStarts()
+    {
+        await new EventLogFile(_directory).ExecuteAsync("UPDATE event_blocks SET lines = x'1b2c3d4e5f' WHERE first_sequence = 1");
+
+        var run = await Verify();
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("FAILED at event 1: the stored block holding event 1 onwards cannot be read", run.Output, StringComparison.Ordinal);
     }
 
     private Task<CliRun> Verify() => CliRun.InvokeAsync(null, "audit", "verify", "--data", _directory);
@@ -119,59 +125,13 @@ public sealed class AuditTamperTests : IAsyncLifetime
         return System.Text.Encoding.UTF8.GetBytes(text.Replace(from, to, StringComparison.Ordinal));
     }
 
-    private static void Relink(List<StoredLine> lines)
-    {
-        var link = AuditChain.Genesis.ToArray();
-        for (var i = 0; i < lines.Count; i++)
-        {
-            var next = new byte[AuditChain.LinkSize];
-            AuditChain.Next(link, lines[i].Line, next);
-            lines[i] = lines[i] with { Link = next };
-            link = next;
-        }
-    }
-
     /// <summary>Reads every stored line with its link, lets the test edit the list, and writes it back as one block.</summary>
-    private async Task Tamper(Action<List<StoredLine>> edit)
+    private async Task Tamper(Action<List<EventLogFile.StoredLine>> edit, bool relink = false)
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory, "events.db"), Pooling = false }.ToString());
-        await using (connection)
-        {
-            await connection.OpenAsync();
-            var lines = new List<StoredLine>();
-            long firstKey;
-            await using (var read = connection.CreateCommand())
-            {
-                read.CommandText = "SELECT first_sequence, lines, links FROM event_blocks ORDER BY first_sequence";
-                await using var reader = await read.ExecuteReaderAsync();
-                firstKey = 0;
-                while (await reader.ReadAsync())
-                {
-                    firstKey = lines.Count == 0 ? reader.GetInt64(0) : firstKey;
-                    var text = (byte[])reader.GetValue(1);
-                    var links = (byte[])reader.GetValue(2);
-                    var start = 0;
-                    for (var i = 0; start < text.Length; i++)
-                    {
-                        var end = Array.IndexOf(text, (byte)'\n', start);
-                        lines.Add(new StoredLine(text[start..end], links[(i * AuditChain.LinkSize)..((i + 1) * AuditChain.LinkSize)]));
-                        start = end + 1;
-                    }
-                }
-            }
-
-            Assert.True(lines.Count >= 12, $"expected the setup to log at least 12 events, found {lines.Count}");
-            edit(lines);
-            await using var write = connection.CreateCommand();
-            write.CommandText = "DELETE FROM event_blocks; INSERT INTO event_blocks VALUES ($key, $last, 0, 0, $lines, $links, $last_link)";
-            write.Parameters.AddWithValue("$key", firstKey);
-            write.Parameters.AddWithValue("$last", firstKey + lines.Count - 1);
-            write.Parameters.AddWithValue("$lines", lines.SelectMany(l => l.Line.Append((byte)'\n')).ToArray());
-            write.Parameters.AddWithValue("$links", lines.SelectMany(l => l.Link).ToArray());
-            write.Parameters.AddWithValue("$last_link", lines[^1].Link);
-            await write.ExecuteNonQueryAsync();
-        }
+        var file = new EventLogFile(_directory);
+        var (firstKey, lines, lastLink) = await file.ReadAsync();
+        Assert.True(lines.Count >= 12, $"expected the setup to log at least 12 events, found {lines.Count}");
+        edit(lines);
+        await file.WriteAsync(firstKey, lines, relink ? EventLogFile.Relink(lines) : lastLink);
     }
-
-    private sealed record StoredLine(byte[] Line, byte[] Link);
 }

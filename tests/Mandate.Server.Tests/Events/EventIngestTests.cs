@@ -123,4 +123,21 @@ public sealed class EventIngestTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, textPlain);
         Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated);
     }
+
+    [Fact]
+    public async Task Metrics_CountIngestRefusalsBackpressureAndTheStore()
+    {
+        await PostAsync("""[{"type":"x.y","outcome":"success"},{"type":"x.z","outcome":"success"}]""", "application/json");
+        await PostAsync("""[{"type":"x.y","outcome":"maybe"}]""", "application/json");
+        using var anonymous = _server.CreateClient();
+
+        var text = await anonymous.GetStringAsync("/metrics");
+
+        Assert.Matches(@"mandate_events_ingested_total\{[^}]*route=""ingest""[^}]*\} 2\b", text);
+        Assert.Matches(@"mandate_events_ingest_refused_total\{[^}]*route=""ingest""[^}]*\} 1\b", text);
+        Assert.Matches(@"mandate_events_capacity(\{[^}]*\})? 100000\b", text);
+        Assert.Matches(@"mandate_events_ingest_waiting(\{[^}]*\})? 0\b", text);
+        Assert.Matches(@"mandate_events_written_total(\{[^}]*\})? [1-9]", text);
+        Assert.Matches(@"mandate_events_dropped_total(\{[^}]*\})? 0\b", text);
+    }
 }

@@ -1,0 +1,153 @@
+using System.Text.Json;
+using Mandate.Core.Events;
+using Mandate.Core.Identities;
+using Mandate.Core.Storage;
+using Mandate.Telemetry.Ingest;
+
+namespace Mandate.Telemetry.Import;
+
+/// <summary>The outcome of importing a batch of records.</summary>
+/// <param name="Records">Records received.</param>
+/// <param name="Imported">Events stored.</param>
+/// <param name="Skipped">Records deliberately left out (intermediate stages of a request).</param>
+/// <param name="Attributed">Stored events whose actor is a managed identity.</param>
+/// <param name="Discovered">The unmanaged principals seen acting, by external id.</param>
+/// <param name="FirstSequence">The first stored event's sequence number (0 when nothing was stored).</param>
+/// <param name="LastSequence">The last stored event's sequence number (0 when nothing was stored).</param>
+/// <param name="Errors">Why records were refused; when there are any, nothing was stored.</param>
+public sealed record ImportResult(
+    int Records, int Imported, int Skipped, int Attributed, IReadOnlyList<string> Discovered, long FirstSequence, long LastSequence, IReadOnlyList<IngestError> Errors);
+
+/// <summary>
+/// Imports external telemetry: normalizes every record with its <see cref="ImportFormat"/>, attributes each actor
+/// (and delegator) to the managed identity whose claim label names it, stores the events durably through
+/// <paramref name="append"/>, and records every principal no identity claims as a discovered, unmanaged identity.
+/// A batch is all or nothing: any malformed record refuses the batch with a reason per record.
+/// </summary>
+/// <param name="store">Where identities are looked up and discovered identities recorded.</param>
+/// <param name="append">Stores events durably (the pipeline's durable append).</param>
+public sealed class EventImporter(IMandateStore store, Func<IReadOnlyList<MandateEvent>, CancellationToken, Task<IReadOnlyList<MandateEvent>>> append)
+{
+    private const int MaxReported = 100;
+
+    /// <summary>
+    /// Imports <paramref name="records"/> of <paramref name="format"/>; <paramref name="unreadable"/> names records the
+    /// caller could not even parse (left undefined in <paramref name="records"/>), reported with the others.
+    /// </summary>
+    public async Task<ImportResult> ImportAsync(
+        ImportFormat format, IReadOnlyList<JsonElement> records, IReadOnlyList<IngestError>? unreadable = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        ArgumentNullException.ThrowIfNull(records);
+        var normalized = new List<NormalizedRecord>(records.Count);
+        var errors = new List<IngestError>(unreadable ?? []);
+        var skipped = 0;
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (records[i].ValueKind == JsonValueKind.Undefined)
+            {
+                continue;
+            }
+
+            var result = format.Normalize(records[i]);
+            if (result.Error is { } error)
+            {
+                errors.Add(new IngestError(i, error));
+            }
+            else if (result.Record is { } record)
+            {
+                normalized.Add(record);
+            }
+            else
+            {
+                skipped++;
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return new ImportResult(records.Count, 0, skipped, 0, [], 0, 0, [.. errors.OrderBy(e => e.Index).Take(MaxReported)]);
+        }
+
+        var claims = new ClaimIndex(store.Identities);
+        var events = new List<MandateEvent>(normalized.Count);
+        var sightings = new Dictionary<(string, string), DiscoveredIdentity>();
+        var attributed = 0;
+        foreach (var (evt, actor, delegator) in normalized)
+        {
+            var owner = await claims.FindAsync(actor, cancellationToken);
+            var forWhom = delegator is null ? null : await claims.FindAsync(delegator, cancellationToken);
+            attributed += owner is null ? 0 : 1;
+            Sight(sightings, owner is null ? actor : null, evt);
+            Sight(sightings, delegator is not null && forWhom is null ? delegator : null, evt);
+            events.Add(evt with
+            {
+                ActorId = owner?.Id ?? actor.ExternalId,
+                ActorKind = owner is null ? actor.Kind : KindName(owner.Kind),
+                Chain = delegator is null ? [] : [forWhom?.Id ?? delegator.ExternalId],
+            });
+        }
+
+        var stored = events.Count == 0 ? [] : await append(events, cancellationToken);
+        await store.Discovered.RecordAsync([.. sightings.Values], cancellationToken);
+        return new ImportResult(records.Count, stored.Count, skipped, attributed, [.. sightings.Keys.Select(k => k.Item2).Order(StringComparer.Ordinal)],
+            stored.Count == 0 ? 0 : stored[0].Sequence, stored.Count == 0 ? 0 : stored[^1].Sequence, []);
+    }
+
+    private static void Sight(Dictionary<(string, string), DiscoveredIdentity> sightings, ExternalPrincipal? principal, MandateEvent evt)
+    {
+        if (principal is null)
+        {
+            return;
+        }
+
+        var key = (principal.Source, principal.ExternalId);
+        sightings[key] = sightings.TryGetValue(key, out var seen)
+            ? seen with
+            {
+                FirstSeen = evt.Time < seen.FirstSeen ? evt.Time : seen.FirstSeen,
+                LastSeen = evt.Time >= seen.LastSeen ? evt.Time : seen.LastSeen,
+                LastAction = evt.Time >= seen.LastSeen ? evt.Action : seen.LastAction,
+                Events = seen.Events + 1,
+            }
+            : new DiscoveredIdentity
+            {
+                Source = principal.Source,
+                ExternalId = principal.ExternalId,
+                Kind = principal.Kind,
+                DisplayName = principal.DisplayName,
+                ClaimLabel = principal.ClaimLabel,
+                FirstSeen = evt.Time,
+                LastSeen = evt.Time,
+                Events = 1,
+                LastAction = evt.Action,
+            };
+    }
+
+    private static string KindName(IdentityKind kind) => kind switch
+    {
+        IdentityKind.Human => "human",
+        IdentityKind.Agent => "agent",
+        IdentityKind.ServiceAccount => "service_account",
+        IdentityKind.Workload => "workload",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>Which identity claims a principal, looked up once per label value.</summary>
+    private sealed class ClaimIndex(IIdentityStore identities)
+    {
+        private readonly Dictionary<(string, string), Identity?> _found = [];
+
+        public async Task<Identity?> FindAsync(ExternalPrincipal principal, CancellationToken cancellationToken)
+        {
+            var key = (principal.ClaimLabel, principal.ExternalId);
+            if (!_found.TryGetValue(key, out var identity))
+            {
+                var page = await identities.ListAsync(new IdentityQuery { LabelKey = principal.ClaimLabel, LabelValue = principal.ExternalId }, new PageRequest(1), cancellationToken);
+                _found[key] = identity = page.Items.Count > 0 ? page.Items[0] : null;
+            }
+
+            return identity;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using Mandate.Server.Tests.Cli;
+using Mandate.Telemetry.Retention;
+
+namespace Mandate.Server.Tests.Audit;
+
+/// <summary>Retention removes the oldest events in the background, and the kept stream still verifies from its signed anchor.</summary>
+public sealed class RetentionTests : IAsyncLifetime
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "mandate-retention-" + Guid.NewGuid().ToString("N"));
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        TestServer.DeleteDirectory(_directory);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task MaxEvents_PrunesTheOldest_RecordsIt_AndTheKeptChainVerifies()
+    {
+        await using (var server = await TestServer.StartAsync(_directory, ownsDirectory: false, o => o with
+        {
+            EventRetention = new EventRetentionOptions { MaxEvents = 3, Interval = TimeSpan.FromMilliseconds(50) },
+        }))
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                // One at a time, so the log holds several stored blocks.
+                await server.PostJsonAsync("/v1/identities", new { kind = "human", id = $"person-{i}", display_name = $"Person {i}" });
+            }
+
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((await server.GetJsonAsync("/v1/events?type=audit.events_pruned&limit=1")).GetProperty("items").GetArrayLength() == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "retention did not run within 30 s");
+                await Task.Delay(20);
+            }
+
+            var first = (await server.GetJsonAsync("/v1/events?limit=1")).GetProperty("items")[0].GetProperty("sequence").GetInt64();
+            Assert.True(first > 1, $"the oldest kept event is {first}");
+        }
+
+        var run = await CliRun.InvokeAsync(null, "audit", "verify", "--data", _directory);
+        Assert.True(run.ExitCode == 0, run.ToString());
+    }
+
+    [Fact]
+    public async Task DeletingEventsPastTheAnchor_IsNamed()
+    {
+        await MaxEvents_PrunesTheOldest_RecordsIt_AndTheKeptChainVerifies();
+        var file = new EventLogFile(_directory);
+        var (firstKey, _, _) = await file.ReadAsync();
+        await file.ExecuteAsync($"DELETE FROM event_blocks WHERE first_sequence = {firstKey}");
+
+        var run = await CliRun.InvokeAsync(null, "audit", "verify", "--data", _directory);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"FAILED at event {firstKey}: events {firstKey} to", run.Output, StringComparison.Ordinal);
+        Assert.Contains("retention removed events only up to event", run.Output, StringComparison.Ordinal);
+    }
+}
