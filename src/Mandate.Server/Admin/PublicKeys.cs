@@ -5,14 +5,14 @@ using Mandate.Tokens.Jose;
 
 namespace Mandate.Server.Admin;
 
-/// <summary>Turns a registered JWK into public-key credential material, refusing anything but a public P-256 key.</summary>
+/// <summary>Turns a registered JWK into public-key credential material, refusing private members and unsupported key types.</summary>
 internal static class PublicKeys
 {
     public static PublicKeyMaterial FromJwk(JsonElement jwk)
     {
         try
         {
-            var key = EcPublicJwk.Parse(jwk);
+            var key = PublicJwk.Parse(jwk);
             return new PublicKeyMaterial(key.ToJson(), key.Kid, key.Thumbprint);
         }
         catch (JoseException ex)

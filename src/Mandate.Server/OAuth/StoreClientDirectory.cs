@@ -23,7 +23,7 @@ internal sealed class StoreClientDirectory(IMandateStore store, TimeProvider tim
         {
             if (credential.IsUsable(now) && credential.Material is PublicKeyMaterial key)
             {
-                keys.Add(new ClientKey(credential.Id, EcPublicJwk.Parse(key.Jwk)));
+                keys.Add(new ClientKey(credential.Id, PublicJwk.Parse(key.Jwk)));
             }
         }
 

@@ -30,7 +30,7 @@ public sealed class ClientAssertionValidator(IClientDirectory clients, IReplayCa
         CompactJws jws;
         try
         {
-            jws = CompactJws.Parse(assertion);
+            jws = CompactJws.Parse(assertion, JwsAlgorithms.External);
         }
         catch (JoseException ex)
         {
@@ -116,8 +116,7 @@ public sealed class ClientAssertionValidator(IClientDirectory clients, IReplayCa
                 continue;
             }
 
-            using var verifier = key.Jwk.CreateVerifier();
-            if (jws.Verify(verifier))
+            if (jws.Verify(key.Jwk))
             {
                 return key;
             }

@@ -13,7 +13,7 @@ public sealed record ClientRecord(string ClientId, string Subject, string Subjec
 /// <summary>A registered verification key and the credential it came from.</summary>
 /// <param name="CredentialId">The credential id, reported when the key is used.</param>
 /// <param name="Jwk">The public key.</param>
-public sealed record ClientKey(string CredentialId, EcPublicJwk Jwk);
+public sealed record ClientKey(string CredentialId, PublicJwk Jwk);
 
 /// <summary>Finds clients; implemented by the host over its store.</summary>
 public interface IClientDirectory

@@ -157,7 +157,7 @@ public sealed class TokenEndpoint(
         }
 
         var signing = keys.Current;
-        var token = CompactJws.Sign(buffer.WrittenSpan, signing.Key, signing.KeyId, AccessTokenType);
+        var token = CompactJws.Sign(buffer.WrittenSpan, signing, AccessTokenType);
         return new TokenResult(
             new IssuedToken(token, jti, client.Subject, client.ClientId, authentication.CredentialId!, authentication.Method!, audiences, scope,
                 DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds())),

@@ -37,7 +37,7 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
         CompactJws jws;
         try
         {
-            jws = CompactJws.Parse(token);
+            jws = CompactJws.Parse(token, JwsAlgorithms.Issuer);
         }
         catch (JoseException ex)
         {
@@ -118,7 +118,7 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
             return AccessTokenValidation.Fail("the token was not signed by a key this issuer publishes");
         }
 
-        if (!jws.Verify(key.Key))
+        if (!jws.Verify(key.PublicJwk))
         {
             return AccessTokenValidation.Fail("the token signature is invalid");
         }
