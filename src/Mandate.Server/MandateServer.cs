@@ -13,6 +13,7 @@ using Mandate.Storage.Sqlite;
 using Mandate.Telemetry;
 using Mandate.Tokens;
 using Mandate.Tokens.Clients;
+using Mandate.Tokens.Dpop;
 using Mandate.Tokens.Issuance;
 using Mandate.Tokens.Keys;
 using Mandate.Tokens.Validation;
@@ -142,6 +143,13 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton(sp => new TokenServiceOptions { Issuer = options.Issuer?.TrimEnd('/') ?? Issuer(sp) });
         services.AddSingleton<IClientDirectory, StoreClientDirectory>();
         services.AddSingleton<IReplayCache>(sp => new InMemoryReplayCache(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(new RemoteKeySetOptions());
+        services.AddSingleton(sp => new RemoteKeySets(
+            new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = TimeSpan.FromSeconds(5) }),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RemoteKeySetOptions>()));
+        services.AddSingleton(sp => new DpopNonces(sp.GetRequiredService<TimeProvider>(), TimeSpan.FromMinutes(5)));
+        services.AddSingleton<DpopProofValidator>();
+        services.AddSingleton<JwtBearerGrant>();
         services.AddSingleton<ClientAssertionValidator>();
         services.AddSingleton<ClientSecretValidator>();
         services.AddMetrics();

@@ -91,6 +91,8 @@ public sealed class CredentialRegistry(IMandateStore store, IEventSink events, T
             case FederatedTrustMaterial trust:
                 ValidateTrust(trust);
                 break;
+            case JwksUriMaterial jwks when jwks.Uri.Length is 0 or > 2048:
+                throw MandateException.Invalid("jwks_uri", "`jwks_uri` must be a URL of at most 2048 characters");
             case CertificateThumbprintMaterial cert when cert.Thumbprint.Length != 64 || !cert.Thumbprint.All(char.IsAsciiHexDigitLower):
                 throw MandateException.Invalid("thumbprint", "thumbprint must be the lower-case hex SHA-256 of the certificate (64 characters)");
             default:
@@ -114,5 +116,10 @@ public sealed class CredentialRegistry(IMandateStore store, IEventSink events, T
 
         InputRules.OptionalText(trust.SubjectPattern, "subject", 512);
         InputRules.OptionalText(trust.Audience, "audience", 512);
+        InputRules.OptionalText(trust.JwksUri, "jwks_uri", 2048);
+        if (trust.Jwks is { Length: > 64 * 1024 })
+        {
+            throw MandateException.Invalid("jwks", "`jwks` is larger than 64 KiB");
+        }
     }
 }

@@ -30,7 +30,9 @@ internal static class IdentityEndpoints
     private static async Task<IResult> CreateAsync(
         CreateIdentityRequest body, IdentityRegistry registry, IMandateStore store, CredentialInputs inputs, HttpContext http, CancellationToken ct)
     {
-        var pending = (body.Credentials ?? []).Select(input => (Credential: inputs.ToNewCredential(input, out var secret), Secret: secret)).ToList();
+        var pending = (body.Credentials ?? []).Select(input => (Credential: inputs.ToNewCredential(input, out var secret), Secret: secret))
+            .Concat(CredentialInputs.FromKeySet(body.Jwks, body.JwksUri).Select(c => (Credential: c, Secret: (string?)null)))
+            .ToList();
         var created = await registry.CreateAsync(new NewIdentity
         {
             Id = body.Id,

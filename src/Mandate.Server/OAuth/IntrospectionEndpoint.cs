@@ -45,7 +45,7 @@ internal static class IntrospectionEndpoint
         var response = new Dictionary<string, object>
         {
             ["active"] = true,
-            ["token_type"] = "Bearer",
+            ["token_type"] = valid.KeyThumbprint is null ? "Bearer" : "DPoP",
             ["sub"] = valid.Subject,
             ["client_id"] = valid.ClientId,
             ["jti"] = valid.TokenId,
@@ -53,6 +53,11 @@ internal static class IntrospectionEndpoint
             ["iat"] = valid.IssuedAt.ToUnixTimeSeconds(),
             ["aud"] = valid.Audiences.Count == 1 ? valid.Audiences[0] : valid.Audiences,
         };
+        if (valid.KeyThumbprint is { } jkt)
+        {
+            response["cnf"] = new Dictionary<string, string> { ["jkt"] = jkt };
+        }
+
         if (valid.Scopes.Count > 0)
         {
             response["scope"] = string.Join(' ', valid.Scopes);

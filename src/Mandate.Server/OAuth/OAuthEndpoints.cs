@@ -28,7 +28,8 @@ internal static class OAuthEndpoints
         app.MapPost("/oauth2/token", TokenAsync).AllowAnonymous().WithTags("OAuth").DisableAntiforgery();
     }
 
-    private static async Task<IResult> TokenAsync(HttpContext http, TokenEndpoint endpoint, CancellationToken ct)
+    private static async Task<IResult> TokenAsync(
+        HttpContext http, TokenEndpoint endpoint, TokenServiceOptions options, Tokens.Dpop.DpopNonces nonces, CancellationToken ct)
     {
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers.Pragma = "no-cache";
@@ -58,8 +59,20 @@ internal static class OAuthEndpoints
             return Error(OAuthError.InvalidClient("the Basic credentials are malformed"));
         }
 
+        if (options.DpopNonceRequired)
+        {
+            http.Response.Headers[DpopHeaders.Nonce] = nonces.Current();
+        }
+
+        var dpop = http.Request.Headers[DpopHeaders.Proof];
+        if (dpop.Count > 1)
+        {
+            return Error(OAuthError.InvalidDpopProof("send at most one `DPoP` header"));
+        }
+
         var result = await endpoint.HandleAsync(form, new TokenRequestContext(
-            http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null, http.RequestId(), basic), ct);
+            http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null, http.RequestId(), basic,
+            dpop.Count == 1 ? dpop.ToString() : null, DpopHeaders.RequestUrl(http)), ct);
         if (result.Error is { } error)
         {
             if (error.Status == StatusCodes.Status401Unauthorized)
@@ -74,7 +87,7 @@ internal static class OAuthEndpoints
         var response = new Dictionary<string, object>
         {
             ["access_token"] = token.AccessToken,
-            ["token_type"] = "Bearer",
+            ["token_type"] = token.TokenType,
             ["expires_in"] = result.ExpiresIn,
         };
         if (token.Scope is not null)

@@ -1,24 +1,52 @@
 using System.Security.Claims;
 using Mandate.Authorization;
+using Mandate.Tokens.Dpop;
 using Mandate.Tokens.Validation;
 
 namespace Mandate.Server.Security;
 
-/// <summary>Validates Mandate access tokens presented as bearer credentials to Mandate's own APIs.</summary>
-internal sealed class AccessTokenAuthenticator(AccessTokenValidator validator, SnapshotSource snapshots, TimeProvider time)
+/// <summary>
+/// Validates Mandate access tokens presented to Mandate's own APIs: as <c>Bearer</c>, or as <c>DPoP</c> with a
+/// proof (RFC 9449 section 7). A DPoP-bound token is accepted only with a valid proof by its key, never as a bearer
+/// token; a proof must name this request (<c>htm</c>, <c>htu</c>) and this token (<c>ath</c>).
+/// </summary>
+internal sealed class AccessTokenAuthenticator(AccessTokenValidator validator, DpopProofValidator proofs, SnapshotSource snapshots, TimeProvider time)
 {
-    public AuthenticationOutcome Authenticate(string token)
+    public AuthenticationOutcome Authenticate(string token, DpopPresentation? dpop)
     {
         var result = validator.Validate(token);
         if (result.Token is not { } valid)
         {
-            return new(null, result.Error);
+            return AuthenticationOutcome.Refused(result.Error!);
         }
 
         // The kill switch reaches live tokens: an identity that is gone, suspended or expired loses them at once.
         if (!snapshots.Current.Identities.TryGetValue(valid.Subject, out var identity) || !identity.IsEffective(time.GetUtcNow()))
         {
-            return new(null, "the token's identity is not active");
+            return AuthenticationOutcome.Refused("the token's identity is not active");
+        }
+
+        if (valid.KeyThumbprint is { } bound)
+        {
+            if (dpop is null)
+            {
+                return AuthenticationOutcome.Refused("the token is DPoP-bound: send it as `Authorization: DPoP <token>` with a `DPoP` proof");
+            }
+
+            var proof = proofs.Validate(dpop.Proof, dpop.Method, dpop.Urls, token, requireNonce: false);
+            if (proof.Error is not null)
+            {
+                return new AuthenticationOutcome(null, proof.Description, proof.Error);
+            }
+
+            if (proof.KeyThumbprint != bound)
+            {
+                return new AuthenticationOutcome(null, "the DPoP proof is signed by another key than the one the token is bound to", "invalid_dpop_proof");
+            }
+        }
+        else if (dpop is not null)
+        {
+            return AuthenticationOutcome.Refused("the token is not DPoP-bound: send it as `Authorization: Bearer <token>`");
         }
 
         List<Claim> claims =
@@ -37,9 +65,18 @@ internal sealed class AccessTokenAuthenticator(AccessTokenValidator validator, S
             claims.Add(new(MandateClaims.Scope, string.Join(' ', valid.Scopes)));
         }
 
-        return new(claims, null);
+        return new(claims, null, null);
     }
 }
 
-/// <summary>Either the caller's claims or why the token was refused.</summary>
-internal readonly record struct AuthenticationOutcome(IReadOnlyList<Claim>? Claims, string? Error);
+/// <summary>A token presented with <c>Authorization: DPoP</c>: its proof and what the proof must name.</summary>
+/// <param name="Proof">The <c>DPoP</c> header.</param>
+/// <param name="Method">The request method.</param>
+/// <param name="Urls">The URLs the request may be named by.</param>
+internal sealed record DpopPresentation(string Proof, string Method, IReadOnlyList<string?> Urls);
+
+/// <summary>Either the caller's claims or why the token was refused, with the RFC 6750/9449 error code.</summary>
+internal readonly record struct AuthenticationOutcome(IReadOnlyList<Claim>? Claims, string? Error, string? ErrorCode)
+{
+    public static AuthenticationOutcome Refused(string error) => new(null, error, "invalid_token");
+}

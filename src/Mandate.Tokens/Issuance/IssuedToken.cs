@@ -10,6 +10,11 @@ namespace Mandate.Tokens.Issuance;
 /// <param name="Audiences">Its audiences.</param>
 /// <param name="Scope">Granted scope, space separated, or null.</param>
 /// <param name="ExpiresAt">Expiry.</param>
+/// <param name="KeyThumbprint">The DPoP key the token is bound to (<c>cnf.jkt</c>), or null for a bearer token.</param>
 public sealed record IssuedToken(
     string AccessToken, string TokenId, string Subject, string ClientId, string CredentialId, string AuthenticationMethod,
-    IReadOnlyList<string> Audiences, string? Scope, DateTimeOffset ExpiresAt);
+    IReadOnlyList<string> Audiences, string? Scope, DateTimeOffset ExpiresAt, string? KeyThumbprint = null)
+{
+    /// <summary>The <c>token_type</c> to answer with: <c>DPoP</c> for a bound token (RFC 9449 section 5), else <c>Bearer</c>.</summary>
+    public string TokenType => KeyThumbprint is null ? "Bearer" : "DPoP";
+}

@@ -2,17 +2,20 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Mandate.Tokens.Clients;
+using Mandate.Tokens.Dpop;
 using Mandate.Tokens.Jose;
 using Mandate.Tokens.Keys;
 
 namespace Mandate.Tokens.Issuance;
 
 /// <summary>
-/// The token endpoint as a pipeline: request shape -> client authentication -> grant validation -> RFC 9068
-/// access token. Every outcome is reported to <see cref="ITokenEvents"/>.
+/// The token endpoint as a pipeline: request shape -> DPoP proof -> client authentication or grant assertion ->
+/// grant validation -> RFC 9068 access token (DPoP-bound when a proof came with the request). Every outcome is
+/// reported to <see cref="ITokenEvents"/>.
 /// </summary>
 public sealed class TokenEndpoint(
-    ClientAssertionValidator clients, ClientSecretValidator secrets, SigningKeyRing keys, TokenServiceOptions options, TimeProvider time, ITokenEvents events)
+    ClientAssertionValidator clients, ClientSecretValidator secrets, JwtBearerGrant jwtBearer, DpopProofValidator dpop, SigningKeyRing keys,
+    TokenServiceOptions options, TimeProvider time, ITokenEvents events)
 {
     /// <summary>The <c>typ</c> of access tokens (RFC 9068).</summary>
     public const string AccessTokenType = "at+jwt";
@@ -53,12 +56,28 @@ public sealed class TokenEndpoint(
             return OAuthError.InvalidRequest("`grant_type` is required");
         }
 
-        if (grantType != "client_credentials")
+        if (grantType is not ("client_credentials" or JwtBearerGrant.GrantType))
         {
-            return OAuthError.UnsupportedGrantType($"grant type `{(grantType.Length > 80 ? grantType[..80] : grantType)}` is not supported; use `client_credentials`");
+            return OAuthError.UnsupportedGrantType(
+                $"grant type `{(grantType.Length > 80 ? grantType[..80] : grantType)}` is not supported; use `client_credentials` or `{JwtBearerGrant.GrantType}`");
         }
 
-        var authentication = await AuthenticateClientAsync(form, context, cancellationToken);
+        // The proof is checked before the client's assertion, so a nonce round trip does not burn the assertion's jti.
+        string? boundKey = null;
+        if (context.DpopProof is { } proof)
+        {
+            var validation = dpop.Validate(proof, "POST", [options.TokenEndpoint, context.RequestUrl], null, options.DpopNonceRequired);
+            if (validation.Error is not null)
+            {
+                return validation.ToOAuthError();
+            }
+
+            boundKey = validation.KeyThumbprint;
+        }
+
+        var authentication = grantType == JwtBearerGrant.GrantType
+            ? await AuthenticateFederatedAsync(form, context, cancellationToken)
+            : await AuthenticateClientAsync(form, context, cancellationToken);
         if (authentication.Error is { } clientError)
         {
             return clientError;
@@ -87,7 +106,29 @@ public sealed class TokenEndpoint(
         }
 
         return Issue(authentication, audiences.Length == 0 ? [options.DefaultAudience] : [.. audiences.Distinct(StringComparer.Ordinal)],
-            string.IsNullOrWhiteSpace(scope) ? null : string.Join(' ', scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal)));
+            string.IsNullOrWhiteSpace(scope) ? null : string.Join(' ', scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal)),
+            boundKey);
+    }
+
+    /// <summary>
+    /// The jwt-bearer grant: the assertion names the identity. Client authentication is optional (RFC 7523 section
+    /// 3.1); when the request carries it, it must authenticate that same identity.
+    /// </summary>
+    private async ValueTask<ClientAuthentication> AuthenticateFederatedAsync(
+        IReadOnlyDictionary<string, string[]> form, TokenRequestContext context, CancellationToken cancellationToken)
+    {
+        var clientId = Single(form, "client_id", out _);
+        var federated = await jwtBearer.AuthenticateAsync(Single(form, "assertion", out _), clientId, cancellationToken);
+        if (federated.Error is not null
+            || (Single(form, "client_assertion", out _) is null && Single(form, "client_secret", out _) is null && context.BasicCredentials is null))
+        {
+            return federated;
+        }
+
+        var caller = await AuthenticateClientAsync(form, context, cancellationToken);
+        return caller.Error is not null ? caller
+            : caller.Client!.ClientId != federated.Client!.ClientId ? OAuthError.InvalidGrant("the assertion is for another identity than the authenticated client")
+            : federated;
     }
 
     /// <summary>Exactly one client authentication method per request (RFC 6749 section 2.3).</summary>
@@ -115,7 +156,7 @@ public sealed class TokenEndpoint(
             : await clients.AuthenticateAsync(clientId, Single(form, "client_assertion_type", out _), assertion, cancellationToken);
     }
 
-    private TokenResult Issue(ClientAuthentication authentication, string[] audiences, string? scope)
+    private TokenResult Issue(ClientAuthentication authentication, string[] audiences, string? scope, string? boundKey)
     {
         var client = authentication.Client!;
         var now = time.GetUtcNow();
@@ -153,6 +194,13 @@ public sealed class TokenEndpoint(
                 writer.WriteString("scope", scope);
             }
 
+            if (boundKey is not null)
+            {
+                writer.WriteStartObject("cnf");
+                writer.WriteString("jkt", boundKey);
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndObject();
         }
 
@@ -160,7 +208,7 @@ public sealed class TokenEndpoint(
         var token = CompactJws.Sign(buffer.WrittenSpan, signing, AccessTokenType);
         return new TokenResult(
             new IssuedToken(token, jti, client.Subject, client.ClientId, authentication.CredentialId!, authentication.Method!, audiences, scope,
-                DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds())),
+                DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()), boundKey),
             (int)options.AccessTokenLifetime.TotalSeconds, null);
     }
 

@@ -104,6 +104,22 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
 
     private sealed record Remembered(ValidatedAccessToken Token, string KeyId);
 
+    private static string? Confirmation(System.Text.Json.JsonElement claims)
+    {
+        if (!claims.TryGetProperty("cnf", out var cnf))
+        {
+            return null;
+        }
+
+        if (cnf.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            throw new JoseException("the token's `cnf` is not an object");
+        }
+
+        // Mandate binds only by JWK thumbprint; any other confirmation it did not issue, so the token is refused.
+        return ClaimSet.String(cnf, "jkt") is { Length: > 0 } jkt ? jkt : throw new JoseException("the token's `cnf` has no `jkt`");
+    }
+
     private AccessTokenValidation Check(CompactJws jws, string? audience)
     {
         if (!string.Equals(jws.Type, TokenEndpoint.AccessTokenType, StringComparison.OrdinalIgnoreCase)
@@ -160,11 +176,13 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
             ClaimSet.String(claims, "scope")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [],
             exp,
             iat,
-            ClaimSet.Audiences(claims)), null);
+            ClaimSet.Audiences(claims),
+            Confirmation(claims)), null);
     }
 }
 
 /// <summary>The claims of a valid access token.</summary>
+/// <remarks><see cref="KeyThumbprint"/> set means the token is DPoP-bound: it is usable only with a proof by that key.</remarks>
 /// <param name="Subject">The identity it speaks for.</param>
 /// <param name="SubjectKind">That identity's kind, if stated.</param>
 /// <param name="ClientId">The client that obtained it.</param>
@@ -173,9 +191,10 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
 /// <param name="ExpiresAt">Expiry.</param>
 /// <param name="IssuedAt">Issue time.</param>
 /// <param name="Audiences">Its audiences.</param>
+/// <param name="KeyThumbprint">The DPoP key it is bound to (<c>cnf.jkt</c>), or null for a bearer token.</param>
 public sealed record ValidatedAccessToken(
     string Subject, string? SubjectKind, string ClientId, string TokenId, IReadOnlyList<string> Scopes, DateTimeOffset ExpiresAt,
-    DateTimeOffset IssuedAt, IReadOnlyList<string> Audiences);
+    DateTimeOffset IssuedAt, IReadOnlyList<string> Audiences, string? KeyThumbprint = null);
 
 /// <summary>A validated token, or why it was refused.</summary>
 public readonly record struct AccessTokenValidation(ValidatedAccessToken? Token, string? Error)
