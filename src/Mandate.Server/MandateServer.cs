@@ -16,6 +16,8 @@ using Mandate.Tokens.Clients;
 using Mandate.Tokens.Dpop;
 using Mandate.Tokens.Issuance;
 using Mandate.Tokens.Keys;
+using Mandate.Tokens.Registration;
+using Mandate.Core.Registration;
 using Mandate.Tokens.Validation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -55,6 +57,11 @@ public sealed class MandateServer : IAsyncDisposable
     /// <summary>Opens the store (applying migrations), builds the host and starts listening.</summary>
     public static async Task<MandateServer> StartAsync(MandateServerOptions options, CancellationToken cancellationToken = default)
     {
+        if (options.SigningAlgorithm is not (Tokens.Jose.JwsAlgorithms.ES256 or Tokens.Jose.JwsAlgorithms.EdDSA))
+        {
+            throw new InvalidOperationException($"the signing algorithm must be ES256 or EdDSA, not `{options.SigningAlgorithm}`");
+        }
+
         var store = await SqliteMandateStore.OpenAsync(options.DataDirectory, cancellationToken);
         SigningKeyRing? keys = null;
         WebApplication? app = null;
@@ -63,7 +70,7 @@ public sealed class MandateServer : IAsyncDisposable
             var admin = new AdminCredential();
             var generated = await admin.InitializeAsync(store.Settings, options.AdminToken, cancellationToken);
             keys = new SigningKeyRing(new KeySealer(KeyEncryptionKey.Load(options)), new SettingsKeyRepository(store.Settings),
-                TimeProvider.System, SigningKeyRingOptions.Default);
+                TimeProvider.System, SigningKeyRingOptions.Default with { Algorithm = options.SigningAlgorithm });
             await keys.InitializeAsync(cancellationToken);
             app = Build(options, store, admin, keys);
             app.Services.GetRequiredService<MandateMetrics>();
@@ -140,7 +147,11 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton(keys);
         services.AddSingleton<SnapshotSourceHolder>();
         services.AddSingleton(sp => sp.GetRequiredService<SnapshotSourceHolder>().Source);
-        services.AddSingleton(sp => new TokenServiceOptions { Issuer = options.Issuer?.TrimEnd('/') ?? Issuer(sp) });
+        services.AddSingleton(sp => new TokenServiceOptions
+        {
+            Issuer = options.Issuer?.TrimEnd('/') ?? Issuer(sp),
+            DpopNonceRequired = options.DpopNonceRequired,
+        });
         services.AddSingleton<IClientDirectory, StoreClientDirectory>();
         services.AddSingleton<IReplayCache>(sp => new InMemoryReplayCache(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new RemoteKeySetOptions());
@@ -151,7 +162,10 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton<DpopProofValidator>();
         services.AddSingleton<JwtBearerGrant>();
         services.AddSingleton<ClientAssertionValidator>();
+        services.AddSingleton<RegistrationTokens>();
+        services.AddSingleton<ClientRegistration>();
         services.AddSingleton<ClientSecretValidator>();
+        services.AddSingleton<ClientAuthenticator>();
         services.AddMetrics();
         services.AddSingleton<MandateMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -197,6 +211,7 @@ public sealed class MandateServer : IAsyncDisposable
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapOAuthEndpoints();
         app.MapIntrospectionEndpoint();
+        app.MapRegistrationEndpoint();
         app.MapEvaluationEndpoints();
         app.MapSearchEndpoints();
         var v1 = app.MapGroup("/v1").RequireAuthorization(MandateClaims.AdminPolicy).AddEndpointFilter(ReadYourWritesAsync);
@@ -206,6 +221,7 @@ public sealed class MandateServer : IAsyncDisposable
         v1.MapPolicyEndpoints();
         v1.MapBundleEndpoints();
         v1.MapEventEndpoints();
+        v1.MapRegistrationTokenEndpoints();
         return app;
     }
 

@@ -23,7 +23,15 @@ internal static class ServeCommand
         var demo = new Option<bool>("--demo") { Description = "Seed a demo fleet and simulate live traffic" };
         var bundle = new Option<string?>("--bundle") { Description = "Serve a policy bundle directory (*.cedar files and entities.json) beside the stored policies" };
 
-        var command = new Command("serve", "Run the Mandate server") { data, urls, issuer, demo, bundle };
+        var signingAlg = new Option<string>("--signing-alg")
+        {
+            Description = "Algorithm of the issuer's signing keys: ES256 (default; every JOSE library verifies it) or EdDSA",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(MandateServerOptions.SigningAlgorithmVariable) ?? "ES256",
+        };
+        signingAlg.AcceptOnlyFromAmong("ES256", "EdDSA");
+        var noDpopNonce = new Option<bool>("--no-dpop-nonce") { Description = "Accept DPoP proofs at the token endpoint without a server nonce" };
+
+        var command = new Command("serve", "Run the Mandate server") { data, urls, issuer, demo, bundle, signingAlg, noDpopNonce };
         command.SetAction(async (parse, ct) => await CommandActions.Guard(parse, async () =>
         {
             var options = new MandateServerOptions
@@ -33,6 +41,8 @@ internal static class ServeCommand
                 Issuer = parse.GetValue(issuer),
                 Demo = parse.GetValue(demo),
                 BundleDirectory = parse.GetValue(bundle),
+                SigningAlgorithm = parse.GetValue(signingAlg)!,
+                DpopNonceRequired = !parse.GetValue(noDpopNonce),
                 AdminToken = Environment.GetEnvironmentVariable(MandateServerOptions.AdminTokenVariable),
                 Announcements = parse.InvocationConfiguration.Output,
             };

@@ -33,25 +33,10 @@ internal static class OAuthEndpoints
     {
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers.Pragma = "no-cache";
-        if (!http.Request.HasFormContentType || http.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
+        var (form, formError) = await ReadFormAsync(http, "token", ct);
+        if (formError is not null)
         {
-            return Error(OAuthError.InvalidRequest("send the token request as `application/x-www-form-urlencoded`"));
-        }
-
-        if (http.Request.ContentLength is > MaxFormBytes)
-        {
-            return Error(OAuthError.InvalidRequest("the token request is too large"));
-        }
-
-        Dictionary<string, string[]> form;
-        try
-        {
-            var read = await http.Request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { ValueLengthLimit = MaxFormBytes, ValueCountLimit = 64 }, ct);
-            form = read.ToDictionary(f => f.Key, f => f.Value.Select(v => v ?? string.Empty).ToArray(), StringComparer.Ordinal);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
-        {
-            return Error(OAuthError.InvalidRequest("the token request body is not a valid form"));
+            return Error(formError);
         }
 
         if (!TryReadBasic(http, out var basic))
@@ -98,8 +83,35 @@ internal static class OAuthEndpoints
         return TypedResults.Json(response);
     }
 
+    /// <summary>
+    /// Reads an <c>application/x-www-form-urlencoded</c> body within limits, as every OAuth endpoint takes it (RFC 6749
+    /// section 3.2); anything else is an <c>invalid_request</c>, never an exception.
+    /// </summary>
+    internal static async Task<(Dictionary<string, string[]> Form, OAuthError? Error)> ReadFormAsync(HttpContext http, string what, CancellationToken ct)
+    {
+        if (!http.Request.HasFormContentType || http.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            return ([], OAuthError.InvalidRequest($"send the {what} request as `application/x-www-form-urlencoded`"));
+        }
+
+        if (http.Request.ContentLength is > MaxFormBytes)
+        {
+            return ([], OAuthError.InvalidRequest($"the {what} request is too large"));
+        }
+
+        try
+        {
+            var read = await http.Request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { ValueLengthLimit = MaxFormBytes, ValueCountLimit = 64 }, ct);
+            return (read.ToDictionary(f => f.Key, f => f.Value.Select(v => v ?? string.Empty).ToArray(), StringComparer.Ordinal), null);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return ([], OAuthError.InvalidRequest($"the {what} request body is not a valid form"));
+        }
+    }
+
     /// <summary>RFC 6749 section 2.3.1: <c>base64(urlencode(id) ":" urlencode(secret))</c>; false when present but malformed.</summary>
-    private static bool TryReadBasic(HttpContext http, out BasicCredentials? credentials)
+    internal static bool TryReadBasic(HttpContext http, out BasicCredentials? credentials)
     {
         credentials = null;
         var header = http.Request.Headers.Authorization.ToString();

@@ -21,6 +21,7 @@ public sealed class TokenEndpoint(
     public const string AccessTokenType = "at+jwt";
 
     private const int MaxScopeLength = 2048;
+    private readonly ClientAuthenticator _clients = new(clients, secrets);
     private const int MaxResources = 10;
 
     /// <summary>Handles a token request given its form fields (name to every value sent).</summary>
@@ -119,8 +120,7 @@ public sealed class TokenEndpoint(
     {
         var clientId = Single(form, "client_id", out _);
         var federated = await jwtBearer.AuthenticateAsync(Single(form, "assertion", out _), clientId, cancellationToken);
-        if (federated.Error is not null
-            || (Single(form, "client_assertion", out _) is null && Single(form, "client_secret", out _) is null && context.BasicCredentials is null))
+        if (federated.Error is not null || !ClientAuthenticator.HasCredentials(form, context.BasicCredentials))
         {
             return federated;
         }
@@ -132,29 +132,9 @@ public sealed class TokenEndpoint(
     }
 
     /// <summary>Exactly one client authentication method per request (RFC 6749 section 2.3).</summary>
-    private async ValueTask<ClientAuthentication> AuthenticateClientAsync(
-        IReadOnlyDictionary<string, string[]> form, TokenRequestContext context, CancellationToken cancellationToken)
-    {
-        var clientId = Single(form, "client_id", out _);
-        var assertion = Single(form, "client_assertion", out _);
-        var secret = Single(form, "client_secret", out _);
-        var methods = (assertion is null ? 0 : 1) + (secret is null ? 0 : 1) + (context.BasicCredentials is null ? 0 : 1);
-        if (methods > 1)
-        {
-            return OAuthError.InvalidRequest("use exactly one client authentication method");
-        }
-
-        if (context.BasicCredentials is { } basic)
-        {
-            return clientId is not null && clientId != basic.ClientId
-                ? OAuthError.InvalidClient("`client_id` does not match the Basic credentials")
-                : await secrets.AuthenticateAsync(basic.ClientId, basic.Secret, ClientAuthentication.ClientSecretBasic, cancellationToken);
-        }
-
-        return secret is not null
-            ? await secrets.AuthenticateAsync(clientId, secret, ClientAuthentication.ClientSecretPost, cancellationToken)
-            : await clients.AuthenticateAsync(clientId, Single(form, "client_assertion_type", out _), assertion, cancellationToken);
-    }
+    private ValueTask<ClientAuthentication> AuthenticateClientAsync(
+        IReadOnlyDictionary<string, string[]> form, TokenRequestContext context, CancellationToken cancellationToken) =>
+        _clients.AuthenticateAsync(form, context.BasicCredentials, cancellationToken);
 
     private TokenResult Issue(ClientAuthentication authentication, string[] audiences, string? scope, string? boundKey)
     {
