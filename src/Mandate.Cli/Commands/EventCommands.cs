@@ -61,7 +61,7 @@ internal static class EventCommands
     private static Command ListCommand()
     {
         var filters = new Filters();
-        var since = new Option<TimeSpan?>("--since") { Description = "Only the last span, for example 15m, 2h or 1d", CustomParser = ParseSpan };
+        var since = new Option<TimeSpan?>("--since") { Description = "Only the last span, for example 15m, 2h or 1d", CustomParser = Spans.Parse };
         var limit = new Option<int>("--limit") { Description = "Most events to show", DefaultValueFactory = _ => 100 };
         var cursor = new Option<string?>("--cursor") { Description = "Continue after this cursor" };
         var command = new Command("list", "List recorded events, oldest first") { since, limit, cursor };
@@ -131,22 +131,4 @@ internal static class EventCommands
         e.Chain.Count == 0 ? e.ActorId : $"{e.ActorId} (for {string.Join(" <- ", e.Chain)})";
 
     private static string? Resource(MandateEvent e) => e.ResourceId is null ? null : $"{e.ResourceType}::{e.ResourceId}";
-
-    private static TimeSpan? ParseSpan(System.CommandLine.Parsing.ArgumentResult result)
-    {
-        var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
-        if (text.Length >= 2 && long.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-        {
-            switch (text[^1])
-            {
-                case 's': return TimeSpan.FromSeconds(n);
-                case 'm': return TimeSpan.FromMinutes(n);
-                case 'h': return TimeSpan.FromHours(n);
-                case 'd': return TimeSpan.FromDays(n);
-            }
-        }
-
-        result.AddError($"`{text}` is not a span: use a number and s, m, h or d, for example 15m");
-        return null;
-    }
 }

@@ -1,3 +1,4 @@
+using Mandate.Core.Errors;
 using Mandate.Core.Identities;
 using Mandate.Core.Registration;
 using Mandate.Server.Hosting;
@@ -22,8 +23,14 @@ internal static class RegistrationTokenEndpoints
 
     private static async Task<IResult> IssueAsync(IssueRegistrationTokenRequest body, RegistrationTokens tokens, HttpContext http, CancellationToken ct)
     {
+        var seconds = body.ExpiresIn ?? 86_400;
+        if (seconds <= 0 || seconds > RegistrationTokens.MaxLifetime.TotalSeconds)
+        {
+            throw MandateException.Invalid("expires_in", $"expires_in must be 1 to {RegistrationTokens.MaxLifetime.TotalSeconds} seconds");
+        }
+
         var (token, secret) = await tokens.IssueAsync(body.Owner, body.Kind ?? IdentityKind.Agent, body.MaxUses ?? 1,
-            TimeSpan.FromSeconds(body.ExpiresIn ?? 86_400), body.Description, http.Audit(), ct);
+            TimeSpan.FromSeconds(seconds), body.Description, http.Audit(), ct);
         return TypedResults.Created($"/v1/registration-tokens/{token.Id}", Describe(token, secret));
     }
 

@@ -47,7 +47,14 @@ public sealed class DpopNonces
         }
 
         Span<byte> bytes = stackalloc byte[8 + MacLength];
-        if (!Base64Url.TryDecodeFromChars(nonce, bytes, out var written) || written != bytes.Length)
+        try
+        {
+            if (!Base64Url.TryDecodeFromChars(nonce, bytes, out var written) || written != bytes.Length)
+            {
+                return false;
+            }
+        }
+        catch (FormatException)
         {
             return false;
         }

@@ -59,6 +59,12 @@ public sealed record IdentityResponse(Identity Identity, IReadOnlyList<Credentia
 /// <summary>A credential and, for a new API key, its secret (shown once, never stored).</summary>
 public sealed record CredentialResponse(Credential Credential, string? Secret = null);
 
+/// <summary>Body of <c>POST /v1/credentials/{id}/rotate</c>: how long the old API key keeps working (default 3,600 seconds).</summary>
+public sealed record RotateCredentialRequest(long? OverlapSeconds = null);
+
+/// <summary>A rotated API key: the successor with its secret (shown once), and the old key with its shortened expiry.</summary>
+public sealed record RotationResponse(Credential Credential, string Secret, Credential Retiring);
+
 /// <summary>An API key secret issued for a credential.</summary>
 public sealed record IssuedSecret(string CredentialId, string Secret);
 

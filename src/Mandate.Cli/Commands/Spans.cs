@@ -1,0 +1,26 @@
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace Mandate.Cli.Commands;
+
+/// <summary>Time spans on the command line: a number and <c>s</c>, <c>m</c>, <c>h</c> or <c>d</c>, for example <c>15m</c>.</summary>
+internal static class Spans
+{
+    public static TimeSpan? Parse(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
+        if (text.Length >= 2 && long.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 1_000_000)
+        {
+            switch (text[^1])
+            {
+                case 's': return TimeSpan.FromSeconds(n);
+                case 'm': return TimeSpan.FromMinutes(n);
+                case 'h': return TimeSpan.FromHours(n);
+                case 'd': return TimeSpan.FromDays(n);
+            }
+        }
+
+        result.AddError($"`{text}` is not a span: use a number and s, m, h or d, for example 15m");
+        return null;
+    }
+}
