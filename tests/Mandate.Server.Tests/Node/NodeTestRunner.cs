@@ -27,8 +27,11 @@ public static class NodeTestRunner
         return data;
     }
 
-    /// <summary>Runs <paramref name="file"/> against <paramref name="server"/>; fails with node's output unless every test passes.</summary>
-    public static async Task RunAsync(string file, TestServer server)
+    /// <summary>
+    /// Runs <paramref name="file"/> (relative to <c>tests/node</c>) against <paramref name="server"/>, with extra
+    /// <paramref name="environment"/> variables; fails with node's output unless every test passes.
+    /// </summary>
+    public static async Task RunAsync(string file, TestServer server, IReadOnlyDictionary<string, string>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(server);
         if (!Directory.Exists(Path.Combine(RepositoryRoot, "node_modules", "oauth4webapi")))
@@ -45,6 +48,11 @@ public static class NodeTestRunner
         start.Environment["MANDATE_URL"] = server.BaseAddress.ToString().TrimEnd('/');
         start.Environment["MANDATE_ADMIN_TOKEN"] = TestServer.AdminToken;
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
         var output = new StringBuilder();
