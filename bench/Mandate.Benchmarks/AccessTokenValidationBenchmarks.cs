@@ -16,6 +16,7 @@ namespace Mandate.Benchmarks;
 /// on repeat presentation, beside the reference: a raw ES256 verification of the same signing input.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class AccessTokenValidationBenchmarks
 {
     private AccessTokenValidator _validator = null!;

@@ -4,14 +4,22 @@ namespace Mandate.Benchmarks;
 
 internal static class Program
 {
-    public static void Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        if (args is ["cedar-fleet", ..])
+        switch (args)
         {
-            Cedar.CedarFleetRun.Run(args[1..]);
-            return;
+            case ["cedar-fleet", ..]:
+                Cedar.CedarFleetRun.Run(args[1..]);
+                return 0;
+            case ["tokens-prepare", ..]:
+                return await Tokens.TokenLoadPreparation.RunAsync(args[1..]);
+            case ["es256-raw", ..]:
+                return Tokens.RawSigningThroughput.Run(args[1..]);
+            default:
+                break;
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
     }
 }

@@ -19,15 +19,13 @@ public sealed class JwtBearerGrantTests : IDisposable
     private const string Issuer = "https://ci.example";
     private const string Kid = "ci-1";
     private readonly TokenWorld _world = new();
-    private readonly RSA _issuerKey = RSA.Create(2048);
+    // One key for the class: RSA generation is slow, and every test plays the same issuer.
+    private static readonly RSA IssuerKey = RSA.Create(2048);
+    private readonly RSA _issuerKey = IssuerKey;
 
     public JwtBearerGrantTests() => _world.Trusts.Add(Trust("repo:acme/*:ref:refs/heads/main", [IssuerJwk()]));
 
-    public void Dispose()
-    {
-        _issuerKey.Dispose();
-        _world.Dispose();
-    }
+    public void Dispose() => _world.Dispose();
 
     private PublicJwk IssuerJwk(string kid = Kid)
     {
