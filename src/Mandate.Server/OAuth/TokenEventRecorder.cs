@@ -30,7 +30,8 @@ internal sealed class TokenEventRecorder(IEventSink events, UsageRecorder usage,
             UserAgent = context.UserAgent,
             RequestId = context.RequestId,
             Message = $"access token for `{token.Subject}` via credential `{token.CredentialId}` ({token.AuthenticationMethod}"
-                + (token.AuthenticationMethod == Tokens.Clients.ClientAuthentication.PrivateKeyJwt ? string.Empty : ": an API key, weaker than key-based proof")
+                + (token.AuthenticationMethod is Tokens.Clients.ClientAuthentication.ClientSecretPost or Tokens.Clients.ClientAuthentication.ClientSecretBasic
+                    ? ": an API key, weaker than key-based proof" : string.Empty)
                 + $"), expires {token.ExpiresAt:O}",
         });
     }

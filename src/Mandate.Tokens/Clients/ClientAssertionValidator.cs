@@ -29,27 +29,8 @@ public sealed class ClientAssertionValidator(
             return OAuthError.InvalidClient($"client_assertion_type must be `{JwtBearerType}`");
         }
 
-        CompactJws jws;
-        try
-        {
-            jws = CompactJws.Parse(assertion, JwsAlgorithms.External);
-        }
-        catch (JoseException ex)
-        {
-            return OAuthError.InvalidClient("client assertion: " + ex.Message);
-        }
-
-        using (jws)
-        {
-            try
-            {
-                return await ValidateAsync(jws, clientId, cancellationToken);
-            }
-            catch (JoseException ex)
-            {
-                return OAuthError.InvalidClient("client assertion: " + ex.Message);
-            }
-        }
+        return await CompactJws.ParseAndCheckAsync(assertion, JwsAlgorithms.External, jws => ValidateAsync(jws, clientId, cancellationToken),
+            message => (ClientAuthentication)OAuthError.InvalidClient("client assertion: " + message));
     }
 
     private async ValueTask<ClientAuthentication> ValidateAsync(CompactJws jws, string? clientId, CancellationToken cancellationToken)

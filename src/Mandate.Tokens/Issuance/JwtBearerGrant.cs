@@ -33,27 +33,8 @@ public sealed class JwtBearerGrant(IClientDirectory clients, RemoteKeySets remot
             return OAuthError.InvalidRequest("`assertion` is required with the jwt-bearer grant");
         }
 
-        CompactJws jws;
-        try
-        {
-            jws = CompactJws.Parse(assertion, JwsAlgorithms.External);
-        }
-        catch (JoseException ex)
-        {
-            return OAuthError.InvalidGrant("assertion: " + ex.Message);
-        }
-
-        using (jws)
-        {
-            try
-            {
-                return await ValidateAsync(jws, clientId, cancellationToken);
-            }
-            catch (JoseException ex)
-            {
-                return OAuthError.InvalidGrant("assertion: " + ex.Message);
-            }
-        }
+        return await CompactJws.ParseAndCheckAsync(assertion, JwsAlgorithms.External, jws => ValidateAsync(jws, clientId, cancellationToken),
+            message => (ClientAuthentication)OAuthError.InvalidGrant("assertion: " + message));
     }
 
     private async ValueTask<ClientAuthentication> ValidateAsync(CompactJws jws, string? clientId, CancellationToken cancellationToken)

@@ -97,6 +97,38 @@ public sealed class CompactJws : IDisposable
         }
     }
 
+    /// <summary>
+    /// Parses <paramref name="token"/> and runs <paramref name="check"/> on it; a JOSE refusal at either step becomes
+    /// <paramref name="refuse"/> of its message, so a validator states its rules and its error code once.
+    /// </summary>
+    public static async ValueTask<T> ParseAndCheckAsync<T>(
+        string token, IReadOnlyList<string> algorithms, Func<CompactJws, ValueTask<T>> check, Func<string, T> refuse)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        ArgumentNullException.ThrowIfNull(refuse);
+        CompactJws jws;
+        try
+        {
+            jws = Parse(token, algorithms);
+        }
+        catch (JoseException ex)
+        {
+            return refuse(ex.Message);
+        }
+
+        using (jws)
+        {
+            try
+            {
+                return await check(jws);
+            }
+            catch (JoseException ex)
+            {
+                return refuse(ex.Message);
+            }
+        }
+    }
+
     /// <summary>Signs <paramref name="claimsJson"/> with one of the issuer's keys and returns the compact JWS.</summary>
     public static string Sign(ReadOnlySpan<byte> claimsJson, SigningKey key, string type)
     {

@@ -15,7 +15,7 @@ namespace Mandate.Tokens.Registration;
 /// is an agent, service account or workload identity owned by the token's human owner, proving itself with the
 /// keys it registers (<c>jwks</c> or <c>jwks_uri</c>, <c>private_key_jwt</c> only: no shared secret is ever issued).
 /// </summary>
-public sealed class ClientRegistration(RegistrationTokens tokens, IdentityRegistry identities, RemoteKeySets remoteKeys, TimeProvider time)
+public sealed class ClientRegistration(RegistrationTokens tokens, IdentityRegistry identities, RemoteKeySets remoteKeys, IEventSink events, TimeProvider time)
 {
     /// <summary>Largest registration request accepted.</summary>
     public const int MaxRequestBytes = 64 * 1024;
@@ -28,6 +28,18 @@ public sealed class ClientRegistration(RegistrationTokens tokens, IdentityRegist
     public async Task<RegistrationResult> RegisterAsync(string? initialAccessToken, JsonElement metadata, AuditContext audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(audit);
+        var result = await RegisterCoreAsync(initialAccessToken, metadata, audit, cancellationToken);
+        if (result.Status != 201)
+        {
+            events.Emit(audit.ToEvent(time.GetUtcNow(), EventCategory.Authentication, "client.registration_refused", EventOutcome.Failure,
+                message: $"{result.Body["error"]}: {result.Body["error_description"]}"));
+        }
+
+        return result;
+    }
+
+    private async Task<RegistrationResult> RegisterCoreAsync(string? initialAccessToken, JsonElement metadata, AuditContext audit, CancellationToken cancellationToken)
+    {
         if (string.IsNullOrEmpty(initialAccessToken))
         {
             return RegistrationResult.Unauthorized("registration needs an initial access token: `Authorization: Bearer <token>` from an admin");
