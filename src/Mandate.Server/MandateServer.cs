@@ -156,7 +156,7 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton<IReplayCache>(sp => new InMemoryReplayCache(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new RemoteKeySetOptions());
         services.AddSingleton(sp => new RemoteKeySets(
-            new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = TimeSpan.FromSeconds(5) }),
+            RemoteKeySets.CreateHttpClient(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RemoteKeySetOptions>()));
         services.AddSingleton(sp => new DpopNonces(sp.GetRequiredService<TimeProvider>(), TimeSpan.FromMinutes(5)));
         services.AddSingleton<DpopProofValidator>();

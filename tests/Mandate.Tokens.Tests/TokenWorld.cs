@@ -60,7 +60,7 @@ public sealed class TokenWorld : IDisposable, ISealedKeyRepository, IClientDirec
 
     public ClientAssertionValidator Assertions { get; }
 
-    public HttpClient Http { get; } = new();
+    public HttpClient Http { get; } = RemoteKeySets.CreateHttpClient();
 
     public InMemoryReplayCache Replay { get; }
 

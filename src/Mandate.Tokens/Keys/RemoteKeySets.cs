@@ -14,6 +14,13 @@ public sealed class RemoteKeySets(HttpClient http, TimeProvider time, RemoteKeyS
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The HTTP client to fetch with: no redirects (a publisher cannot bounce the fetch elsewhere), no cookies, a
+    /// short connect timeout. The caller owns it.
+    /// </summary>
+    public static HttpClient CreateHttpClient() =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = TimeSpan.FromSeconds(5) });
+
     /// <summary>Why <paramref name="uri"/> cannot be a JWKS URI, or null when it can.</summary>
     public static string? CheckUri(string? uri)
     {

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -7,6 +6,7 @@ using Mandate.Tokens.Clients;
 using Mandate.Tokens.Federation;
 using Mandate.Tokens.Issuance;
 using Mandate.Tokens.Jose;
+using Mandate.Tokens.Tests.Keys;
 
 namespace Mandate.Tokens.Tests.Federation;
 
@@ -120,7 +120,7 @@ public sealed class JwtBearerGrantTests : IDisposable
         var parts = Assertion().Split('.');
         using var stranger = RSA.Create(2048);
 
-        Assert.Contains("signature", (await AuthenticateAsync(string.Join('.', parts[0], parts[1], "A" + parts[2][1..]))).Error!.Description, StringComparison.Ordinal);
+        Assert.Contains("signature", (await AuthenticateAsync(string.Join('.', parts[0], parts[1], (parts[2][0] == 'A' ? "B" : "A") + parts[2][1..]))).Error!.Description, StringComparison.Ordinal);
         Assert.Equal("invalid_grant", (await AuthenticateAsync(parts[0] + "." + parts[1] + ".")).Error?.Error);
         Assert.Contains("signature", (await AuthenticateAsync(Assertion(signer: stranger))).Error!.Description, StringComparison.Ordinal);
         Assert.Equal("invalid_grant", (await AuthenticateAsync(parts[0] + ".e30." + parts[2])).Error?.Error);
@@ -161,58 +161,16 @@ public sealed class JwtBearerGrantTests : IDisposable
     [Fact]
     public async Task KeysByUri_AreFetched_AndRefetchedWhenTheIssuerRotates()
     {
-        using var listener = new HttpListener();
-        var port = FreePort();
-        var prefix = $"http://127.0.0.1:{port}/";
-        listener.Prefixes.Add(prefix);
-        listener.Start();
-        var served = new List<string>();
-        var current = IssuerJwk();
-        var serving = Task.Run(async () =>
-        {
-            while (listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                lock (served)
-                {
-                    served.Add(context.Request.Url!.AbsolutePath);
-                }
-
-                var body = Encoding.UTF8.GetBytes($$"""{"keys":[{{current.ToJson()}}]}""");
-                context.Response.ContentType = "application/json";
-                await context.Response.OutputStream.WriteAsync(body);
-                context.Response.Close();
-            }
-        });
-
-        _world.Trusts[0] = Trust("repo:acme/*:ref:refs/heads/main", [], prefix + "jwks");
+        using var publisher = new JwksServer { Answer = ($$"""{"keys":[{{IssuerJwk().ToJson()}}]}""", 200, []) };
+        _world.Trusts[0] = Trust("repo:acme/*:ref:refs/heads/main", [], publisher.Uri);
         Assert.Null((await AuthenticateAsync(Assertion())).Error);
         Assert.Null((await AuthenticateAsync(Assertion())).Error);
-        Assert.Single(served);
+        Assert.Equal(1, publisher.Fetches);
 
         // The issuer rotates to a new kid: the unknown kid triggers one refetch (after the minimum interval).
-        current = IssuerJwk("ci-2");
+        publisher.Answer = ($$"""{"keys":[{{IssuerJwk("ci-2").ToJson()}}]}""", 200, []);
         _world.Clock.Now += TimeSpan.FromSeconds(31);
         Assert.Null((await AuthenticateAsync(Assertion(header: """{"alg":"RS256","kid":"ci-2"}"""))).Error);
-        Assert.Equal(2, served.Count);
-
-        listener.Stop();
-        await serving;
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
+        Assert.Equal(2, publisher.Fetches);
     }
 }
