@@ -51,7 +51,7 @@ public sealed record ApiKeyMaterial(string Prefix, string Hash) : CredentialMate
 /// workload one token for an hour); by default each <c>jti</c> is accepted once.
 /// </param>
 public sealed record FederatedTrustMaterial(
-    string Issuer, string SubjectPattern, string? Audience, string? Jwks = null, string? JwksUri = null, bool AllowReuse = false) : CredentialMaterial
+    string Issuer, string SubjectPattern, string? Audience = null, string? Jwks = null, string? JwksUri = null, bool AllowReuse = false) : CredentialMaterial
 {
     /// <inheritdoc />
     [JsonIgnore]

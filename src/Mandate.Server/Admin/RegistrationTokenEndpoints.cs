@@ -48,5 +48,5 @@ public sealed record IssueRegistrationTokenRequest(string Owner, IdentityKind? K
 
 /// <summary>A registration token as shown to admins; <c>token</c> only once, when issued.</summary>
 public sealed record RegistrationTokenResponse(
-    string Id, string Owner, IdentityKind Kind, int MaxUses, int Uses, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt,
-    string? Description, string? Token);
+    string Id, string Owner, IdentityKind Kind, int MaxUses, int Uses, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt = null,
+    string? Description = null, string? Token = null);
