@@ -6,6 +6,7 @@ using Mandate.Storage.Sqlite.Identities;
 using Mandate.Storage.Sqlite.Internal;
 using Mandate.Storage.Sqlite.Migrations;
 using Mandate.Storage.Sqlite.Policies;
+using Mandate.Storage.Sqlite.Registration;
 using Mandate.Storage.Sqlite.Settings;
 
 namespace Mandate.Storage.Sqlite;
@@ -35,6 +36,7 @@ public sealed class SqliteMandateStore : IMandateStore
         Groups = new SqliteGroupStore(_database);
         Policies = new SqlitePolicyStore(_database);
         Settings = new SqliteSettingStore(_database);
+        RegistrationTokens = new SqliteRegistrationTokenStore(_database);
     }
 
     /// <inheritdoc />
@@ -57,6 +59,9 @@ public sealed class SqliteMandateStore : IMandateStore
 
     /// <inheritdoc />
     public ISettingStore Settings { get; }
+
+    /// <inheritdoc />
+    public IRegistrationTokenStore RegistrationTokens { get; }
 
     /// <inheritdoc />
     public IEventStore Events => _events;

@@ -17,3 +17,5 @@ public sealed class SqlitePolicyStoreTests() : PolicyStoreCompliance(new SqliteS
 public sealed class SqliteSettingStoreTests() : SettingStoreCompliance(new SqliteStoreHarness());
 
 public sealed class SqliteEventStoreTests() : EventStoreCompliance(new SqliteStoreHarness());
+
+public sealed class SqliteRegistrationTokenStoreTests() : RegistrationTokenStoreCompliance(new SqliteStoreHarness());

@@ -3,16 +3,18 @@ using Mandate.Cli.Http;
 using Mandate.Cli.Output;
 using Mandate.Core.Identities;
 using Mandate.Server.Admin;
+using Mandate.Server.Admin.Contracts;
 
 namespace Mandate.Cli.Commands;
 
-/// <summary><c>mandate registration-token create|show|revoke</c>: initial access tokens for RFC 7591 registration.</summary>
+/// <summary><c>mandate registration-token create|list|show|revoke</c>: initial access tokens for RFC 7591 registration.</summary>
 internal static class RegistrationTokenCommands
 {
     public static Command Create()
     {
         var command = new Command("registration-token", "Issue and revoke initial access tokens for dynamic client registration (RFC 7591)");
         command.Subcommands.Add(CreateCommand());
+        command.Subcommands.Add(ListCommand());
         command.Subcommands.Add(ByIdCommand("show", "Show a registration token's owner, kind, uses and expiry", "GET"));
         command.Subcommands.Add(ByIdCommand("revoke", "Revoke a registration token for good", "POST"));
         return command;
@@ -39,6 +41,36 @@ internal static class RegistrationTokenCommands
             {
                 o.WriteLine($"registration token {t.Id}: {t.MaxUses} {IdentityWords.Kind(t.Kind)} registration(s) owned by {t.Owner}, until {IdentityWords.When(t.ExpiresAt)}");
                 o.WriteLine($"token (shown once, store it now): {t.Token}");
+            });
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command ListCommand()
+    {
+        var limit = new Option<int>("--limit") { Description = "Page size", DefaultValueFactory = _ => 50 };
+        var cursor = new Option<string?>("--cursor") { Description = "Cursor from a previous page" };
+        var command = new Command("list", "List registration tokens (never their secrets)") { limit, cursor };
+        command.SetClientAction(async (parse, cli, ct) =>
+        {
+            var query = new QueryString()
+                .Add("limit", parse.GetValue(limit).ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Add("cursor", parse.GetValue(cursor));
+            var page = await cli.Client.GetAsync<PageResponse<RegistrationTokenResponse>>("v1/registration-tokens" + query, ct);
+            cli.Print(page, (p, o) =>
+            {
+                var table = new Table("ID", "OWNER", "KIND", "USES", "EXPIRES", "REVOKED");
+                foreach (var t in p.Items)
+                {
+                    table.Add(t.Id, t.Owner, IdentityWords.Kind(t.Kind), $"{t.Uses}/{t.MaxUses}", IdentityWords.When(t.ExpiresAt), IdentityWords.When(t.RevokedAt));
+                }
+
+                table.Write(o);
+                if (p.NextCursor is not null)
+                {
+                    o.WriteLine($"more: --cursor {p.NextCursor}");
+                }
             });
             return ExitCodes.Ok;
         });

@@ -1,8 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Mandate.Core.Administration;
 using Mandate.Core.Errors;
 using Mandate.Core.Events;
@@ -12,32 +10,20 @@ using Mandate.Core.Storage;
 namespace Mandate.Core.Registration;
 
 /// <summary>
-/// Issues, checks, spends and revokes initial access tokens. Tokens are shown once and kept only as hashes in the
-/// settings store. Spending is serialized in this process, so a token's use limit holds against concurrent
-/// registrations on one server (replicas sharing a store could each spend the last use once).
+/// Issues, lists, spends and revokes initial access tokens. A token is shown once and kept only as its SHA-256; a
+/// registration takes a use atomically in the store before it creates anything (so replicas sharing a store cannot
+/// overspend a token) and gives it back if the registration then fails.
 /// </summary>
-public sealed class RegistrationTokens(IMandateStore store, IEventSink events, TimeProvider time) : IDisposable
+public sealed class RegistrationTokens(IMandateStore store, IEventSink events, TimeProvider time)
 {
     /// <summary>The recognisable prefix of initial access tokens.</summary>
     public const string Prefix = "mnd_reg_";
 
-    /// <summary>Longest validity an admin may give a token.</summary>
-    public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(30);
-
     /// <summary>Most registrations one token may allow.</summary>
     public const int MaxUsesLimit = 10_000;
 
-    private const string KeyPrefix = "registration_token.";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
-
-    private readonly SemaphoreSlim _spend = new(1, 1);
-
-    /// <inheritdoc />
-    public void Dispose() => _spend.Dispose();
+    /// <summary>Longest validity an admin may give a token.</summary>
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(30);
 
     /// <summary>Issues a token; the returned secret is shown once.</summary>
     public async Task<(RegistrationToken Token, string Secret)> IssueAsync(
@@ -80,11 +66,7 @@ public sealed class RegistrationTokens(IMandateStore store, IEventSink events, T
             ExpiresAt = now + lifetime,
             MaxUses = maxUses,
         };
-        if (!await store.Settings.TryAddAsync(KeyPrefix + token.Id, JsonSerializer.Serialize(token, Json), cancellationToken))
-        {
-            throw new MandateException(ErrorCode.Conflict, "a registration token with this id exists; issue again");
-        }
-
+        await store.RegistrationTokens.AddAsync(token, cancellationToken);
         events.Emit(audit.ToEvent(now, EventCategory.AccountChange, "registration_token.issued", EventOutcome.Success, "RegistrationToken", token.Id,
             $"registration token for {maxUses} {IdentityRegistry.KindWord(kind)} registration(s) owned by `{human.Id}`, expires {token.ExpiresAt:O}"));
         return (token, secret);
@@ -92,36 +74,22 @@ public sealed class RegistrationTokens(IMandateStore store, IEventSink events, T
 
     /// <summary>Reads a token by id, or refuses with <c>not_found</c>.</summary>
     public async Task<RegistrationToken> GetAsync(string id, CancellationToken cancellationToken = default) =>
-        await ReadAsync(id, cancellationToken) ?? throw MandateException.NotFound("registration token", id);
+        await store.RegistrationTokens.GetAsync(id, cancellationToken) ?? throw MandateException.NotFound("registration token", id);
 
     /// <summary>Revokes a token for good.</summary>
     public async Task<RegistrationToken> RevokeAsync(string id, AuditContext audit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audit);
-        await _spend.WaitAsync(cancellationToken);
-        try
-        {
-            var token = await GetAsync(id, cancellationToken);
-            if (token.RevokedAt is not null)
-            {
-                return token;
-            }
-
-            var now = time.GetUtcNow();
-            var revoked = token with { RevokedAt = now };
-            await store.Settings.SetAsync(KeyPrefix + id, JsonSerializer.Serialize(revoked, Json), cancellationToken);
-            events.Emit(audit.ToEvent(now, EventCategory.AccountChange, "registration_token.revoked", EventOutcome.Success, "RegistrationToken", id));
-            return revoked;
-        }
-        finally
-        {
-            _spend.Release();
-        }
+        var now = time.GetUtcNow();
+        var revoked = await store.RegistrationTokens.RevokeAsync(id, now, cancellationToken) ?? throw MandateException.NotFound("registration token", id);
+        events.Emit(audit.ToEvent(now, EventCategory.AccountChange, "registration_token.revoked", EventOutcome.Success, "RegistrationToken", id));
+        return revoked;
     }
 
     /// <summary>
-    /// Runs <paramref name="register"/> with the token <paramref name="secret"/> names, if it is usable, and counts a
-    /// use only when registration succeeds. Null when the token is unknown, revoked, expired or used up.
+    /// Runs <paramref name="register"/> with the token <paramref name="secret"/> names, if it is usable, having taken
+    /// one of its uses; the use is given back when <paramref name="register"/> throws. Null when the token is unknown,
+    /// revoked, expired or used up.
     /// </summary>
     public async Task<T?> SpendAsync<T>(string secret, Func<RegistrationToken, Task<T>> register, CancellationToken cancellationToken = default)
         where T : class
@@ -134,30 +102,22 @@ public sealed class RegistrationTokens(IMandateStore store, IEventSink events, T
         }
 
         var hash = HashOf(secret);
-        await _spend.WaitAsync(cancellationToken);
+        var token = await store.RegistrationTokens.TryUseAsync(IdOf(hash), hash, time.GetUtcNow(), cancellationToken);
+        if (token is null)
+        {
+            return null;
+        }
+
         try
         {
-            var token = await ReadAsync(IdOf(hash), cancellationToken);
-            if (token is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(token.Hash), Encoding.ASCII.GetBytes(hash))
-                || !token.IsUsable(time.GetUtcNow()))
-            {
-                return null;
-            }
-
-            var result = await register(token);
-            await store.Settings.SetAsync(KeyPrefix + token.Id, JsonSerializer.Serialize(token with { Uses = token.Uses + 1 }, Json), CancellationToken.None);
-            return result;
+            return await register(token);
         }
-        finally
+        catch
         {
-            _spend.Release();
+            await store.RegistrationTokens.ReturnUseAsync(token.Id, CancellationToken.None);
+            throw;
         }
     }
-
-    private async Task<RegistrationToken?> ReadAsync(string id, CancellationToken cancellationToken) =>
-        MandateId.IsValid(id) && await store.Settings.GetAsync(KeyPrefix + id, cancellationToken) is { } json
-            ? JsonSerializer.Deserialize<RegistrationToken>(json, Json)
-            : null;
 
     private static string HashOf(string secret) => Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 

@@ -21,6 +21,9 @@ public interface IMandateStore : IAsyncDisposable
     /// <summary>Control-plane settings and sealed secrets (admin token hashes, signing keys).</summary>
     ISettingStore Settings { get; }
 
+    /// <summary>Initial access tokens for dynamic client registration.</summary>
+    IRegistrationTokenStore RegistrationTokens { get; }
+
     /// <summary>The append-only event stream.</summary>
     IEventStore Events { get; }
 

@@ -1,6 +1,8 @@
 using Mandate.Core.Errors;
 using Mandate.Core.Identities;
 using Mandate.Core.Registration;
+using Mandate.Core.Storage;
+using Mandate.Server.Admin.Contracts;
 using Mandate.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +17,11 @@ internal static class RegistrationTokenEndpoints
     {
         var group = v1.MapGroup("/registration-tokens").WithTags("Registration");
         group.MapPost("/", IssueAsync).WithName("IssueRegistrationToken");
+        group.MapGet("/", async (IMandateStore store, int? limit, string? cursor, CancellationToken ct) =>
+        {
+            var page = await store.RegistrationTokens.ListAsync(Paging.From(limit, cursor), ct);
+            return TypedResults.Ok(new PageResponse<RegistrationTokenResponse>([.. page.Items.Select(t => Describe(t, null))], page.NextCursor));
+        }).WithName("ListRegistrationTokens");
         group.MapGet("/{id}", async (string id, RegistrationTokens tokens, CancellationToken ct) =>
             TypedResults.Ok(Describe(await tokens.GetAsync(id, ct), null))).WithName("GetRegistrationToken");
         group.MapPost("/{id}/revoke", async (string id, RegistrationTokens tokens, HttpContext http, CancellationToken ct) =>

@@ -7,6 +7,7 @@ internal static class SchemaMigrations
     [
         new(1, "initial_schema", InitialSchema.Sql),
         new(2, "events_move_to_event_log", "DROP TABLE IF EXISTS event_identities; DROP TABLE IF EXISTS events;"),
+        new(3, "registration_tokens", RegistrationTokensSchema.Sql),
     ];
 
     public static int LatestVersion => All[^1].Version;

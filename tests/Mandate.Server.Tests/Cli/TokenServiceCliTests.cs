@@ -32,6 +32,7 @@ public sealed class TokenServiceCliTests : IAsyncLifetime
         var id = token.GetProperty("id").GetString()!;
 
         Assert.Contains("0/3 used", (await Ok("registration-token", "show", id)).Output, StringComparison.Ordinal);
+        Assert.Contains(id, (await Ok("registration-token", "list")).Output, StringComparison.Ordinal);
         Assert.Contains("revoked", (await Ok("registration-token", "revoke", id)).Output, StringComparison.Ordinal);
 
         var human = await CliRun.InvokeAsync(_server, "registration-token", "create", "--owner", "alice", "--kind", "human");
