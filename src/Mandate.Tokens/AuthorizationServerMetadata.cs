@@ -9,6 +9,8 @@ namespace Mandate.Tokens;
 /// </summary>
 public static class AuthorizationServerMetadata
 {
+    private static readonly string[] ClientAuthMethods = ["private_key_jwt", "client_secret_basic", "client_secret_post"];
+
     /// <summary>The metadata document's members.</summary>
     public static IReadOnlyDictionary<string, object> Build(TokenServiceOptions options)
     {
@@ -21,8 +23,10 @@ public static class AuthorizationServerMetadata
             ["introspection_endpoint"] = options.IntrospectionEndpoint,
             ["registration_endpoint"] = options.RegistrationEndpoint,
             ["grant_types_supported"] = new[] { "client_credentials", JwtBearerGrant.GrantType },
-            ["token_endpoint_auth_methods_supported"] = new[] { "private_key_jwt", "client_secret_basic", "client_secret_post" },
+            ["token_endpoint_auth_methods_supported"] = ClientAuthMethods,
             ["token_endpoint_auth_signing_alg_values_supported"] = JwsAlgorithms.External,
+            ["introspection_endpoint_auth_methods_supported"] = ClientAuthMethods,
+            ["introspection_endpoint_auth_signing_alg_values_supported"] = JwsAlgorithms.External,
             ["dpop_signing_alg_values_supported"] = JwsAlgorithms.External,
             ["response_types_supported"] = Array.Empty<string>(),
         };

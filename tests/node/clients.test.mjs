@@ -38,6 +38,8 @@ test('discovery advertises only what works', () => {
   assert.ok(as.token_endpoint_auth_methods_supported.includes('private_key_jwt'));
   assert.ok(as.token_endpoint_auth_signing_alg_values_supported.includes('ES256'));
   assert.ok(as.dpop_signing_alg_values_supported.includes('ES256'));
+  assert.ok(as.introspection_endpoint_auth_methods_supported.includes('private_key_jwt'));
+  assert.ok(!as.token_endpoint_auth_signing_alg_values_supported.some((alg) => alg === 'none' || alg.startsWith('HS')));
   for (const endpoint of ['token_endpoint', 'jwks_uri', 'introspection_endpoint', 'registration_endpoint']) {
     assert.ok(as[endpoint].startsWith(baseUrl + '/'), endpoint);
   }
