@@ -44,14 +44,15 @@ internal static class TokenLoadPreparation
         var now = DateTimeOffset.UtcNow;
         var prefix = "grant_type=client_credentials&client_assertion_type=" + Uri.EscapeDataString("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
             + "&client_assertion=";
-        await using var writer = new StreamWriter(output, false, new UTF8Encoding(false));
         var nonce = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(6));
-        for (var i = 0; i < count; i++)
+        var lines = new string[count];
+        Parallel.For(0, count, i =>
         {
             var claims = Encoding.UTF8.GetBytes(
                 $$"""{"iss":"{{agent}}","sub":"{{agent}}","aud":"{{audience}}","iat":{{now.ToUnixTimeSeconds()}},"exp":{{now.AddMinutes(4).ToUnixTimeSeconds()}},"jti":"{{nonce}}-{{i}}"}""");
-            await writer.WriteLineAsync(prefix + CompactJws.Sign(claims, key, jwk.Kid, "JWT"));
-        }
+            lines[i] = prefix + CompactJws.Sign(claims, key, jwk.Kid, "JWT");
+        });
+        await File.WriteAllLinesAsync(output, lines, new UTF8Encoding(false));
 
         Console.WriteLine($"prepared {count} assertions for `{agent}` in {(DateTimeOffset.UtcNow - now).TotalSeconds:0.0} s (valid for 4 minutes)");
         return 0;

@@ -29,19 +29,34 @@ internal static class OAuthEndpoints
     }
 
     private static async Task<IResult> TokenAsync(
-        HttpContext http, TokenEndpoint endpoint, TokenServiceOptions options, Tokens.Dpop.DpopNonces nonces, CancellationToken ct)
+        HttpContext http, TokenEndpoint endpoint, TokenServiceOptions options, Tokens.Dpop.DpopNonces nonces, ITokenEvents events, CancellationToken ct)
     {
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers.Pragma = "no-cache";
+        var source = new TokenRequestContext(
+            http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null, http.RequestId());
+
+        // Requests refused before the engine sees them are refusals too, and recorded as such.
+        IResult Refuse(OAuthError error)
+        {
+            events.Refused(error, null, source);
+            if (error.Status == StatusCodes.Status401Unauthorized)
+            {
+                http.Response.Headers.WWWAuthenticate = "Bearer realm=\"mandate\"";
+            }
+
+            return Error(error);
+        }
+
         var (form, formError) = await ReadFormAsync(http, "token", ct);
         if (formError is not null)
         {
-            return Error(formError);
+            return Refuse(formError);
         }
 
         if (!TryReadBasic(http, out var basic))
         {
-            return Error(OAuthError.InvalidClient("the Basic credentials are malformed"));
+            return Refuse(OAuthError.InvalidClient("the Basic credentials are malformed"));
         }
 
         if (options.DpopNonceRequired)
@@ -52,12 +67,15 @@ internal static class OAuthEndpoints
         var dpop = http.Request.Headers[DpopHeaders.Proof];
         if (dpop.Count > 1)
         {
-            return Error(OAuthError.InvalidDpopProof("send at most one `DPoP` header"));
+            return Refuse(OAuthError.InvalidDpopProof("send at most one `DPoP` header"));
         }
 
-        var result = await endpoint.HandleAsync(form, new TokenRequestContext(
-            http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null, http.RequestId(), basic,
-            dpop.Count == 1 ? dpop.ToString() : null, DpopHeaders.RequestUrl(http)), ct);
+        var result = await endpoint.HandleAsync(form, source with
+        {
+            BasicCredentials = basic,
+            DpopProof = dpop.Count == 1 ? dpop.ToString() : null,
+            RequestUrl = DpopHeaders.RequestUrl(http),
+        }, ct);
         if (result.Error is { } error)
         {
             if (error.Status == StatusCodes.Status401Unauthorized)
