@@ -55,22 +55,26 @@ public sealed class ClientRegistration(RegistrationTokens tokens, IdentityRegist
             return RegistrationResult.Refused(ex.Error, ex.Message);
         }
 
-        if (request.JwksUri is { } uri)
-        {
-            var fetched = await remoteKeys.GetAsync(uri, null, cancellationToken);
-            if (fetched.Keys is null)
-            {
-                return RegistrationResult.Refused("invalid_client_metadata", "`jwks_uri`: " + fetched.Error);
-            }
-        }
-
         try
         {
-            var created = await tokens.SpendAsync(initialAccessToken, token => identities.CreateAsync(request.ToIdentity(token),
-                audit with { ActorId = "registration:" + token.Id, ActorKind = "registration_token" }, cancellationToken), cancellationToken);
+            // The JWKS URL is fetched only once a valid token holds a use: nobody without one makes Mandate fetch anything.
+            var created = await tokens.SpendAsync(initialAccessToken, async token =>
+            {
+                if (request.JwksUri is { } uri && await remoteKeys.GetAsync(uri, null, cancellationToken) is { Keys: null } fetched)
+                {
+                    throw new RegistrationException("invalid_client_metadata", "`jwks_uri`: " + fetched.Error);
+                }
+
+                return await identities.CreateAsync(request.ToIdentity(token),
+                    audit with { ActorId = "registration:" + token.Id, ActorKind = "registration_token" }, cancellationToken);
+            }, cancellationToken);
             return created is null
                 ? RegistrationResult.Unauthorized("the initial access token is unknown, revoked, expired or used up")
                 : RegistrationResult.Registered(request.Response(created, time.GetUtcNow()));
+        }
+        catch (RegistrationException ex)
+        {
+            return RegistrationResult.Refused(ex.Error, ex.Message);
         }
         catch (MandateException ex) when (ex.Code is ErrorCode.InvalidArgument or ErrorCode.Conflict)
         {

@@ -76,6 +76,28 @@ public sealed class RegistrationTests(TokenServiceFixture fixture) : IClassFixtu
         Assert.Equal(HttpStatusCode.Unauthorized, (await RegisterAsync(revokedToken.GetProperty("token").GetString(), metadata)).Status);
     }
 
+    [Fact]
+    public async Task WithoutAValidToken_TheJwksUriIsNeverFetched()
+    {
+        using var publisher = new System.Net.HttpListener();
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        publisher.Prefixes.Add($"http://127.0.0.1:{port}/");
+        publisher.Start();
+        var fetched = publisher.GetContextAsync();
+
+        var (status, _, _) = await RegisterAsync("mnd_reg_forged", new { jwks_uri = $"http://127.0.0.1:{port}/jwks" });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.False(fetched.IsCompleted);
+        publisher.Stop();
+    }
+
     public static TheoryData<string, string, string> BadMetadata => new()
     {
         { "no keys", """{"client_name":"x"}""", "invalid_client_metadata" },
