@@ -4,32 +4,31 @@ namespace Mandate.Benchmarks;
 
 internal static class Program
 {
-    public static void Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        if (args is ["cedar-fleet", ..])
+        switch (args)
         {
-            Cedar.CedarFleetRun.Run(args[1..]);
-            return;
-        }
-
-        if (args is ["decision-rig", ..])
-        {
-            Decisions.DecisionRig.RunAsync(args[1..]).GetAwaiter().GetResult();
-            return;
-        }
-
-        if (args is ["events-body", ..])
-        {
-            Events.BodyRun.Run(args[1..]);
-            return;
-        }
-
-        if (args is ["events", ..])
-        {
-            Events.EventsRun.RunAsync(args[1..]).GetAwaiter().GetResult();
-            return;
+            case ["cedar-fleet", ..]:
+                Cedar.CedarFleetRun.Run(args[1..]);
+                return 0;
+            case ["tokens-prepare", ..]:
+                return await Tokens.TokenLoadPreparation.RunAsync(args[1..]);
+            case ["es256-raw", ..]:
+                return Tokens.RawSigningThroughput.Run(args[1..]);
+            case ["decision-rig", ..]:
+                await Decisions.DecisionRig.RunAsync(args[1..]);
+                return 0;
+            case ["events-body", ..]:
+                Events.BodyRun.Run(args[1..]);
+                return 0;
+            case ["events", ..]:
+                await Events.EventsRun.RunAsync(args[1..]);
+                return 0;
+            default:
+                break;
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
     }
 }

@@ -50,6 +50,7 @@ internal static class Program
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(IdentityCommands.Create());
         root.Subcommands.Add(CredentialCommands.Create());
+        root.Subcommands.Add(RegistrationTokenCommands.Create());
         root.Subcommands.Add(PolicyCommands.Create());
         root.Subcommands.Add(BundleCommands.Create());
         root.Subcommands.Add(ProxyCommand.Create());

@@ -15,9 +15,12 @@ using Mandate.Telemetry;
 using Mandate.Tokens;
 using Mandate.Tokens.Clients;
 using Mandate.Tokens.Delegation;
+using Mandate.Tokens.Dpop;
 using Mandate.Tokens.Issuance;
 using Mandate.Tokens.Keys;
+using Mandate.Tokens.Registration;
 using Mandate.Tokens.Revocation;
+using Mandate.Core.Registration;
 using Mandate.Tokens.Validation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -63,6 +66,11 @@ public sealed class MandateServer : IAsyncDisposable
             throw new InvalidOperationException($"the maximum delegation depth must be between 1 and {MandateServerOptions.MaxDelegationDepthLimit}, not {options.MaxDelegationDepth}");
         }
 
+        if (options.SigningAlgorithm is not (Tokens.Jose.JwsAlgorithms.ES256 or Tokens.Jose.JwsAlgorithms.EdDSA))
+        {
+            throw new InvalidOperationException($"the signing algorithm must be ES256 or EdDSA, not `{options.SigningAlgorithm}`");
+        }
+
         var store = await SqliteMandateStore.OpenAsync(options.DataDirectory, cancellationToken);
         SigningKeyRing? keys = null;
         WebApplication? app = null;
@@ -71,7 +79,7 @@ public sealed class MandateServer : IAsyncDisposable
             var admin = new AdminCredential();
             var generated = await admin.InitializeAsync(store.Settings, options.AdminToken, cancellationToken);
             keys = new SigningKeyRing(new KeySealer(KeyEncryptionKey.Load(options)), new SettingsKeyRepository(store.Settings),
-                TimeProvider.System, SigningKeyRingOptions.Default);
+                TimeProvider.System, SigningKeyRingOptions.Default with { Algorithm = options.SigningAlgorithm });
             await keys.InitializeAsync(cancellationToken);
             app = Build(options, store, admin, keys);
             app.Services.GetRequiredService<MandateMetrics>();
@@ -155,12 +163,27 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton(sp =>
         {
             var issuer = options.Issuer?.TrimEnd('/') ?? Issuer(sp);
-            return new TokenServiceOptions { Issuer = issuer, MaxDelegationDepth = options.MaxDelegationDepth, TrustDomain = options.TrustDomain ?? issuer };
+            return new TokenServiceOptions
+            {
+                Issuer = issuer,
+                MaxDelegationDepth = options.MaxDelegationDepth,
+                TrustDomain = options.TrustDomain ?? issuer,
+                DpopNonceRequired = options.DpopNonceRequired,
+            };
         });
         services.AddSingleton<IClientDirectory, StoreClientDirectory>();
         services.AddSingleton<IReplayCache>(sp => new InMemoryReplayCache(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ClientAssertionValidator>();
         services.AddSingleton<ClientSecretValidator>();
+        services.AddSingleton(new RemoteKeySetOptions());
+        services.AddSingleton(sp => new RemoteKeySets(
+            RemoteKeySets.CreateHttpClient(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RemoteKeySetOptions>()));
+        services.AddSingleton(sp => new DpopNonces(sp.GetRequiredService<TimeProvider>(), TimeSpan.FromMinutes(5)));
+        services.AddSingleton<DpopProofValidator>();
+        services.AddSingleton<JwtBearerGrant>();
+        services.AddSingleton<RegistrationTokens>();
+        services.AddSingleton<ClientRegistration>();
         // This server's instruments only: meters are matched by name across the process.
         var meterScope = new object();
         services.AddSingleton(sp => new MandateMetrics(sp.GetRequiredService<EventPipeline>(), meterScope));
@@ -235,6 +258,7 @@ public sealed class MandateServer : IAsyncDisposable
         app.MapOAuthEndpoints();
         app.MapIntrospectionEndpoint();
         app.MapRevocationEndpoint();
+        app.MapRegistrationEndpoint();
         app.MapEvaluationEndpoints();
         app.MapSearchEndpoints();
         var v1 = app.MapGroup("/v1").RequireAuthorization(MandateClaims.AdminApiPolicy).AddEndpointFilter(ReadYourWritesAsync);
@@ -247,6 +271,7 @@ public sealed class MandateServer : IAsyncDisposable
         v1.MapEventEndpoints();
         v1.MapDelegationEndpoints();
         v1.MapImportEndpoints();
+        v1.MapRegistrationTokenEndpoints();
         return app;
     }
 

@@ -9,6 +9,9 @@ public sealed record MandateServerOptions
     /// <summary>Environment variable carrying the bootstrap admin token.</summary>
     public const string AdminTokenVariable = "MANDATE_ADMIN_TOKEN";
 
+    /// <summary>Environment variable choosing the signing algorithm (<c>ES256</c> or <c>EdDSA</c>).</summary>
+    public const string SigningAlgorithmVariable = "MANDATE_SIGNING_ALG";
+
     /// <summary>Default listen address.</summary>
     public const string DefaultUrl = "http://127.0.0.1:8080";
 
@@ -26,6 +29,15 @@ public sealed record MandateServerOptions
 
     /// <summary>File holding the base64 key-encryption key that seals signing keys; see <c>MANDATE_KEK</c>.</summary>
     public string? KeyEncryptionKeyFile { get; init; }
+
+    /// <summary>
+    /// Algorithm of new signing keys: <c>ES256</c> (default) or <c>EdDSA</c>. Changing it rotates at the next start;
+    /// the previous key stays published for the overlap. Note: the ASP.NET Core JwtBearer handler cannot verify EdDSA.
+    /// </summary>
+    public string SigningAlgorithm { get; init; } = "ES256";
+
+    /// <summary>Whether DPoP proofs at the token endpoint must carry a fresh server nonce (<c>DPoP-Nonce</c>).</summary>
+    public bool DpopNonceRequired { get; init; } = true;
 
     /// <summary>A policy bundle directory served beside the stored policies (<c>*.cedar</c>, <c>entities.json</c>).</summary>
     public string? BundleDirectory { get; init; }

@@ -8,6 +8,7 @@ using Mandate.Storage.Sqlite.Identities;
 using Mandate.Storage.Sqlite.Internal;
 using Mandate.Storage.Sqlite.Migrations;
 using Mandate.Storage.Sqlite.Policies;
+using Mandate.Storage.Sqlite.Registration;
 using Mandate.Storage.Sqlite.Settings;
 
 namespace Mandate.Storage.Sqlite;
@@ -39,6 +40,7 @@ public sealed class SqliteMandateStore : IMandateStore
         Settings = new SqliteSettingStore(_database);
         Delegations = new SqliteDelegationStore(_database);
         Discovered = new SqliteDiscoveredIdentityStore(_database);
+        RegistrationTokens = new SqliteRegistrationTokenStore(_database);
     }
 
     /// <inheritdoc />
@@ -65,6 +67,7 @@ public sealed class SqliteMandateStore : IMandateStore
     /// <inheritdoc />
     public IDelegationStore Delegations { get; }
     public IDiscoveredIdentityStore Discovered { get; }
+    public IRegistrationTokenStore RegistrationTokens { get; }
 
     /// <inheritdoc />
     public IEventStore Events => _events;

@@ -21,7 +21,10 @@ public interface ITokenEvents
 /// <param name="UserAgent">Caller user agent.</param>
 /// <param name="RequestId">Correlation id.</param>
 /// <param name="BasicCredentials">Client id and secret from an <c>Authorization: Basic</c> header, if sent.</param>
-public sealed record TokenRequestContext(string? SourceIp, string? UserAgent, string? RequestId, BasicCredentials? BasicCredentials = null);
+/// <param name="DpopProof">The <c>DPoP</c> header, if sent (exactly once).</param>
+/// <param name="RequestUrl">The URL the request arrived at, which a DPoP proof's <c>htu</c> may name besides the token endpoint.</param>
+public sealed record TokenRequestContext(
+    string? SourceIp, string? UserAgent, string? RequestId, BasicCredentials? BasicCredentials = null, string? DpopProof = null, string? RequestUrl = null);
 
 /// <summary>Credentials from HTTP Basic authentication (RFC 6749 section 2.3.1: form-encoded, then base64).</summary>
 /// <param name="ClientId">The client id.</param>

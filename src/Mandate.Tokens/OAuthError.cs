@@ -33,6 +33,9 @@ public sealed record OAuthError(string Error, string Description, int Status = 4
     /// <summary><c>invalid_scope</c>.</summary>
     public static OAuthError InvalidScope(string description) => new("invalid_scope", description);
 
+    /// <summary><c>invalid_dpop_proof</c> (RFC 9449).</summary>
+    public static OAuthError InvalidDpopProof(string description) => new("invalid_dpop_proof", description);
+
     /// <summary><c>invalid_target</c> (RFC 8707).</summary>
     public static OAuthError InvalidTarget(string description) => new("invalid_target", description);
 

@@ -12,6 +12,12 @@ public sealed record TokenServiceOptions
     /// <summary>The JWKS URL.</summary>
     public string JwksUri => Issuer.TrimEnd('/') + "/oauth2/jwks";
 
+    /// <summary>The RFC 7662 introspection endpoint URL.</summary>
+    public string IntrospectionEndpoint => Issuer.TrimEnd('/') + "/oauth2/introspect";
+
+    /// <summary>The RFC 7591 dynamic client registration endpoint URL.</summary>
+    public string RegistrationEndpoint => Issuer.TrimEnd('/') + "/oauth2/register";
+
     /// <summary>Audience of tokens requested without a <c>resource</c>: Mandate's own APIs.</summary>
     public string DefaultAudience => Issuer;
 
@@ -41,4 +47,12 @@ public sealed record TokenServiceOptions
     public TimeSpan TransactionTokenLifetime { get; init; } = TimeSpan.FromMinutes(1);
 
     private readonly string? _trustDomain;
+    /// <summary>Longest a federated token (jwt-bearer grant) may live from <c>iat</c> to <c>exp</c>.</summary>
+    public TimeSpan MaxFederatedAssertionLifetime { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>How old a DPoP proof's <c>iat</c> may be.</summary>
+    public TimeSpan DpopProofLifetime { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Whether DPoP proofs at the token endpoint must carry a fresh server nonce (RFC 9449 section 8).</summary>
+    public bool DpopNonceRequired { get; init; } = true;
 }

@@ -31,5 +31,31 @@ public sealed class AgentKey : IDisposable
         return CompactJws.Sign(claims, _key, Jwk.Kid, "JWT");
     }
 
+    /// <summary>A DPoP proof (RFC 9449) signed with this key, naming a request and, at a resource, the access token.</summary>
+    public string DpopProof(string method, string url, string? accessToken = null, string? nonce = null, string? jti = null)
+    {
+        var claims = new Dictionary<string, object>
+        {
+            ["jti"] = jti ?? Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)),
+            ["htm"] = method,
+            ["htu"] = url,
+            ["iat"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        };
+        if (accessToken is not null)
+        {
+            claims["ath"] = Mandate.Tokens.Dpop.DpopProofValidator.AccessTokenHash(accessToken);
+        }
+
+        if (nonce is not null)
+        {
+            claims["nonce"] = nonce;
+        }
+
+        var header = $$"""{"typ":"dpop+jwt","alg":"ES256","jwk":{{EcPublicJwk.FromKey(_key).ToJson()}}}""";
+        var input = Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(header)) + "." + Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(claims));
+        var signature = _key.SignData(System.Text.Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return input + "." + Base64Url.EncodeToString(signature);
+    }
+
     public void Dispose() => _key.Dispose();
 }

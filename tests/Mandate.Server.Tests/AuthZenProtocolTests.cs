@@ -147,7 +147,7 @@ public sealed class AuthZenProtocolTests(AuthZenProtocolServer fixture) : IClass
     [Theory]
     [InlineData(null, "Bearer realm=\"mandate\"")]
     [InlineData("Bearer not-a-token", "error=\"invalid_token\"")]
-    [InlineData("Basic dXNlcjpwYXNz", "error=\"invalid_token\"")]
+    [InlineData("Basic dXNlcjpwYXNz", "error=\"invalid_request\"")]
     public async Task MissingOrBadCredentials_Are401WithWwwAuthenticate(string? authorization, string challenge)
     {
         using var anonymous = _server.CreateClient();

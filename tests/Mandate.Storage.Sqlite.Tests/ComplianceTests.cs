@@ -22,3 +22,4 @@ public sealed class SqliteDelegationStoreTests() : DelegationStoreCompliance(new
 public sealed class SqliteAuditRetentionTests() : AuditRetentionCompliance(new SqliteStoreHarness());
 
 public sealed class SqliteDiscoveredIdentityTests() : DiscoveredIdentityCompliance(new SqliteStoreHarness());
+public sealed class SqliteRegistrationTokenStoreTests() : RegistrationTokenStoreCompliance(new SqliteStoreHarness());

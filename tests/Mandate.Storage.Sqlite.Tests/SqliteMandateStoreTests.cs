@@ -55,6 +55,7 @@ public sealed class SqliteMandateStoreTests : IDisposable
         {
         }
 
+        // One row per step, steps numbered 1..n without gaps: so every step ran exactly once, however many there are.
         Assert.Equal(await QueryAsync<long>("SELECT max(version) FROM schema_migrations"), await QueryAsync<long>("SELECT count(*) FROM schema_migrations"));
         Assert.Equal(1L, await QueryAsync<long>("SELECT count(*) FROM schema_migrations WHERE version = 1 AND name = 'initial_schema'"));
     }
@@ -70,6 +71,7 @@ public sealed class SqliteMandateStoreTests : IDisposable
         await QueryAsync<object>("""
             DELETE FROM schema_migrations WHERE version > 1;
             DROP TABLE IF EXISTS discovered_identities;
+            DROP TABLE IF EXISTS registration_tokens;
             CREATE TABLE events (sequence INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, time INTEGER NOT NULL, category TEXT NOT NULL,
                 type TEXT NOT NULL, outcome TEXT NOT NULL, actor_id TEXT, actor_kind TEXT, chain TEXT NOT NULL, action TEXT,
                 resource_type TEXT, resource_id TEXT, policies TEXT NOT NULL, token_id TEXT, source_ip TEXT, user_agent TEXT,

@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Mandate.Tokens.Clients;
 using Mandate.Tokens.Delegation;
+using Mandate.Tokens.Dpop;
+using Mandate.Tokens.Federation;
 using Mandate.Tokens.Issuance;
 using Mandate.Tokens.Jose;
 using Mandate.Tokens.Keys;
@@ -39,12 +41,17 @@ public sealed class TokenWorld : IDisposable, ISealedKeyRepository, IClientDirec
         Client = new ClientRecord(ClientId, ClientId, "Agent", true, [new ClientKey("crd_1", ClientJwk)]);
         Keys = new SigningKeyRing(new KeySealer(Kek), this, Clock, new SigningKeyRingOptions(TimeSpan.FromDays(30), TimeSpan.FromDays(1)));
         Keys.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
-        Assertions = new ClientAssertionValidator(this, new InMemoryReplayCache(Clock), Options, Clock);
+        Replay = new InMemoryReplayCache(Clock);
+        RemoteKeys = new RemoteKeySets(Http, Clock, new RemoteKeySetOptions());
+        Nonces = new DpopNonces(Clock, TimeSpan.FromMinutes(5));
+        Dpop = new DpopProofValidator(Replay, Nonces, Options, Clock);
+        Assertions = new ClientAssertionValidator(this, RemoteKeys, Replay, Options, Clock);
+        Federation = new JwtBearerGrant(this, RemoteKeys, Replay, Options, Clock);
         Revocations = new RevocationSet(this);
         Recorder = new DelegationRecorder(Store, Revocations);
         Validator = new AccessTokenValidator(Keys, Options, Clock, Revocations);
         var minter = new AccessTokenMinter(Keys, Options);
-        Endpoint = new TokenEndpoint(Assertions, new ClientSecretValidator(this), Keys, Options, Clock, this,
+        Endpoint = new TokenEndpoint(Assertions, new ClientSecretValidator(this), Federation, Dpop, Keys, Options, Clock, this,
             new TokenExchangeGrant(Validator, minter, Recorder, Revocations, this, Options, Clock),
             new TransactionTokenGrant(Validator, Keys, Recorder, Revocations, this, Options, Clock));
         Revoker = new TokenRevoker(Store, Revocations, Validator, Options, Clock, this);
@@ -67,6 +74,21 @@ public sealed class TokenWorld : IDisposable, ISealedKeyRepository, IClientDirec
     public SigningKeyRing Keys { get; }
 
     public ClientAssertionValidator Assertions { get; }
+
+    public HttpClient Http { get; } = RemoteKeySets.CreateHttpClient();
+
+    public InMemoryReplayCache Replay { get; }
+
+    public RemoteKeySets RemoteKeys { get; }
+
+    public DpopNonces Nonces { get; }
+
+    public DpopProofValidator Dpop { get; }
+
+    public JwtBearerGrant Federation { get; }
+
+    /// <summary>The federated trusts the directory answers with, whatever the issuer asked for is.</summary>
+    public List<FederatedTrust> Trusts { get; } = [];
 
     public TokenEndpoint Endpoint { get; }
 
@@ -210,6 +232,9 @@ public sealed class TokenWorld : IDisposable, ISealedKeyRepository, IClientDirec
     public ValueTask<string?> VerifySecretAsync(ClientRecord client, string secret, CancellationToken cancellationToken) =>
         ValueTask.FromResult(secret == Secret ? "crd_key" : null);
 
+    public ValueTask<IReadOnlyList<FederatedTrust>> FindTrustsAsync(string issuer, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<FederatedTrust>>([.. Trusts.Where(t => t.Issuer == issuer)]);
+
     public void Issued(IssuedToken token, TokenRequestContext context) => Outcomes.Add("issued " + token.Subject);
 
     public void Refused(OAuthError error, string? clientId, TokenRequestContext context)
@@ -233,6 +258,7 @@ public sealed class TokenWorld : IDisposable, ISealedKeyRepository, IClientDirec
     public void Dispose()
     {
         Recorder.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        Http.Dispose();
         Keys.Dispose();
         ClientKey.Dispose();
         foreach (var (_, key) in _clients.Values)

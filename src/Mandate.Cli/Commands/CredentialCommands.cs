@@ -15,6 +15,7 @@ internal static class CredentialCommands
         credential.Subcommands.Add(AddCommand());
         credential.Subcommands.Add(ListCommand());
         credential.Subcommands.Add(RevokeCommand());
+        credential.Subcommands.Add(RotateCommand());
         return credential;
     }
 
@@ -26,26 +27,33 @@ internal static class CredentialCommands
         var issuer = new Option<string?>("--federated-issuer") { Description = "Trust tokens from this external OIDC issuer" };
         var subject = new Option<string?>("--subject") { Description = "Required subject (exact or with * wildcards) for --federated-issuer" };
         var audience = new Option<string?>("--audience") { Description = "Required audience for --federated-issuer" };
+        var jwks = new Option<string?>("--jwks") { Description = "JWK Set file of the --federated-issuer's keys" };
+        var jwksUri = new Option<string?>("--jwks-uri") { Description = "URL of a JWK Set: the --federated-issuer's keys, or alone the identity's own published keys" };
+        var allowReuse = new Option<bool>("--allow-reuse") { Description = "Let one --federated-issuer token be exchanged more than once while it lives" };
         var thumbprint = new Option<string?>("--thumbprint") { Description = "SHA-256 certificate thumbprint (hex)" };
         var description = new Option<string?>("--description") { Description = "Note" };
         var expires = new Option<DateTimeOffset?>("--expires") { Description = "Expiry time (ISO 8601)" };
 
         var command = new Command("add", "Add a credential to an identity")
         {
-            identity, publicKey, apiKey, issuer, subject, audience, thumbprint, description, expires,
+            identity, publicKey, apiKey, issuer, subject, audience, jwks, jwksUri, allowReuse, thumbprint, description, expires,
         };
         command.SetClientAction(async (parse, cli, ct) =>
         {
-            var chosen = new[] { parse.GetValue(publicKey) is not null, parse.GetValue(apiKey), parse.GetValue(issuer) is not null, parse.GetValue(thumbprint) is not null }
+            var federated = parse.GetValue(issuer) is not null;
+            var keySetOnly = !federated && parse.GetValue(jwksUri) is not null;
+            var chosen = new[] { parse.GetValue(publicKey) is not null, parse.GetValue(apiKey), federated, keySetOnly, parse.GetValue(thumbprint) is not null }
                 .Count(x => x);
             if (chosen != 1)
             {
-                throw new CliException("choose exactly one of --public-key, --api-key, --federated-issuer or --thumbprint", ExitCodes.Usage);
+                throw new CliException("choose exactly one of --public-key, --api-key, --federated-issuer, --jwks-uri or --thumbprint", ExitCodes.Usage);
             }
 
             var input = parse.GetValue(publicKey) is { } file ? new CredentialInput(CredentialKind.PublicKey, Jwk: KeyFiles.ReadPublicJwk(file))
                 : parse.GetValue(apiKey) ? new CredentialInput(CredentialKind.ApiKey)
-                : parse.GetValue(issuer) is { } iss ? new CredentialInput(CredentialKind.FederatedTrust, Issuer: iss, Subject: parse.GetValue(subject), Audience: parse.GetValue(audience))
+                : parse.GetValue(issuer) is { } iss ? new CredentialInput(CredentialKind.FederatedTrust, Issuer: iss, Subject: parse.GetValue(subject), Audience: parse.GetValue(audience),
+                    Jwks: parse.GetValue(jwks) is { } jwksFile ? KeyFiles.ReadJson(jwksFile) : null, JwksUri: parse.GetValue(jwksUri), AllowReuse: parse.GetValue(allowReuse))
+                : keySetOnly ? new CredentialInput(CredentialKind.JwksUri, JwksUri: parse.GetValue(jwksUri))
                 : new CredentialInput(CredentialKind.CertificateThumbprint, Thumbprint: parse.GetValue(thumbprint));
             input = input with { Description = parse.GetValue(description), ExpiresAt = parse.GetValue(expires) };
 
@@ -82,7 +90,7 @@ internal static class CredentialCommands
                 var table = new Table("ID", "IDENTITY", "KIND", "STATUS", "CREATED", "EXPIRES", "LAST USED");
                 foreach (var c in p.Items)
                 {
-                    table.Add(c.Id, c.IdentityId, IdentityWords.Credential(c.Kind), c.Status.ToString().ToLowerInvariant(),
+                    table.Add(c.Id, c.IdentityId, IdentityWords.Credential(c.Kind) + (c.IsWeak ? " (weak)" : string.Empty), c.Status.ToString().ToLowerInvariant(),
                         IdentityWords.When(c.CreatedAt), IdentityWords.When(c.ExpiresAt), IdentityWords.When(c.LastUsedAt));
                 }
 
@@ -107,6 +115,26 @@ internal static class CredentialCommands
             var revoked = await cli.Client.PostAsync<Credential>(
                 $"v1/credentials/{Uri.EscapeDataString(parse.GetValue(id)!)}/revoke", new StatusChangeRequest(parse.GetValue(reason)), ct);
             cli.Print(revoked, (c, o) => o.WriteLine($"{c.Id} is revoked"));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command RotateCommand()
+    {
+        var id = new Argument<string>("credential") { Description = "API key credential id" };
+        var overlap = new Option<TimeSpan?>("--overlap") { Description = "How long the old key keeps working, for example 1h (default 1h, at most 30d)", CustomParser = Spans.Parse };
+        var command = new Command("rotate", "Issue a successor to an API key (shown once); the old key works only for the overlap") { id, overlap };
+        command.SetClientAction(async (parse, cli, ct) =>
+        {
+            var rotated = await cli.Client.PostAsync<RotationResponse>(
+                $"v1/credentials/{Uri.EscapeDataString(parse.GetValue(id)!)}/rotate",
+                new RotateCredentialRequest((long?)parse.GetValue(overlap)?.TotalSeconds), ct);
+            cli.Print(rotated, (r, o) =>
+            {
+                o.WriteLine($"rotated {r.Retiring.Id} to {r.Credential.Id}; {r.Retiring.Id} works until {IdentityWords.When(r.Retiring.ExpiresAt)}");
+                o.WriteLine($"api key (shown once, store it now): {r.Secret}");
+            });
             return ExitCodes.Ok;
         });
         return command;

@@ -34,8 +34,10 @@ internal static class IdentityCommands
         var labels = new Option<string[]>("--label") { Description = "Label key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
         var publicKey = new Option<string?>("--public-key") { Description = "Register a public key: a JWK JSON file or a PEM EC P-256 key file" };
         var apiKey = new Option<bool>("--api-key") { Description = "Issue an API key (shown once)" };
+        var jwks = new Option<string?>("--jwks") { Description = "Register every key of a JWK Set file" };
+        var jwksUri = new Option<string?>("--jwks-uri") { Description = "Register a URL where the identity publishes its JWK Set" };
 
-        var command = new Command("create", "Register an identity") { kind, name, id, owner, purpose, environment, parent, labels, publicKey, apiKey };
+        var command = new Command("create", "Register an identity") { kind, name, id, owner, purpose, environment, parent, labels, publicKey, apiKey, jwks, jwksUri };
         command.SetClientAction(async (parse, cli, ct) =>
         {
             var credentials = new List<CredentialInput>();
@@ -52,7 +54,9 @@ internal static class IdentityCommands
             var request = new CreateIdentityRequest(
                 parse.GetValue(kind), parse.GetValue(name)!, parse.GetValue(id), parse.GetValue(owner), parse.GetValue(purpose),
                 parse.GetValue(environment), Labels.Parse(parse.GetValue(labels)), parse.GetValue(parent), null,
-                credentials.Count == 0 ? null : credentials);
+                credentials.Count == 0 ? null : credentials,
+                parse.GetValue(jwks) is { } jwksFile ? KeyFiles.ReadJson(jwksFile) : null,
+                parse.GetValue(jwksUri));
             var created = await cli.Client.PostAsync<IdentityResponse>("v1/identities", request, ct);
             cli.Print(created, (r, o) =>
             {

@@ -8,6 +8,32 @@ namespace Mandate.Cli.Commands;
 /// <summary>Reads a public key file (a JWK, or a PEM public or private EC key) into the public JWK to register.</summary>
 internal static class KeyFiles
 {
+    /// <summary>Reads a JSON file (for example a JWK Set), failing with a usage error.</summary>
+    public static JsonElement ReadJson(string path)
+    {
+        try
+        {
+            return ParseJson(File.ReadAllText(path), path);
+        }
+        catch (IOException ex)
+        {
+            throw new CliException($"cannot read `{path}`: {ex.Message}", Output.ExitCodes.Usage);
+        }
+    }
+
+    private static JsonElement ParseJson(string text, string path)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw new CliException($"`{path}` is not valid JSON: {ex.Message}", Output.ExitCodes.Usage);
+        }
+    }
+
     public static JsonElement ReadPublicJwk(string path)
     {
         string text;
@@ -22,15 +48,7 @@ internal static class KeyFiles
 
         if (text.TrimStart().StartsWith('{'))
         {
-            try
-            {
-                using var doc = JsonDocument.Parse(text);
-                return doc.RootElement.Clone();
-            }
-            catch (JsonException ex)
-            {
-                throw new CliException($"key file `{path}` is not valid JSON: {ex.Message}", Output.ExitCodes.Usage);
-            }
+            return ParseJson(text, path);
         }
 
         try

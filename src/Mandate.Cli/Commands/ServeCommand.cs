@@ -46,7 +46,15 @@ internal static class ServeCommand
             }
         });
 
-        var command = new Command("serve", "Run the Mandate server") { data, urls, issuer, demo, bundle, depth, trustDomain, maxAge, maxEvents };
+        var signingAlg = new Option<string>("--signing-alg")
+        {
+            Description = "Algorithm of the issuer's signing keys: ES256 (default; every JOSE library verifies it) or EdDSA",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(MandateServerOptions.SigningAlgorithmVariable) ?? "ES256",
+        };
+        signingAlg.AcceptOnlyFromAmong("ES256", "EdDSA");
+        var noDpopNonce = new Option<bool>("--no-dpop-nonce") { Description = "Accept DPoP proofs at the token endpoint without a server nonce" };
+
+        var command = new Command("serve", "Run the Mandate server") { data, urls, issuer, demo, bundle, depth, trustDomain, maxAge, maxEvents, signingAlg, noDpopNonce };
         command.SetAction(async (parse, ct) => await CommandActions.Guard(parse, async () =>
         {
             var options = new MandateServerOptions
@@ -59,6 +67,8 @@ internal static class ServeCommand
                 MaxDelegationDepth = parse.GetValue(depth),
                 TrustDomain = parse.GetValue(trustDomain),
                 EventRetention = new() { MaxAge = parse.GetValue(maxAge), MaxEvents = parse.GetValue(maxEvents) },
+                SigningAlgorithm = parse.GetValue(signingAlg)!,
+                DpopNonceRequired = !parse.GetValue(noDpopNonce),
                 AdminToken = Environment.GetEnvironmentVariable(MandateServerOptions.AdminTokenVariable),
                 Announcements = parse.InvocationConfiguration.Output,
             };

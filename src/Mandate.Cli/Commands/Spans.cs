@@ -3,13 +3,13 @@ using System.Globalization;
 
 namespace Mandate.Cli.Commands;
 
-/// <summary>Durations on the command line: a number and s, m, h or d, for example <c>15m</c> or <c>90d</c>.</summary>
+/// <summary>Time spans on the command line: a positive number and <c>s</c>, <c>m</c>, <c>h</c> or <c>d</c>, for example <c>15m</c> or <c>90d</c>.</summary>
 internal static class Spans
 {
     public static TimeSpan? Parse(ArgumentResult result)
     {
         var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
-        if (text.Length >= 2 && long.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0)
+        if (text.Length >= 2 && long.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 1_000_000)
         {
             switch (text[^1])
             {
@@ -20,7 +20,7 @@ internal static class Spans
             }
         }
 
-        result.AddError($"`{text}` is not a span: use a number and s, m, h or d, for example 15m");
+        result.AddError($"`{text}` is not a span: use a positive number and s, m, h or d, for example 15m");
         return null;
     }
 }

@@ -24,6 +24,7 @@ internal static class IdentityWords
         CredentialKind.PublicKey => "public-key",
         CredentialKind.ApiKey => "api-key",
         CredentialKind.FederatedTrust => "federated-trust",
+        CredentialKind.JwksUri => "jwks-uri",
         _ => "certificate",
     };
 

@@ -49,7 +49,7 @@ public sealed class MandateTokenValidator : IDisposable
         CompactJws jws;
         try
         {
-            jws = CompactJws.Parse(token);
+            jws = CompactJws.Parse(token, JwsAlgorithms.Issuer);
         }
         catch (JoseException ex)
         {

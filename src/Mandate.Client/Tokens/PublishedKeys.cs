@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Mandate.Tokens.Jose;
 
@@ -16,10 +15,10 @@ internal sealed class PublishedKeys(HttpClient http, TimeProvider time) : IDispo
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(10);
 
     private readonly SemaphoreSlim _refreshing = new(1, 1);
-    private volatile KeySet _keys = new(FrozenDictionary<string, ECDsa>.Empty, DateTimeOffset.MinValue);
+    private volatile KeySet _keys = new(FrozenDictionary<string, PublicJwk>.Empty, DateTimeOffset.MinValue);
 
     /// <summary>The key with id <paramref name="kid"/> if the cached set has it (no fetch).</summary>
-    public ECDsa? Find(string kid) => _keys.Keys.GetValueOrDefault(kid);
+    public PublicJwk? Find(string kid) => _keys.Keys.GetValueOrDefault(kid);
 
     /// <summary>Whether the cached set is older than <see cref="MaxAge"/>.</summary>
     public bool IsStale => time.GetUtcNow() - _keys.FetchedAt > MaxAge;
@@ -54,22 +53,21 @@ internal sealed class PublishedKeys(HttpClient http, TimeProvider time) : IDispo
         }
     }
 
-    // Keys are not disposed when the set is replaced: a verification may still be using one; the finalizer frees them.
     public void Dispose() => _refreshing.Dispose();
 
-    private static FrozenDictionary<string, ECDsa> Parse(byte[] json)
+    private static FrozenDictionary<string, PublicJwk> Parse(byte[] json)
     {
         using var document = JsonDocument.Parse(json);
-        var keys = new Dictionary<string, ECDsa>(StringComparer.Ordinal);
+        var keys = new Dictionary<string, PublicJwk>(StringComparer.Ordinal);
         if (document.RootElement.TryGetProperty("keys", out var array) && array.ValueKind == JsonValueKind.Array)
         {
             foreach (var element in array.EnumerateArray())
             {
                 try
                 {
-                    // Only P-256 keys verify Mandate tokens; anything else in the set is not ours to use.
-                    var jwk = EcPublicJwk.Parse(element);
-                    keys.TryAdd(jwk.Kid, jwk.CreateVerifier());
+                    // Mandate signs with P-256 or Ed25519 keys; a key the parser refuses is not ours to use.
+                    var jwk = PublicJwk.Parse(element);
+                    keys.TryAdd(jwk.Kid, jwk);
                 }
                 catch (JoseException)
                 {
@@ -80,5 +78,5 @@ internal sealed class PublishedKeys(HttpClient http, TimeProvider time) : IDispo
         return keys.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    private sealed record KeySet(FrozenDictionary<string, ECDsa> Keys, DateTimeOffset FetchedAt);
+    private sealed record KeySet(FrozenDictionary<string, PublicJwk> Keys, DateTimeOffset FetchedAt);
 }

@@ -28,6 +28,50 @@ public sealed class CredentialRegistry(IMandateStore store, IEventSink events, T
         return (credential, secret);
     }
 
+    /// <summary>Longest overlap a rotation may leave the old API key usable.</summary>
+    public static readonly TimeSpan MaxRotationOverlap = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Rotates an API key: issues a successor (its secret is returned once) and leaves the old key usable only for
+    /// <paramref name="overlap"/>, so deployments can switch without an outage. The old key's expiry is shortened
+    /// before the successor exists, so a failure never leaves two unlimited keys.
+    /// </summary>
+    public async Task<(Credential Successor, Credential Retiring, string Secret)> RotateApiKeyAsync(
+        string credentialId, TimeSpan overlap, AuditContext audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        if (overlap < TimeSpan.Zero || overlap > MaxRotationOverlap)
+        {
+            throw MandateException.Invalid("overlap_seconds", $"the overlap must be 0 seconds to {MaxRotationOverlap.TotalDays} days");
+        }
+
+        var current = await store.Credentials.GetAsync(credentialId, cancellationToken)
+            ?? throw MandateException.NotFound("credential", credentialId);
+        var now = time.GetUtcNow();
+        if (current.Material is not ApiKeyMaterial)
+        {
+            throw new MandateException(ErrorCode.Conflict,
+                $"credential `{credentialId}` is a {current.Kind} credential; only API keys rotate here (add a new key, then revoke the old one)");
+        }
+
+        if (!current.IsUsable(now))
+        {
+            throw new MandateException(ErrorCode.Conflict, $"credential `{credentialId}` is revoked or expired; issue a new API key instead");
+        }
+
+        await RequireUsableIdentityAsync(current.IdentityId, cancellationToken);
+        var retireAt = now + overlap;
+        var retiring = current.ExpiresAt is { } expires && expires <= retireAt
+            ? current
+            : await store.Credentials.UpdateAsync(current with { ExpiresAt = retireAt }, cancellationToken);
+        var (secret, material) = ApiKeySecret.Generate();
+        var successor = await store.Credentials.AddAsync(
+            Build(current.IdentityId, new NewCredential(material, current.Description, current.ExpiresAt), now) with { RotatedAt = now }, cancellationToken);
+        events.Emit(audit.ToEvent(now, EventCategory.AccountChange, "credential.rotated", EventOutcome.Success, "Credential", successor.Id,
+            $"API key `{current.Id}` of `{current.IdentityId}` rotated to `{successor.Id}`; the old key works until {retiring.ExpiresAt:O}"));
+        return (successor, retiring, secret);
+    }
+
     /// <summary>Revokes a credential for good; revoking a revoked credential changes nothing.</summary>
     public async Task<Credential> RevokeAsync(string credentialId, string? reason, AuditContext audit, CancellationToken cancellationToken = default)
     {
@@ -91,6 +135,8 @@ public sealed class CredentialRegistry(IMandateStore store, IEventSink events, T
             case FederatedTrustMaterial trust:
                 ValidateTrust(trust);
                 break;
+            case JwksUriMaterial jwks when jwks.Uri.Length is 0 or > 2048:
+                throw MandateException.Invalid("jwks_uri", "`jwks_uri` must be a URL of at most 2048 characters");
             case CertificateThumbprintMaterial cert when cert.Thumbprint.Length != 64 || !cert.Thumbprint.All(char.IsAsciiHexDigitLower):
                 throw MandateException.Invalid("thumbprint", "thumbprint must be the lower-case hex SHA-256 of the certificate (64 characters)");
             default:
@@ -114,5 +160,10 @@ public sealed class CredentialRegistry(IMandateStore store, IEventSink events, T
 
         InputRules.OptionalText(trust.SubjectPattern, "subject", 512);
         InputRules.OptionalText(trust.Audience, "audience", 512);
+        InputRules.OptionalText(trust.JwksUri, "jwks_uri", 2048);
+        if (trust.Jwks is { Length: > 64 * 1024 })
+        {
+            throw MandateException.Invalid("jwks", "`jwks` is larger than 64 KiB");
+        }
     }
 }

@@ -39,6 +39,12 @@ public sealed record Credential
     /// <summary>Optimistic concurrency version, incremented by the store on every update.</summary>
     public long Version { get; init; }
 
+    /// <summary>
+    /// Whether the credential is a shared secret (an API key): weaker than proof of a private key, since a copy works
+    /// as well as the original. The inventory shows it, with its last use.
+    /// </summary>
+    public bool IsWeak => Material is ApiKeyMaterial;
+
     /// <summary>Whether the credential may authenticate at <paramref name="now"/>.</summary>
     public bool IsUsable(DateTimeOffset now) =>
         Status == CredentialStatus.Active && (ExpiresAt is null || ExpiresAt > now);

@@ -14,4 +14,7 @@ public enum CredentialKind
 
     /// <summary>An X.509 certificate identified by its SHA-256 thumbprint (mutual TLS).</summary>
     CertificateThumbprint,
+
+    /// <summary>A URL where the identity publishes its public keys as a JWK Set (RFC 7591 <c>jwks_uri</c>).</summary>
+    JwksUri,
 }

@@ -8,6 +8,7 @@ namespace Mandate.Core.Credentials;
 [JsonDerivedType(typeof(ApiKeyMaterial), "api_key")]
 [JsonDerivedType(typeof(FederatedTrustMaterial), "federated_trust")]
 [JsonDerivedType(typeof(CertificateThumbprintMaterial), "certificate_thumbprint")]
+[JsonDerivedType(typeof(JwksUriMaterial), "jwks_uri")]
 public abstract record CredentialMaterial
 {
     /// <summary>The credential kind this material belongs to.</summary>
@@ -36,11 +37,21 @@ public sealed record ApiKeyMaterial(string Prefix, string Hash) : CredentialMate
     public override CredentialKind Kind => CredentialKind.ApiKey;
 }
 
-/// <summary>Trust in tokens from an external OIDC issuer whose subject matches a pattern.</summary>
+/// <summary>
+/// Trust in tokens from an external OIDC issuer whose subject matches a pattern: such a token, presented with the
+/// RFC 7523 jwt-bearer grant, gets an access token for the identity holding this credential.
+/// </summary>
 /// <param name="Issuer">The external issuer URL (its <c>iss</c>).</param>
 /// <param name="SubjectPattern">Required subject: exact, or with <c>*</c> wildcards; never empty or only wildcards.</param>
-/// <param name="Audience">The audience the external token must carry, if required.</param>
-public sealed record FederatedTrustMaterial(string Issuer, string SubjectPattern, string? Audience) : CredentialMaterial
+/// <param name="Audience">The audience the external token must carry; when null, Mandate's issuer or token endpoint.</param>
+/// <param name="Jwks">The issuer's public keys as a JWK Set (JSON text), when given inline.</param>
+/// <param name="JwksUri">Where the issuer publishes its JWK Set, when fetched.</param>
+/// <param name="AllowReuse">
+/// Whether one external token may be exchanged more than once while it lives (platforms such as Kubernetes hand a
+/// workload one token for an hour); by default each <c>jti</c> is accepted once.
+/// </param>
+public sealed record FederatedTrustMaterial(
+    string Issuer, string SubjectPattern, string? Audience = null, string? Jwks = null, string? JwksUri = null, bool AllowReuse = false) : CredentialMaterial
 {
     /// <inheritdoc />
     [JsonIgnore]
@@ -54,4 +65,13 @@ public sealed record CertificateThumbprintMaterial(string Thumbprint) : Credenti
     /// <inheritdoc />
     [JsonIgnore]
     public override CredentialKind Kind => CredentialKind.CertificateThumbprint;
+}
+
+/// <summary>A URL where the identity publishes its public keys (a JWK Set), fetched and cached when it authenticates.</summary>
+/// <param name="Uri">The https URL (http only on loopback).</param>
+public sealed record JwksUriMaterial(string Uri) : CredentialMaterial
+{
+    /// <inheritdoc />
+    [JsonIgnore]
+    public override CredentialKind Kind => CredentialKind.JwksUri;
 }

@@ -23,6 +23,8 @@ public interface IMandateStore : IAsyncDisposable
 
     /// <summary>Unmanaged principals seen in imported telemetry.</summary>
     IDiscoveredIdentityStore Discovered { get; }
+    /// <summary>Initial access tokens for dynamic client registration.</summary>
+    IRegistrationTokenStore RegistrationTokens { get; }
 
     /// <summary>The append-only event stream.</summary>
     IEventStore Events { get; }

@@ -28,6 +28,7 @@ internal static class CredentialEndpoints
             ListAsync(store, identity, WireEnum.Parse<CredentialKind>(kind, "kind"), limit, cursor, ct)).WithName("ListCredentials");
         all.MapGet("/{id}", GetAsync).WithName("GetCredential");
         all.MapPost("/{id}/revoke", RevokeAsync).WithName("RevokeCredential");
+        all.MapPost("/{id}/rotate", RotateAsync).WithName("RotateCredential");
     }
 
     private static async Task<IResult> AddAsync(
@@ -57,6 +58,18 @@ internal static class CredentialEndpoints
 
     private static async Task<IResult> GetAsync(string id, IMandateStore store, CancellationToken ct) =>
         TypedResults.Ok(await store.Credentials.GetAsync(id, ct) ?? throw MandateException.NotFound("credential", id));
+
+    private static async Task<IResult> RotateAsync(string id, RotateCredentialRequest? body, CredentialRegistry registry, HttpContext http, CancellationToken ct)
+    {
+        var seconds = body?.OverlapSeconds ?? 3600;
+        if (seconds < 0 || seconds > CredentialRegistry.MaxRotationOverlap.TotalSeconds)
+        {
+            throw MandateException.Invalid("overlap_seconds", $"overlap_seconds must be 0 to {CredentialRegistry.MaxRotationOverlap.TotalSeconds}");
+        }
+
+        var (successor, retiring, secret) = await registry.RotateApiKeyAsync(id, TimeSpan.FromSeconds(seconds), http.Audit(), ct);
+        return TypedResults.Created($"/v1/credentials/{Uri.EscapeDataString(successor.Id)}", new RotationResponse(successor, secret, retiring));
+    }
 
     private static async Task<IResult> RevokeAsync(string id, StatusChangeRequest? body, CredentialRegistry registry, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await registry.RevokeAsync(id, body?.Reason, http.Audit(), ct));

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Mandate.Core.Administration;
 using Mandate.Core.Credentials;
 using Mandate.Core.Errors;
@@ -27,10 +28,10 @@ internal sealed class CredentialInputs
                 (secret, material) = ApiKeySecret.Generate();
                 break;
             case CredentialKind.FederatedTrust:
-                material = new FederatedTrustMaterial(
-                    input.Issuer ?? throw MandateException.Invalid("issuer", "a federated_trust credential needs `issuer`"),
-                    input.Subject ?? throw MandateException.Invalid("subject", "a federated_trust credential needs `subject`, the required subject or pattern"),
-                    input.Audience);
+                material = Trust(input);
+                break;
+            case CredentialKind.JwksUri:
+                material = new JwksUriMaterial(PublicKeys.CheckJwksUri(input.JwksUri, "jwks_uri"));
                 break;
             default:
                 material = new CertificateThumbprintMaterial(
@@ -40,5 +41,42 @@ internal sealed class CredentialInputs
         }
 
         return new NewCredential(material, input.Description, input.ExpiresAt);
+    }
+
+    /// <summary>The credentials of an identity's <c>jwks</c> and <c>jwks_uri</c> shorthands.</summary>
+    public static IEnumerable<NewCredential> FromKeySet(JsonElement? jwks, string? jwksUri, string? description = null)
+    {
+        if (jwks is { } set)
+        {
+            foreach (var key in PublicKeys.FromJwks(set))
+            {
+                yield return new NewCredential(key, description);
+            }
+        }
+
+        if (jwksUri is not null)
+        {
+            yield return new NewCredential(new JwksUriMaterial(PublicKeys.CheckJwksUri(jwksUri, "jwks_uri")), description);
+        }
+    }
+
+    private static FederatedTrustMaterial Trust(CredentialInput input)
+    {
+        var issuer = input.Issuer ?? throw MandateException.Invalid("issuer", "a federated_trust credential needs `issuer`");
+        var subject = input.Subject ?? throw MandateException.Invalid("subject", "a federated_trust credential needs `subject`, the required subject or pattern");
+        if ((input.Jwks is null) == (input.JwksUri is null))
+        {
+            throw MandateException.Invalid("jwks", "a federated_trust credential needs the issuer's keys: either `jwks` (a JWK Set) or `jwks_uri`");
+        }
+
+        string? jwks = null;
+        if (input.Jwks is { } set)
+        {
+            PublicKeys.FromJwks(set);
+            jwks = set.GetRawText();
+        }
+
+        return new FederatedTrustMaterial(issuer, subject, input.Audience, jwks,
+            input.JwksUri is null ? null : PublicKeys.CheckJwksUri(input.JwksUri, "jwks_uri"), input.AllowReuse ?? false);
     }
 }

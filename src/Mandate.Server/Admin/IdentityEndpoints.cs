@@ -42,7 +42,9 @@ internal static class IdentityEndpoints
                 NewIdentityAttributes(body, guard));
         }
 
-        var pending = (body.Credentials ?? []).Select(input => (Credential: inputs.ToNewCredential(input, out var secret), Secret: secret)).ToList();
+        var pending = (body.Credentials ?? []).Select(input => (Credential: inputs.ToNewCredential(input, out var secret), Secret: secret))
+            .Concat(CredentialInputs.FromKeySet(body.Jwks, body.JwksUri).Select(c => (Credential: c, Secret: (string?)null)))
+            .ToList();
         var created = await registry.CreateAsync(new NewIdentity
         {
             Id = body.Id,

@@ -49,7 +49,7 @@ public static class AuditVerification
         try
         {
             using var document = JsonDocument.Parse(jwks);
-            return [.. document.RootElement.GetProperty("keys").EnumerateArray().Select(k => EcPublicJwk.Parse(k).Thumbprint)];
+            return [.. document.RootElement.GetProperty("keys").EnumerateArray().Select(k => PublicJwk.Parse(k).Thumbprint)];
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or JoseException)
         {

@@ -19,7 +19,7 @@ internal static class CallerAuthentication
             return (null, OAuthError.InvalidClient("the Basic credentials are malformed"));
         }
 
-        if (ClientAuthenticator.IsPresent(form, basic))
+        if (ClientAuthenticator.HasCredentials(form, basic))
         {
             var authentication = await clients.AuthenticateAsync(form, basic, ct);
             return authentication.Error is { } error ? (null, error) : (new Caller(authentication.Client!.ClientId, IsAdmin: false), null);

@@ -9,8 +9,9 @@ namespace Mandate.Server.OAuth;
 
 /// <summary>
 /// RFC 7662 token introspection for authenticated callers (the admin token, a Mandate access token of a resource
-/// server, or a client by client authentication). The answer comes from <see cref="TokenIntrospector"/>: a token is
-/// active only while it validates and stands in the revocation set, so revocation and the kill switch show at once.
+/// server as <c>Bearer</c> or <c>DPoP</c>, or a client by client authentication, which OAuth client libraries send).
+/// The answer comes from <see cref="TokenIntrospector"/>: a token is active only while it validates and stands in the
+/// revocation set, so revocation and the kill switch show at once.
 /// </summary>
 internal static class IntrospectionEndpoint
 {

@@ -1,4 +1,5 @@
 using Mandate.Tokens;
+using Mandate.Tokens.Dpop;
 using Mandate.Tokens.Issuance;
 using Mandate.Tokens.Keys;
 using Microsoft.AspNetCore.Builder;
@@ -24,20 +25,46 @@ internal static class OAuthEndpoints
         app.MapPost("/oauth2/token", TokenAsync).AllowAnonymous().WithTags("OAuth").DisableAntiforgery();
     }
 
-    private static async Task<IResult> TokenAsync(HttpContext http, TokenEndpoint endpoint, CancellationToken ct)
+    private static async Task<IResult> TokenAsync(
+        HttpContext http, TokenEndpoint endpoint, TokenServiceOptions options, DpopNonces nonces, ITokenEvents events, CancellationToken ct)
     {
+        var source = OAuthRequests.Context(http, null);
+
+        // Requests refused before the engine sees them are refusals too, and recorded as such.
+        IResult Refuse(OAuthError error)
+        {
+            events.Refused(error, null, source);
+            return OAuthRequests.Error(http, error);
+        }
+
         var (form, formError) = await OAuthRequests.ReadFormAsync(http, "token", ct);
         if (formError is not null)
         {
-            return OAuthRequests.Error(formError);
+            return Refuse(formError);
         }
 
         if (!OAuthRequests.TryReadBasic(http, out var basic))
         {
-            return OAuthRequests.Error(http, OAuthError.InvalidClient("the Basic credentials are malformed"));
+            return Refuse(OAuthError.InvalidClient("the Basic credentials are malformed"));
         }
 
-        var result = await endpoint.HandleAsync(form!, OAuthRequests.Context(http, basic), ct);
+        if (options.DpopNonceRequired)
+        {
+            http.Response.Headers[DpopHeaders.Nonce] = nonces.Current();
+        }
+
+        var dpop = http.Request.Headers[DpopHeaders.Proof];
+        if (dpop.Count > 1)
+        {
+            return Refuse(OAuthError.InvalidDpopProof("send at most one `DPoP` header"));
+        }
+
+        var result = await endpoint.HandleAsync(form!, source with
+        {
+            BasicCredentials = basic,
+            DpopProof = dpop.Count == 1 ? dpop.ToString() : null,
+            RequestUrl = DpopHeaders.RequestUrl(http),
+        }, ct);
         if (result.Error is { } error)
         {
             return OAuthRequests.Error(http, error);

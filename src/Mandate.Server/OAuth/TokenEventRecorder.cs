@@ -18,7 +18,9 @@ internal sealed class TokenEventRecorder(IEventSink events, UsageRecorder usage,
         metrics.Token("issued");
         var now = time.GetUtcNow();
         usage.Used(token.ClientId, token.CredentialId, now);
-        var weak = token.AuthenticationMethod == Tokens.Clients.ClientAuthentication.PrivateKeyJwt ? string.Empty : ": an API key, weaker than key-based proof";
+        var weak = token.AuthenticationMethod is Tokens.Clients.ClientAuthentication.ClientSecretPost or Tokens.Clients.ClientAuthentication.ClientSecretBasic
+            ? ": an API key, weaker than key-based proof"
+            : string.Empty;
         events.Emit(new MandateEvent
         {
             Id = MandateId.New("evt"),

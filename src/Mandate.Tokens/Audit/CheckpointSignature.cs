@@ -8,7 +8,7 @@ using Mandate.Tokens.Keys;
 namespace Mandate.Tokens.Audit;
 
 /// <summary>
-/// Audit checkpoints as compact JWS (ES256, <c>typ</c> <c>mandate-audit-checkpoint+jwt</c>) signed with the
+/// Audit checkpoints as compact JWS (ES256 or EdDSA, <c>typ</c> <c>mandate-audit-checkpoint+jwt</c>) signed with the
 /// server's signing key. The payload states the sequence number, the chain link after it (base64url), when it
 /// was made, and the signer's public JWK, so any JOSE library can check a checkpoint against a saved JWKS.
 /// A retention anchor also carries <c>"anchor":true</c>: the signer's statement that the events up to it may be removed.
@@ -25,7 +25,7 @@ public static class CheckpointSignature
         ArgumentNullException.ThrowIfNull(head);
         var marker = anchor ? ",\"anchor\":true" : string.Empty;
         var payload = $$"""{"seq":{{head.Sequence}},"link":"{{Base64Url.EncodeToString(head.Link)}}"{{marker}},"iat":{{now.ToUnixTimeSeconds()}},"jwk":{{key.PublicJwk.ToJson()}}}""";
-        return new AuditCheckpoint(head.Sequence, head.Link, now, CompactJws.Sign(Encoding.UTF8.GetBytes(payload), key.Key, key.KeyId, Type), anchor);
+        return new AuditCheckpoint(head.Sequence, head.Link, now, CompactJws.Sign(Encoding.UTF8.GetBytes(payload), key, Type), anchor);
     }
 
     /// <summary>
@@ -33,22 +33,21 @@ public static class CheckpointSignature
     /// <paramref name="trusted"/> answers whether a key (by RFC 7638 thumbprint) is one the verifier trusts.
     /// </summary>
     /// <returns>Null when the checkpoint is sound; otherwise what is wrong.</returns>
-    public static string? Check(AuditCheckpoint checkpoint, Func<EcPublicJwk, bool> trusted)
+    public static string? Check(AuditCheckpoint checkpoint, Func<PublicJwk, bool> trusted)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(trusted);
         try
         {
-            using var jws = CompactJws.Parse(checkpoint.Signature);
+            using var jws = CompactJws.Parse(checkpoint.Signature, JwsAlgorithms.Issuer);
             if (jws.Type != Type)
             {
                 return $"checkpoint {checkpoint.Sequence} is not a signed audit checkpoint (typ `{jws.Type}`)";
             }
 
             var claims = jws.Claims;
-            var jwk = EcPublicJwk.Parse(claims.GetProperty("jwk"));
-            using var verifier = jwk.CreateVerifier();
-            if (!jws.Verify(verifier) || jws.KeyId != jwk.Kid)
+            var jwk = PublicJwk.Parse(claims.GetProperty("jwk"));
+            if (!jws.Verify(jwk) || jws.KeyId != jwk.Kid)
             {
                 return $"checkpoint {checkpoint.Sequence} has an invalid signature";
             }

@@ -1,4 +1,5 @@
 using Mandate.Tokens.Jose;
+using Mandate.Tokens.Keys;
 
 namespace Mandate.Tokens.Clients;
 
@@ -7,7 +8,8 @@ namespace Mandate.Tokens.Clients;
 /// client, audience = this issuer or its token endpoint, short lifetime, single-use <c>jti</c>, signature by a
 /// registered key. The <c>jti</c> is consumed only after the signature verifies, so forgeries cannot burn it.
 /// </summary>
-public sealed class ClientAssertionValidator(IClientDirectory clients, IReplayCache replay, TokenServiceOptions options, TimeProvider time)
+public sealed class ClientAssertionValidator(
+    IClientDirectory clients, RemoteKeySets remoteKeys, IReplayCache replay, TokenServiceOptions options, TimeProvider time)
 {
     /// <summary>The assertion type this validator accepts.</summary>
     public const string JwtBearerType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -27,25 +29,13 @@ public sealed class ClientAssertionValidator(IClientDirectory clients, IReplayCa
             return OAuthError.InvalidClient($"client_assertion_type must be `{JwtBearerType}`");
         }
 
-        CompactJws jws;
-        try
-        {
-            jws = CompactJws.Parse(assertion);
-        }
-        catch (JoseException ex)
-        {
-            return OAuthError.InvalidClient("client assertion: " + ex.Message);
-        }
-
-        using (jws)
-        {
-            return await ValidateAsync(jws, clientId, cancellationToken);
-        }
+        return await CompactJws.ParseAndCheckAsync(assertion, JwsAlgorithms.External, jws => ValidateAsync(jws, clientId, cancellationToken),
+            message => (ClientAuthentication)OAuthError.InvalidClient("client assertion: " + message));
     }
 
     private async ValueTask<ClientAuthentication> ValidateAsync(CompactJws jws, string? clientId, CancellationToken cancellationToken)
     {
-        if (!AcceptedTypes.Contains(jws.Type, StringComparer.OrdinalIgnoreCase))
+        if (!IsAcceptedType(jws.Type))
         {
             return OAuthError.InvalidClient($"client assertion: a `{jws.Type}` token is not a client assertion");
         }
@@ -79,18 +69,16 @@ public sealed class ClientAssertionValidator(IClientDirectory clients, IReplayCa
             return OAuthError.InvalidClient($"client assertion: `aud` must be `{options.Issuer}` or `{options.TokenEndpoint}`");
         }
 
-        var key = FindVerifyingKey(jws, client);
-        if (key is null)
-        {
-            return OAuthError.InvalidClient(jws.KeyId is { } kid && client.Keys.All(k => k.Jwk.Kid != kid)
-                ? $"client assertion: no registered key has kid `{kid}`"
-                : "client assertion: the signature does not verify with any registered key");
-        }
-
-        var lifetime = CheckLifetime(claims);
+        var lifetime = TokenLifetime.Check(claims, time.GetUtcNow(), options.ClockSkew, options.MaxAssertionLifetime);
         if (lifetime.Error is not null)
         {
             return OAuthError.InvalidClient("client assertion: " + lifetime.Error);
+        }
+
+        var (credentialId, keyError) = await FindVerifyingKeyAsync(jws, client, cancellationToken);
+        if (credentialId is null)
+        {
+            return OAuthError.InvalidClient("client assertion: " + keyError);
         }
 
         var jti = ClaimSet.String(claims, "jti");
@@ -104,11 +92,26 @@ public sealed class ClientAssertionValidator(IClientDirectory clients, IReplayCa
             return OAuthError.InvalidClient("client assertion: this `jti` was already used");
         }
 
-        return new ClientAuthentication(client, key.CredentialId, ClientAuthentication.PrivateKeyJwt);
+        return new ClientAuthentication(client, credentialId, ClientAuthentication.PrivateKeyJwt);
     }
 
-    private static ClientKey? FindVerifyingKey(CompactJws jws, ClientRecord client)
+    private static bool IsAcceptedType(string? type)
     {
+        foreach (var accepted in AcceptedTypes)
+        {
+            if (string.Equals(type, accepted, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The credential whose key verifies the assertion: registered keys first, then keys behind registered URLs.</summary>
+    private async ValueTask<(string? CredentialId, string? Error)> FindVerifyingKeyAsync(CompactJws jws, ClientRecord client, CancellationToken cancellationToken)
+    {
+        var kidKnown = false;
         foreach (var key in client.Keys)
         {
             if (jws.KeyId is not null && key.Jwk.Kid != jws.KeyId)
@@ -116,52 +119,41 @@ public sealed class ClientAssertionValidator(IClientDirectory clients, IReplayCa
                 continue;
             }
 
-            using var verifier = key.Jwk.CreateVerifier();
-            if (jws.Verify(verifier))
+            kidKnown = true;
+            if (jws.Verify(key.Jwk))
             {
-                return key;
+                return (key.CredentialId, null);
             }
         }
 
-        return null;
-    }
+        string? fetchError = null;
+        foreach (var set in client.KeySetUris)
+        {
+            var fetched = await remoteKeys.GetAsync(set.Uri, jws.KeyId, cancellationToken);
+            if (fetched.Keys is null)
+            {
+                fetchError = fetched.Error;
+                continue;
+            }
 
-    private (DateTimeOffset ExpiresAt, string? Error) CheckLifetime(System.Text.Json.JsonElement claims)
-    {
-        DateTimeOffset? exp, iat, nbf;
-        try
-        {
-            exp = ClaimSet.Time(claims, "exp");
-            iat = ClaimSet.Time(claims, "iat");
-            nbf = ClaimSet.Time(claims, "nbf");
-        }
-        catch (JoseException ex)
-        {
-            return (default, ex.Message);
-        }
+            foreach (var key in fetched.Keys)
+            {
+                if (jws.KeyId is not null && key.Kid != jws.KeyId)
+                {
+                    continue;
+                }
 
-        var now = time.GetUtcNow();
-        if (exp is null)
-        {
-            return (default, "`exp` is required");
-        }
-
-        if (exp <= now - options.ClockSkew)
-        {
-            return (default, "the assertion has expired");
+                kidKnown = true;
+                if (jws.Verify(key))
+                {
+                    return (set.CredentialId, null);
+                }
+            }
         }
 
-        if (iat > now + options.ClockSkew || nbf > now + options.ClockSkew)
-        {
-            return (default, "the assertion is not valid yet (`iat` or `nbf` in the future)");
-        }
-
-        if (exp - (iat ?? now) > options.MaxAssertionLifetime + options.ClockSkew)
-        {
-            return (default, $"the assertion lives longer than {options.MaxAssertionLifetime.TotalMinutes} minutes; use short-lived assertions");
-        }
-
-        return (exp.Value, null);
+        return (null, fetchError is not null && !kidKnown ? $"the client's keys could not be fetched: {fetchError}"
+            : jws.KeyId is { } kid && !kidKnown ? $"no registered key has kid `{kid}`"
+            : "the signature does not verify with any registered key");
     }
 
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..61] + "...";

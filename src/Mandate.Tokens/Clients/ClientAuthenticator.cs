@@ -6,14 +6,18 @@ namespace Mandate.Tokens.Clients;
 /// </summary>
 public sealed class ClientAuthenticator(ClientAssertionValidator assertions, ClientSecretValidator secrets)
 {
-    /// <summary>Whether the request carries any client authentication at all.</summary>
-    public static bool IsPresent(IReadOnlyDictionary<string, string[]> form, BasicCredentials? basic) =>
-        basic is not null || OAuthForm.Single(form, "client_assertion") is not null || OAuthForm.Single(form, "client_secret") is not null;
+    /// <summary>Whether the request carries any client credentials at all.</summary>
+    public static bool HasCredentials(IReadOnlyDictionary<string, string[]> form, BasicCredentials? basic)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        return basic is not null || OAuthForm.Single(form, "client_assertion") is not null || OAuthForm.Single(form, "client_secret") is not null;
+    }
 
     /// <summary>Authenticates the client, or says why not.</summary>
     public async ValueTask<ClientAuthentication> AuthenticateAsync(
         IReadOnlyDictionary<string, string[]> form, BasicCredentials? basic, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(form);
         var clientId = OAuthForm.Single(form, "client_id");
         var assertion = OAuthForm.Single(form, "client_assertion");
         var secret = OAuthForm.Single(form, "client_secret");

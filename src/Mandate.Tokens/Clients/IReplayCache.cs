@@ -2,42 +2,60 @@ using System.Collections.Concurrent;
 
 namespace Mandate.Tokens.Clients;
 
-/// <summary>Remembers one-time identifiers (assertion <c>jti</c>s) until they expire.</summary>
+/// <summary>Remembers one-time identifiers (assertion and proof <c>jti</c>s) until they expire.</summary>
 public interface IReplayCache
 {
     /// <summary>Records <paramref name="key"/> until <paramref name="expiresAt"/>; false when it was already seen.</summary>
     bool TryUse(string key, DateTimeOffset expiresAt);
 }
 
-/// <summary>An in-process replay cache; entries are swept as they expire.</summary>
+/// <summary>
+/// An in-process replay cache. A use is one dictionary insert; expired entries are swept at most every
+/// <see cref="SweepInterval"/> by whichever caller crosses it, never by two at once, so the cost of sweeping is
+/// spread over every use in the interval instead of falling on each one.
+/// </summary>
 public sealed class InMemoryReplayCache(TimeProvider time) : IReplayCache
 {
-    private const int SweepEvery = 1024;
+    /// <summary>Least time between two sweeps of expired entries.</summary>
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
+
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
-    private int _uses;
+    private long _nextSweepTicks;
+    private int _sweeping;
+
+    /// <summary>Entries held, expired or not (for tests and metrics).</summary>
+    public int Count => _seen.Count;
 
     /// <inheritdoc />
     public bool TryUse(string key, DateTimeOffset expiresAt)
     {
         var now = time.GetUtcNow();
-        if (Interlocked.Increment(ref _uses) % SweepEvery == 0)
+        if (now.UtcTicks >= Interlocked.Read(ref _nextSweepTicks) && Interlocked.CompareExchange(ref _sweeping, 1, 0) == 0)
         {
-            foreach (var (seenKey, until) in _seen)
+            try
             {
-                if (until <= now)
-                {
-                    _seen.TryRemove(new KeyValuePair<string, DateTimeOffset>(seenKey, until));
-                }
+                Interlocked.Exchange(ref _nextSweepTicks, (now + SweepInterval).UtcTicks);
+                Sweep(now);
+            }
+            finally
+            {
+                Volatile.Write(ref _sweeping, 0);
             }
         }
 
-        if (_seen.TryAdd(key, expiresAt))
-        {
-            return true;
-        }
+        // An expired entry not yet swept still refuses its key: harmless, since every caller refuses an expired
+        // assertion or proof before it gets here.
+        return _seen.TryAdd(key, expiresAt);
+    }
 
-        // An expired entry not yet swept no longer protects anything: but an assertion past its exp is
-        // refused before it gets here, so a hit is always a replay.
-        return false;
+    private void Sweep(DateTimeOffset now)
+    {
+        foreach (var (key, until) in _seen)
+        {
+            if (until <= now)
+            {
+                _seen.TryRemove(new KeyValuePair<string, DateTimeOffset>(key, until));
+            }
+        }
     }
 }

@@ -35,6 +35,9 @@ public sealed record AccessTokenClaims
     /// <summary>The identity named in <c>may_act</c>, if any.</summary>
     public string? MayAct { get; init; }
 
+    /// <summary>The thumbprint of the DPoP key the token is bound to (<c>cnf.jkt</c>), or null for a bearer token.</summary>
+    public string? KeyThumbprint { get; init; }
+
     /// <summary>Issue time (<c>iat</c>, <c>nbf</c>).</summary>
     public required DateTimeOffset IssuedAt { get; init; }
 

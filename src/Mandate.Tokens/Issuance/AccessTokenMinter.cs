@@ -48,11 +48,17 @@ public sealed class AccessTokenMinter(SigningKeyRing keys, TokenServiceOptions o
                 ActorClaims.WriteMayAct(writer, claims.MayAct);
             }
 
+            if (claims.KeyThumbprint is not null)
+            {
+                writer.WriteStartObject("cnf");
+                writer.WriteString("jkt", claims.KeyThumbprint);
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndObject();
         }
 
-        var signing = keys.Current;
-        return CompactJws.Sign(buffer.WrittenSpan, signing.Key, signing.KeyId, TokenEndpoint.AccessTokenType);
+        return CompactJws.Sign(buffer.WrittenSpan, keys.Current, TokenEndpoint.AccessTokenType);
     }
 
     /// <summary>Writes <c>aud</c>: a string for one audience, an array for several.</summary>

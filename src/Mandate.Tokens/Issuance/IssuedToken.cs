@@ -10,9 +10,10 @@ namespace Mandate.Tokens.Issuance;
 /// <param name="Audiences">Its audiences.</param>
 /// <param name="Scope">Granted scope, space separated, or null.</param>
 /// <param name="ExpiresAt">Expiry.</param>
+/// <param name="KeyThumbprint">The DPoP key the token is bound to (<c>cnf.jkt</c>), or null for a bearer token.</param>
 public sealed record IssuedToken(
     string AccessToken, string TokenId, string Subject, string ClientId, string CredentialId, string AuthenticationMethod,
-    IReadOnlyList<string> Audiences, string? Scope, DateTimeOffset ExpiresAt)
+    IReadOnlyList<string> Audiences, string? Scope, DateTimeOffset ExpiresAt, string? KeyThumbprint = null)
 {
     /// <summary>The RFC 8693 token type URI of an access token.</summary>
     public const string AccessTokenTypeUri = "urn:ietf:params:oauth:token-type:access_token";
@@ -26,9 +27,18 @@ public sealed record IssuedToken(
     /// <summary>The token it was exchanged from, if any.</summary>
     public string? ParentTokenId { get; init; }
 
-    /// <summary>The response's <c>token_type</c>: <c>Bearer</c>, or <c>N_A</c> for tokens that are not access tokens.</summary>
-    public string TokenType { get; init; } = "Bearer";
+    /// <summary>
+    /// The response's <c>token_type</c>: <c>DPoP</c> for a token bound to a key (RFC 9449 section 5), <c>N_A</c> for
+    /// tokens that are not access tokens, else <c>Bearer</c>.
+    /// </summary>
+    public string TokenType
+    {
+        get => _tokenType ?? (KeyThumbprint is null ? "Bearer" : "DPoP");
+        init => _tokenType = value;
+    }
 
     /// <summary>The response's <c>issued_token_type</c> (RFC 8693); shown for exchanges only.</summary>
     public string IssuedTokenType { get; init; } = AccessTokenTypeUri;
+
+    private readonly string? _tokenType;
 }

@@ -1,19 +1,21 @@
 using System.Runtime.CompilerServices;
 using Mandate.Tokens.Clients;
 using Mandate.Tokens.Details;
+using Mandate.Tokens.Dpop;
 using Mandate.Tokens.Keys;
 
 namespace Mandate.Tokens.Issuance;
 
 /// <summary>
-/// The token endpoint as a pipeline: request shape -> client authentication -> grant validation -> RFC 9068
-/// access token. Every outcome is reported to <see cref="ITokenEvents"/>. Token exchange (RFC 8693) is handled by
-/// <see cref="TokenExchangeGrant"/>, and its transaction-token profile by <see cref="TransactionTokenGrant"/>; without
-/// them only <c>client_credentials</c> is served.
+/// The token endpoint as a pipeline: request shape -> DPoP proof -> client authentication or grant assertion ->
+/// grant validation -> RFC 9068 access token (DPoP-bound when a proof came with the request). Every outcome is
+/// reported to <see cref="ITokenEvents"/>. The jwt-bearer grant (RFC 7523) is handled by <see cref="JwtBearerGrant"/>,
+/// token exchange (RFC 8693) by <see cref="TokenExchangeGrant"/>, and its transaction-token profile by
+/// <see cref="TransactionTokenGrant"/>; without the exchange grants, token exchange is not served.
 /// </summary>
 public sealed class TokenEndpoint(
-    ClientAssertionValidator clients, ClientSecretValidator secrets, SigningKeyRing keys, TokenServiceOptions options, TimeProvider time, ITokenEvents events,
-    TokenExchangeGrant? exchange = null, TransactionTokenGrant? transactions = null)
+    ClientAssertionValidator clients, ClientSecretValidator secrets, JwtBearerGrant jwtBearer, DpopProofValidator dpop, SigningKeyRing keys,
+    TokenServiceOptions options, TimeProvider time, ITokenEvents events, TokenExchangeGrant? exchange = null, TransactionTokenGrant? transactions = null)
 {
     /// <summary>The <c>typ</c> of access tokens (RFC 9068).</summary>
     public const string AccessTokenType = "at+jwt";
@@ -60,24 +62,41 @@ public sealed class TokenEndpoint(
             return OAuthError.InvalidRequest("`grant_type` is required");
         }
 
-        if (grantType != "client_credentials" && (grantType != TokenExchangeGrant.GrantType || exchange is null || transactions is null))
+        var exchanging = grantType == TokenExchangeGrant.GrantType && exchange is not null && transactions is not null;
+        if (grantType is not ("client_credentials" or JwtBearerGrant.GrantType) && !exchanging)
         {
             return OAuthError.UnsupportedGrantType(
-                $"grant type `{(grantType.Length > 80 ? grantType[..80] : grantType)}` is not supported; use `client_credentials` or `{TokenExchangeGrant.GrantType}`");
+                $"grant type `{(grantType.Length > 80 ? grantType[..80] : grantType)}` is not supported; use `client_credentials`, `{JwtBearerGrant.GrantType}` or `{TokenExchangeGrant.GrantType}`");
         }
 
-        var authentication = await _authenticator.AuthenticateAsync(form, context.BasicCredentials, cancellationToken);
+        // The proof is checked before the client's assertion, so a nonce round trip does not burn the assertion's jti.
+        string? boundKey = null;
+        if (context.DpopProof is { } proof)
+        {
+            var validation = dpop.Validate(proof, "POST", [options.TokenEndpoint, context.RequestUrl], null, options.DpopNonceRequired);
+            if (validation.Error is not null)
+            {
+                return validation.ToOAuthError();
+            }
+
+            boundKey = validation.KeyThumbprint;
+        }
+
+        var authentication = grantType == JwtBearerGrant.GrantType
+            ? await AuthenticateFederatedAsync(form, context, cancellationToken)
+            : await _authenticator.AuthenticateAsync(form, context.BasicCredentials, cancellationToken);
         if (authentication.Error is { } clientError)
         {
             return clientError;
         }
 
         authenticated.Value = authentication.Client!.ClientId;
-        if (grantType == TokenExchangeGrant.GrantType)
+        if (exchanging)
         {
+            // A transaction token is not an access token and is never bound; an exchanged access token is, with a proof.
             return OAuthForm.Single(form, "requested_token_type") == TransactionTokenGrant.TokenTypeUri
                 ? await transactions!.HandleAsync(form, authentication, cancellationToken)
-                : await exchange!.HandleAsync(form, authentication, cancellationToken);
+                : await exchange!.HandleAsync(form, authentication, boundKey, cancellationToken);
         }
 
         var scope = OAuthForm.Single(form, "scope");
@@ -101,7 +120,27 @@ public sealed class TokenEndpoint(
         }
 
         var mayAct = ReadMayAct(form, out var mayActError);
-        return mayActError ?? Issue(authentication, audiences.Length == 0 ? [options.DefaultAudience] : audiences, Scopes.Normalize(scope), details.Details, mayAct);
+        return mayActError ?? Issue(authentication, audiences.Length == 0 ? [options.DefaultAudience] : audiences, Scopes.Normalize(scope), details.Details, mayAct, boundKey);
+    }
+
+    /// <summary>
+    /// The jwt-bearer grant: the assertion names the identity. Client authentication is optional (RFC 7523 section
+    /// 3.1); when the request carries it, it must authenticate that same identity.
+    /// </summary>
+    private async ValueTask<ClientAuthentication> AuthenticateFederatedAsync(
+        IReadOnlyDictionary<string, string[]> form, TokenRequestContext context, CancellationToken cancellationToken)
+    {
+        var clientId = OAuthForm.Single(form, "client_id");
+        var federated = await jwtBearer.AuthenticateAsync(OAuthForm.Single(form, "assertion"), clientId, cancellationToken);
+        if (federated.Error is not null || !ClientAuthenticator.HasCredentials(form, context.BasicCredentials))
+        {
+            return federated;
+        }
+
+        var caller = await _authenticator.AuthenticateAsync(form, context.BasicCredentials, cancellationToken);
+        return caller.Error is not null ? caller
+            : caller.Client!.ClientId != federated.Client!.ClientId ? OAuthError.InvalidGrant("the assertion is for another identity than the authenticated client")
+            : federated;
     }
 
     /// <summary>The distinct <c>resource</c> values (RFC 8707), each an absolute URI without a fragment.</summary>
@@ -142,7 +181,8 @@ public sealed class TokenEndpoint(
         return mayAct;
     }
 
-    private TokenResult Issue(ClientAuthentication authentication, string[] audiences, string? scope, IReadOnlyList<MandateDetail>? details, string? mayAct)
+    private TokenResult Issue(
+        ClientAuthentication authentication, string[] audiences, string? scope, IReadOnlyList<MandateDetail>? details, string? mayAct, string? boundKey)
     {
         var client = authentication.Client!;
         var now = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
@@ -159,11 +199,12 @@ public sealed class TokenEndpoint(
             Scope = scope,
             AuthorizationDetails = details,
             MayAct = mayAct,
+            KeyThumbprint = boundKey,
             IssuedAt = now,
             ExpiresAt = expires,
         });
         return new TokenResult(
-            new IssuedToken(token, jti, client.Subject, client.ClientId, authentication.CredentialId!, authentication.Method!, audiences, scope, expires),
+            new IssuedToken(token, jti, client.Subject, client.ClientId, authentication.CredentialId!, authentication.Method!, audiences, scope, expires, boundKey),
             (int)options.AccessTokenLifetime.TotalSeconds, null);
     }
 }

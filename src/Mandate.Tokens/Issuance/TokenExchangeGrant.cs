@@ -23,7 +23,8 @@ public sealed class TokenExchangeGrant(
     public const string GrantType = "urn:ietf:params:oauth:grant-type:token-exchange";
 
     /// <summary>Issues the exchanged token, or says why not.</summary>
-    public async ValueTask<TokenResult> HandleAsync(IReadOnlyDictionary<string, string[]> form, ClientAuthentication authentication, CancellationToken cancellationToken)
+    public async ValueTask<TokenResult> HandleAsync(
+        IReadOnlyDictionary<string, string[]> form, ClientAuthentication authentication, string? boundKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
         if (OAuthForm.Single(form, "requested_token_type") is { } requested && requested is not (IssuedToken.AccessTokenTypeUri or ExchangeInputs.JwtTypeUri))
@@ -53,7 +54,7 @@ public sealed class TokenExchangeGrant(
         }
 
         var (grant, narrowing) = Narrow(request!, subject!);
-        return narrowing ?? await IssueAsync(subject!, actor, authentication, kind, grant!, request!.MayAct, cancellationToken);
+        return narrowing ?? await IssueAsync(subject!, actor, authentication, kind, grant!, request!.MayAct, boundKey, cancellationToken);
     }
 
     private (DelegationKind Kind, OAuthError? Refusal) Authorize(ValidatedAccessToken subject, ValidatedAccessToken? actor, string client)
@@ -153,7 +154,7 @@ public sealed class TokenExchangeGrant(
 
     private async ValueTask<TokenResult> IssueAsync(
         ValidatedAccessToken subject, ValidatedAccessToken? actor, ClientAuthentication authentication, DelegationKind kind, Narrowed grant,
-        string? mayAct, CancellationToken cancellationToken)
+        string? mayAct, string? boundKey, CancellationToken cancellationToken)
     {
         var client = authentication.Client!;
         var now = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
@@ -203,11 +204,12 @@ public sealed class TokenExchangeGrant(
             AuthorizationDetails = grant.Details,
             Actors = actors,
             MayAct = mayAct,
+            KeyThumbprint = boundKey,
             IssuedAt = now,
             ExpiresAt = expires,
         });
         return new TokenResult(
-            new IssuedToken(token, node.TokenId, subject.Subject, client.ClientId, authentication.CredentialId!, authentication.Method!, node.Audiences, node.Scope, expires)
+            new IssuedToken(token, node.TokenId, subject.Subject, client.ClientId, authentication.CredentialId!, authentication.Method!, node.Audiences, node.Scope, expires, boundKey)
             {
                 Grant = kind.ToString().ToLowerInvariant(),
                 Actors = actors,

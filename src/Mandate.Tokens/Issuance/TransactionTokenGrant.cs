@@ -176,7 +176,7 @@ public sealed class TransactionTokenGrant(
         }
 
         var signing = keys.Current;
-        var token = CompactJws.Sign(buffer.WrittenSpan, signing.Key, signing.KeyId, JwtType);
+        var token = CompactJws.Sign(buffer.WrittenSpan, signing, JwtType);
         return new TokenResult(
             new IssuedToken(token, tokenId, subject.Subject, client.ClientId, authentication.CredentialId!, authentication.Method!, [options.TrustDomain], request.Scope, expires)
             {

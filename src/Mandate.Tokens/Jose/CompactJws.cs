@@ -2,37 +2,42 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Mandate.Tokens.Keys;
 
 namespace Mandate.Tokens.Jose;
 
 /// <summary>
-/// A parsed JWS in compact serialization (RFC 7515), ES256 only. Parsing checks the shape and the header's
-/// safety rules; <see cref="Verify"/> checks the signature. The payload must be a JSON object (a JWT).
+/// A parsed JWS in compact serialization (RFC 7515). Parsing checks the shape and the header's safety rules
+/// against the algorithms the caller accepts; <see cref="Verify"/> checks the signature with a key the caller
+/// chose. The payload must be a JSON object (a JWT).
 /// </summary>
 public sealed class CompactJws : IDisposable
 {
-    /// <summary>The only algorithm Mandate signs or verifies with.</summary>
-    public const string Algorithm = "ES256";
-
     /// <summary>Longest token accepted, to bound parsing work.</summary>
     public const int MaxLength = 16 * 1024;
 
-    private static readonly string[] ForbiddenHeaders = ["jku", "x5u", "jwk", "x5c", "crit"];
+    // Headers that would let the token name its own verification key or make the verifier process unknown rules.
+    private static readonly string[] ForbiddenHeaders = ["jku", "x5u", "x5c", "crit"];
 
     private readonly JsonDocument _header;
     private readonly JsonDocument _payload;
     private readonly byte[] _signingInput;
     private readonly byte[] _signature;
 
-    private CompactJws(JsonDocument header, JsonDocument payload, byte[] signingInput, byte[] signature)
+    private CompactJws(JsonDocument header, JsonDocument payload, byte[] signingInput, byte[] signature, PublicJwk? embeddedKey)
     {
         _header = header;
         _payload = payload;
         _signingInput = signingInput;
         _signature = signature;
+        Algorithm = StringMember(header.RootElement, "alg")!;
         Type = StringMember(header.RootElement, "typ");
         KeyId = StringMember(header.RootElement, "kid");
+        EmbeddedKey = embeddedKey;
     }
+
+    /// <summary>The <c>alg</c> header, one of the algorithms the parser was given.</summary>
+    public string Algorithm { get; }
 
     /// <summary>The <c>typ</c> header, if any.</summary>
     public string? Type { get; }
@@ -40,13 +45,24 @@ public sealed class CompactJws : IDisposable
     /// <summary>The <c>kid</c> header, if any.</summary>
     public string? KeyId { get; }
 
+    /// <summary>The public key in the <c>jwk</c> header, when the caller allowed one (DPoP proofs).</summary>
+    public PublicJwk? EmbeddedKey { get; }
+
+    /// <summary>The header object.</summary>
+    public JsonElement Header => _header.RootElement;
+
     /// <summary>The claims (payload) object.</summary>
     public JsonElement Claims => _payload.RootElement;
 
-    /// <summary>Parses a compact JWS and applies the header rules (ES256 only; no key-fetching or critical headers).</summary>
+    /// <summary>Parses a compact JWS and applies the header rules.</summary>
+    /// <param name="token">The compact serialization.</param>
+    /// <param name="algorithms">The <c>alg</c> values accepted here (see <see cref="JwsAlgorithms"/>).</param>
+    /// <param name="embeddedKey">Whether the header must carry its public key as <c>jwk</c> (DPoP); refused otherwise.</param>
     /// <exception cref="JoseException">The token is malformed or its header is refused.</exception>
-    public static CompactJws Parse(string token)
+    public static CompactJws Parse(string token, IReadOnlyList<string> algorithms, bool embeddedKey = false)
     {
+        ArgumentNullException.ThrowIfNull(token);
+        ArgumentNullException.ThrowIfNull(algorithms);
         if (token.Length is 0 or > MaxLength)
         {
             throw new JoseException(token.Length == 0 ? "the token is empty" : "the token is too long");
@@ -63,15 +79,15 @@ public sealed class CompactJws : IDisposable
         JsonDocument? payload = null;
         try
         {
-            CheckHeader(header.RootElement);
+            var key = CheckHeader(header.RootElement, algorithms, embeddedKey);
             payload = ParseObject(token.AsSpan(first + 1, second - first - 1), "payload");
             var signature = Decode(token.AsSpan(second + 1), "signature");
-            if (signature.Length != 64)
+            if (signature.Length is 0 or > 1024)
             {
-                throw new JoseException("the ES256 signature must be 64 bytes");
+                throw new JoseException("the token has no usable signature");
             }
 
-            return new CompactJws(header, payload, Encoding.ASCII.GetBytes(token, 0, second), signature);
+            return new CompactJws(header, payload, Encoding.ASCII.GetBytes(token, 0, second), signature, key);
         }
         catch
         {
@@ -81,18 +97,63 @@ public sealed class CompactJws : IDisposable
         }
     }
 
-    /// <summary>Signs <paramref name="claimsJson"/> with ES256 and returns the compact JWS.</summary>
+    /// <summary>
+    /// Parses <paramref name="token"/> and runs <paramref name="check"/> on it; a JOSE refusal at either step becomes
+    /// <paramref name="refuse"/> of its message, so a validator states its rules and its error code once.
+    /// </summary>
+    public static async ValueTask<T> ParseAndCheckAsync<T>(
+        string token, IReadOnlyList<string> algorithms, Func<CompactJws, ValueTask<T>> check, Func<string, T> refuse)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        ArgumentNullException.ThrowIfNull(refuse);
+        CompactJws jws;
+        try
+        {
+            jws = Parse(token, algorithms);
+        }
+        catch (JoseException ex)
+        {
+            return refuse(ex.Message);
+        }
+
+        using (jws)
+        {
+            try
+            {
+                return await check(jws);
+            }
+            catch (JoseException ex)
+            {
+                return refuse(ex.Message);
+            }
+        }
+    }
+
+    /// <summary>Signs <paramref name="claimsJson"/> with one of the issuer's keys and returns the compact JWS.</summary>
+    public static string Sign(ReadOnlySpan<byte> claimsJson, SigningKey key, string type)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var header = $$"""{"alg":"{{key.Algorithm}}","typ":{{JsonSerializer.Serialize(type)}},"kid":{{JsonSerializer.Serialize(key.KeyId)}}}""";
+        var signingInput = SigningInput(header, claimsJson);
+        return string.Concat(signingInput, ".", Base64Url.EncodeToString(key.Sign(Encoding.ASCII.GetBytes(signingInput))));
+    }
+
+    /// <summary>Signs <paramref name="claimsJson"/> with an ES256 key, as a client does for its assertions.</summary>
     public static string Sign(ReadOnlySpan<byte> claimsJson, ECDsa key, string keyId, string type)
     {
+        ArgumentNullException.ThrowIfNull(key);
         var header = $$"""{"alg":"ES256","typ":{{JsonSerializer.Serialize(type)}},"kid":{{JsonSerializer.Serialize(keyId)}}}""";
-        var signingInput = string.Concat(Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header)), ".", Base64Url.EncodeToString(claimsJson));
+        var signingInput = SigningInput(header, claimsJson);
         var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return string.Concat(signingInput, ".", Base64Url.EncodeToString(signature));
     }
 
-    /// <summary>Whether the signature verifies under <paramref name="key"/>.</summary>
-    public bool Verify(ECDsa key) =>
-        key.VerifyData(_signingInput, _signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    /// <summary>Whether the signature verifies under <paramref name="key"/> with this token's algorithm.</summary>
+    public bool Verify(PublicJwk key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.Verify(Algorithm, _signingInput, _signature);
+    }
 
     /// <inheritdoc />
     public void Dispose()
@@ -101,12 +162,17 @@ public sealed class CompactJws : IDisposable
         _payload.Dispose();
     }
 
-    private static void CheckHeader(JsonElement header)
+    private static string SigningInput(string header, ReadOnlySpan<byte> claimsJson) =>
+        string.Concat(Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header)), ".", Base64Url.EncodeToString(claimsJson));
+
+    private static PublicJwk? CheckHeader(JsonElement header, IReadOnlyList<string> algorithms, bool embeddedKey)
     {
         var alg = StringMember(header, "alg");
-        if (alg != Algorithm)
+        if (alg is null || !algorithms.Contains(alg))
         {
-            throw new JoseException(alg is null ? "the token header has no `alg`" : $"algorithm `{alg}` is not accepted; use ES256");
+            throw new JoseException(alg is null
+                ? "the token header has no `alg`"
+                : $"algorithm `{(alg.Length > 16 ? alg[..16] : alg)}` is not accepted; use {string.Join(" or ", algorithms)}");
         }
 
         foreach (var name in ForbiddenHeaders)
@@ -121,6 +187,19 @@ public sealed class CompactJws : IDisposable
         {
             throw new JoseException("the token's `kid` is malformed");
         }
+
+        if (!header.TryGetProperty("jwk", out var jwk))
+        {
+            return embeddedKey ? throw new JoseException("the header must carry the public key as `jwk`") : null;
+        }
+
+        if (!embeddedKey)
+        {
+            throw new JoseException("header `jwk` is not accepted");
+        }
+
+        var key = PublicJwk.Parse(jwk);
+        return key.Supports(alg) ? key : throw new JoseException($"the `jwk` header is a {key.Description} key, which cannot verify `{alg}`");
     }
 
     private static JsonDocument ParseObject(ReadOnlySpan<char> part, string what)

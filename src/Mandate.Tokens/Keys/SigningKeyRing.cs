@@ -62,12 +62,13 @@ public sealed class SigningKeyRing : IDisposable
         {
             var now = _time.GetUtcNow();
             var current = _keys.Current;
-            if (current is not null && now - current.CreatedAt < Options.RotationPeriod)
+            if (current is not null && now - current.CreatedAt < Options.RotationPeriod && current.Algorithm == Options.Algorithm)
             {
                 return false;
             }
 
-            var fresh = SigningKey.Generate(now);
+            // A change of the configured algorithm rotates at once; the old key stays published for the overlap.
+            var fresh = SigningKey.Generate(Options.Algorithm, now);
             // A retired key stays published for the overlap window after it stopped signing.
             var kept = _keys.All.Where(k => now - k.CreatedAt < Options.RotationPeriod + Options.Overlap).ToList();
             var next = KeySet.Create([fresh, .. kept]);
@@ -94,7 +95,7 @@ public sealed class SigningKeyRing : IDisposable
 
     private string Seal(IReadOnlyList<SigningKey> keys)
     {
-        var stored = keys.Select(k => new StoredKey(Convert.ToBase64String(k.Key.ExportPkcs8PrivateKey()), k.CreatedAt)).ToArray();
+        var stored = keys.Select(k => new StoredKey(Convert.ToBase64String(k.ExportPkcs8()), k.CreatedAt, k.Algorithm)).ToArray();
         return _sealer.Seal(JsonSerializer.SerializeToUtf8Bytes(stored, TokenJsonContext.Default.StoredKeyArray), Purpose);
     }
 
@@ -104,12 +105,7 @@ public sealed class SigningKeyRing : IDisposable
         try
         {
             var stored = JsonSerializer.Deserialize(json, TokenJsonContext.Default.StoredKeyArray) ?? [];
-            return [.. stored.Select(s =>
-            {
-                var key = ECDsa.Create();
-                key.ImportPkcs8PrivateKey(Convert.FromBase64String(s.Pkcs8), out _);
-                return new SigningKey(key, s.CreatedAt);
-            })];
+            return [.. stored.Select(s => SigningKey.ImportPkcs8(s.Algorithm, Convert.FromBase64String(s.Pkcs8), s.CreatedAt))];
         }
         finally
         {
@@ -130,13 +126,15 @@ public sealed class SigningKeyRing : IDisposable
     }
 }
 
-/// <summary>How often signing keys rotate and how long retired keys stay published.</summary>
+/// <summary>How often signing keys rotate, how long retired keys stay published, and which algorithm new keys use.</summary>
 /// <param name="RotationPeriod">Age after which a new key takes over signing.</param>
 /// <param name="Overlap">How long a retired key keeps verifying (at least the longest token lifetime).</param>
-public sealed record SigningKeyRingOptions(TimeSpan RotationPeriod, TimeSpan Overlap)
+/// <param name="Algorithm">ES256 (the default: every JOSE library verifies it) or EdDSA.</param>
+public sealed record SigningKeyRingOptions(TimeSpan RotationPeriod, TimeSpan Overlap, string Algorithm = Jose.JwsAlgorithms.ES256)
 {
     /// <summary>30-day rotation with a 1-day overlap.</summary>
     public static SigningKeyRingOptions Default { get; } = new(TimeSpan.FromDays(30), TimeSpan.FromDays(1));
 }
 
-internal sealed record StoredKey(string Pkcs8, DateTimeOffset CreatedAt);
+// Algorithm is null in key sets stored before EdDSA existed: those keys are ES256.
+internal sealed record StoredKey(string Pkcs8, DateTimeOffset CreatedAt, string? Algorithm);

@@ -17,7 +17,7 @@ public static class AccessTokenRules
     /// </summary>
     /// <exception cref="JoseException">A registered claim is malformed.</exception>
     public static AccessTokenValidation Check(
-        CompactJws jws, Func<string, System.Security.Cryptography.ECDsa?> findKey, string issuer, string? audience, DateTimeOffset now, TimeSpan clockSkew)
+        CompactJws jws, Func<string, PublicJwk?> findKey, string issuer, string? audience, DateTimeOffset now, TimeSpan clockSkew)
     {
         if (!string.Equals(jws.Type, TokenEndpoint.AccessTokenType, StringComparison.OrdinalIgnoreCase)
             && !string.Equals(jws.Type, "application/" + TokenEndpoint.AccessTokenType, StringComparison.OrdinalIgnoreCase))
@@ -72,12 +72,29 @@ public static class AccessTokenRules
             ClaimSet.String(claims, "scope")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [],
             exp,
             iat,
-            ClaimSet.Audiences(claims))
+            ClaimSet.Audiences(claims),
+            Confirmation(claims))
         {
             Actors = ActorClaims.Read(claims),
             MayAct = ActorClaims.ReadMayAct(claims),
             AuthorizationDetails = AuthorizationDetails.FromClaims(claims),
             CredentialId = ClaimSet.String(claims, "cred"),
         }, null);
+    }
+
+    // Mandate binds tokens only by JWK thumbprint (RFC 9449 `cnf.jkt`); any other confirmation it did not issue.
+    private static string? Confirmation(System.Text.Json.JsonElement claims)
+    {
+        if (!claims.TryGetProperty("cnf", out var cnf))
+        {
+            return null;
+        }
+
+        if (cnf.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            throw new JoseException("the token's `cnf` is not an object");
+        }
+
+        return ClaimSet.String(cnf, "jkt") is { Length: > 0 } jkt ? jkt : throw new JoseException("the token's `cnf` has no `jkt`");
     }
 }

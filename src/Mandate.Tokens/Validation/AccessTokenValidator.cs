@@ -61,7 +61,7 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
         CompactJws jws;
         try
         {
-            jws = CompactJws.Parse(token);
+            jws = CompactJws.Parse(token, JwsAlgorithms.Issuer);
         }
         catch (JoseException ex)
         {
@@ -88,10 +88,11 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
     }
 
     private AccessTokenValidation Check(CompactJws jws, string? audience) =>
-        AccessTokenRules.Check(jws, kid => keys.Find(kid)?.Key, options.Issuer, audience, time.GetUtcNow(), options.ClockSkew);
+        AccessTokenRules.Check(jws, kid => keys.Find(kid)?.PublicJwk, options.Issuer, audience, time.GetUtcNow(), options.ClockSkew);
 }
 
 /// <summary>The claims of a valid access token.</summary>
+/// <remarks><see cref="KeyThumbprint"/> set means the token is DPoP-bound: it is usable only with a proof by that key.</remarks>
 /// <param name="Subject">The identity it speaks for.</param>
 /// <param name="SubjectKind">That identity's kind, if stated.</param>
 /// <param name="ClientId">The client that obtained it.</param>
@@ -100,9 +101,10 @@ public sealed class AccessTokenValidator(SigningKeyRing keys, TokenServiceOption
 /// <param name="ExpiresAt">Expiry.</param>
 /// <param name="IssuedAt">Issue time.</param>
 /// <param name="Audiences">Its audiences.</param>
+/// <param name="KeyThumbprint">The DPoP key it is bound to (<c>cnf.jkt</c>), or null for a bearer token.</param>
 public sealed record ValidatedAccessToken(
     string Subject, string? SubjectKind, string ClientId, string TokenId, IReadOnlyList<string> Scopes, DateTimeOffset ExpiresAt,
-    DateTimeOffset IssuedAt, IReadOnlyList<string> Audiences)
+    DateTimeOffset IssuedAt, IReadOnlyList<string> Audiences, string? KeyThumbprint = null)
 {
     /// <summary>Its <c>act</c> chain, current actor first; empty when no one acts for the subject.</summary>
     public IReadOnlyList<string> Actors { get; init; } = [];

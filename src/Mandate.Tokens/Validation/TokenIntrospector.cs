@@ -24,7 +24,7 @@ public sealed class TokenIntrospector(AccessTokenValidator validator)
         var response = new Dictionary<string, object>
         {
             ["active"] = true,
-            ["token_type"] = "Bearer",
+            ["token_type"] = valid.KeyThumbprint is null ? "Bearer" : "DPoP",
             ["sub"] = valid.Subject,
             ["client_id"] = valid.ClientId,
             ["jti"] = valid.TokenId,
@@ -35,6 +35,11 @@ public sealed class TokenIntrospector(AccessTokenValidator validator)
         if (valid.Scopes.Count > 0)
         {
             response["scope"] = string.Join(' ', valid.Scopes);
+        }
+
+        if (valid.KeyThumbprint is { } jkt)
+        {
+            response["cnf"] = new Dictionary<string, string> { ["jkt"] = jkt };
         }
 
         if (ActorClaims.ToObject(valid.Actors) is { } act)

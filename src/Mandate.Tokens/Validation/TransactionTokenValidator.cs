@@ -26,7 +26,7 @@ public sealed class TransactionTokenValidator(SigningKeyRing keys, TokenServiceO
     {
         try
         {
-            using var jws = CompactJws.Parse(token);
+            using var jws = CompactJws.Parse(token, JwsAlgorithms.Issuer);
             return Check(jws);
         }
         catch (JoseException ex)
@@ -43,7 +43,7 @@ public sealed class TransactionTokenValidator(SigningKeyRing keys, TokenServiceO
         }
 
         var key = jws.KeyId is null ? null : keys.Find(jws.KeyId);
-        if (key is null || !jws.Verify(key.Key))
+        if (key is null || !jws.Verify(key.PublicJwk))
         {
             return new(null, key is null ? "the token was not signed by a key this issuer publishes" : "the token signature is invalid");
         }

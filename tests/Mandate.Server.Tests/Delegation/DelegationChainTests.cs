@@ -245,7 +245,7 @@ public sealed class DelegationChainTests : FleetTests
         var keys = Server.Server.Services.GetRequiredService<SigningKeyRing>();
         var claims = JsonNode.Parse(Fleet.Claims(hop3).GetRawText())!.AsObject();
         claims["act"] = JsonNode.Parse("""{"sub":"tool","act":{"sub":"stranger"}}""");
-        var forged = CompactJws.Sign(Encoding.UTF8.GetBytes(claims.ToJsonString()), keys.Current.Key, keys.Current.KeyId, "at+jwt");
+        var forged = CompactJws.Sign(Encoding.UTF8.GetBytes(claims.ToJsonString()), keys.Current, "at+jwt");
 
         using var client = Server.CreateClient(forged);
         using var response = await client.PostAsJsonAsync("/access/v1/evaluation", new

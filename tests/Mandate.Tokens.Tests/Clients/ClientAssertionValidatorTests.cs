@@ -94,6 +94,39 @@ public sealed class ClientAssertionValidatorTests : IDisposable
         Assert.Contains("does not match client_id", mismatch.Error!.Description, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"alg":"none","typ":"JWT"}""", "`none`")]
+    [InlineData("""{"alg":"ES256","kid":"../../etc/passwd"}""", "`kid` is malformed")]
+    [InlineData("""{"alg":"ES256","jku":"https://evil.example/jwks"}""", "`jku`")]
+    [InlineData("""{"alg":"ES256","x5u":"https://evil.example/cert"}""", "`x5u`")]
+    [InlineData("""{"alg":"ES256","jwk":{"kty":"EC"}}""", "`jwk`")]
+    [InlineData("""{"alg":"ES256","crit":["exp"]}""", "`crit`")]
+    public async Task HostileHeaders_AreInvalidClient(string header, string reason)
+    {
+        var forged = TokenWorld.Forge(header, TokenWorld.Part(_world.Assertion(), 1),
+            input => _world.ClientKey.SignData(input, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+
+        var result = await AuthenticateAsync(forged);
+
+        Assert.Equal("invalid_client", result.Error?.Error);
+        Assert.Contains(reason, result.Error!.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Hs256WithThePublicKey_AndAlteredOrStrippedSignatures_AreRefused()
+    {
+        var assertion = _world.Assertion();
+        var hs256 = TokenWorld.Forge($$"""{"alg":"HS256","kid":"{{_world.ClientJwk.Kid}}"}""", TokenWorld.Part(assertion, 1),
+            input => HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(_world.ClientJwk.ToJson()), input));
+        var parts = assertion.Split('.');
+
+        Assert.Contains("`HS256`", (await AuthenticateAsync(hs256)).Error!.Description, StringComparison.Ordinal);
+        Assert.Contains("signature", (await AuthenticateAsync(string.Join('.', parts[0], parts[1], (parts[2][0] == 'A' ? "B" : "A") + parts[2][1..]))).Error!.Description, StringComparison.Ordinal);
+        Assert.Equal("invalid_client", (await AuthenticateAsync(parts[0] + "." + parts[1] + ".")).Error?.Error);
+        Assert.Equal("invalid_client", (await AuthenticateAsync(parts[0] + ".bm90IGpzb24." + parts[2])).Error?.Error);
+        Assert.Equal("invalid_client", (await AuthenticateAsync("!!!." + parts[1] + "." + parts[2])).Error?.Error);
+    }
+
     private ValueTask<Mandate.Tokens.Clients.ClientAuthentication> AuthenticateAsync(string assertion) =>
         _world.Assertions.AuthenticateAsync(null, Mandate.Tokens.Clients.ClientAssertionValidator.JwtBearerType, assertion, CancellationToken.None);
 }

@@ -45,4 +45,24 @@ public sealed class KeyStorageTests : IDisposable
 
         await Assert.ThrowsAnyAsync<CryptographicException>(() => wrong.InitializeAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task ChangingTheAlgorithm_RotatesAtOnce_KeepsTheOldKeyPublished_AndReloadsBoth()
+    {
+        var es256 = _world.Keys.Current.KeyId;
+        using var eddsa = new SigningKeyRing(new KeySealer(_world.Kek), _world, _world.Clock, SigningKeyRingOptions.Default with { Algorithm = "EdDSA" });
+        await eddsa.InitializeAsync(CancellationToken.None);
+
+        Assert.Equal("EdDSA", eddsa.Current.Algorithm);
+        Assert.NotNull(eddsa.Find(es256));
+        Assert.Contains("\"OKP\"", eddsa.JwksJson, StringComparison.Ordinal);
+        Assert.Contains("\"EC\"", eddsa.JwksJson, StringComparison.Ordinal);
+
+        using var reloaded = new SigningKeyRing(new KeySealer(_world.Kek), _world, _world.Clock, SigningKeyRingOptions.Default with { Algorithm = "EdDSA" });
+        await reloaded.InitializeAsync(CancellationToken.None);
+        Assert.Equal(eddsa.Current.KeyId, reloaded.Current.KeyId);
+        var signed = Mandate.Tokens.Jose.CompactJws.Sign("{}"u8, reloaded.Current, "at+jwt");
+        using var parsed = Mandate.Tokens.Jose.CompactJws.Parse(signed, Mandate.Tokens.Jose.JwsAlgorithms.Issuer);
+        Assert.True(parsed.Verify(eddsa.Current.PublicJwk));
+    }
 }

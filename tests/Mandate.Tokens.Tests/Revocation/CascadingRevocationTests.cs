@@ -180,7 +180,7 @@ public sealed class CascadingRevocationTests : IDisposable
         var claims = JsonNode.Parse(TokenWorld.Part(_hop2, 1))!.AsObject();
         claims["act"] = JsonNode.Parse("""{"sub":"sub","act":{"sub":"someone-else"}}""");
 
-        var forged = CompactJws.Sign(Encoding.UTF8.GetBytes(claims.ToJsonString()), _world.Keys.Current.Key, _world.Keys.Current.KeyId, "at+jwt");
+        var forged = CompactJws.Sign(Encoding.UTF8.GetBytes(claims.ToJsonString()), _world.Keys.Current, "at+jwt");
 
         Assert.Equal("the token's `act` chain does not match its recorded delegation", _world.Validator.Validate(forged).Error);
     }
@@ -191,7 +191,7 @@ public sealed class CascadingRevocationTests : IDisposable
         var claims = JsonNode.Parse(TokenWorld.Part(await _world.TokenOfAsync("alice"), 1))!.AsObject();
         claims["act"] = JsonNode.Parse("""{"sub":"agent"}""");
 
-        var forged = CompactJws.Sign(Encoding.UTF8.GetBytes(claims.ToJsonString()), _world.Keys.Current.Key, _world.Keys.Current.KeyId, "at+jwt");
+        var forged = CompactJws.Sign(Encoding.UTF8.GetBytes(claims.ToJsonString()), _world.Keys.Current, "at+jwt");
 
         Assert.Equal("the token's delegation is not recorded, so its `act` chain cannot be trusted", _world.Validator.Validate(forged).Error);
     }

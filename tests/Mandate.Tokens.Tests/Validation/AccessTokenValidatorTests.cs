@@ -99,7 +99,7 @@ public sealed class AccessTokenValidatorTests : IDisposable
     public async Task OtherTokenTypes_SignedByTheIssuer_AreNotAccessTokens(string type)
     {
         var token = await _world.TokenAsync();
-        var resigned = CompactJws.Sign(System.Text.Encoding.UTF8.GetBytes(TokenWorld.Part(token, 1)), _world.Keys.Current.Key, _world.Keys.Current.KeyId, type);
+        var resigned = CompactJws.Sign(System.Text.Encoding.UTF8.GetBytes(TokenWorld.Part(token, 1)), _world.Keys.Current, type);
 
         Assert.Contains("not an access token", _world.Validator.Validate(resigned).Error, StringComparison.Ordinal);
     }
@@ -115,7 +115,7 @@ public sealed class AccessTokenValidatorTests : IDisposable
         var token = await _world.TokenAsync();
         var claims = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(TokenWorld.Part(token, 1))!;
         claims[claim] = JsonDocument.Parse(value).RootElement;
-        var resigned = CompactJws.Sign(JsonSerializer.SerializeToUtf8Bytes(claims), _world.Keys.Current.Key, _world.Keys.Current.KeyId, "at+jwt");
+        var resigned = CompactJws.Sign(JsonSerializer.SerializeToUtf8Bytes(claims), _world.Keys.Current, "at+jwt");
 
         Assert.Contains(reason, _world.Validator.Validate(resigned).Error, StringComparison.Ordinal);
     }

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Mandate.Tokens.Tests.Keys;
+
+/// <summary>A JWKS publisher on a loopback port whose answer the test sets, counting the fetches it serves.</summary>
+public sealed class JwksServer : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Task _serving;
+    private int _fetches;
+
+    public JwksServer()
+    {
+        Port = FreePort();
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        _listener.Start();
+        _serving = Task.Run(ServeAsync);
+    }
+
+    public int Port { get; }
+
+    public string Uri => $"http://127.0.0.1:{Port}/jwks";
+
+    public int Fetches => Volatile.Read(ref _fetches);
+
+    /// <summary>The body, status and extra headers of the next answers.</summary>
+    public (string Body, int Status, (string Name, string Value)[] Headers) Answer { get; set; } = ("""{"keys":[]}""", 200, []);
+
+    public void Dispose()
+    {
+        _listener.Stop();
+        _serving.GetAwaiter().GetResult();
+        _listener.Close();
+    }
+
+    private async Task ServeAsync()
+    {
+        while (true)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref _fetches);
+            var (body, status, headers) = Answer;
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "application/json";
+            foreach (var (name, value) in headers)
+            {
+                context.Response.Headers[name] = value;
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(body);
+            await context.Response.OutputStream.WriteAsync(bytes);
+            context.Response.Close();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+}
