@@ -39,8 +39,14 @@ internal static class EvaluationEndpoints
             .RequireAuthorization(MandateClaims.CallerPolicy).WithTags("Access").WithName("EvaluateMany");
     }
 
-    private static IResult Evaluate(EvaluationRequest body, DecisionPoint decisions, TokenSubjects tokens, MandateMetrics metrics, HttpContext http)
+    private static async Task<IResult> Evaluate(DecisionPoint decisions, TokenSubjects tokens, MandateMetrics metrics, HttpContext http)
     {
+        if (!JsonBody.IsJson(http.Request))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        var body = await JsonBody.ReadAsync<EvaluationRequest>(http);
         var snapshot = decisions.Snapshot;
         var request = WithTokens(ToDecisionRequest(body.Subject, body.Action, body.Resource, body.Context), body.Subject, tokens, http, snapshot);
         var result = Decide(decisions, metrics, request, Origin(http), snapshot);
@@ -52,9 +58,15 @@ internal static class EvaluationEndpoints
     /// that cannot be evaluated is a deny carrying <c>context.error</c>. <c>deny_on_first_deny</c> and
     /// <c>permit_on_first_permit</c> stop after the first such decision, which is the last item returned.
     /// </summary>
-    private static IResult EvaluateMany(
-        EvaluationsRequest body, DecisionPoint decisions, TokenSubjects tokens, MandateMetrics metrics, MandateServerOptions options, HttpContext http)
+    private static async Task<IResult> EvaluateMany(
+        DecisionPoint decisions, TokenSubjects tokens, MandateMetrics metrics, MandateServerOptions options, HttpContext http)
     {
+        if (!JsonBody.IsJson(http.Request))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        var body = await JsonBody.ReadAsync<EvaluationsRequest>(http);
         var semantic = body.Options?.EvaluationsSemantic ?? "execute_all";
         if (semantic is not ("execute_all" or "deny_on_first_deny" or "permit_on_first_permit"))
         {
