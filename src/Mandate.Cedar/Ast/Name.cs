@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 
 namespace Mandate.Cedar.Ast;
@@ -6,8 +7,17 @@ namespace Mandate.Cedar.Ast;
 /// A possibly namespaced Cedar name such as <c>User</c> or <c>Acme::Photos::Album</c>: used for entity
 /// types, extension functions and namespaces. Two names are equal when their full text is equal.
 /// </summary>
+/// <remarks>
+/// Names are interned: parsing the same name twice gives the same instance, so comparing the entity types of two
+/// entity references (done for every scope check and <c>==</c>) is a reference comparison that reads neither
+/// name, instead of a string comparison that pulls two cold strings into the cache. The pool is bounded, since
+/// names also come from requests and entity data; past the bound names are still correct, just not shared.
+/// </remarks>
 public sealed class Name : IEquatable<Name>
 {
+    private const int PoolLimit = 65_536;
+    private static readonly ConcurrentDictionary<string, Name> Pool = new(StringComparer.Ordinal);
+
     private Name(ImmutableArray<string> segments, string fullName)
     {
         Segments = segments;
@@ -38,11 +48,15 @@ public sealed class Name : IEquatable<Name>
             throw new ArgumentException("a name needs at least one identifier", nameof(segments));
         }
 
-        return new Name(array, string.Join("::", array));
+        return Interned(string.Join("::", array), array);
     }
 
     /// <summary>Creates an unqualified name.</summary>
-    public static Name Unqualified(string identifier) => new([identifier], identifier);
+    public static Name Unqualified(string identifier)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        return Interned(identifier, [identifier]);
+    }
 
     /// <summary>Parses <c>A::B::C</c> (identifiers only, no whitespace handling beyond the Cedar grammar).</summary>
     public static Name Parse(string text) => Syntax.CedarParser.ParseName(text);
@@ -52,10 +66,22 @@ public sealed class Name : IEquatable<Name>
         @namespace is null ? this : FromSegments(@namespace.Segments.AddRange(Segments));
 
     /// <inheritdoc />
-    public bool Equals(Name? other) => other is not null && string.Equals(FullName, other.FullName, StringComparison.Ordinal);
+    public bool Equals(Name? other) =>
+        ReferenceEquals(this, other) || (other is not null && string.Equals(FullName, other.FullName, StringComparison.Ordinal));
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is Name other && Equals(other);
+
+    private static Name Interned(string fullName, ImmutableArray<string> segments)
+    {
+        if (Pool.TryGetValue(fullName, out var name))
+        {
+            return name;
+        }
+
+        name = new Name(segments, fullName);
+        return Pool.Count < PoolLimit ? Pool.GetOrAdd(fullName, name) : name;
+    }
 
     /// <inheritdoc />
     public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(FullName);

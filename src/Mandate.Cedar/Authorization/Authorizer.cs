@@ -68,7 +68,7 @@ public static class Authorizer
             foreach (var ordinal in candidates.AsSpan(0, count))
             {
                 var compiled = index.Policies[ordinal];
-                switch (evaluator.Evaluate(compiled))
+                switch (evaluator.EvaluateCandidate(compiled))
                 {
                     case PolicyOutcome.Satisfied:
                         outcomes.Satisfied(ordinal, compiled.Forbid);

@@ -1,3 +1,4 @@
+using Mandate.Cedar.Ast;
 using Mandate.Cedar.Values;
 
 namespace Mandate.Cedar.Authorization;
@@ -5,9 +6,10 @@ namespace Mandate.Cedar.Authorization;
 internal sealed partial class PolicyIndex
 {
     /// <summary>
-    /// Anchor ids by entity hash, in one open-addressing array of (hash, id) slots: a lookup reads the slots and
-    /// never the entity objects. Ids are dense from 1; 0 means "open" (no anchor). Entities with equal hashes
-    /// share an id.
+    /// Exact anchor ids by entity: an open-addressing array of (hash, id) slots, and each anchor's type and id
+    /// copied into compact arrays built together, so telling an anchor from a hash-equal stranger reads those
+    /// arrays (which stay in cache) and never the policies' own scope entities (scattered over the heap). Ids are
+    /// dense from 1; 0 means "open" (no anchor).
     /// </summary>
     private sealed class AnchorTable
     {
@@ -17,18 +19,30 @@ internal sealed partial class PolicyIndex
         private readonly long[] _slots;
         private readonly int _mask;
 
-        private AnchorTable(Dictionary<int, int> ids)
+        // The anchor with id i is (_types[i], _ids[i]); index 0 (open) is unused.
+        private readonly Name[] _types;
+        private readonly string[] _ids;
+
+        private AnchorTable(List<EntityUid> anchors)
         {
             var size = 4;
-            while (size < ids.Count * 2)
+            while (size < anchors.Count * 2)
             {
                 size <<= 1;
             }
 
             _slots = new long[size];
             _mask = size - 1;
-            foreach (var (hash, id) in ids)
+            _types = new Name[anchors.Count + 1];
+            _ids = new string[anchors.Count + 1];
+            for (var id = 1; id <= anchors.Count; id++)
             {
+                var anchor = anchors[id - 1];
+                _types[id] = anchor.EntityType;
+
+                // A copy, so the ids of all anchors sit next to each other in memory.
+                _ids[id] = new string(anchor.Id);
+                var hash = anchor.GetHashCode();
                 var i = Slot(hash);
                 while (_slots[i] != 0)
                 {
@@ -42,8 +56,9 @@ internal sealed partial class PolicyIndex
         /// <summary>
         /// Writes the ids of the anchors in <paramref name="lineage"/> to <paramref name="destination"/>, preceded by
         /// the open id when <paramref name="withOpen"/>; returns how many. Each id is written once.
+        /// <paramref name="self"/> is the id of the lineage's first entity (the request's own), or -1 when that is no anchor.
         /// </summary>
-        public int Lookup(EntityUid[] lineage, Span<int> destination, bool withOpen)
+        public int Lookup(EntityUid[] lineage, Span<int> destination, bool withOpen, out int self)
         {
             var count = 0;
             if (withOpen)
@@ -51,20 +66,23 @@ internal sealed partial class PolicyIndex
                 destination[count++] = Open;
             }
 
+            self = -1;
             var first = count;
-            foreach (var uid in lineage)
+            for (var at = 0; at < lineage.Length; at++)
             {
-                if (Find(uid.GetHashCode()) is var id and > 0 && !destination[first..count].Contains(id))
+                if (Find(lineage[at]) is var id and > 0 && !destination[first..count].Contains(id))
                 {
                     destination[count++] = id;
+                    self = at == 0 ? id : self;
                 }
             }
 
             return count;
         }
 
-        private int Find(int hash)
+        private int Find(EntityUid uid)
         {
+            var hash = uid.GetHashCode();
             for (var i = Slot(hash); ; i = (i + 1) & _mask)
             {
                 var slot = _slots[i];
@@ -73,9 +91,10 @@ internal sealed partial class PolicyIndex
                     return Open;
                 }
 
-                if ((int)(slot >> 32) == hash)
+                var id = (int)slot;
+                if ((int)(slot >> 32) == hash && _types[id].Equals(uid.EntityType) && string.Equals(_ids[id], uid.Id, StringComparison.Ordinal))
                 {
-                    return (int)slot;
+                    return id;
                 }
             }
         }
@@ -85,10 +104,11 @@ internal sealed partial class PolicyIndex
 
         public sealed class Builder
         {
-            private readonly Dictionary<int, int> _ids = [];
+            private readonly Dictionary<EntityUid, int> _ids = [];
+            private readonly List<EntityUid> _anchors = [];
 
             /// <summary>How many ids were handed out (not counting the open id).</summary>
-            public int Count => _ids.Count;
+            public int Count => _anchors.Count;
 
             /// <summary>The id for an anchor, or the open id for none.</summary>
             public int Intern(EntityUid? uid)
@@ -98,16 +118,16 @@ internal sealed partial class PolicyIndex
                     return Open;
                 }
 
-                var hash = uid.GetHashCode();
-                if (!_ids.TryGetValue(hash, out var id))
+                if (!_ids.TryGetValue(uid, out var id))
                 {
-                    _ids[hash] = id = _ids.Count + 1;
+                    _anchors.Add(uid);
+                    _ids[uid] = id = _anchors.Count;
                 }
 
                 return id;
             }
 
-            public AnchorTable Build() => new(_ids);
+            public AnchorTable Build() => new(_anchors);
         }
     }
 }

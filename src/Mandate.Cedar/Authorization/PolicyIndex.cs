@@ -8,18 +8,20 @@ using Mandate.Cedar.Values;
 namespace Mandate.Cedar.Authorization;
 
 /// <summary>
-/// Finds the policies whose scope can match a request. A policy's scope names at most one principal anchor and
-/// one resource anchor (the entity of <c>==</c>, <c>in</c> or <c>is .. in</c>); the policy is filed under that
-/// pair, with "open" standing for a side without one. A request looks up every pair drawn from its principal's
-/// and its resource's lineage (the entity and its ancestors), so only policies whose principal and resource
-/// scopes can both match are candidates, however many policies other entities have. Within a pair, policies
-/// whose action scope names only actions outside the request action's lineage are skipped.
+/// Finds the policies whose scope matches a request's entities. A policy's scope names at most one principal
+/// anchor and one resource anchor (the entity of <c>==</c>, <c>in</c> or <c>is .. in</c>); the policy is filed
+/// under that pair, with "open" standing for a side without one. A request looks up every pair drawn from its
+/// principal's and its resource's lineage (the entity and its ancestors), so only policies whose principal and
+/// resource scopes can both match are candidates, however many policies other entities have. Within a pair, a
+/// policy is a candidate only when its action scope names the request's action (<c>==</c>) or one in its
+/// lineage (<c>in</c>), and its <c>==</c> scopes name the request's own entities rather than an ancestor.
 /// </summary>
 /// <remarks>
 /// Decisions over a large policy set are bound by memory latency, not instructions, so every table is flat and
-/// keyed by entity hash: a lookup touches no entity object. Anchors are told apart by hash alone, so two anchors
-/// with equal hashes share an id and the candidates are a superset of the matching policies; the evaluator checks
-/// every scope exactly. Every policy sits in exactly one pair, so candidates never repeat.
+/// anchors are matched exactly against compact copies of their type and id: a lookup touches no policy and no
+/// entity object. A candidate's scope entities are therefore proven to match, and the evaluator checks only what
+/// the index does not (<c>is</c> types, conditions) — see <see cref="CompiledPolicy.ScopeIndexed"/>. Every policy
+/// sits in at most one pair (none when it can match no action), so candidates never repeat.
 /// </remarks>
 internal sealed partial class PolicyIndex
 {
@@ -42,9 +44,16 @@ internal sealed partial class PolicyIndex
         var actions = new AnchorTable.Builder();
         var filed = new SortedDictionary<(int Principal, int Resource), List<int>>();
         var actionIds = new int[policies.Length][];
+        var flags = new EntryFlags[policies.Length];
         for (var i = 0; i < policies.Length; i++)
         {
             var policy = policies[i];
+            if (policy.Action.Operator != ActionScopeOperator.Any && policy.Action.Entities.IsEmpty)
+            {
+                // `action in []` matches no action: the policy is never a candidate.
+                continue;
+            }
+
             var key = (principals.Intern(Anchor(policy.Principal)), resources.Intern(Anchor(policy.Resource)));
             if (!filed.TryGetValue(key, out var ordinals))
             {
@@ -53,9 +62,12 @@ internal sealed partial class PolicyIndex
 
             ordinals.Add(i);
 
-            // An action scope of `==`/`in` can match only the actions it names and their descendants.
+            // An action scope of `==`/`in` can match only the actions it names (and, for `in`, their descendants).
             var named = policy.Action.Operator == ActionScopeOperator.Any ? [] : policy.Action.Entities;
             actionIds[i] = [.. named.Select(a => actions.Intern(a)).Distinct()];
+            flags[i] = (policy.Principal.Operator == ScopeOperator.Equal ? EntryFlags.PrincipalSelf : 0)
+                | (policy.Resource.Operator == ScopeOperator.Equal ? EntryFlags.ResourceSelf : 0)
+                | (policy.Action.Operator == ActionScopeOperator.Equal ? EntryFlags.ActionSelf : 0);
         }
 
         _principals = principals.Build();
@@ -63,7 +75,7 @@ internal sealed partial class PolicyIndex
         _actions = actions.Build();
         _pairStarts = new int[principals.Count + 2];
         _pairs = new Pair[filed.Count];
-        _entries = new Entry[policies.Length];
+        _entries = new Entry[filed.Values.Sum(ordinals => ordinals.Count)];
         var entryActions = new List<int>();
         var pair = 0;
         var entry = 0;
@@ -73,7 +85,7 @@ internal sealed partial class PolicyIndex
             _pairs[pair++] = new Pair(resource, entry, ordinals.Count);
             foreach (var ordinal in ordinals)
             {
-                _entries[entry++] = new Entry(ordinal, entryActions.Count, actionIds[ordinal].Length);
+                _entries[entry++] = new Entry(ordinal, entryActions.Count, actionIds[ordinal].Length, flags[ordinal]);
                 entryActions.AddRange(actionIds[ordinal]);
             }
         }
@@ -104,10 +116,10 @@ internal sealed partial class PolicyIndex
         try
         {
             var span = ids.AsSpan();
-            var p = _principals.Lookup(request.PrincipalLineage, span, withOpen: true);
-            var r = _resources.Lookup(request.ResourceLineage, span[p..], withOpen: true);
-            var a = _actions.Lookup(request.ActionLineage, span[(p + r)..], withOpen: false);
-            var count = Collect(span[..p], span.Slice(p, r), span.Slice(p + r, a), destination);
+            var p = _principals.Lookup(request.PrincipalLineage, span, withOpen: true, out var principal);
+            var r = _resources.Lookup(request.ResourceLineage, span[p..], withOpen: true, out var resource);
+            var a = _actions.Lookup(request.ActionLineage, span[(p + r)..], withOpen: false, out var action);
+            var count = Collect(span[..p], span.Slice(p, r), new RequestActions(span.Slice(p + r, a), action), principal, resource, destination);
             destination[..count].Sort();
             return count;
         }
@@ -127,14 +139,21 @@ internal sealed partial class PolicyIndex
         var actionLineage = PreparedRequest.Lineage(action, entities);
         var principalIds = new int[principalLineage.Length + 1];
         var actionIds = new int[actionLineage.Length];
-        principalIds = principalIds[.._principals.Lookup(principalLineage, principalIds, withOpen: true)];
-        actionIds = actionIds[.._actions.Lookup(actionLineage, actionIds, withOpen: false)];
+        principalIds = principalIds[.._principals.Lookup(principalLineage, principalIds, withOpen: true, out var self)];
+        actionIds = actionIds[.._actions.Lookup(actionLineage, actionIds, withOpen: false, out var actionSelf)];
+        var actions = new RequestActions(actionIds, actionSelf);
         var result = new List<int>();
         foreach (var p in principalIds)
         {
             foreach (var pair in PairsOf(p))
             {
-                AddEntries(pair, actionIds, result);
+                foreach (var entry in _entries.AsSpan(pair.FirstEntry, pair.EntryCount))
+                {
+                    if (((entry.Flags & EntryFlags.PrincipalSelf) == 0 || p == self) && Applies(entry, actions))
+                    {
+                        result.Add(entry.Ordinal);
+                    }
+                }
             }
         }
 
@@ -142,7 +161,7 @@ internal sealed partial class PolicyIndex
         return result;
     }
 
-    private int Collect(ReadOnlySpan<int> principals, ReadOnlySpan<int> resources, ReadOnlySpan<int> actions, Span<int> destination)
+    private int Collect(ReadOnlySpan<int> principals, ReadOnlySpan<int> resources, RequestActions actions, int principalSelf, int resourceSelf, Span<int> destination)
     {
         var count = 0;
         foreach (var p in principals)
@@ -159,7 +178,9 @@ internal sealed partial class PolicyIndex
                 var pair = pairs[at];
                 foreach (var entry in _entries.AsSpan(pair.FirstEntry, pair.EntryCount))
                 {
-                    if (Applies(entry, actions))
+                    if (((entry.Flags & EntryFlags.PrincipalSelf) == 0 || p == principalSelf)
+                        && ((entry.Flags & EntryFlags.ResourceSelf) == 0 || r == resourceSelf)
+                        && Applies(entry, actions))
                     {
                         destination[count++] = entry.Ordinal;
                     }
@@ -170,19 +191,16 @@ internal sealed partial class PolicyIndex
         return count;
     }
 
-    private void AddEntries(Pair pair, ReadOnlySpan<int> actions, List<int> result)
+    private bool Applies(Entry entry, RequestActions request)
     {
-        foreach (var entry in _entries.AsSpan(pair.FirstEntry, pair.EntryCount))
+        if (entry.ActionCount == 0)
         {
-            if (Applies(entry, actions))
-            {
-                result.Add(entry.Ordinal);
-            }
+            return true;
         }
-    }
 
-    private bool Applies(Entry entry, ReadOnlySpan<int> requestActions) =>
-        entry.ActionCount == 0 || _entryActions.AsSpan(entry.FirstAction, entry.ActionCount).ContainsAny(requestActions);
+        var named = _entryActions.AsSpan(entry.FirstAction, entry.ActionCount);
+        return (entry.Flags & EntryFlags.ActionSelf) != 0 ? named.Contains(request.Self) : named.ContainsAny(request.Lineage);
+    }
 
     private ReadOnlySpan<Pair> PairsOf(int principal) =>
         _pairs.AsSpan(_pairStarts[principal], _pairStarts[principal + 1] - _pairStarts[principal]);
@@ -234,5 +252,22 @@ internal sealed partial class PolicyIndex
     private readonly record struct Pair(int Resource, int FirstEntry, int EntryCount);
 
     /// <summary>One policy in a pair, with the action anchors its action scope names (none when open).</summary>
-    private readonly record struct Entry(int Ordinal, int FirstAction, int ActionCount);
+    private readonly record struct Entry(int Ordinal, int FirstAction, int ActionCount, EntryFlags Flags);
+
+    /// <summary>The anchor ids of the request action's lineage, and of the action itself (-1 when no anchor).</summary>
+    private readonly ref struct RequestActions(ReadOnlySpan<int> lineage, int self)
+    {
+        public ReadOnlySpan<int> Lineage { get; } = lineage;
+
+        public int Self { get; } = self;
+    }
+
+    /// <summary>Which scopes are <c>==</c>: their anchor must be the request's own entity, not an ancestor.</summary>
+    [Flags]
+    private enum EntryFlags : byte
+    {
+        PrincipalSelf = 1,
+        ResourceSelf = 2,
+        ActionSelf = 4,
+    }
 }

@@ -20,6 +20,7 @@ internal sealed class CompiledPolicy
         Resource = new CompiledScope(source.Resource);
         ActionOperator = source.Action.Operator;
         Actions = [.. source.Action.Entities];
+        ScopeIndexed = Indexed(Principal) && Indexed(Resource);
         Conditions = [.. source.Conditions.Select(c => (ExpressionCompiler.Compile(ConstantFolding.Fold(c.Body)), c.Kind == ConditionKind.When))];
     }
 
@@ -43,6 +44,15 @@ internal sealed class CompiledPolicy
 
     /// <summary>Each condition's body and the value it must have for the policy to hold.</summary>
     public ImmutableArray<(CompiledExpression Body, bool MustHold)> Conditions { get; }
+
+    /// <summary>
+    /// Whether the policy index matches this policy's scope entities exactly (every <c>==</c>/<c>in</c> names an
+    /// entity, which only an unlinked template slot does not), so that for a candidate the index found only the
+    /// <c>is</c> types and the conditions are left to check.
+    /// </summary>
+    public bool ScopeIndexed { get; }
+
+    private static bool Indexed(CompiledScope scope) => scope.Operator is ScopeOperator.Any or ScopeOperator.Is || scope.Entity is not null;
 }
 
 /// <summary>A principal or resource scope as plain fields.</summary>

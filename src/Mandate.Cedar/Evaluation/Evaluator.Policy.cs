@@ -26,6 +26,28 @@ internal sealed partial class Evaluator
             return PolicyOutcome.NotSatisfied;
         }
 
+        return EvaluateConditions(compiled);
+    }
+
+    /// <summary>
+    /// Evaluates a candidate the policy index found for this request: when the index has matched its scope
+    /// entities exactly (<see cref="CompiledPolicy.ScopeIndexed"/>), only the <c>is</c> types and the conditions
+    /// are checked, so a decision does not read the policy's scope entities again; otherwise as <see cref="Evaluate(CompiledPolicy)"/>.
+    /// </summary>
+    public PolicyOutcome EvaluateCandidate(CompiledPolicy compiled)
+    {
+        if (!compiled.ScopeIndexed)
+        {
+            return Evaluate(compiled);
+        }
+
+        return TypeMatches(compiled.Principal, _request.Principal) && TypeMatches(compiled.Resource, _request.Resource)
+            ? EvaluateConditions(compiled)
+            : PolicyOutcome.NotSatisfied;
+    }
+
+    private PolicyOutcome EvaluateConditions(CompiledPolicy compiled)
+    {
         foreach (var (body, mustHold) in compiled.Conditions)
         {
             var value = body(this);
@@ -57,6 +79,9 @@ internal sealed partial class Evaluator
         ScopeOperator.IsIn => uid.EntityType.Equals(scope.EntityType) && IsIn(uid, Concrete(scope.Entity)),
         _ => throw new InvalidOperationException($"unknown scope constraint `{scope.Operator}`"),
     };
+
+    private static bool TypeMatches(in CompiledScope scope, EntityUid uid) =>
+        scope.Operator is not (ScopeOperator.Is or ScopeOperator.IsIn) || uid.EntityType.Equals(scope.EntityType);
 
     // Policy sets never hand unlinked templates to the evaluator.
     private static EntityUid Concrete(EntityUid? entity) =>

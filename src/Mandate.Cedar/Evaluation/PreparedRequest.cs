@@ -59,6 +59,25 @@ public sealed class PreparedRequest
         ResourceLineage = Lineage(request.Resource, entities);
     }
 
+    /// <summary>
+    /// The request of <paramref name="basis"/> with another resource: the principal and the action are taken as
+    /// <paramref name="basis"/> resolved them, only the resource is looked up (a search decides one principal and
+    /// action over thousands of resources).
+    /// </summary>
+    internal PreparedRequest(PreparedRequest basis, EntityUid resource)
+    {
+        var request = basis.Request;
+        Request = new Request(request.Principal, request.Action, resource, request.Context);
+        Entities = basis.Entities;
+        _overlaid = basis._overlaid;
+        PrincipalEntity = basis.PrincipalEntity;
+        PrincipalLineage = basis.PrincipalLineage;
+        ActionLineage = basis.ActionLineage;
+        Entities.TryGet(resource, out var entity);
+        ResourceEntity = entity;
+        ResourceLineage = Lineage(resource, Entities);
+    }
+
     private readonly bool _overlaid;
 
     /// <summary>The request.</summary>

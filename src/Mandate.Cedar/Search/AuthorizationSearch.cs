@@ -15,33 +15,77 @@ public static class AuthorizationSearch
 {
     /// <summary>Principals of <paramref name="principalType"/> in the store allowed to do <paramref name="action"/> on <paramref name="resource"/>, in id order.</summary>
     public static IReadOnlyList<EntityUid> Principals(PolicySet policies, EntityStore entities, Name principalType, EntityUid action, EntityUid resource, RecordValue context) =>
-        [.. entities.OfType(principalType).OrderBy(p => p.Id, StringComparer.Ordinal).Where(p => Allowed(policies, entities, new Request(p, action, resource, context)))];
+        InIdOrder(entities.OfType(principalType).Where(p => Allowed(policies, entities, new Request(p, action, resource, context))));
 
     /// <summary>
     /// Resources of <paramref name="resourceType"/> in the store on which <paramref name="principal"/> may do
-    /// <paramref name="action"/>, in id order. Only resources some permit's scope can reach are decided: when
-    /// every permit that could apply names its resources (<c>==</c>, <c>in</c>), just those and their descendants;
-    /// a permit open to every resource of the type means deciding them all.
+    /// <paramref name="action"/>, in id order. Only resources some permit's scope can reach are considered: when
+    /// every permit that could apply names its resources (<c>==</c>, <c>in</c>), just those and their descendants,
+    /// and each is first checked against the permits that reach it alone; only a resource one of them allows
+    /// (a decision needs a satisfied permit) is decided in full. A permit open to every resource of the type
+    /// means deciding them all.
     /// </summary>
     public static IReadOnlyList<EntityUid> Resources(PolicySet policies, EntityStore entities, EntityUid principal, EntityUid action, Name resourceType, RecordValue context)
     {
         ArgumentNullException.ThrowIfNull(policies);
         ArgumentNullException.ThrowIfNull(entities);
-        var reachable = ReachableResources(policies, entities, principal, action, resourceType);
-        var candidates = reachable is null
-            ? entities.OfType(resourceType)
-            : reachable.Where(r => r.EntityType.Equals(resourceType) && entities.TryGet(r, out _));
-        return [.. candidates.OrderBy(r => r.Id, StringComparer.Ordinal).Where(r => Allowed(policies, entities, new Request(principal, action, r, context)))];
+        var basis = new PreparedRequest(new Request(principal, action, principal, context), entities);
+        var permits = ApplicablePermits(policies, entities, principal, action, resourceType);
+        IEnumerable<EntityUid> candidates = permits is null ? entities.OfType(resourceType) : PermittedByOne(permits, basis, resourceType);
+        return InIdOrder(candidates.Where(r => Allowed(policies, new PreparedRequest(basis, r))));
     }
 
-    // The resources the permits that could apply reach through their scope, or null when one reaches every resource.
-    private static HashSet<EntityUid>? ReachableResources(PolicySet policies, EntityStore entities, EntityUid principal, EntityUid action, Name resourceType)
+    // The resources of the type that at least one of the permits, evaluated alone, is satisfied for.
+    private static HashSet<EntityUid> PermittedByOne(List<(CompiledPolicy Permit, EntityUid Anchor, bool Descendants)> permits, PreparedRequest basis, Name resourceType)
     {
-        var reachable = new HashSet<EntityUid>();
+        var permitted = new HashSet<EntityUid>();
+        foreach (var (permit, anchor, descendants) in permits)
+        {
+            Check(permit, anchor);
+            if (descendants)
+            {
+                foreach (var resource in basis.Entities.Descendants(anchor))
+                {
+                    Check(permit, resource);
+                }
+            }
+        }
+
+        return permitted;
+
+        void Check(CompiledPolicy permit, EntityUid resource)
+        {
+            if (!resource.EntityType.Equals(resourceType) || permitted.Contains(resource) || !basis.Entities.TryGet(resource, out _))
+            {
+                return;
+            }
+
+            var evaluator = Evaluator.Rent(new PreparedRequest(basis, resource));
+            try
+            {
+                if (evaluator.Evaluate(permit) == PolicyOutcome.Satisfied)
+                {
+                    permitted.Add(resource);
+                }
+            }
+            finally
+            {
+                Evaluator.Return(evaluator);
+            }
+        }
+    }
+
+    // The permits that could apply, each with the resource its scope is anchored on and whether it reaches that
+    // resource's descendants too; null when one reaches every resource of the type.
+    private static List<(CompiledPolicy Permit, EntityUid Anchor, bool Descendants)>? ApplicablePermits(
+        PolicySet policies, EntityStore entities, EntityUid principal, EntityUid action, Name resourceType)
+    {
+        var permits = new List<(CompiledPolicy, EntityUid, bool)>();
         var index = policies.Index;
         foreach (var ordinal in index.CandidatesForAnyResource(principal, action, entities))
         {
-            var policy = index.Policies[ordinal].Source;
+            var compiled = index.Policies[ordinal];
+            var policy = compiled.Source;
             if (policy.Effect != Effect.Permit || !ScopeMayMatch(policy.Principal, principal, entities) || !ActionMayMatch(policy.Action, action, entities))
             {
                 continue;
@@ -56,17 +100,13 @@ public static class AuthorizationSearch
                     continue;
                 case ScopeOperator.Is:
                     return null;
-                case ScopeOperator.Equal:
-                    reachable.Add(scope.Entity!.Uid!);
-                    break;
                 default:
-                    reachable.Add(scope.Entity!.Uid!);
-                    reachable.UnionWith(entities.Descendants(scope.Entity.Uid!));
+                    permits.Add((compiled, scope.Entity!.Uid!, scope.Operator != ScopeOperator.Equal));
                     break;
             }
         }
 
-        return reachable;
+        return permits;
     }
 
     private static bool ScopeMayMatch(ScopeConstraint scope, EntityUid uid, EntityStore entities) => scope.Operator switch
@@ -93,12 +133,23 @@ public static class AuthorizationSearch
             candidates.UnionWith(policy.Action.Entities.Where(IsAction));
         }
 
-        return [.. candidates.OrderBy(a => a.Id, StringComparer.Ordinal)
-            .Where(a => Allowed(policies, entities, new Request(principal, a, resource, context)))];
+        return InIdOrder(candidates.Where(a => Allowed(policies, entities, new Request(principal, a, resource, context))));
     }
 
     private static bool IsAction(EntityUid uid) => uid.EntityType.Basename == "Action";
 
+    // Decided without building a response: a search needs only the decision, for thousands of candidates.
     private static bool Allowed(PolicySet policies, EntityStore entities, Request request) =>
-        Authorizer.IsAuthorized(request, policies, entities).Decision == Decision.Allow;
+        Allowed(policies, new PreparedRequest(request, entities));
+
+    private static bool Allowed(PolicySet policies, PreparedRequest request) =>
+        Authorizer.Decide(request, policies, [], out _) == Decision.Allow;
+
+    // Sorting what is allowed, not every candidate: a search over a whole type usually allows a small part of it.
+    private static EntityUid[] InIdOrder(IEnumerable<EntityUid> allowed)
+    {
+        var result = allowed.ToArray();
+        Array.Sort(result, static (a, b) => string.CompareOrdinal(a.Id, b.Id) is var byId and not 0 ? byId : string.CompareOrdinal(a.EntityType.FullName, b.EntityType.FullName));
+        return result;
+    }
 }

@@ -70,12 +70,40 @@ public sealed class PolicyIndexTests
             permit(principal in Group::"eng", action, resource == Photo::"p1");
             permit(principal in Group::"eng", action, resource == Photo::"p2");
             permit(principal == User::"bob", action, resource == Photo::"p1");
-            permit(principal is User in Group::"all", action == Action::"read", resource == Photo::"p1");
+            permit(principal is User in Group::"all", action in Action::"read", resource == Photo::"p1");
             forbid(principal, action == Action::"view", resource == Photo::"p1");
             forbid(principal, action == Action::"edit", resource == Photo::"p1");
             """);
 
         Assert.Equal(["policy0", "policy3", "policy4"], ids);
+    }
+
+    [Fact]
+    public void Candidates_ForEqualityScopes_NeedTheRequestsOwnEntityNotAnAncestor()
+    {
+        var ids = Candidates("""
+            permit(principal == Group::"eng", action, resource);
+            permit(principal == User::"alice", action, resource);
+            permit(principal, action == Action::"read", resource);
+            permit(principal, action == Action::"view", resource);
+            permit(principal, action in Action::"read", resource);
+            permit(principal, action, resource == Photo::"p1");
+            permit(principal, action in [], resource);
+            """);
+
+        Assert.Equal(["policy1", "policy3", "policy4", "policy5"], ids);
+    }
+
+    [Fact]
+    public void Candidates_TellAnchorsWithEqualTextButDifferentTypesApart()
+    {
+        var ids = Candidates("""
+            permit(principal == Group::"alice", action, resource);
+            permit(principal in User::"eng", action, resource);
+            permit(principal == User::"alice", action, resource == Album::"p1");
+            """);
+
+        Assert.Empty(ids);
     }
 
     [Fact]
