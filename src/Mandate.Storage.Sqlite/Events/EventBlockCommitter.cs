@@ -18,20 +18,17 @@ internal sealed class EventBlockCommitter : IAsyncDisposable
 
     private const string ReadHead = "SELECT last_sequence, last_link FROM event_blocks ORDER BY first_sequence DESC LIMIT 1";
 
-    private const string InsertBlock = """
-        INSERT INTO event_blocks (first_sequence, last_sequence, min_time, max_time, chain, encoding, participants, last_link, links, lines)
-        VALUES ($first, $last, $min, $max, $chain, $encoding, $participants, $last_link, $links, $lines)
-        """;
-
     private readonly Channel<PreparedAppend> _queue = Channel.CreateUnbounded<PreparedAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteConnection _connection;
     private readonly Func<Task> _headMoved;
+    private readonly BlockInsert _insert;
     private readonly Task _loop;
 
     private EventBlockCommitter(SqliteConnection connection, Func<Task> headMoved)
     {
         _connection = connection;
         _headMoved = headMoved;
+        _insert = new BlockInsert(connection);
         _loop = Task.Run(CommitLoopAsync);
     }
 
@@ -39,7 +36,15 @@ internal sealed class EventBlockCommitter : IAsyncDisposable
     public static async Task<EventBlockCommitter> StartAsync(SqliteDatabase database, Func<Task> headMoved, CancellationToken cancellationToken)
     {
         var connection = await database.OpenAsync(cancellationToken);
-        return new EventBlockCommitter(connection, headMoved);
+        try
+        {
+            return new EventBlockCommitter(connection, headMoved);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Queues a prepared batch; the caller awaits <see cref="PreparedAppend.Committed"/>.</summary>
@@ -55,6 +60,7 @@ internal sealed class EventBlockCommitter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        _insert.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -153,20 +159,6 @@ internal sealed class EventBlockCommitter : IAsyncDisposable
             sequence = append.LastSequence;
         }
 
-        using var insert = _connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = InsertBlock;
-        var first = insert.Parameters.Add("$first", SqliteType.Integer);
-        var last = insert.Parameters.Add("$last", SqliteType.Integer);
-        var min = insert.Parameters.Add("$min", SqliteType.Integer);
-        var max = insert.Parameters.Add("$max", SqliteType.Integer);
-        insert.Parameters.AddWithValue("$chain", (int)Core.Events.AuditLinkScheme.BlockLink);
-        insert.Parameters.AddWithValue("$encoding", BlockCompression.Brotli);
-        var participants = insert.Parameters.Add("$participants", SqliteType.Blob);
-        var lastLink = insert.Parameters.Add("$last_link", SqliteType.Blob);
-        var links = insert.Parameters.Add("$links", SqliteType.Blob);
-        var lines = insert.Parameters.Add("$lines", SqliteType.Blob);
-        insert.Prepare();
         foreach (var append in stored)
         {
             if (append is null)
@@ -179,18 +171,7 @@ internal sealed class EventBlockCommitter : IAsyncDisposable
                 // The chain runs in commit order from the stored head, so it never forks whatever was prepared meanwhile.
                 var block = task.Result;
                 Core.Events.AuditChain.Next(link, block.Lines.WrittenSpan, link);
-                first.Value = block.FirstSequence;
-                last.Value = block.LastSequence;
-                min.Value = block.MinTime;
-                max.Value = block.MaxTime;
-                participants.Value = block.Participants;
-                lastLink.Value = link;
-                links.Value = block.Locators;
-
-                // Size binds only the written part of the pooled array.
-                lines.Value = block.Compressed;
-                lines.Size = block.CompressedLength;
-                insert.ExecuteNonQuery();
+                _insert.Execute(block, link);
             }
         }
 
