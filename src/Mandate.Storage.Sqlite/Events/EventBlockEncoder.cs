@@ -52,6 +52,7 @@ internal static class EventBlockEncoder
         var participants = t_participants ??= [];
         participants.Clear();
         var locators = new byte[count * AuditChain.StoredLinkSize];
+        var ids = new ulong[count];
         var lines = new PooledBuffer(count * 512);
         try
         {
@@ -60,6 +61,7 @@ internal static class EventBlockEncoder
             for (var i = 0; i < count; i++)
             {
                 var e = events[start + i];
+                ids[i] = BatchIds.Hash(e);
                 var offset = lines.WrittenCount;
                 EventCodec.Write(lines, e, first + i);
                 AuditChain.Locate(lines.WrittenSpan[offset..], locators.AsSpan(i * AuditChain.StoredLinkSize));
@@ -81,7 +83,7 @@ internal static class EventBlockEncoder
             }
 
             var (compressed, length) = BlockCompression.Compress(lines.WrittenSpan);
-            return new PreparedBlock(first, first + count - 1, minTime, maxTime, lines, locators,
+            return new PreparedBlock(first, first + count - 1, minTime, maxTime, lines, locators, ids,
                 ParticipantFilter.Build(participants), compressed, length);
         }
         catch

@@ -17,11 +17,17 @@ internal sealed class PreparedAppend(IReadOnlyList<Core.Events.MandateEvent> eve
     /// <summary>The blocks, in order; each completes once encoded and compressed.</summary>
     public IReadOnlyList<Task<PreparedBlock>> Blocks { get; } = blocks;
 
-    /// <summary>Completes when every block is encoded; faults when one could not be.</summary>
-    public Task Encoded { get; } = blocks.Length == 1 ? blocks[0] : Task.WhenAll(blocks);
+    /// <summary>Completes when every block is encoded and no id repeats; faults when a block could not be encoded or an id repeats.</summary>
+    public Task Encoded { get; } = CheckAsync(events, blocks);
 
     /// <summary>Completes with the first event's sequence number once the batch is durable.</summary>
     public TaskCompletionSource<long> Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static async Task CheckAsync(IReadOnlyList<Core.Events.MandateEvent> events, Task<PreparedBlock>[] blocks)
+    {
+        await Task.WhenAll(blocks).ConfigureAwait(false);
+        BatchIds.RefuseDuplicates(events, blocks);
+    }
 
     /// <summary>Releases the blocks' buffers (after the batch was stored, failed, or prepared again).</summary>
     public void Dispose()

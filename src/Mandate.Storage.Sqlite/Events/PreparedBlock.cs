@@ -12,6 +12,7 @@ internal sealed class PreparedBlock(
     long maxTime,
     Internal.PooledBuffer lines,
     byte[] locators,
+    ulong[] idHashes,
     byte[] participants,
     byte[] compressed,
     int compressedLength) : IDisposable
@@ -27,6 +28,9 @@ internal sealed class PreparedBlock(
     public Internal.PooledBuffer Lines { get; } = lines;
 
     public byte[] Locators { get; } = locators;
+
+    /// <summary>A 64-bit hash of each event's id, for the batch's duplicate check.</summary>
+    public ulong[] IdHashes { get; } = idHashes;
 
     public byte[] Participants { get; } = participants;
 

@@ -17,7 +17,6 @@ internal sealed partial class SqliteEventLog : IEventStore, IAuditLog, IAsyncDis
 {
     private readonly SqliteDatabase _database;
     private readonly SemaphoreSlim _prepare = new(1, 1);
-    private readonly BatchIds _ids = new();
     private EventBlockCommitter _committer = null!;
     private long? _sequence;
 
@@ -93,7 +92,6 @@ internal sealed partial class SqliteEventLog : IEventStore, IAuditLog, IAsyncDis
         await _prepare.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _ids.RefuseDuplicates(events);
             var sequence = _sequence ??= (await ReadHeadAsync(cancellationToken).ConfigureAwait(false)).Sequence;
             append = EventBlockEncoder.Prepare(events, sequence);
             _sequence = append.LastSequence;
