@@ -22,14 +22,16 @@ internal sealed class EventBlockCommitter : IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly Func<Task> _headMoved;
     private readonly BlockInsert _insert;
-    private readonly Task _loop;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private EventBlockCommitter(SqliteConnection connection, Func<Task> headMoved)
     {
         _connection = connection;
         _headMoved = headMoved;
         _insert = new BlockInsert(connection);
-        _loop = Task.Run(CommitLoopAsync);
+        // A thread of its own: a commit blocks in fsync, and on a pool thread that would take a core's worth of
+        // workers away from the block encoders while it waits.
+        new Thread(CommitLoop) { IsBackground = true, Name = "Mandate event committer" }.Start();
     }
 
     /// <summary>Opens the writer's connection; <paramref name="headMoved"/> runs when the stored head was not where batches expected it.</summary>
@@ -59,26 +61,51 @@ internal sealed class EventBlockCommitter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        await _stopped.Task.ConfigureAwait(false);
         _insert.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task CommitLoopAsync()
+    private void CommitLoop()
+    {
+        try
+        {
+            CommitAll();
+            _stopped.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            _stopped.TrySetException(ex);
+        }
+    }
+
+    private void CommitAll()
     {
         var batch = new List<PreparedAppend>(MaxBatchesPerTransaction);
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
+            if (!reader.TryPeek(out _))
+            {
+                var more = reader.WaitToReadAsync();
+                if (!(more.IsCompleted ? more.Result : more.AsTask().GetAwaiter().GetResult()))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
             while (batch.Count < MaxBatchesPerTransaction && reader.TryRead(out var append))
             {
                 batch.Add(append);
             }
 
-            // Blocks are encoded on the thread pool; the transaction starts once every one it takes is ready.
+            // Blocks are encoded on the thread pool; the transaction starts once every one it takes is ready
+            // (or failed: WaitAny does not throw, and Commit refuses a failed append alone).
             foreach (var append in batch)
             {
-                await append.Encoded.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                Task.WaitAny(append.Encoded);
             }
 
             bool moved;
@@ -104,14 +131,14 @@ internal sealed class EventBlockCommitter : IAsyncDisposable
 
             if (moved)
             {
-                await _headMoved().ConfigureAwait(false);
+                _headMoved().GetAwaiter().GetResult();
             }
 
             batch.Clear();
         }
     }
 
-    // Synchronous on purpose: the loop owns its thread, and Microsoft.Data.Sqlite's async methods run synchronously anyway.
+    // Synchronous: the loop owns its thread, and Microsoft.Data.Sqlite's async methods run synchronously anyway.
     private bool Commit(List<PreparedAppend> batch)
     {
         using var transaction = _connection.BeginTransaction(deferred: false);
