@@ -77,6 +77,26 @@ public abstract class EventStoreCompliance(IStoreHarness harness) : StoreComplia
     }
 
     [Fact]
+    public async Task AppendAsync_RefusedAmongConcurrentAppends_OthersKeepConsecutiveSequences()
+    {
+        var repeated = Samples.Event("a", T0);
+        var before = Store.Events.AppendAsync([Samples.Event("b", T0), Samples.Event("c", T0)]);
+        var refused = Store.Events.AppendAsync([repeated, Samples.Event("x", T0), repeated]);
+        var unnamed = Store.Events.AppendAsync([Samples.Event("y", T0) with { Id = "" }]);
+        var after = Store.Events.AppendAsync([Samples.Event("d", T0)]);
+
+        await AssertRefusedAsync(ErrorCode.Conflict, () => refused);
+        await AssertRefusedAsync(ErrorCode.InvalidArgument, () => unnamed);
+        var stored = (await before).Concat(await after).ToList();
+        var page = await Store.Events.QueryAsync(new EventQuery(), 10);
+
+        Assert.Equal(["b", "c", "d"], page.Items.Select(e => e.Type));
+        Assert.Equal(Enumerable.Range(0, 3).Select(i => stored[0].Sequence + i), page.Items.Select(e => e.Sequence));
+        Assert.Equal(stored.Select(e => e.Sequence), page.Items.Select(e => e.Sequence));
+        Assert.Equal(stored[^1].Sequence, (await Store.Audit.HeadAsync()).Sequence);
+    }
+
+    [Fact]
     public async Task AppendAsync_EmptyBatch_ReturnsEmpty() =>
         Assert.Empty(await Store.Events.AppendAsync([]));
 

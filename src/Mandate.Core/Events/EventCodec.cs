@@ -19,28 +19,52 @@ public static class EventCodec
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(e);
-        var line = new EventLineWriter(output);
+        var line = new EventLineWriter(output.GetSpan(MaxLineLength(e)));
         line.Begin(sequence);
-        line.Text("id"u8, e.Id);
+        line.Text(",\"id\":"u8, e.Id);
         line.Time(e.Time);
-        line.Raw("category"u8, CategoryNameBytes(e.Category));
-        line.Text("type"u8, e.Type);
-        line.Raw("outcome"u8, e.Outcome == EventOutcome.Success ? "success"u8 : "failure"u8);
-        line.Optional("actor"u8, e.ActorId);
-        line.Optional("actor_kind"u8, e.ActorKind);
-        line.List("chain"u8, e.Chain);
-        line.Optional("action"u8, e.Action);
-        line.Optional("resource_type"u8, e.ResourceType);
-        line.Optional("resource_id"u8, e.ResourceId);
-        line.List("policies"u8, e.Policies);
-        line.Optional("token_id"u8, e.TokenId);
-        line.Optional("source_ip"u8, e.SourceIp);
-        line.Optional("user_agent"u8, e.UserAgent);
-        line.Optional("request_id"u8, e.RequestId);
-        line.Optional("message"u8, e.Message);
-        line.Optional("source"u8, e.Source);
+        line.Raw(",\"category\":"u8, CategoryNameBytes(e.Category));
+        line.Text(",\"type\":"u8, e.Type);
+        line.Raw(",\"outcome\":"u8, e.Outcome == EventOutcome.Success ? "success"u8 : "failure"u8);
+        line.Optional(",\"actor\":"u8, e.ActorId);
+        line.Optional(",\"actor_kind\":"u8, e.ActorKind);
+        line.List(",\"chain\":"u8, e.Chain);
+        line.Optional(",\"action\":"u8, e.Action);
+        line.Optional(",\"resource_type\":"u8, e.ResourceType);
+        line.Optional(",\"resource_id\":"u8, e.ResourceId);
+        line.List(",\"policies\":"u8, e.Policies);
+        line.Optional(",\"token_id\":"u8, e.TokenId);
+        line.Optional(",\"source_ip\":"u8, e.SourceIp);
+        line.Optional(",\"user_agent\":"u8, e.UserAgent);
+        line.Optional(",\"request_id\":"u8, e.RequestId);
+        line.Optional(",\"message\":"u8, e.Message);
+        line.Optional(",\"source\":"u8, e.Source);
         line.End();
+        output.Advance(line.Written);
     }
+
+    // The worst case of a line: every string character escaped. Summing lengths is far cheaper than asking the
+    // output for room field by field.
+    private static int MaxLineLength(MandateEvent e)
+    {
+        var characters = e.Id.Length + e.Type.Length + Length(e.ActorId) + Length(e.ActorKind) + Length(e.Action)
+            + Length(e.ResourceType) + Length(e.ResourceId) + Length(e.TokenId) + Length(e.SourceIp) + Length(e.UserAgent)
+            + Length(e.RequestId) + Length(e.Message) + Length(e.Source);
+        var items = e.Chain.Count + e.Policies.Count;
+        for (var i = 0; i < e.Chain.Count; i++)
+        {
+            characters += e.Chain[i].Length;
+        }
+
+        for (var i = 0; i < e.Policies.Count; i++)
+        {
+            characters += e.Policies[i].Length;
+        }
+
+        return EventLineWriter.MaxLength(characters, items);
+    }
+
+    private static int Length(string? value) => value?.Length ?? 0;
 
     /// <summary>The canonical line of <paramref name="e"/> as bytes.</summary>
     public static byte[] Encode(MandateEvent e)

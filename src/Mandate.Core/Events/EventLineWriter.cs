@@ -7,59 +7,68 @@ using System.Text.Json;
 namespace Mandate.Core.Events;
 
 /// <summary>
-/// Writes one canonical event line straight into a buffer. Strings are escaped exactly as
+/// Writes one canonical event line into a span sized for its worst case (<see cref="MaxLength"/>), so a line is one
+/// request to the output buffer rather than one per field. Strings are escaped exactly as
 /// <see cref="JsonEncodedText.Encode(string, System.Text.Encodings.Web.JavaScriptEncoder?)"/> escapes them (what
 /// queries search for), but the common case, printable ASCII that needs no escaping, is copied as is.
 /// </summary>
-internal ref struct EventLineWriter(IBufferWriter<byte> output)
+internal ref struct EventLineWriter(Span<byte> output)
 {
     // Printable ASCII that the default JSON encoder leaves alone: everything from space to tilde except
     // the characters it escapes (quote, backslash, and the HTML-sensitive & ' + < > `).
     private static readonly SearchValues<char> Verbatim = SearchValues.Create(
         " !#$%()*,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~");
 
-    // Longest "O" form of a UTC instant: 2026-11-20T10:00:00.0000000Z.
-    private const int TimeLength = 28;
+    // The default encoder writes any UTF-16 unit it escapes as \uXXXX: six bytes at most per character.
+    private const int MaxBytesPerChar = 6;
 
-    private readonly IBufferWriter<byte> _output = output;
+    // Every field name with its punctuation and quotes (about 250 bytes), the sequence number (at most 20), the time
+    // (28, as in 2026-11-20T10:00:00.0000000Z) and the category (at most 17), with room to spare.
+    private const int FixedLength = 512;
 
-    public readonly void Begin(long sequence)
+    private readonly Span<byte> _output = output;
+    private int _written;
+
+    /// <summary>Bytes written so far.</summary>
+    public readonly int Written => _written;
+
+    /// <summary>An upper bound on the length of a line whose strings hold <paramref name="characters"/> UTF-16 units and whose lists hold <paramref name="items"/> entries.</summary>
+    public static int MaxLength(int characters, int items) => FixedLength + (MaxBytesPerChar * characters) + (3 * items);
+
+    public void Begin(long sequence)
     {
         Literal("{\"seq\":"u8);
-        var span = _output.GetSpan(20);
-        Utf8Formatter.TryFormat(sequence, span, out var written);
-        _output.Advance(written);
+        Utf8Formatter.TryFormat(sequence, _output[_written..], out var written);
+        _written += written;
     }
 
-    public readonly void End() => Literal("}"u8);
+    public void End() => Literal("}"u8);
 
-    public readonly void Time(DateTimeOffset time)
+    public void Time(DateTimeOffset time)
     {
-        Name("time"u8);
-        var span = _output.GetSpan(TimeLength + 2);
-        span[0] = (byte)'"';
-        time.UtcDateTime.TryFormat(span[1..], out var written, "O", CultureInfo.InvariantCulture);
-        span[written + 1] = (byte)'"';
-        _output.Advance(written + 2);
+        Literal(",\"time\":\""u8);
+        time.UtcDateTime.TryFormat(_output[_written..], out var written, "O", CultureInfo.InvariantCulture);
+        _written += written;
+        Literal("\""u8);
     }
 
-    public readonly void Raw(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    /// <summary>A field whose value needs no escaping; <paramref name="name"/> carries its punctuation (<c>,"name":</c>).</summary>
+    public void Raw(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
     {
-        Name(name);
-        var span = _output.GetSpan(value.Length + 2);
-        span[0] = (byte)'"';
-        value.CopyTo(span[1..]);
-        span[value.Length + 1] = (byte)'"';
-        _output.Advance(value.Length + 2);
+        Literal(name);
+        Literal("\""u8);
+        Literal(value);
+        Literal("\""u8);
     }
 
-    public readonly void Text(ReadOnlySpan<byte> name, string value)
+    /// <summary>A string field; <paramref name="name"/> carries its punctuation (<c>,"name":</c>).</summary>
+    public void Text(ReadOnlySpan<byte> name, string value)
     {
-        Name(name);
+        Literal(name);
         Value(value);
     }
 
-    public readonly void Optional(ReadOnlySpan<byte> name, string? value)
+    public void Optional(ReadOnlySpan<byte> name, string? value)
     {
         if (value is not null)
         {
@@ -67,14 +76,14 @@ internal ref struct EventLineWriter(IBufferWriter<byte> output)
         }
     }
 
-    public readonly void List(ReadOnlySpan<byte> name, IReadOnlyList<string> values)
+    public void List(ReadOnlySpan<byte> name, IReadOnlyList<string> values)
     {
         if (values.Count == 0)
         {
             return;
         }
 
-        Name(name);
+        Literal(name);
         Literal("["u8);
         for (var i = 0; i < values.Count; i++)
         {
@@ -89,41 +98,25 @@ internal ref struct EventLineWriter(IBufferWriter<byte> output)
         Literal("]"u8);
     }
 
-    private readonly void Name(ReadOnlySpan<byte> name)
+    private void Value(string value)
     {
-        var span = _output.GetSpan(name.Length + 4);
-        span[0] = (byte)',';
-        span[1] = (byte)'"';
-        name.CopyTo(span[2..]);
-        span[name.Length + 2] = (byte)'"';
-        span[name.Length + 3] = (byte)':';
-        _output.Advance(name.Length + 4);
-    }
-
-    private readonly void Value(string value)
-    {
+        _output[_written++] = (byte)'"';
         if (value.AsSpan().ContainsAnyExcept(Verbatim))
         {
-            var encoded = JsonEncodedText.Encode(value).EncodedUtf8Bytes;
-            var escaped = _output.GetSpan(encoded.Length + 2);
-            escaped[0] = (byte)'"';
-            encoded.CopyTo(escaped[1..]);
-            escaped[encoded.Length + 1] = (byte)'"';
-            _output.Advance(encoded.Length + 2);
-            return;
+            Literal(JsonEncodedText.Encode(value).EncodedUtf8Bytes);
+        }
+        else
+        {
+            Ascii.FromUtf16(value, _output[_written..], out var written);
+            _written += written;
         }
 
-        var span = _output.GetSpan(value.Length + 2);
-        span[0] = (byte)'"';
-        var written = Encoding.ASCII.GetBytes(value, span[1..]);
-        span[written + 1] = (byte)'"';
-        _output.Advance(written + 2);
+        _output[_written++] = (byte)'"';
     }
 
-    private readonly void Literal(ReadOnlySpan<byte> bytes)
+    private void Literal(ReadOnlySpan<byte> bytes)
     {
-        var span = _output.GetSpan(bytes.Length);
-        bytes.CopyTo(span);
-        _output.Advance(bytes.Length);
+        bytes.CopyTo(_output[_written..]);
+        _written += bytes.Length;
     }
 }

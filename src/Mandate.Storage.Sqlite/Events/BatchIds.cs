@@ -6,28 +6,40 @@ using Mandate.Core.Events;
 namespace Mandate.Storage.Sqlite.Events;
 
 /// <summary>
-/// Refuses a batch that names an event id twice. Ids are compared by a 64-bit hash in a set reused from batch to
-/// batch (hashing and allocating a string set per batch cost more than encoding the events); only when two hashes
-/// meet are the ids themselves compared.
+/// Refuses a batch that names an event id twice. Each block encoder hashes its events' ids (64-bit, on the pool
+/// thread that already reads the events), and the batch's hashes meet in a set reused by each thread; only when two
+/// hashes meet are the ids themselves compared.
 /// </summary>
-internal sealed class BatchIds
+internal static class BatchIds
 {
-    private readonly HashSet<ulong> _hashes = [];
+    [ThreadStatic]
+    private static HashSet<ulong>? t_hashes;
 
-    public void RefuseDuplicates(IReadOnlyList<MandateEvent> events)
+    /// <summary>The hash of <paramref name="e"/>'s id, refusing an event without one.</summary>
+    public static ulong Hash(MandateEvent e)
     {
-        _hashes.Clear();
-        for (var i = 0; i < events.Count; i++)
+        var id = e.Id;
+        if (string.IsNullOrEmpty(id))
         {
-            var id = events[i].Id;
-            if (string.IsNullOrEmpty(id))
-            {
-                throw MandateException.Invalid("id", "every event needs an id");
-            }
+            throw MandateException.Invalid("id", "every event needs an id");
+        }
 
-            if (!_hashes.Add(XxHash3.HashToUInt64(MemoryMarshal.AsBytes(id.AsSpan()))))
+        return XxHash3.HashToUInt64(MemoryMarshal.AsBytes(id.AsSpan()));
+    }
+
+    /// <summary>Throws when two of <paramref name="events"/> share an id; <paramref name="blocks"/> hold their hashes, in order.</summary>
+    public static void RefuseDuplicates(IReadOnlyList<MandateEvent> events, IReadOnlyList<Task<PreparedBlock>> blocks)
+    {
+        var hashes = t_hashes ??= [];
+        hashes.Clear();
+        foreach (var block in blocks)
+        {
+            foreach (var hash in block.Result.IdHashes)
             {
-                RefuseExactly(events);
+                if (!hashes.Add(hash))
+                {
+                    RefuseExactly(events);
+                }
             }
         }
     }

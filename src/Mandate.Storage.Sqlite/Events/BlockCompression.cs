@@ -33,6 +33,9 @@ internal static class BlockCompression
         return (rented, written);
     }
 
+    /// <summary>Gives back an array from <see cref="Compress"/>.</summary>
+    public static void Release(byte[] rented) => ArrayPool<byte>.Shared.Return(rented);
+
     /// <summary>The lines of a stored block.</summary>
     /// <exception cref="InvalidDataException">The stored bytes do not decode: the block was damaged or altered.</exception>
     public static byte[] Decompress(int encoding, byte[] stored)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Threading.Channels;
 using Mandate.Storage.Sqlite.Internal;
 using Microsoft.Data.Sqlite;
@@ -6,11 +5,12 @@ using Microsoft.Data.Sqlite;
 namespace Mandate.Storage.Sqlite.Events;
 
 /// <summary>
-/// The event log's single writer: takes prepared batches in the order they were prepared, compresses their
-/// blocks and commits everything waiting in one durable transaction (group commit) on a connection of its own.
-/// A batch is acknowledged only after its transaction commits. Inside the transaction each batch is checked against
-/// the stored head it must follow; when that moved (another process appended, or an earlier commit failed) the batch
-/// is prepared again against the real head, so the chain never forks, and a callback lets the log re-read its head.
+/// The event log's single writer: takes prepared batches in the order they were prepared, waits for their blocks to
+/// be encoded, links each block into the chain from the stored head and commits everything waiting in one durable
+/// transaction (group commit) on a connection of its own. A batch is acknowledged only after its transaction commits.
+/// Inside the transaction each batch is checked against the stored sequence it must follow; when that moved (another
+/// process appended, or an earlier commit or encoding failed) the batch is prepared again after the real head, so
+/// numbering never gaps and the chain never forks, and a callback lets the log re-read its head.
 /// </summary>
 internal sealed class EventBlockCommitter : IAsyncDisposable
 {
@@ -18,29 +18,35 @@ internal sealed class EventBlockCommitter : IAsyncDisposable
 
     private const string ReadHead = "SELECT last_sequence, last_link FROM event_blocks ORDER BY first_sequence DESC LIMIT 1";
 
-    private const string InsertBlock = """
-        INSERT INTO event_blocks (first_sequence, last_sequence, min_time, max_time, chain, encoding, participants, last_link, links, lines)
-        VALUES ($first, $last, $min, $max, $chain, $encoding, $participants, $last_link, $links, $lines)
-        """;
-
     private readonly Channel<PreparedAppend> _queue = Channel.CreateUnbounded<PreparedAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteConnection _connection;
     private readonly Func<Task> _headMoved;
-    private readonly EventBlockEncoder _encoder = new();
-    private readonly Task _loop;
+    private readonly BlockInsert _insert;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private EventBlockCommitter(SqliteConnection connection, Func<Task> headMoved)
     {
         _connection = connection;
         _headMoved = headMoved;
-        _loop = Task.Run(CommitLoopAsync);
+        _insert = new BlockInsert(connection);
+        // A thread of its own: a commit blocks in fsync, and on a pool thread that would take a core's worth of
+        // workers away from the block encoders while it waits.
+        new Thread(CommitLoop) { IsBackground = true, Name = "Mandate event committer" }.Start();
     }
 
     /// <summary>Opens the writer's connection; <paramref name="headMoved"/> runs when the stored head was not where batches expected it.</summary>
     public static async Task<EventBlockCommitter> StartAsync(SqliteDatabase database, Func<Task> headMoved, CancellationToken cancellationToken)
     {
         var connection = await database.OpenAsync(cancellationToken);
-        return new EventBlockCommitter(connection, headMoved);
+        try
+        {
+            return new EventBlockCommitter(connection, headMoved);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Queues a prepared batch; the caller awaits <see cref="PreparedAppend.Committed"/>.</summary>
@@ -55,19 +61,51 @@ internal sealed class EventBlockCommitter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        await _stopped.Task.ConfigureAwait(false);
+        _insert.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task CommitLoopAsync()
+    private void CommitLoop()
+    {
+        try
+        {
+            CommitAll();
+            _stopped.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            _stopped.TrySetException(ex);
+        }
+    }
+
+    private void CommitAll()
     {
         var batch = new List<PreparedAppend>(MaxBatchesPerTransaction);
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
+            if (!reader.TryPeek(out _))
+            {
+                var more = reader.WaitToReadAsync();
+                if (!(more.IsCompleted ? more.Result : more.AsTask().GetAwaiter().GetResult()))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
             while (batch.Count < MaxBatchesPerTransaction && reader.TryRead(out var append))
             {
                 batch.Add(append);
+            }
+
+            // Blocks are encoded on the thread pool; the transaction starts once every one it takes is ready
+            // (or failed: WaitAny does not throw, and Commit refuses a failed append alone).
+            foreach (var append in batch)
+            {
+                Task.WaitAny(append.Encoded);
             }
 
             bool moved;
@@ -93,89 +131,84 @@ internal sealed class EventBlockCommitter : IAsyncDisposable
 
             if (moved)
             {
-                await _headMoved().ConfigureAwait(false);
+                _headMoved().GetAwaiter().GetResult();
             }
 
             batch.Clear();
         }
     }
 
-    // Synchronous on purpose: the loop owns its thread, and Microsoft.Data.Sqlite's async methods run synchronously anyway.
+    // Synchronous: the loop owns its thread, and Microsoft.Data.Sqlite's async methods run synchronously anyway.
     private bool Commit(List<PreparedAppend> batch)
     {
         using var transaction = _connection.BeginTransaction(deferred: false);
         long sequence;
-        byte[] link;
+        var link = new byte[Core.Events.AuditChain.LinkSize];
         using (var head = _connection.CreateCommand())
         {
             head.Transaction = transaction;
             head.CommandText = ReadHead;
             using var reader = head.ExecuteReader();
-            (sequence, link) = reader.Read() ? (reader.GetInt64(0), (byte[])reader.GetValue(1)) : (0L, Core.Events.AuditChain.Genesis.ToArray());
+            if (reader.Read())
+            {
+                sequence = reader.GetInt64(0);
+                ((byte[])reader.GetValue(1)).CopyTo(link, 0);
+            }
+            else
+            {
+                sequence = 0;
+                Core.Events.AuditChain.Genesis.CopyTo(link);
+            }
         }
 
         var moved = false;
-        var stored = new PreparedAppend[batch.Count];
+        var stored = new PreparedAppend?[batch.Count];
         using var again = new PreparedAgain();
         for (var i = 0; i < batch.Count; i++)
         {
             var append = batch[i];
-            if (append.PreviousSequence != sequence || !append.PreviousLink.AsSpan().SequenceEqual(link))
+            if (append.Encoded.Exception is { } failed)
             {
-                append = _encoder.Prepare(append.Events, sequence, link);
+                // Its events could not be encoded: refuse it alone; the appends numbered after it are prepared again.
+                append.Committed.TrySetException(failed.InnerExceptions.Count == 1 ? failed.InnerExceptions[0] : failed);
+                moved = true;
+                continue;
+            }
+
+            if (append.PreviousSequence != sequence)
+            {
+                append = EventBlockEncoder.PrepareNow(append.Events, sequence);
                 again.Add(append);
                 moved = true;
             }
 
             stored[i] = append;
-            (sequence, link) = (append.LastSequence, append.LastLink);
+            sequence = append.LastSequence;
         }
 
-        using var insert = _connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = InsertBlock;
-        var first = insert.Parameters.Add("$first", SqliteType.Integer);
-        var last = insert.Parameters.Add("$last", SqliteType.Integer);
-        var min = insert.Parameters.Add("$min", SqliteType.Integer);
-        var max = insert.Parameters.Add("$max", SqliteType.Integer);
-        insert.Parameters.AddWithValue("$chain", (int)Core.Events.AuditLinkScheme.BlockLink);
-        var encoding = insert.Parameters.Add("$encoding", SqliteType.Integer);
-        var participants = insert.Parameters.Add("$participants", SqliteType.Blob);
-        var lastLink = insert.Parameters.Add("$last_link", SqliteType.Blob);
-        var links = insert.Parameters.Add("$links", SqliteType.Blob);
-        var lines = insert.Parameters.Add("$lines", SqliteType.Blob);
-        insert.Prepare();
         foreach (var append in stored)
         {
-            foreach (var block in append.Blocks)
+            if (append is null)
             {
-                first.Value = block.FirstSequence;
-                last.Value = block.LastSequence;
-                min.Value = block.MinTime;
-                max.Value = block.MaxTime;
-                encoding.Value = BlockCompression.Brotli;
-                participants.Value = block.Participants;
-                lastLink.Value = block.LastLink;
-                links.Value = block.Locators;
-                var (compressed, length) = BlockCompression.Compress(block.Lines.WrittenSpan);
-                try
-                {
-                    // Size binds only the written part of the pooled array.
-                    lines.Value = compressed;
-                    lines.Size = length;
-                    insert.ExecuteNonQuery();
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(compressed);
-                }
+                continue;
+            }
+
+            foreach (var task in append.Blocks)
+            {
+                // The chain runs in commit order from the stored head, so it never forks whatever was prepared meanwhile.
+                var block = task.Result;
+                Core.Events.AuditChain.Next(link, block.Lines.WrittenSpan, link);
+                _insert.Execute(block, link);
             }
         }
 
         transaction.Commit();
         for (var i = 0; i < batch.Count; i++)
         {
-            batch[i].Committed.TrySetResult(stored[i].PreviousSequence + 1);
+            if (stored[i] is { } append)
+            {
+                batch[i].Committed.TrySetResult(append.PreviousSequence + 1);
+            }
         }
 
         return moved;

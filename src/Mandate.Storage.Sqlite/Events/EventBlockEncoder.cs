@@ -4,36 +4,66 @@ using Mandate.Storage.Sqlite.Internal;
 namespace Mandate.Storage.Sqlite.Events;
 
 /// <summary>
-/// Turns a batch into blocks after a given chain head: numbers the events, encodes each canonical line with its
-/// locator, links each block into the audit chain and collects the identities taking part. Pure CPU work, done before the write
-/// transaction so the next batch is prepared while the previous one commits.
+/// Turns a batch into blocks after a given sequence number: numbers the events, encodes each canonical line with its
+/// locator, collects the identities taking part and compresses the lines. A block needs nothing from the blocks before
+/// it but its first sequence number, so the blocks of a batch (and of the batches after it) are encoded on the thread
+/// pool in parallel, off the writer's thread; only the chain links, computed at commit, run in order.
 /// </summary>
-internal sealed class EventBlockEncoder
+internal static class EventBlockEncoder
 {
     /// <summary>Most events per block; bigger batches become several blocks committed together.</summary>
     public const int MaxBlockEvents = 4096;
 
-    private readonly HashSet<ulong> _participants = [];
+    // Each pool thread keeps one set for the block it is encoding.
+    [ThreadStatic]
+    private static HashSet<ulong>? t_participants;
 
-    public PreparedAppend Prepare(IReadOnlyList<MandateEvent> events, long sequence, byte[] link)
+    /// <summary>Numbers <paramref name="events"/> after <paramref name="sequence"/> and starts encoding their blocks on the thread pool.</summary>
+    public static PreparedAppend Prepare(IReadOnlyList<MandateEvent> events, long sequence)
     {
-        var previousSequence = sequence;
-        var previousLink = link;
-        var blocks = new List<PreparedBlock>((events.Count + MaxBlockEvents - 1) / MaxBlockEvents);
-        var current = link;
-        for (var start = 0; start < events.Count; start += MaxBlockEvents)
+        var blocks = new Task<PreparedBlock>[BlockCount(events.Count)];
+        for (var b = 0; b < blocks.Length; b++)
         {
-            var count = Math.Min(MaxBlockEvents, events.Count - start);
-            var locators = new byte[count * AuditChain.StoredLinkSize];
-            var lines = new PooledBuffer(count * 512);
-            _participants.Clear();
+            var start = b * MaxBlockEvents;
+            blocks[b] = Task.Run(() => Encode(events, start, sequence));
+        }
+
+        return new PreparedAppend(events, sequence, blocks);
+    }
+
+    /// <summary>Prepares <paramref name="events"/> after <paramref name="sequence"/> on the calling thread (inside a write transaction).</summary>
+    public static PreparedAppend PrepareNow(IReadOnlyList<MandateEvent> events, long sequence)
+    {
+        var blocks = new Task<PreparedBlock>[BlockCount(events.Count)];
+        for (var b = 0; b < blocks.Length; b++)
+        {
+            blocks[b] = Task.FromResult(Encode(events, b * MaxBlockEvents, sequence));
+        }
+
+        return new PreparedAppend(events, sequence, blocks);
+    }
+
+    private static int BlockCount(int events) => (events + MaxBlockEvents - 1) / MaxBlockEvents;
+
+    /// <summary>Encodes the block of up to <see cref="MaxBlockEvents"/> events from <paramref name="start"/>; event 0 follows <paramref name="sequence"/>.</summary>
+    private static PreparedBlock Encode(IReadOnlyList<MandateEvent> events, int start, long sequence)
+    {
+        var count = Math.Min(MaxBlockEvents, events.Count - start);
+        var participants = t_participants ??= [];
+        participants.Clear();
+        var locators = new byte[count * AuditChain.StoredLinkSize];
+        var ids = new ulong[count];
+        var lines = new PooledBuffer(count * 512);
+        try
+        {
             long minTime = long.MaxValue, maxTime = long.MinValue;
-            var first = sequence + 1;
+            var first = sequence + start + 1;
             for (var i = 0; i < count; i++)
             {
                 var e = events[start + i];
+                ids[i] = BatchIds.Hash(e);
                 var offset = lines.WrittenCount;
-                EventCodec.Write(lines, e, ++sequence);
+                EventCodec.Write(lines, e, first + i);
                 AuditChain.Locate(lines.WrittenSpan[offset..], locators.AsSpan(i * AuditChain.StoredLinkSize));
                 lines.GetSpan(1)[0] = (byte)'\n';
                 lines.Advance(1);
@@ -43,22 +73,23 @@ internal sealed class EventBlockEncoder
                 maxTime = Math.Max(maxTime, time);
                 if (e.ActorId is { } actor)
                 {
-                    _participants.Add(ParticipantFilter.Hash(actor));
+                    participants.Add(ParticipantFilter.Hash(actor));
                 }
 
                 for (var c = 0; c < e.Chain.Count; c++)
                 {
-                    _participants.Add(ParticipantFilter.Hash(e.Chain[c]));
+                    participants.Add(ParticipantFilter.Hash(e.Chain[c]));
                 }
             }
 
-            var next = new byte[AuditChain.LinkSize];
-            AuditChain.Next(current, lines.WrittenSpan, next);
-            current = next;
-            blocks.Add(new PreparedBlock(first, sequence, minTime, maxTime, lines, locators,
-                current, ParticipantFilter.Build(_participants)));
+            var (compressed, length) = BlockCompression.Compress(lines.WrittenSpan);
+            return new PreparedBlock(first, first + count - 1, minTime, maxTime, lines, locators, ids,
+                ParticipantFilter.Build(participants), compressed, length);
         }
-
-        return new PreparedAppend(events, previousSequence, previousLink, blocks);
+        catch
+        {
+            lines.Dispose();
+            throw;
+        }
     }
 }

@@ -1,47 +1,47 @@
 namespace Mandate.Storage.Sqlite.Events;
 
 /// <summary>
-/// One block ready to store: its canonical lines (in a pooled buffer, released once stored), their locators, its
-/// chain link and participant filter, not yet compressed.
+/// One block ready to store: its canonical lines (in a pooled buffer, kept for the chain link the committer computes),
+/// their locators, its participant filter and its compressed lines (a pooled array). Both buffers are released once
+/// the block is stored, failed, or prepared again.
 /// </summary>
-internal sealed record PreparedBlock(
-    long FirstSequence,
-    long LastSequence,
-    long MinTime,
-    long MaxTime,
-    Internal.PooledBuffer Lines,
-    byte[] Locators,
-    byte[] LastLink,
-    byte[] Participants);
-
-/// <summary>
-/// A batch prepared against the chain head it follows: it can be stored as is only while the stored head still
-/// is <see cref="PreviousSequence"/> / <see cref="PreviousLink"/>; otherwise its <see cref="Events"/> are prepared again.
-/// </summary>
-internal sealed class PreparedAppend(IReadOnlyList<Core.Events.MandateEvent> events, long previousSequence, byte[] previousLink, IReadOnlyList<PreparedBlock> blocks)
-    : IDisposable
+internal sealed class PreparedBlock(
+    long firstSequence,
+    long lastSequence,
+    long minTime,
+    long maxTime,
+    Internal.PooledBuffer lines,
+    byte[] locators,
+    ulong[] idHashes,
+    byte[] participants,
+    byte[] compressed,
+    int compressedLength) : IDisposable
 {
-    public IReadOnlyList<Core.Events.MandateEvent> Events { get; } = events;
+    public long FirstSequence { get; } = firstSequence;
 
-    public long PreviousSequence { get; } = previousSequence;
+    public long LastSequence { get; } = lastSequence;
 
-    public byte[] PreviousLink { get; } = previousLink;
+    public long MinTime { get; } = minTime;
 
-    public IReadOnlyList<PreparedBlock> Blocks { get; } = blocks;
+    public long MaxTime { get; } = maxTime;
 
-    public long LastSequence => Blocks[^1].LastSequence;
+    public Internal.PooledBuffer Lines { get; } = lines;
 
-    public byte[] LastLink => Blocks[^1].LastLink;
+    public byte[] Locators { get; } = locators;
 
-    /// <summary>Completes with the first event's sequence number once the batch is durable.</summary>
-    public TaskCompletionSource<long> Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>A 64-bit hash of each event's id, for the batch's duplicate check.</summary>
+    public ulong[] IdHashes { get; } = idHashes;
 
-    /// <summary>Releases the blocks' buffers (after the batch was stored, failed, or prepared again).</summary>
+    public byte[] Participants { get; } = participants;
+
+    /// <summary>The compressed lines: the first <see cref="CompressedLength"/> bytes of a pooled array.</summary>
+    public byte[] Compressed { get; } = compressed;
+
+    public int CompressedLength { get; } = compressedLength;
+
     public void Dispose()
     {
-        foreach (var block in Blocks)
-        {
-            block.Lines.Dispose();
-        }
+        Lines.Dispose();
+        BlockCompression.Release(Compressed);
     }
 }

@@ -8,19 +8,17 @@ using Mandate.Storage.Sqlite.Internal;
 namespace Mandate.Storage.Sqlite.Events;
 
 /// <summary>
-/// The append-only event stream and its audit chain, in their own database file. An append is prepared (numbered,
-/// encoded, chained) on the caller's thread against the head the log keeps in memory, then committed by a single
-/// writer that groups whatever is waiting into one durable transaction, so the next batch is prepared while the
-/// previous one commits. Appends complete only once durable; queries read concurrently from a consistent snapshot.
+/// The append-only event stream and its audit chain, in their own database file. An append is numbered on the
+/// caller's thread after the last sequence the log keeps in memory and its blocks are encoded on the thread pool,
+/// then a single writer links them into the chain and groups whatever is waiting into one durable transaction, so
+/// later batches are encoded while earlier ones commit. Appends complete only once durable; queries read concurrently from a consistent snapshot.
 /// </summary>
 internal sealed partial class SqliteEventLog : IEventStore, IAuditLog, IAsyncDisposable
 {
     private readonly SqliteDatabase _database;
     private readonly SemaphoreSlim _prepare = new(1, 1);
-    private readonly EventBlockEncoder _encoder = new();
-    private readonly BatchIds _ids = new();
     private EventBlockCommitter _committer = null!;
-    private AuditHead? _head;
+    private long? _sequence;
 
     private SqliteEventLog(SqliteDatabase database) => _database = database;
 
@@ -94,10 +92,9 @@ internal sealed partial class SqliteEventLog : IEventStore, IAuditLog, IAsyncDis
         await _prepare.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _ids.RefuseDuplicates(events);
-            var head = _head ??= await ReadHeadAsync(cancellationToken).ConfigureAwait(false);
-            append = _encoder.Prepare(events, head.Sequence, head.Link);
-            _head = new AuditHead(append.LastSequence, append.LastLink);
+            var sequence = _sequence ??= (await ReadHeadAsync(cancellationToken).ConfigureAwait(false)).Sequence;
+            append = EventBlockEncoder.Prepare(events, sequence);
+            _sequence = append.LastSequence;
             _committer.Enqueue(append);
         }
         finally
@@ -121,7 +118,7 @@ internal sealed partial class SqliteEventLog : IEventStore, IAuditLog, IAsyncDis
         await _prepare.WaitAsync().ConfigureAwait(false);
         try
         {
-            _head = null;
+            _sequence = null;
         }
         finally
         {
