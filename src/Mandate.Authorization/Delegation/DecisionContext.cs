@@ -11,11 +11,7 @@ internal static class DecisionContext
 {
     public static RecordValue For(DecisionRequest request, DateTimeOffset now)
     {
-        var context = request.Context;
-        if (!context.ContainsKey("time"))
-        {
-            context = With(context, "time", new DatetimeValue(now.ToUnixTimeMilliseconds()));
-        }
+        var context = Timed(request.Context, now);
 
         if (request.Transaction is { } transaction)
         {
@@ -27,6 +23,10 @@ internal static class DecisionContext
 
         return context;
     }
+
+    /// <summary>The context with <c>time</c> set to <paramref name="now"/>, unless it has one.</summary>
+    public static RecordValue Timed(RecordValue context, DateTimeOffset now) =>
+        context.ContainsKey("time") ? context : With(context, "time", new DatetimeValue(now.ToUnixTimeMilliseconds()));
 
     /// <summary>The context with <paramref name="name"/> set to <paramref name="value"/> (replacing any).</summary>
     public static RecordValue With(RecordValue context, string name, CedarValue value)

@@ -92,7 +92,7 @@ internal static class EvaluationEndpoints
         var snapshot = decisions.Snapshot;
         if (body.Evaluations is not { Count: > 0 } items)
         {
-            var single = Build(body.Subject, body.Action, body.Resource, new InheritedContext(body.Context));
+            var single = Build(body.Subject, body.Action, body.Resource, new InheritedContext(body.Context, null));
             var response = single.Error is { } error
                 ? throw MandateException.Invalid("evaluations", error)
                 : Respond(Decide(decisions, metrics, WithTokens(single.Request!, body.Subject!, services.Tokens, http, snapshot), Origin(http), snapshot), explain);
@@ -106,12 +106,12 @@ internal static class EvaluationEndpoints
         }
 
         var origin = Origin(http);
-        var inherited = new InheritedContext(body.Context);
+        var inherited = new InheritedContext(body.Context, services.Time.GetUtcNow());
         var results = new List<EvaluationResponse>(items.Count);
         foreach (var item in items)
         {
             var subject = item.Subject ?? body.Subject;
-            var built = Build(subject, item.Action ?? body.Action, item.Resource ?? body.Resource, item.Context is null ? inherited : new InheritedContext(item.Context));
+            var built = Build(subject, item.Action ?? body.Action, item.Resource ?? body.Resource, item.Context is null ? inherited : new InheritedContext(item.Context, null));
             var response = built.Error is { } error
                 ? new EvaluationResponse(false, new EvaluationContext(Error: error))
                 : Respond(Decide(decisions, metrics, WithTokens(built.Request!, subject!, services.Tokens, http, snapshot), origin, snapshot), explain);
@@ -259,9 +259,10 @@ internal static class EvaluationEndpoints
 
     /// <summary>
     /// A request's <c>context</c> as a Cedar record, converted on first use and then shared: the items of a batch that
-    /// inherit the top-level context are not converted again, and each still sees the conversion's error if it failed.
+    /// inherit the top-level context are not converted again (and, stamped with the batch's time, not copied to add it
+    /// per item), and each still sees the conversion's error if it failed.
     /// </summary>
-    private sealed class InheritedContext(JsonElement? json)
+    private sealed class InheritedContext(JsonElement? json, DateTimeOffset? time)
     {
         private RecordValue? _record;
         private MandateException? _error;
@@ -274,7 +275,7 @@ internal static class EvaluationEndpoints
                 {
                     try
                     {
-                        _record = Context(json);
+                        _record = time is { } now ? DecisionEngine.Timed(Context(json), now) : Context(json);
                     }
                     catch (MandateException ex)
                     {
@@ -302,6 +303,8 @@ internal static class EvaluationEndpoints
         public MandateMetrics Metrics => field ??= services.GetRequiredService<MandateMetrics>();
 
         public MandateServerOptions Options => field ??= services.GetRequiredService<MandateServerOptions>();
+
+        public TimeProvider Time => field ??= services.GetRequiredService<TimeProvider>();
 
         public JsonTypeInfo<EvaluationRequest> Request => field ??= Contract<EvaluationRequest>();
 

@@ -27,7 +27,11 @@ internal static class JsonBody
     private static Utf8JsonWriter? t_writer;
 
     /// <summary>Whether the request says its body is JSON (otherwise answer 415).</summary>
-    public static bool IsJson(HttpRequest request) => request.HasJsonContentType();
+    public static bool IsJson(HttpRequest request) =>
+        // What clients nearly always send is recognized without parsing the header; anything else is parsed.
+        string.Equals(request.ContentType, "application/json", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(request.ContentType, JsonContentType, StringComparison.OrdinalIgnoreCase)
+        || request.HasJsonContentType();
 
     /// <summary>Reads the whole body as <typeparamref name="T"/>.</summary>
     public static async ValueTask<T> ReadAsync<T>(HttpContext http, JsonTypeInfo<T> type)
