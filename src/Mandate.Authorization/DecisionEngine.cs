@@ -56,13 +56,17 @@ public static class DecisionEngine
 
         if (request.Token is not null)
         {
-            return DelegatedDecisions.Decide(request, snapshot, now, hop => DecideOne(hop, snapshot, now));
+            return DecideDelegated(request, snapshot, now);
         }
 
         // A context that already has its time and no transaction token is decided as it is, without a copy.
         var context = DecisionContext.For(request, now);
         return DecideOne(ReferenceEquals(context, request.Context) && request.Transaction is null ? request : request with { Context = context, Transaction = null }, snapshot, now);
     }
+
+    // Apart, so that the closure over the snapshot is made only for a delegated token, not for every decision.
+    private static DecisionResult DecideDelegated(DecisionRequest request, AuthorizationSnapshot snapshot, DateTimeOffset now) =>
+        DelegatedDecisions.Decide(request, snapshot, now, hop => DecideOne(hop, snapshot, now));
 
     private static DecisionResult DecideOne(DecisionRequest request, AuthorizationSnapshot snapshot, DateTimeOffset now)
     {

@@ -107,11 +107,13 @@ internal static class EvaluationEndpoints
 
         var origin = Origin(http);
         var inherited = new InheritedContext(body.Context, services.Time.GetUtcNow());
+        var entities = new InheritedEntities(body.Subject, body.Action);
         var results = new List<EvaluationResponse>(items.Count);
         foreach (var item in items)
         {
             var subject = item.Subject ?? body.Subject;
-            var built = Build(subject, item.Action ?? body.Action, item.Resource ?? body.Resource, item.Context is null ? inherited : new InheritedContext(item.Context, null));
+            var built = Build(subject, item.Action ?? body.Action, item.Resource ?? body.Resource,
+                item.Context is null ? inherited : new InheritedContext(item.Context, null), entities);
             var response = built.Error is { } error
                 ? new EvaluationResponse(false, new EvaluationContext(Error: error))
                 : Respond(Decide(decisions, metrics, WithTokens(built.Request!, subject!, services.Tokens, http, snapshot), origin, snapshot), explain);
@@ -133,7 +135,8 @@ internal static class EvaluationEndpoints
         return result;
     }
 
-    private static (DecisionRequest? Request, string? Error) Build(EntityRef? subject, ActionRef? action, EntityRef? resource, InheritedContext context)
+    private static (DecisionRequest? Request, string? Error) Build(
+        EntityRef? subject, ActionRef? action, EntityRef? resource, InheritedContext context, InheritedEntities? inherited = null)
     {
         if (subject is null || action is null || resource is null)
         {
@@ -142,7 +145,7 @@ internal static class EvaluationEndpoints
 
         try
         {
-            return (ToDecisionRequest(subject, action, resource, context.Record), null);
+            return (ToDecisionRequest(subject, action, resource, context.Record, inherited), null);
         }
         catch (MandateException ex)
         {
@@ -154,7 +157,7 @@ internal static class EvaluationEndpoints
     /// Subject and resource <c>properties</c> overlay the stored attributes; action <c>properties</c> reach
     /// policies as <c>context.action</c>.
     /// </summary>
-    internal static DecisionRequest ToDecisionRequest(EntityRef subject, ActionRef action, EntityRef resource, RecordValue context)
+    internal static DecisionRequest ToDecisionRequest(EntityRef subject, ActionRef action, EntityRef resource, RecordValue context, InheritedEntities? inherited = null)
     {
         var record = context;
         if (Properties(action.Properties, "action.properties") is { } actionProperties)
@@ -164,8 +167,8 @@ internal static class EvaluationEndpoints
         }
 
         return new DecisionRequest(
-            subject.Type == TokenSubjects.SubjectType ? TokenPlaceholder(subject.Id) : Entity(subject.Type, subject.Id, "subject"),
-            Entity("Action", action.Name, "action"),
+            subject.Type == TokenSubjects.SubjectType ? TokenPlaceholder(subject.Id) : inherited?.Subject(subject) ?? Entity(subject.Type, subject.Id, "subject"),
+            inherited?.Action(action) ?? Entity("Action", action.Name, "action"),
             Entity(resource.Type, resource.Id, "resource"),
             record,
             Properties(subject.Properties, "subject.properties"),
@@ -198,10 +201,14 @@ internal static class EvaluationEndpoints
         : properties is null or { ValueKind: JsonValueKind.Null } ? null
         : throw MandateException.Invalid(field, $"`{field}` must be a JSON object");
 
+    // Answers are immutable: the two plain ones are shared.
+    private static readonly EvaluationResponse Allowed = new(true);
+    private static readonly EvaluationResponse Denied = new(false);
+
     private static EvaluationResponse Respond(DecisionResult result, bool explain) =>
         explain ? new EvaluationResponse(result.Allowed, new EvaluationContext(result.Reasons, result.Errors) { Hop = result.FailedHop })
         : result.Errors.Count > 0 && !result.Allowed ? new EvaluationResponse(false, new EvaluationContext(Errors: result.Errors))
-        : new EvaluationResponse(result.Allowed);
+        : result.Allowed ? Allowed : Denied;
 
     private static DecisionOrigin Origin(HttpContext http)
     {
@@ -286,6 +293,22 @@ internal static class EvaluationEndpoints
                 return _record ?? throw MandateException.Invalid(_error!.Field ?? "context", _error.Message);
             }
         }
+    }
+
+    /// <summary>
+    /// The top-level subject and action of a batch as Cedar entities, made once for the items that inherit them (the
+    /// very same objects); an item's own subject or action, or one that does not convert, is converted as usual.
+    /// </summary>
+    internal sealed class InheritedEntities(EntityRef? subject, ActionRef? action)
+    {
+        private EntityUid? _subject;
+        private EntityUid? _action;
+
+        public EntityUid? Subject(EntityRef candidate) =>
+            !ReferenceEquals(candidate, subject) ? null : _subject ??= Entity(candidate.Type, candidate.Id, "subject");
+
+        public EntityUid? Action(ActionRef candidate) =>
+            !ReferenceEquals(candidate, action) ? null : _action ??= Entity("Action", candidate.Name, "action");
     }
 
     /// <summary>
