@@ -10,7 +10,8 @@
 #      decision (an anonymous path through the same proxy)
 # Each phase also reports the bytes the rig allocated per request in it (the whole process: the server, the bare
 # endpoint and the proxy share it, but only the phase's targets are busy), which is most of what a request costs beyond
-# its own work on this machine.
+# its own work on this machine. Under server GC the runtime's total can step back when the GC retires a heap (DATAS;
+# dotnet/runtime#131069): a phase that shows a negative or implausibly low figure crossed such a step; re-run it.
 # wrk has no rate limit of its own: phases 3 and 5 add a Lua delay() hook that makes every connection wait
 # CONNS/RATE seconds between its requests, so C connections offer at most RATE requests/s (wrk measures latency from
 # each send, so the wait is not counted). The achieved rate is printed: if the server cannot keep up it is lower.
