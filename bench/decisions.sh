@@ -8,6 +8,10 @@
 #   5. the same GET directly to the upstream and through `mandate proxy` (in-process decisions), held at
 #      PROXY_RATE -> the p50 the proxy adds, and the part of it a forwarded request costs with no token check or
 #      decision (an anonymous path through the same proxy)
+# Each phase also reports the bytes the rig allocated per request in it (the whole process: the server, the bare
+# endpoint and the proxy share it, but only the phase's targets are busy), which is most of what a request costs beyond
+# its own work on this machine. Under server GC the runtime's total can step back when the GC retires a heap (DATAS;
+# dotnet/runtime#131069): a phase that shows a negative or implausibly low figure crossed such a step; re-run it.
 # wrk has no rate limit of its own: phases 3 and 5 add a Lua delay() hook that makes every connection wait
 # CONNS/RATE seconds between its requests, so C connections offer at most RATE requests/s (wrk measures latency from
 # each send, so the wait is not counted). The achieved rate is printed: if the server cannot keep up it is lower.
@@ -49,11 +53,23 @@ paced() { # script connections rate -> a copy with a per-connection delay
   printf '\nlocal interval = %s\nfunction delay() return interval end\n' "$(awk -v c="$2" -v r="$3" 'BEGIN { printf "%.3f", c * 1000 / r }')" >>"$copy"
   echo "$copy"
 }
+stats() { # -> "allocated-bytes gen0 gen1 gen2" of the rig, asked for through its standard input
+  local seen; seen=$(grep -c '^STATS' "$out/rig.log" || true)
+  echo stats >&3
+  for _ in $(seq 100); do [ "$(grep -c '^STATS' "$out/rig.log" || true)" -gt "$seen" ] && break; sleep 0.05; done
+  grep '^STATS' "$out/rig.log" | tail -1 | cut -d' ' -f2-
+}
 run() { # name connections script url
+  local before after
+  before=$(stats)
   wrk -t"$THREADS" -c"$2" -d"$DURATION" --latency -s "$3" "$4" >"$out/$1.txt"
+  after=$(stats)
+  awk -v b="$before" -v a="$after" '/ requests in / { split(b, x, " "); split(a, y, " ");
+    printf "%.0f %d\n", (y[1] - x[1]) / $1, y[2] - x[2] }' "$out/$1.txt" >"$out/$1.alloc"
   if grep -q 'Non-2xx' "$out/$1.txt"; then echo "$1: the server refused requests"; cat "$out/$1.txt"; exit 1; fi
 }
 rps() { awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out/$1.txt"; }
+alloc() { cut -d' ' -f1 "$out/$1.alloc"; }
 us() { # percentile (50%, 99%) of a run, in microseconds
   awk -v p="$2" '$1 == p { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
     f = (u == "us") ? 1 : (u == "ms") ? 1000 : (u == "s") ? 1000000 : 1; printf "%.0f", v * f }' "$out/$1.txt"
@@ -76,14 +92,14 @@ run proxied "$PROXY_CONNS" "$(paced "$out/proxied.lua" "$PROXY_CONNS" "$PROXY_RA
 run hop "$PROXY_CONNS" "$(paced "$out/direct.lua" "$PROXY_CONNS" "$PROXY_RATE")" "$PROXY/invoices/open"
 
 bare=$(rps bare) single=$(rps single) batch=$(( $(rps batch) * BATCH ))
-printf '%-44s %12s\n' "bare Kestrel endpoint (reference)" "$bare req/s"
-printf '%-44s %12s   (target >= 50000)\n' "single evaluations" "$single decisions/s"
+printf '%-44s %12s   %s B/request allocated\n' "bare Kestrel endpoint (reference)" "$bare req/s" "$(alloc bare)"
+printf '%-44s %12s   (target >= 50000) %s B/request allocated\n' "single evaluations" "$single decisions/s" "$(alloc single)"
 printf '%-44s %12s   (goal >= 0.5)\n' "ratio single / bare" "$(awk -v a="$single" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')"
 printf '%-44s %12s   achieved %s req/s\n' "single at ${RATE}/s: p50" "$(us paced 50%) us" "$(rps paced)"
 printf '%-44s %12s   (target < 2000)\n' "single at ${RATE}/s: p99" "$(us paced 99%) us"
-printf '%-44s %12s   (target >= 500000)\n' "batched evaluations (${BATCH} per request)" "$batch decisions/s"
+printf '%-44s %12s   (target >= 500000) %s B/decision allocated\n' "batched evaluations (${BATCH} per request)" "$batch decisions/s" "$(( $(alloc batch) / BATCH ))"
 printf '%-44s %12s\n' "ratio batched decisions / bare requests" "$(awk -v a="$batch" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')"
 printf '%-44s %12s   achieved %s req/s\n' "direct GET at ${PROXY_RATE}/s: p50" "$(us direct 50%) us" "$(rps direct)"
-printf '%-44s %12s   achieved %s req/s\n' "through mandate proxy at ${PROXY_RATE}/s: p50" "$(us proxied 50%) us" "$(rps proxied)"
+printf '%-44s %12s   achieved %s req/s, %s B/request allocated\n' "through mandate proxy at ${PROXY_RATE}/s: p50" "$(us proxied 50%) us" "$(rps proxied)" "$(alloc proxied)"
 printf '%-44s %12s   (target <= 200)\n' "proxy adds (p50)" "$(( $(us proxied 50%) - $(us direct 50%) )) us"
 printf '%-44s %12s   (an anonymous path: forwarding alone)\n' "  of which the proxy hop without enforcement" "$(( $(us hop 50%) - $(us direct 50%) )) us"

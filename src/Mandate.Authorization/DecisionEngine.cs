@@ -33,6 +33,16 @@ public static class DecisionEngine
         }
     }
 
+    /// <summary>
+    /// <paramref name="context"/> with <c>time</c> set to <paramref name="now"/> unless the caller sent one, as every
+    /// decision sees it: a batch that shares one context stamps it once rather than once per item.
+    /// </summary>
+    public static RecordValue Timed(RecordValue context, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return DecisionContext.Timed(context, now);
+    }
+
     /// <summary>Whether the principal is a Mandate identity of the snapshot (not just an entity of a bundle).</summary>
     public static bool IsIdentity(EntityUid principal, AuthorizationSnapshot snapshot) =>
         EntityGraph.TryGetKind(principal.EntityType.ToString(), out _) && snapshot.Identities.ContainsKey(principal.Id);
@@ -46,11 +56,17 @@ public static class DecisionEngine
 
         if (request.Token is not null)
         {
-            return DelegatedDecisions.Decide(request, snapshot, now, hop => DecideOne(hop, snapshot, now));
+            return DecideDelegated(request, snapshot, now);
         }
 
-        return DecideOne(request with { Context = DecisionContext.For(request, now), Transaction = null }, snapshot, now);
+        // A context that already has its time and no transaction token is decided as it is, without a copy.
+        var context = DecisionContext.For(request, now);
+        return DecideOne(ReferenceEquals(context, request.Context) && request.Transaction is null ? request : request with { Context = context, Transaction = null }, snapshot, now);
     }
+
+    // Apart, so that the closure over the snapshot is made only for a delegated token, not for every decision.
+    private static DecisionResult DecideDelegated(DecisionRequest request, AuthorizationSnapshot snapshot, DateTimeOffset now) =>
+        DelegatedDecisions.Decide(request, snapshot, now, hop => DecideOne(hop, snapshot, now));
 
     private static DecisionResult DecideOne(DecisionRequest request, AuthorizationSnapshot snapshot, DateTimeOffset now)
     {

@@ -34,10 +34,21 @@ public static class DecisionEvents
             SourceIp = origin.SourceIp,
             UserAgent = origin.UserAgent,
             RequestId = origin.RequestId,
-            Message = (result.Allowed ? "allow" : "deny")
+            Message = Message(request, origin, result),
+        };
+    }
+
+    private static string Message(DecisionRequest request, DecisionOrigin origin, DecisionResult result)
+    {
+        var outcome = result.Allowed ? "allow" : "deny";
+        var askedBySelf = origin.CallerId == request.Principal.Id;
+
+        // The common case, a plain decision asked by its own principal, is a constant: no string is built per decision.
+        return result.FailedHop is null && result.Errors.Count == 0 && askedBySelf
+            ? outcome
+            : outcome
                 + (result.FailedHop is null ? string.Empty : $"; refused at {result.FailedHop}")
                 + (result.Errors.Count == 0 ? string.Empty : "; errors: " + string.Join("; ", result.Errors.Select(e => $"{e.PolicyId}: {e.Message}")))
-                + (origin.CallerId == request.Principal.Id ? string.Empty : $"; asked by {origin.CallerId}"),
-        };
+                + (askedBySelf ? string.Empty : $"; asked by {origin.CallerId}");
     }
 }

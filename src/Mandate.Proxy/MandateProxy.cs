@@ -38,6 +38,11 @@ public sealed class MandateProxy : IAsyncDisposable
         builder.WebHost.UseUrls([.. configuration.Listen]);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // Left on at Critical, hosting starts an Activity per request, and with one current the forwarding HttpClient
+        // starts another and writes trace headers: spans nothing collects, on every hop. A caller's own trace headers
+        // are still forwarded as they came.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Services.AddHttpForwarder();

@@ -145,6 +145,10 @@ public sealed class MandateServer : IAsyncDisposable
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
+        // Hosting logs nothing at Warning or above that a failed start does not also throw; left on at Critical, it
+        // makes every request start an Activity and a logging scope that nothing reads.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+
         // Unhandled failures are logged once, by ErrorHandling, with the request they broke.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.None);
 
@@ -221,6 +225,7 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton<GroupDirectory>();
         services.AddSingleton<CredentialInputs>();
         services.AddSingleton<AccessTokenAuthenticator>();
+        services.AddSingleton<BearerAuthentication>();
         services.AddSingleton<StoredBundle>();
 
         services.ConfigureHttpJsonOptions(json =>
@@ -249,6 +254,7 @@ public sealed class MandateServer : IAsyncDisposable
             context.Response.Headers[RequestAudit.RequestIdHeader] = context.RequestId();
             return next(context);
         });
+        app.UseCallerFastPath();
         app.UseAuthentication();
         app.UseAuthorization();
 

@@ -64,7 +64,7 @@ public class DecisionPathBenchmarks
     public EvaluationRequest Deserialize() => JsonSerializer.Deserialize<EvaluationRequest>(Body, ServerJson)!;
 
     [Benchmark]
-    public DecisionRequest Map() => EvaluationEndpoints.ToDecisionRequest(_request.Subject, _request.Action, _request.Resource, _request.Context);
+    public DecisionRequest Map() => EvaluationEndpoints.ToDecisionRequest(_request.Subject, _request.Action, _request.Resource, EvaluationEndpoints.Context(_request.Context));
 
     [Benchmark]
     public DecisionResult Decide() => DecisionEngine.Decide(_decision, _snapshot, DateTimeOffset.UtcNow, out _);

@@ -19,7 +19,8 @@ namespace Mandate.Benchmarks.Decisions;
 /// The targets of <c>bench/decisions.sh</c>, all on 127.0.0.1: a Mandate server with an agent, its policies and a
 /// token; the reference, a bare Kestrel endpoint answering a fixed JSON body (also the proxy's upstream); and
 /// <c>mandate proxy</c> in front of it (in-process decisions). Writes the wrk Lua scripts and <c>rig.env</c> into the
-/// output directory, prints READY, and runs until its standard input closes.
+/// output directory, prints READY, answers each <c>stats</c> line on its standard input with its allocation count, and
+/// runs until its standard input closes.
 /// </summary>
 internal static class DecisionRig
 {
@@ -67,7 +68,17 @@ internal static class DecisionRig
             await File.WriteAllTextAsync(Path.Combine(output, "rig.env"),
                 $"MANDATE={mandate.AbsoluteUri.TrimEnd('/')}\nBARE={bare}\nPROXY={proxy.Addresses[0].AbsoluteUri.TrimEnd('/')}\nBATCH={BatchSize}\n");
             Console.WriteLine("READY");
-            await Console.In.ReadToEndAsync();
+
+            // Each line `stats` asks for the bytes this process has allocated and its collections so far, so the
+            // script can report allocations per request for a phase; the rig stops when its input closes.
+            while (await Console.In.ReadLineAsync() is { } line)
+            {
+                if (line == "stats")
+                {
+                    Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"STATS {GC.GetTotalAllocatedBytes(precise: true)} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)}"));
+                }
+            }
         }
         finally
         {

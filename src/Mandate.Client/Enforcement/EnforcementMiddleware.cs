@@ -43,10 +43,11 @@ internal sealed partial class EnforcementMiddleware(
             return;
         }
 
+        var presented = header[7..].Trim();
         Mandate.Tokens.Validation.AccessTokenValidation validation;
         try
         {
-            validation = await tokens.ValidateAsync(header[7..].Trim(), context.RequestAborted);
+            validation = await tokens.ValidateAsync(presented, context.RequestAborted);
         }
         catch (MandateClientException ex)
         {
@@ -85,7 +86,7 @@ internal sealed partial class EnforcementMiddleware(
         var question = new AccessQuestion(subjectType, token.Subject, mapped.Action, mapped.ResourceType, mapped.ResourceId, Context(context),
             token.TokenId, RequestId(context), context.Connection.RemoteIpAddress?.ToString(), UserAgent(context))
         {
-            AccessToken = header[7..].Trim(),
+            AccessToken = presented,
             Token = token,
             TransactionToken = context.Request.Headers[RemoteAccessDecider.TransactionHeader].ToString() is { Length: > 0 } transaction ? transaction : null,
         };

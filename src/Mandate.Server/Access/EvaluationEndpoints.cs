@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Mandate.Authorization;
 using Mandate.Cedar.Json;
 using Mandate.Cedar.Values;
@@ -8,9 +9,13 @@ using Mandate.Server.Hosting;
 using Mandate.Server.Security;
 using Mandate.Telemetry;
 using Mandate.Tokens;
+using Mandate.Tokens.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Mandate.Server.Access;
 
@@ -33,24 +38,29 @@ internal static class EvaluationEndpoints
                 ["search_action_endpoint"] = tokens.Issuer + "/access/v1/search/action",
             }))
             .AllowAnonymous().WithTags("Access");
-        app.MapPost("/access/v1/evaluation", Evaluate)
-            .RequireAuthorization(MandateClaims.CallerPolicy).WithTags("Access").WithName("Evaluate");
-        app.MapPost("/access/v1/evaluations", EvaluateMany)
-            .RequireAuthorization(MandateClaims.CallerPolicy).WithTags("Access").WithName("EvaluateMany");
+        var services = new DecisionServices(app.ServiceProvider);
+        app.MapPost("/access/v1/evaluation", (Func<HttpContext, Task>)(http => EvaluateAsync(services, http)))
+            .Accepts<EvaluationRequest>("application/json").Produces<EvaluationResponse>()
+            .RequireCaller().WithTags("Access").WithName("Evaluate");
+        app.MapPost("/access/v1/evaluations", (Func<HttpContext, Task>)(http => EvaluateManyAsync(services, http)))
+            .Accepts<EvaluationsRequest>("application/json").Produces<EvaluationsResponse>()
+            .RequireCaller().WithTags("Access").WithName("EvaluateMany");
     }
 
-    private static async Task<IResult> Evaluate(DecisionPoint decisions, TokenSubjects tokens, MandateMetrics metrics, HttpContext http)
+    private static async Task EvaluateAsync(DecisionServices services, HttpContext http)
     {
         if (!JsonBody.IsJson(http.Request))
         {
-            return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
+            http.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            return;
         }
 
-        var body = await JsonBody.ReadAsync<EvaluationRequest>(http);
+        var body = await JsonBody.ReadAsync(http, services.Request);
+        var decisions = services.Decisions;
         var snapshot = decisions.Snapshot;
-        var request = WithTokens(ToDecisionRequest(body.Subject, body.Action, body.Resource, body.Context), body.Subject, tokens, http, snapshot);
-        var result = Decide(decisions, metrics, request, Origin(http), snapshot);
-        return TypedResults.Ok(Respond(result, body.Options?.Explain ?? false));
+        var request = WithTokens(ToDecisionRequest(body.Subject, body.Action, body.Resource, Context(body.Context)), body.Subject, services.Tokens, http, snapshot);
+        var result = Decide(decisions, services.Metrics, request, Origin(http), snapshot);
+        await JsonBody.WriteAsync(http, Respond(result, body.Options?.Explain ?? false), services.Response);
     }
 
     /// <summary>
@@ -58,15 +68,15 @@ internal static class EvaluationEndpoints
     /// that cannot be evaluated is a deny carrying <c>context.error</c>. <c>deny_on_first_deny</c> and
     /// <c>permit_on_first_permit</c> stop after the first such decision, which is the last item returned.
     /// </summary>
-    private static async Task<IResult> EvaluateMany(
-        DecisionPoint decisions, TokenSubjects tokens, MandateMetrics metrics, MandateServerOptions options, HttpContext http)
+    private static async Task EvaluateManyAsync(DecisionServices services, HttpContext http)
     {
         if (!JsonBody.IsJson(http.Request))
         {
-            return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
+            http.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            return;
         }
 
-        var body = await JsonBody.ReadAsync<EvaluationsRequest>(http);
+        var body = await JsonBody.ReadAsync(http, services.Batch);
         var semantic = body.Options?.EvaluationsSemantic ?? "execute_all";
         if (semantic is not ("execute_all" or "deny_on_first_deny" or "permit_on_first_permit"))
         {
@@ -75,31 +85,38 @@ internal static class EvaluationEndpoints
         }
 
         var explain = body.Options?.Explain ?? false;
+        var decisions = services.Decisions;
+        var metrics = services.Metrics;
 
         // One snapshot for the whole batch: a reload during it must not answer some items from each state.
         var snapshot = decisions.Snapshot;
         if (body.Evaluations is not { Count: > 0 } items)
         {
-            var single = Build(body.Subject, body.Action, body.Resource, body.Context);
-            return single.Error is { } error
+            var single = Build(body.Subject, body.Action, body.Resource, new InheritedContext(body.Context, null));
+            var response = single.Error is { } error
                 ? throw MandateException.Invalid("evaluations", error)
-                : TypedResults.Ok(Respond(Decide(decisions, metrics, WithTokens(single.Request!, body.Subject!, tokens, http, snapshot), Origin(http), snapshot), explain));
+                : Respond(Decide(decisions, metrics, WithTokens(single.Request!, body.Subject!, services.Tokens, http, snapshot), Origin(http), snapshot), explain);
+            await JsonBody.WriteAsync(http, response, services.Response);
+            return;
         }
 
-        if (items.Count > options.MaxBatchEvaluations)
+        if (items.Count > services.Options.MaxBatchEvaluations)
         {
-            throw MandateException.Invalid("evaluations", $"a batch holds at most {options.MaxBatchEvaluations} evaluations; this one has {items.Count}");
+            throw MandateException.Invalid("evaluations", $"a batch holds at most {services.Options.MaxBatchEvaluations} evaluations; this one has {items.Count}");
         }
 
         var origin = Origin(http);
+        var inherited = new InheritedContext(body.Context, services.Time.GetUtcNow());
+        var entities = new InheritedEntities(body.Subject, body.Action);
         var results = new List<EvaluationResponse>(items.Count);
         foreach (var item in items)
         {
             var subject = item.Subject ?? body.Subject;
-            var built = Build(subject, item.Action ?? body.Action, item.Resource ?? body.Resource, item.Context ?? body.Context);
+            var built = Build(subject, item.Action ?? body.Action, item.Resource ?? body.Resource,
+                item.Context is null ? inherited : new InheritedContext(item.Context, null), entities);
             var response = built.Error is { } error
                 ? new EvaluationResponse(false, new EvaluationContext(Error: error))
-                : Respond(Decide(decisions, metrics, WithTokens(built.Request!, subject!, tokens, http, snapshot), origin, snapshot), explain);
+                : Respond(Decide(decisions, metrics, WithTokens(built.Request!, subject!, services.Tokens, http, snapshot), origin, snapshot), explain);
             results.Add(response);
             if ((semantic == "deny_on_first_deny" && !response.Decision) || (semantic == "permit_on_first_permit" && response.Decision))
             {
@@ -107,7 +124,7 @@ internal static class EvaluationEndpoints
             }
         }
 
-        return TypedResults.Ok(new EvaluationsResponse(results));
+        await JsonBody.WriteAsync(http, new EvaluationsResponse(results), services.Batched);
     }
 
     private static DecisionResult Decide(DecisionPoint decisions, MandateMetrics metrics, DecisionRequest request, DecisionOrigin origin, AuthorizationSnapshot snapshot)
@@ -118,7 +135,8 @@ internal static class EvaluationEndpoints
         return result;
     }
 
-    private static (DecisionRequest? Request, string? Error) Build(EntityRef? subject, ActionRef? action, EntityRef? resource, JsonElement? context)
+    private static (DecisionRequest? Request, string? Error) Build(
+        EntityRef? subject, ActionRef? action, EntityRef? resource, InheritedContext context, InheritedEntities? inherited = null)
     {
         if (subject is null || action is null || resource is null)
         {
@@ -127,7 +145,7 @@ internal static class EvaluationEndpoints
 
         try
         {
-            return (ToDecisionRequest(subject, action, resource, context), null);
+            return (ToDecisionRequest(subject, action, resource, context.Record, inherited), null);
         }
         catch (MandateException ex)
         {
@@ -139,9 +157,9 @@ internal static class EvaluationEndpoints
     /// Subject and resource <c>properties</c> overlay the stored attributes; action <c>properties</c> reach
     /// policies as <c>context.action</c>.
     /// </summary>
-    internal static DecisionRequest ToDecisionRequest(EntityRef subject, ActionRef action, EntityRef resource, JsonElement? context)
+    internal static DecisionRequest ToDecisionRequest(EntityRef subject, ActionRef action, EntityRef resource, RecordValue context, InheritedEntities? inherited = null)
     {
-        var record = Context(context);
+        var record = context;
         if (Properties(action.Properties, "action.properties") is { } actionProperties)
         {
             record = new RecordValue(record.Fields.Where(f => f.Key != "action")
@@ -149,8 +167,8 @@ internal static class EvaluationEndpoints
         }
 
         return new DecisionRequest(
-            subject.Type == TokenSubjects.SubjectType ? TokenPlaceholder(subject.Id) : Entity(subject.Type, subject.Id, "subject"),
-            Entity("Action", action.Name, "action"),
+            subject.Type == TokenSubjects.SubjectType ? TokenPlaceholder(subject.Id) : inherited?.Subject(subject) ?? Entity(subject.Type, subject.Id, "subject"),
+            inherited?.Action(action) ?? Entity("Action", action.Name, "action"),
             Entity(resource.Type, resource.Id, "resource"),
             record,
             Properties(subject.Properties, "subject.properties"),
@@ -183,15 +201,20 @@ internal static class EvaluationEndpoints
         : properties is null or { ValueKind: JsonValueKind.Null } ? null
         : throw MandateException.Invalid(field, $"`{field}` must be a JSON object");
 
+    // Answers are immutable: the two plain ones are shared.
+    private static readonly EvaluationResponse Allowed = new(true);
+    private static readonly EvaluationResponse Denied = new(false);
+
     private static EvaluationResponse Respond(DecisionResult result, bool explain) =>
         explain ? new EvaluationResponse(result.Allowed, new EvaluationContext(result.Reasons, result.Errors) { Hop = result.FailedHop })
         : result.Errors.Count > 0 && !result.Allowed ? new EvaluationResponse(false, new EvaluationContext(Errors: result.Errors))
-        : new EvaluationResponse(result.Allowed);
+        : result.Allowed ? Allowed : Denied;
 
     private static DecisionOrigin Origin(HttpContext http)
     {
         var audit = http.Audit();
-        return new DecisionOrigin(audit.ActorId, http.User.FindFirstValue(MandateClaims.TokenId), audit.SourceIp, audit.UserAgent, audit.RequestId);
+        var tokenId = http.Items[MandateClaims.AccessTokenItem] is ValidatedAccessToken token ? token.TokenId : http.User.FindFirstValue(MandateClaims.TokenId);
+        return new DecisionOrigin(audit.ActorId, tokenId, audit.SourceIp, audit.UserAgent, audit.RequestId);
     }
 
     internal static EntityUid Entity(string? type, string? id, string field)
@@ -238,6 +261,86 @@ internal static class EvaluationEndpoints
         catch (CedarJsonException ex)
         {
             throw MandateException.Invalid(field, $"`{field}` is not a valid Cedar record: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// A request's <c>context</c> as a Cedar record, converted on first use and then shared: the items of a batch that
+    /// inherit the top-level context are not converted again (and, stamped with the batch's time, not copied to add it
+    /// per item), and each still sees the conversion's error if it failed.
+    /// </summary>
+    private sealed class InheritedContext(JsonElement? json, DateTimeOffset? time)
+    {
+        private RecordValue? _record;
+        private MandateException? _error;
+
+        public RecordValue Record
+        {
+            get
+            {
+                if (_record is null && _error is null)
+                {
+                    try
+                    {
+                        _record = time is { } now ? DecisionEngine.Timed(Context(json), now) : Context(json);
+                    }
+                    catch (MandateException ex)
+                    {
+                        _error = ex;
+                    }
+                }
+
+                return _record ?? throw MandateException.Invalid(_error!.Field ?? "context", _error.Message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The top-level subject and action of a batch as Cedar entities, made once for the items that inherit them (the
+    /// very same objects); an item's own subject or action, or one that does not convert, is converted as usual.
+    /// </summary>
+    internal sealed class InheritedEntities(EntityRef? subject, ActionRef? action)
+    {
+        private EntityUid? _subject;
+        private EntityUid? _action;
+
+        public EntityUid? Subject(EntityRef candidate) =>
+            !ReferenceEquals(candidate, subject) ? null : _subject ??= Entity(candidate.Type, candidate.Id, "subject");
+
+        public EntityUid? Action(ActionRef candidate) =>
+            !ReferenceEquals(candidate, action) ? null : _action ??= Entity("Action", candidate.Name, "action");
+    }
+
+    /// <summary>
+    /// What the decision endpoints use, taken from the application's services once (they are singletons) rather than
+    /// from a per-request scope, with the JSON contracts of the server's options.
+    /// </summary>
+    private sealed class DecisionServices(IServiceProvider services)
+    {
+        private JsonSerializerOptions? _json;
+
+        public DecisionPoint Decisions => field ??= services.GetRequiredService<DecisionPoint>();
+
+        public TokenSubjects Tokens => field ??= services.GetRequiredService<TokenSubjects>();
+
+        public MandateMetrics Metrics => field ??= services.GetRequiredService<MandateMetrics>();
+
+        public MandateServerOptions Options => field ??= services.GetRequiredService<MandateServerOptions>();
+
+        public TimeProvider Time => field ??= services.GetRequiredService<TimeProvider>();
+
+        public JsonTypeInfo<EvaluationRequest> Request => field ??= Contract<EvaluationRequest>();
+
+        public JsonTypeInfo<EvaluationsRequest> Batch => field ??= Contract<EvaluationsRequest>();
+
+        public JsonTypeInfo<EvaluationResponse> Response => field ??= Contract<EvaluationResponse>();
+
+        public JsonTypeInfo<EvaluationsResponse> Batched => field ??= Contract<EvaluationsResponse>();
+
+        private JsonTypeInfo<T> Contract<T>()
+        {
+            _json ??= services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+            return (JsonTypeInfo<T>)_json.GetTypeInfo(typeof(T));
         }
     }
 }

@@ -1,33 +1,40 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Mandate.Core.Errors;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Mandate.Server.Hosting;
 
 /// <summary>
-/// Reads a JSON request body whole, then deserializes it in one synchronous pass. On the decision endpoints this
-/// is cheaper than the framework's streaming body binding, which suspends and resumes the deserializer per buffer;
-/// the body limit still applies (Kestrel refuses oversize bodies with 413) and malformed JSON is a
-/// <see cref="JsonException"/>, answered as a 400 problem like any other.
+/// JSON bodies of the decision endpoints, read and written whole. Reading the body in one piece and deserializing it
+/// in one synchronous pass is cheaper than the framework's streaming body binding, which suspends and resumes the
+/// deserializer per buffer; the body limit still applies (Kestrel refuses oversize bodies with 413) and malformed JSON
+/// is a <see cref="JsonException"/>, answered as a 400 problem like any other. Answers are serialized into a
+/// per-thread buffer and sent with their length, in one write.
 /// </summary>
 internal static class JsonBody
 {
+    private const string JsonContentType = "application/json; charset=utf-8";
+
+    // Per thread, reused: a decision answer is small, and a buffer that grew for a large batch answer is let go.
+    private const int KeptBufferBytes = 64 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     /// <summary>Whether the request says its body is JSON (otherwise answer 415).</summary>
-    public static bool IsJson(HttpRequest request) => request.HasJsonContentType();
+    public static bool IsJson(HttpRequest request) =>
+        // What clients nearly always send is recognized without parsing the header; anything else is parsed.
+        string.Equals(request.ContentType, "application/json", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(request.ContentType, JsonContentType, StringComparison.OrdinalIgnoreCase)
+        || request.HasJsonContentType();
 
-    /// <summary>Reads the body as <typeparamref name="T"/> with the server's JSON options (the same as endpoint binding).</summary>
-    public static ValueTask<T> ReadAsync<T>(HttpContext http)
-        where T : class
-    {
-        var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        return ReadAsync(http, (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)));
-    }
-
-    private static async ValueTask<T> ReadAsync<T>(HttpContext http, JsonTypeInfo<T> type)
+    /// <summary>Reads the whole body as <typeparamref name="T"/>.</summary>
+    public static async ValueTask<T> ReadAsync<T>(HttpContext http, JsonTypeInfo<T> type)
         where T : class
     {
         var reader = http.Request.BodyReader;
@@ -49,6 +56,38 @@ internal static class JsonBody
             finally
             {
                 reader.AdvanceTo(read.Buffer.End);
+            }
+        }
+    }
+
+    /// <summary>Answers 200 with <paramref name="value"/> as JSON, with a <c>Content-Length</c>.</summary>
+    public static Task WriteAsync<T>(HttpContext http, T value, JsonTypeInfo<T> type)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = type.Options.Encoder, SkipValidation = true });
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        try
+        {
+            JsonSerializer.Serialize(writer, value, type);
+            writer.Flush();
+            var response = http.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = JsonContentType;
+            response.ContentLength = buffer.WrittenCount;
+
+            // Copied into the response before this returns, so the buffer is free for the next answer on this thread.
+            var body = response.BodyWriter;
+            buffer.WrittenSpan.CopyTo(body.GetSpan(buffer.WrittenCount));
+            body.Advance(buffer.WrittenCount);
+            return body.FlushAsync(http.RequestAborted).AsTask();
+        }
+        finally
+        {
+            if (buffer.Capacity > KeptBufferBytes)
+            {
+                t_buffer = null;
+                t_writer = null;
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Mandate.Core.Events;
 using Mandate.Server.Security;
+using Mandate.Tokens.Validation;
 using Microsoft.AspNetCore.Http;
 
 namespace Mandate.Server.Hosting;
@@ -12,9 +13,20 @@ internal static class RequestAudit
 
     public static AuditContext Audit(this HttpContext context)
     {
-        var user = context.User;
-        var subject = user.FindFirstValue(MandateClaims.Subject) ?? "anonymous";
-        var kind = user.FindFirstValue(MandateClaims.Role) == MandateClaims.AdminRole ? "admin" : user.FindFirstValue(MandateClaims.Kind);
+        string subject;
+        string? kind;
+        if (context.Items[MandateClaims.AccessTokenItem] is ValidatedAccessToken token)
+        {
+            // An identity caller: its claims were made from this token, so read it rather than scan them.
+            (subject, kind) = (token.Subject, token.SubjectKind);
+        }
+        else
+        {
+            var user = context.User;
+            subject = user.FindFirstValue(MandateClaims.Subject) ?? "anonymous";
+            kind = user.FindFirstValue(MandateClaims.Role) == MandateClaims.AdminRole ? "admin" : user.FindFirstValue(MandateClaims.Kind);
+        }
+
         return new AuditContext(subject, kind, context.Connection.RemoteIpAddress?.ToString(),
             Truncate(context.Request.Headers.UserAgent.ToString()), context.RequestId());
     }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Mandate.Tokens.Dpop;
 using Mandate.Tokens.Validation;
 
@@ -47,12 +46,12 @@ internal sealed class AccessTokenAuthenticator(AccessTokenValidator validator, D
             var proof = proofs.Validate(dpop.Proof, dpop.Method, dpop.Urls, token, requireNonce: false);
             if (proof.Error is not null)
             {
-                return new AuthenticationOutcome(null, null, proof.Description, proof.Error);
+                return new AuthenticationOutcome(null, proof.Description, proof.Error);
             }
 
             if (proof.KeyThumbprint != bound)
             {
-                return new AuthenticationOutcome(null, null, "the DPoP proof is signed by another key than the one the token is bound to", "invalid_dpop_proof");
+                return new AuthenticationOutcome(null, "the DPoP proof is signed by another key than the one the token is bound to", "invalid_dpop_proof");
             }
         }
         else if (dpop is not null)
@@ -60,24 +59,7 @@ internal sealed class AccessTokenAuthenticator(AccessTokenValidator validator, D
             return AuthenticationOutcome.Refused("the token is not DPoP-bound: send it as `Authorization: Bearer <token>`");
         }
 
-        List<Claim> claims =
-        [
-            new(MandateClaims.Subject, valid.Subject),
-            new(MandateClaims.ClientId, valid.ClientId),
-            new(MandateClaims.TokenId, valid.TokenId),
-        ];
-        if (valid.SubjectKind is not null)
-        {
-            claims.Add(new(MandateClaims.Kind, valid.SubjectKind));
-        }
-
-        if (valid.Scopes.Count > 0)
-        {
-            claims.Add(new(MandateClaims.Scope, string.Join(' ', valid.Scopes)));
-        }
-
-        claims.AddRange(valid.Actors.Select(actor => new Claim(MandateClaims.Actor, actor)));
-        return new(claims, valid, null, null);
+        return new(valid, null, null);
     }
 }
 
@@ -87,8 +69,8 @@ internal sealed class AccessTokenAuthenticator(AccessTokenValidator validator, D
 /// <param name="Urls">The URLs the request may be named by.</param>
 internal sealed record DpopPresentation(string Proof, string Method, IReadOnlyList<string?> Urls);
 
-/// <summary>Either the caller's claims and token, or why the token was refused with the RFC 6750/9449 error code.</summary>
-internal readonly record struct AuthenticationOutcome(IReadOnlyList<Claim>? Claims, ValidatedAccessToken? Token, string? Error, string? ErrorCode)
+/// <summary>Either the caller's validated token, or why the token was refused with the RFC 6750/9449 error code.</summary>
+internal readonly record struct AuthenticationOutcome(ValidatedAccessToken? Token, string? Error, string? ErrorCode)
 {
-    public static AuthenticationOutcome Refused(string error) => new(null, null, error, "invalid_token");
+    public static AuthenticationOutcome Refused(string error) => new(null, error, "invalid_token");
 }
