@@ -82,7 +82,10 @@ public sealed class ProxyEndToEndTests
         }
     }
 
-    internal static async Task RegisterAsync(TestServer server, ECDsa agentKey)
+    internal static Task RegisterAsync(TestServer server, ECDsa agentKey) =>
+        RegisterAsync(server, JsonDocument.Parse(Mandate.Tokens.Jose.EcPublicJwk.FromKey(agentKey).ToJson()).RootElement);
+
+    internal static async Task RegisterAsync(TestServer server, JsonElement agentJwk)
     {
         await server.PostJsonAsync("/v1/identities", new { kind = "human", id = "alice", display_name = "Alice Ng" });
         await server.PostJsonAsync("/v1/identities", new
@@ -91,7 +94,7 @@ public sealed class ProxyEndToEndTests
             id = "invoice-bot",
             display_name = "Invoice bot",
             owner = "alice",
-            credentials = new[] { new { kind = "public_key", jwk = JsonDocument.Parse(Mandate.Tokens.Jose.EcPublicJwk.FromKey(agentKey).ToJson()).RootElement } },
+            credentials = new[] { new { kind = "public_key", jwk = agentJwk } },
         });
         await server.PostJsonAsync("/v1/policies", new
         {

@@ -33,6 +33,7 @@ public static class EnforcementExtensions
             MaxConnectionsPerServer = 256,
         })
         { Timeout = Timeout.InfiniteTimeSpan });
+        services.AddSingleton(sp => new ProofOfPossession(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new MandateTokenValidator(sp.GetRequiredService<HttpClient>(), server, audience, sp.GetRequiredService<TimeProvider>()));
         Func<CancellationToken, ValueTask<string>> credential = _ => ValueTask.FromResult(options.Credential ?? string.Empty);
         if (options.Mode == DecisionMode.Remote)

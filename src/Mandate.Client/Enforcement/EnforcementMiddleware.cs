@@ -17,6 +17,7 @@ internal sealed partial class EnforcementMiddleware(
     MandateEnforcementOptions options,
     RouteMap routes,
     MandateTokenValidator tokens,
+    ProofOfPossession possession,
     IAccessDecider decider,
     ILogger<EnforcementMiddleware> logger)
 {
@@ -37,13 +38,14 @@ internal sealed partial class EnforcementMiddleware(
             return;
         }
 
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= 7)
+        var dpopScheme = header.StartsWith("DPoP ", StringComparison.OrdinalIgnoreCase);
+        if ((!dpopScheme && !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) || header.Length <= 7)
         {
-            await EnforcementProblems.UnauthenticatedAsync(context, "the Authorization header must be `Bearer <token>`");
+            await EnforcementProblems.UnauthenticatedAsync(context, "the Authorization header must be `Bearer <token>`, or `DPoP <token>` with a `DPoP` proof");
             return;
         }
 
-        var presented = header[7..].Trim();
+        var presented = header[(dpopScheme ? 5 : 7)..].Trim();
         Mandate.Tokens.Validation.AccessTokenValidation validation;
         try
         {
@@ -59,6 +61,12 @@ internal sealed partial class EnforcementMiddleware(
         if (validation.Token is not { } token)
         {
             await EnforcementProblems.UnauthenticatedAsync(context, validation.Error);
+            return;
+        }
+
+        if (possession.Check(context, dpopScheme, presented, token) is { } refusal)
+        {
+            await EnforcementProblems.UnauthenticatedAsync(context, refusal.Reason, refusal.Code, dpop: true);
             return;
         }
 

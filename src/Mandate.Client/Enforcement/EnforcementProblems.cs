@@ -5,14 +5,16 @@ using Microsoft.Net.Http.Headers;
 
 namespace Mandate.Client.Enforcement;
 
-/// <summary>RFC 9457 problem details for refusals, with RFC 6750 <c>WWW-Authenticate</c> on 401.</summary>
+/// <summary>RFC 9457 problem details for refusals, with RFC 6750 (and for DPoP, RFC 9449) <c>WWW-Authenticate</c> on 401.</summary>
 internal static class EnforcementProblems
 {
-    public static Task UnauthenticatedAsync(HttpContext context, string? reason)
+    /// <summary>
+    /// 401 with a challenge: the error goes with the scheme it concerns (<paramref name="dpop"/>: a DPoP-bound token
+    /// or its proof), and the other scheme is offered too.
+    /// </summary>
+    public static Task UnauthenticatedAsync(HttpContext context, string? reason, string code = "invalid_token", bool dpop = false)
     {
-        context.Response.Headers[HeaderNames.WWWAuthenticate] = reason is null
-            ? "Bearer realm=\"mandate\""
-            : $"Bearer realm=\"mandate\", error=\"invalid_token\", error_description=\"{reason.Replace('"', '\'')}\"";
+        context.Response.Headers[HeaderNames.WWWAuthenticate] = Mandate.Tokens.Dpop.AuthenticationChallenge.Build(reason, code, dpop);
         return WriteAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", "unauthenticated",
             reason ?? "send `Authorization: Bearer <token>` with a Mandate access token for this service");
     }

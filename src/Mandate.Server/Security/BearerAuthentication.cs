@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Mandate.Server.Hosting;
 using Mandate.Server.OAuth;
 using Mandate.Tokens;
-using Mandate.Tokens.Jose;
+using Mandate.Tokens.Dpop;
 using Mandate.Tokens.Validation;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
@@ -17,8 +17,6 @@ namespace Mandate.Server.Security;
 /// </summary>
 internal sealed class BearerAuthentication(AdminCredential admin, AccessTokenAuthenticator accessTokens, TokenServiceOptions tokenOptions)
 {
-    private static readonly string DpopAlgorithms = string.Join(' ', JwsAlgorithms.External);
-
     /// <summary>Authenticates the request: a principal, no credential at all, or why the credential was refused.</summary>
     public BearerOutcome Authenticate(HttpContext context)
     {
@@ -105,11 +103,7 @@ internal sealed class BearerAuthentication(AdminCredential admin, AccessTokenAut
     {
         code ??= "invalid_token";
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        var error = reason is null ? string.Empty : $", error=\"{code}\", error_description=\"{reason.Replace('"', '\'')}\"";
-        // Both schemes are offered; the error goes with the scheme it concerns.
-        context.Response.Headers[HeaderNames.WWWAuthenticate] = code is "invalid_dpop_proof" or "use_dpop_nonce"
-            ? new[] { $"DPoP algs=\"{DpopAlgorithms}\"{error}", "Bearer realm=\"mandate\"" }
-            : new[] { $"Bearer realm=\"mandate\"{error}", $"DPoP algs=\"{DpopAlgorithms}\"" };
+        context.Response.Headers[HeaderNames.WWWAuthenticate] = AuthenticationChallenge.Build(reason, code, aboutDpop: code is "invalid_dpop_proof" or "use_dpop_nonce");
         await Results.Problem(Problems.Create(401, "unauthenticated",
             reason ?? "send `Authorization: Bearer <token>` with an admin token or a Mandate access token")).ExecuteAsync(context);
     }

@@ -126,4 +126,41 @@ public sealed class PolicyIndexTests
 
         Assert.Equal([0, 1], ordinals[..count]);
     }
+
+    [Fact]
+    public void Candidates_TellAnchorsWithEqualHashesApart()
+    {
+        var (anchor, stranger) = CollidingUids();
+        var store = new Entities.EntityStore([new Entities.Entity(stranger, parents: [anchor]), new Entities.Entity(anchor)]);
+        var index = new PolicyIndex(CedarParser.ParsePolicySet($"""
+            permit(principal == {anchor}, action, resource);
+            permit(principal == {stranger}, action, resource);
+            permit(principal in {anchor}, action, resource);
+            """).Policies);
+        var ordinals = new int[3];
+
+        // The request's principal hashes like the anchor of policy0; only policy1 names it.
+        var alone = new PreparedRequest(new Request(stranger, EntityUid.Of("Action", "x"), EntityUid.Of("R", "r"), RecordValue.Empty), Entities.EntityStore.Empty);
+        Assert.Equal([1], ordinals[..index.Candidates(alone, ordinals)]);
+
+        // Both colliding entities in one lineage: the stranger itself, and the anchor as its parent.
+        var both = new PreparedRequest(new Request(stranger, EntityUid.Of("Action", "x"), EntityUid.Of("R", "r"), RecordValue.Empty), store);
+        Assert.Equal([1, 2], ordinals[..index.Candidates(both, ordinals)]);
+    }
+
+    // Two entity references with equal hash codes (found by the birthday bound: tens of thousands of tries).
+    private static (EntityUid Anchor, EntityUid Stranger) CollidingUids()
+    {
+        var seen = new Dictionary<int, EntityUid>();
+        for (var i = 0; ; i++)
+        {
+            var uid = EntityUid.Of("User", $"u{i}");
+            if (seen.TryGetValue(uid.GetHashCode(), out var earlier))
+            {
+                return (earlier, uid);
+            }
+
+            seen[uid.GetHashCode()] = uid;
+        }
+    }
 }
