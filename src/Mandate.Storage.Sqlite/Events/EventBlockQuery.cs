@@ -10,11 +10,13 @@ namespace Mandate.Storage.Sqlite.Events;
 
 /// <summary>
 /// Reads a page of events: picks candidate blocks by sequence and time, skips blocks whose participant filter
-/// rules out every wanted identity, skips lines that cannot match by a byte search before decoding them, and
-/// applies every filter exactly.
+/// rules out every wanted identity, decompresses the rest a growing batch at a time (in parallel), skips lines
+/// that cannot match by a byte search before decoding them, and applies every filter exactly.
 /// </summary>
 internal sealed class EventBlockQuery
 {
+    private const int MaxParallelBlocks = 8;
+
     private readonly EventQuery _query;
     private readonly HashSet<string> _identities;
     private readonly ulong[] _identityHashes;
@@ -64,19 +66,39 @@ internal sealed class EventBlockQuery
         var key = load.Parameters.Add("$key", SqliteType.Integer);
         var matches = new List<MandateEvent>(Math.Min(limit + 1, 256));
         await using var reader = await candidates.ExecuteReaderAsync(session.CancellationToken);
-        while (matches.Count <= limit && await reader.ReadAsync(session.CancellationToken))
+        var stored = new List<(int Encoding, byte[] Bytes)>();
+        var batch = 1;
+        var more = true;
+        while (more && matches.Count <= limit)
         {
-            if (_identityHashes.Length > 0 && !MayHoldIdentity((byte[])reader.GetValue(1)))
+            stored.Clear();
+            while (stored.Count < batch && (more = await reader.ReadAsync(session.CancellationToken)))
             {
-                continue;
+                if (_identityHashes.Length > 0 && !MayHoldIdentity((byte[])reader.GetValue(1)))
+                {
+                    continue;
+                }
+
+                key.Value = reader.GetInt64(0);
+                await using var block = await load.ExecuteReaderAsync(session.CancellationToken);
+                if (await block.ReadAsync(session.CancellationToken))
+                {
+                    stored.Add((block.GetInt32(0), (byte[])block.GetValue(1)));
+                }
             }
 
-            key.Value = reader.GetInt64(0);
-            await using var block = await load.ExecuteReaderAsync(session.CancellationToken);
-            if (await block.ReadAsync(session.CancellationToken))
+            foreach (var lines in Decompress(stored))
             {
-                Collect(BlockCompression.Decompress(block.GetInt32(0), (byte[])block.GetValue(1)), matches, limit + 1);
+                Collect(lines, matches, limit + 1);
+                if (matches.Count > limit)
+                {
+                    break;
+                }
             }
+
+            // A page found in the first block decompresses one; a search over many blocks takes them several at a
+            // time, decompressed in parallel.
+            batch = Math.Min(batch * 2, MaxParallelBlocks);
         }
 
         if (matches.Count <= limit)
@@ -86,6 +108,29 @@ internal sealed class EventBlockQuery
 
         matches.RemoveAt(matches.Count - 1);
         return new Page<MandateEvent>(matches, matches[^1].Sequence.ToString(CultureInfo.InvariantCulture));
+    }
+
+    // Decompression is most of a query's cost; blocks are independent, so several run at once, in order of use.
+    private static byte[][] Decompress(List<(int Encoding, byte[] Bytes)> stored)
+    {
+        var lines = new byte[stored.Count][];
+        if (stored.Count == 1)
+        {
+            lines[0] = BlockCompression.Decompress(stored[0].Encoding, stored[0].Bytes);
+            return lines;
+        }
+
+        try
+        {
+            Parallel.For(0, stored.Count, i => lines[i] = BlockCompression.Decompress(stored[i].Encoding, stored[i].Bytes));
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            // Callers see what one block's failure would have raised (a damaged block is InvalidDataException).
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+        }
+
+        return lines;
     }
 
     private string CandidateSql(out List<(string, object?)> parameters)
