@@ -131,7 +131,8 @@ internal sealed partial class PolicyIndex
 
     /// <summary>
     /// The policies that could apply to <paramref name="principal"/> doing <paramref name="action"/> on some
-    /// resource: those whose principal and action scopes can match, whatever their resource scope. Ascending.
+    /// resource: those whose principal scope entity and action scope match exactly, whatever their resource scope
+    /// (an <c>is</c> type is left to the caller). Ascending.
     /// </summary>
     public List<int> CandidatesForAnyResource(EntityUid principal, EntityUid action, EntityStore entities)
     {
@@ -149,7 +150,7 @@ internal sealed partial class PolicyIndex
             {
                 foreach (var entry in _entries.AsSpan(pair.FirstEntry, pair.EntryCount))
                 {
-                    if (((entry.Flags & EntryFlags.PrincipalSelf) == 0 || p == self) && Applies(entry, actions))
+                    if (Admits(entry, p, self, actions))
                     {
                         result.Add(entry.Ordinal);
                     }
@@ -178,9 +179,7 @@ internal sealed partial class PolicyIndex
                 var pair = pairs[at];
                 foreach (var entry in _entries.AsSpan(pair.FirstEntry, pair.EntryCount))
                 {
-                    if (((entry.Flags & EntryFlags.PrincipalSelf) == 0 || p == principalSelf)
-                        && ((entry.Flags & EntryFlags.ResourceSelf) == 0 || r == resourceSelf)
-                        && Applies(entry, actions))
+                    if (((entry.Flags & EntryFlags.ResourceSelf) == 0 || r == resourceSelf) && Admits(entry, p, principalSelf, actions))
                     {
                         destination[count++] = entry.Ordinal;
                     }
@@ -191,8 +190,15 @@ internal sealed partial class PolicyIndex
         return count;
     }
 
-    private bool Applies(Entry entry, RequestActions request)
+    // Whether an entry found under principal anchor `principal` holds for the request's principal and action:
+    // an `==` principal scope needs the anchor to be the principal itself, an action scope one of its actions.
+    private bool Admits(Entry entry, int principal, int principalSelf, RequestActions request)
     {
+        if ((entry.Flags & EntryFlags.PrincipalSelf) != 0 && principal != principalSelf)
+        {
+            return false;
+        }
+
         if (entry.ActionCount == 0)
         {
             return true;

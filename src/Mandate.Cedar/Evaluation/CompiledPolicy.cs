@@ -66,4 +66,7 @@ internal readonly struct CompiledScope(ScopeConstraint scope)
 
     /// <summary>The type of <c>is</c> and <c>is .. in</c>.</summary>
     public Name? EntityType { get; } = scope.EntityType;
+
+    /// <summary>Whether <paramref name="uid"/> has the type an <c>is</c> or <c>is .. in</c> scope names (any type otherwise).</summary>
+    public bool AdmitsTypeOf(EntityUid uid) => Operator is not (ScopeOperator.Is or ScopeOperator.IsIn) || uid.EntityType.Equals(EntityType);
 }

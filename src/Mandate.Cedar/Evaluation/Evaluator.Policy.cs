@@ -41,7 +41,7 @@ internal sealed partial class Evaluator
             return Evaluate(compiled);
         }
 
-        return TypeMatches(compiled.Principal, _request.Principal) && TypeMatches(compiled.Resource, _request.Resource)
+        return compiled.Principal.AdmitsTypeOf(_request.Principal) && compiled.Resource.AdmitsTypeOf(_request.Resource)
             ? EvaluateConditions(compiled)
             : PolicyOutcome.NotSatisfied;
     }
@@ -79,9 +79,6 @@ internal sealed partial class Evaluator
         ScopeOperator.IsIn => uid.EntityType.Equals(scope.EntityType) && IsIn(uid, Concrete(scope.Entity)),
         _ => throw new InvalidOperationException($"unknown scope constraint `{scope.Operator}`"),
     };
-
-    private static bool TypeMatches(in CompiledScope scope, EntityUid uid) =>
-        scope.Operator is not (ScopeOperator.Is or ScopeOperator.IsIn) || uid.EntityType.Equals(scope.EntityType);
 
     // Policy sets never hand unlinked templates to the evaluator.
     private static EntityUid Concrete(EntityUid? entity) =>

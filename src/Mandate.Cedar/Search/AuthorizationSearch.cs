@@ -31,14 +31,18 @@ public static class AuthorizationSearch
         ArgumentNullException.ThrowIfNull(entities);
         var basis = new PreparedRequest(new Request(principal, action, principal, context), entities);
         var permits = ApplicablePermits(policies, entities, principal, action, resourceType);
-        IEnumerable<EntityUid> candidates = permits is null ? entities.OfType(resourceType) : PermittedByOne(permits, basis, resourceType);
-        return InIdOrder(candidates.Where(r => Allowed(policies, new PreparedRequest(basis, r))));
+        var candidates = permits is null
+            ? entities.OfType(resourceType).Select(resource => new PreparedRequest(basis, resource))
+            : PermittedByOne(permits, basis, resourceType);
+        return InIdOrder(candidates.Where(request => Allowed(policies, request)).Select(request => request.Request.Resource));
     }
 
-    // The resources of the type that at least one of the permits, evaluated alone, is satisfied for.
-    private static HashSet<EntityUid> PermittedByOne(List<(CompiledPolicy Permit, EntityUid Anchor, bool Descendants)> permits, PreparedRequest basis, Name resourceType)
+    // The resources of the type that at least one of the permits, evaluated alone, is satisfied for, prepared once
+    // for that check and the full decision after it.
+    private static List<PreparedRequest> PermittedByOne(List<(CompiledPolicy Permit, EntityUid Anchor, bool Descendants)> permits, PreparedRequest basis, Name resourceType)
     {
-        var permitted = new HashSet<EntityUid>();
+        var seen = new HashSet<EntityUid>();
+        var permitted = new List<PreparedRequest>();
         foreach (var (permit, anchor, descendants) in permits)
         {
             Check(permit, anchor);
@@ -55,17 +59,19 @@ public static class AuthorizationSearch
 
         void Check(CompiledPolicy permit, EntityUid resource)
         {
-            if (!resource.EntityType.Equals(resourceType) || permitted.Contains(resource) || !basis.Entities.TryGet(resource, out _))
+            if (!resource.EntityType.Equals(resourceType) || seen.Contains(resource) || !basis.Entities.TryGet(resource, out _))
             {
                 return;
             }
 
-            var evaluator = Evaluator.Rent(new PreparedRequest(basis, resource));
+            var request = new PreparedRequest(basis, resource);
+            var evaluator = Evaluator.Rent(request);
             try
             {
                 if (evaluator.Evaluate(permit) == PolicyOutcome.Satisfied)
                 {
-                    permitted.Add(resource);
+                    seen.Add(resource);
+                    permitted.Add(request);
                 }
             }
             finally
@@ -82,16 +88,17 @@ public static class AuthorizationSearch
     {
         var permits = new List<(CompiledPolicy, EntityUid, bool)>();
         var index = policies.Index;
+
+        // The index matches the principal's scope entity and the action scope exactly; the `is` type is left.
         foreach (var ordinal in index.CandidatesForAnyResource(principal, action, entities))
         {
             var compiled = index.Policies[ordinal];
-            var policy = compiled.Source;
-            if (policy.Effect != Effect.Permit || !ScopeMayMatch(policy.Principal, principal, entities) || !ActionMayMatch(policy.Action, action, entities))
+            if (compiled.Forbid || !compiled.Principal.AdmitsTypeOf(principal))
             {
                 continue;
             }
 
-            var scope = policy.Resource;
+            var scope = compiled.Resource;
             switch (scope.Operator)
             {
                 case ScopeOperator.Any:
@@ -101,25 +108,13 @@ public static class AuthorizationSearch
                 case ScopeOperator.Is:
                     return null;
                 default:
-                    permits.Add((compiled, scope.Entity!.Uid!, scope.Operator != ScopeOperator.Equal));
+                    permits.Add((compiled, scope.Entity!, scope.Operator != ScopeOperator.Equal));
                     break;
             }
         }
 
         return permits;
     }
-
-    private static bool ScopeMayMatch(ScopeConstraint scope, EntityUid uid, EntityStore entities) => scope.Operator switch
-    {
-        ScopeOperator.Any => true,
-        ScopeOperator.Equal => uid.Equals(scope.Entity!.Uid),
-        ScopeOperator.In => entities.IsIn(uid, scope.Entity!.Uid!),
-        ScopeOperator.Is => uid.EntityType.Equals(scope.EntityType),
-        _ => uid.EntityType.Equals(scope.EntityType) && entities.IsIn(uid, scope.Entity!.Uid!),
-    };
-
-    private static bool ActionMayMatch(ActionConstraint scope, EntityUid action, EntityStore entities) =>
-        scope.Operator == ActionScopeOperator.Any || scope.Entities.Any(a => scope.Operator == ActionScopeOperator.Equal ? action.Equals(a) : entities.IsIn(action, a));
 
     /// <summary>
     /// Actions <paramref name="principal"/> may take on <paramref name="resource"/>: candidates are the action
