@@ -66,7 +66,7 @@ internal sealed partial class EnforcementMiddleware(
 
         if (possession.Check(context, dpopScheme, presented, token) is { } refusal)
         {
-            await EnforcementProblems.UnauthenticatedAsync(context, refusal.Reason, refusal.Code, dpop: true);
+            await EnforcementProblems.UnauthenticatedAsync(context, refusal.Description, refusal.Error, dpop: true);
             return;
         }
 

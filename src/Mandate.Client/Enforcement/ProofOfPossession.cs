@@ -29,35 +29,23 @@ internal sealed class ProofOfPossession
     }
 
     /// <summary>Null when the presentation is acceptable; otherwise the RFC 6750/9449 error code and why, for a 401.</summary>
-    public PossessionRefusal? Check(HttpContext context, bool dpopScheme, string presented, ValidatedAccessToken token)
+    public OAuthError? Check(HttpContext context, bool dpopScheme, string presented, ValidatedAccessToken token)
     {
-        if (token.KeyThumbprint is not { } bound)
+        DpopPresentation? presentation = null;
+        if (dpopScheme)
         {
-            return dpopScheme ? new("invalid_token", "the `DPoP` scheme is for DPoP-bound tokens; this one is a bearer token: send `Authorization: Bearer <token>`") : null;
+            // A bearer token sent with the DPoP scheme is refused whatever proof came with it; a bound one needs one proof.
+            var proofs = context.Request.Headers["DPoP"];
+            var proof = proofs.Count == 1 ? proofs[0] ?? string.Empty : string.Empty;
+            if (token.KeyThumbprint is not null && proof.Length == 0)
+            {
+                return new OAuthError("invalid_dpop_proof", "exactly one `DPoP` proof header is required with a DPoP-bound token", 401);
+            }
+
+            var request = context.Request;
+            presentation = new DpopPresentation(proof, request.Method, [$"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}"]);
         }
 
-        if (!dpopScheme)
-        {
-            return new("invalid_token", "this token is DPoP-bound: present it with `Authorization: DPoP <token>` and a `DPoP` proof");
-        }
-
-        var proofs = context.Request.Headers["DPoP"];
-        if (proofs.Count != 1 || string.IsNullOrEmpty(proofs[0]))
-        {
-            return new("invalid_dpop_proof", "exactly one `DPoP` proof header is required with a DPoP-bound token");
-        }
-
-        var request = context.Request;
-        var uri = $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}";
-        var proof = _proofs.Validate(proofs[0]!, request.Method, [uri], presented, requireNonce: false);
-        if (proof.KeyThumbprint is null)
-        {
-            return new("invalid_dpop_proof", proof.Description!);
-        }
-
-        return proof.KeyThumbprint == bound ? null : new("invalid_dpop_proof", "the DPoP proof is signed by another key than the one the token is bound to");
+        return _proofs.CheckPresentation(token, presented, presentation);
     }
 }
-
-/// <summary>Why a token's presentation was refused: the error code for the challenge, and a description.</summary>
-internal readonly record struct PossessionRefusal(string Code, string Reason);

@@ -36,38 +36,14 @@ internal sealed class AccessTokenAuthenticator(AccessTokenValidator validator, D
             return AuthenticationOutcome.Refused(result.Error!);
         }
 
-        if (valid.KeyThumbprint is { } bound)
+        if (proofs.CheckPresentation(valid, token, dpop) is { } refusal)
         {
-            if (dpop is null)
-            {
-                return AuthenticationOutcome.Refused("the token is DPoP-bound: send it as `Authorization: DPoP <token>` with a `DPoP` proof");
-            }
-
-            var proof = proofs.Validate(dpop.Proof, dpop.Method, dpop.Urls, token, requireNonce: false);
-            if (proof.Error is not null)
-            {
-                return new AuthenticationOutcome(null, proof.Description, proof.Error);
-            }
-
-            if (proof.KeyThumbprint != bound)
-            {
-                return new AuthenticationOutcome(null, "the DPoP proof is signed by another key than the one the token is bound to", "invalid_dpop_proof");
-            }
-        }
-        else if (dpop is not null)
-        {
-            return AuthenticationOutcome.Refused("the token is not DPoP-bound: send it as `Authorization: Bearer <token>`");
+            return new AuthenticationOutcome(null, refusal.Description, refusal.Error);
         }
 
         return new(valid, null, null);
     }
 }
-
-/// <summary>A token presented with <c>Authorization: DPoP</c>: its proof and what the proof must name.</summary>
-/// <param name="Proof">The <c>DPoP</c> header.</param>
-/// <param name="Method">The request method.</param>
-/// <param name="Urls">The URLs the request may be named by.</param>
-internal sealed record DpopPresentation(string Proof, string Method, IReadOnlyList<string?> Urls);
 
 /// <summary>Either the caller's validated token, or why the token was refused with the RFC 6750/9449 error code.</summary>
 internal readonly record struct AuthenticationOutcome(ValidatedAccessToken? Token, string? Error, string? ErrorCode)

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Mandate.Tokens.Clients;
 using Mandate.Tokens.Jose;
+using Mandate.Tokens.Validation;
 
 namespace Mandate.Tokens.Dpop;
 
@@ -104,6 +105,41 @@ public sealed class DpopProofValidator(IReplayCache replay, DpopNonces nonces, T
             : DpopValidation.Invalid("DPoP proof: this `jti` was already used");
     }
 
+    /// <summary>
+    /// RFC 9449 section 7 at a resource (Mandate's own APIs, an enforcement point): whether a valid access token may
+    /// be used as it was presented. A DPoP-bound token (<c>cnf.jkt</c>) only with the <c>DPoP</c> scheme and a proof
+    /// for this request by the bound key, never as a bearer token; a bearer token only with the <c>Bearer</c> scheme.
+    /// </summary>
+    /// <param name="token">The validated token.</param>
+    /// <param name="accessToken">Its text, whose hash the proof must carry.</param>
+    /// <param name="presentation">The proof and what it must name when the <c>DPoP</c> scheme was used; null for <c>Bearer</c>.</param>
+    /// <returns>Null when the token may be used; otherwise the error (<c>invalid_token</c>, <c>invalid_dpop_proof</c>) and why.</returns>
+    public OAuthError? CheckPresentation(ValidatedAccessToken token, string accessToken, DpopPresentation? presentation)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (token.KeyThumbprint is not { } bound)
+        {
+            return presentation is null
+                ? null
+                : new OAuthError("invalid_token", "the token is not DPoP-bound, it is a bearer token: send it as `Authorization: Bearer <token>`", 401);
+        }
+
+        if (presentation is null)
+        {
+            return new OAuthError("invalid_token", "the token is DPoP-bound: send it as `Authorization: DPoP <token>` with a `DPoP` proof", 401);
+        }
+
+        var proof = Validate(presentation.Proof, presentation.Method, presentation.Urls, accessToken, requireNonce: false);
+        if (proof.Error is not null)
+        {
+            return proof.ToOAuthError();
+        }
+
+        return proof.KeyThumbprint == bound
+            ? null
+            : new OAuthError("invalid_dpop_proof", "the DPoP proof is signed by another key than the one the token is bound to", 401);
+    }
+
     /// <summary>The <c>ath</c> of an access token: base64url SHA-256 of its ASCII text.</summary>
     public static string AccessTokenHash(string accessToken) =>
         Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(accessToken)));
@@ -121,6 +157,12 @@ public sealed class DpopProofValidator(IReplayCache replay, DpopNonces nonces, T
         return false;
     }
 }
+
+/// <summary>A token presented with <c>Authorization: DPoP</c>: its proof and what the proof must name.</summary>
+/// <param name="Proof">The <c>DPoP</c> header.</param>
+/// <param name="Method">The request method.</param>
+/// <param name="Urls">The URLs the request may be named by.</param>
+public sealed record DpopPresentation(string Proof, string Method, IReadOnlyList<string?> Urls);
 
 /// <summary>A valid proof's key thumbprint (<c>jkt</c>), or the error code (<c>invalid_dpop_proof</c> or <c>use_dpop_nonce</c>) and why.</summary>
 public readonly record struct DpopValidation(string? KeyThumbprint, string? Error, string? Description)
