@@ -1,36 +1,55 @@
 using System.Buffers;
 using System.IO.Compression;
+using ZstdSharp;
 
 namespace Mandate.Storage.Sqlite.Events;
 
 /// <summary>
-/// How a block's lines are stored. Event lines are repetitive JSON, so even Brotli's fastest quality shrinks
-/// them several times over, which keeps a sustained event stream within what the disk can absorb.
+/// How a block's lines are stored. New blocks are Zstandard frames at a fast negative level: event lines are
+/// repetitive JSON, so even that shrinks them about four times, which keeps a sustained stream within what the disk
+/// absorbs, and it compresses in about half the time of Brotli's fastest quality and decompresses in half the time
+/// too (queries decompress every candidate block). Blocks written by earlier versions stay readable as they are.
 /// </summary>
 internal static class BlockCompression
 {
-    /// <summary>Lines stored as written.</summary>
+    /// <summary>Lines stored as written (blocks upgraded from version 1 logs).</summary>
     public const int Plain = 0;
 
-    /// <summary>Lines compressed with Brotli.</summary>
+    /// <summary>Lines compressed with Brotli (written by earlier versions; read only).</summary>
     public const int Brotli = 1;
 
-    private const int Quality = 0;
-    private const int Window = 18;
+    /// <summary>Lines compressed as one Zstandard frame that records its content size.</summary>
+    public const int Zstd = 2;
+
+    // Measured on 4,096-event blocks of the benchmark's workload: level -2 compresses ~4.1x at ~360 ns per event,
+    // Brotli quality 0 ~4.8x at ~670 ns; level 1 reaches ~6.9x but costs ~900 ns.
+    private const int Level = -2;
+
+    // A block is at most a few megabytes; refusing to inflate a (damaged) frame that claims more bounds the memory a
+    // bad row can take.
+    private const long MaxLinesLength = 256L << 20;
+
+    // A compression context per pool thread: building one allocates its tables, reusing one is free.
+    [ThreadStatic]
+    private static Compressor? t_compressor;
+
+    /// <summary>The encoding new blocks are written with.</summary>
+    public static int Current => Zstd;
 
     /// <summary>Compresses <paramref name="lines"/> into a rented array; the caller returns it to the pool.</summary>
     public static (byte[] Rented, int Length) Compress(ReadOnlySpan<byte> lines)
     {
-        var rented = ArrayPool<byte>.Shared.Rent(BrotliEncoder.GetMaxCompressedLength(lines.Length));
-        using var encoder = new BrotliEncoder(Quality, Window);
-        var status = encoder.Compress(lines, rented, out _, out var written, isFinalBlock: true);
-        if (status != OperationStatus.Done)
+        var compressor = t_compressor ??= new Compressor(Level);
+        var rented = ArrayPool<byte>.Shared.Rent(Compressor.GetCompressBound(lines.Length));
+        try
+        {
+            return (rented, compressor.Wrap(lines, rented));
+        }
+        catch
         {
             ArrayPool<byte>.Shared.Return(rented);
-            throw new InvalidOperationException($"compressing an event block failed: {status}");
+            throw;
         }
-
-        return (rented, written);
     }
 
     /// <summary>Gives back an array from <see cref="Compress"/>.</summary>
@@ -38,17 +57,45 @@ internal static class BlockCompression
 
     /// <summary>The lines of a stored block.</summary>
     /// <exception cref="InvalidDataException">The stored bytes do not decode: the block was damaged or altered.</exception>
-    public static byte[] Decompress(int encoding, byte[] stored)
+    public static byte[] Decompress(int encoding, byte[] stored) => encoding switch
     {
-        switch (encoding)
+        Plain => stored,
+        Zstd => DecompressZstd(stored),
+        Brotli => DecompressBrotli(stored),
+        _ => throw new InvalidDataException($"the block has unknown encoding {encoding}"),
+    };
+
+    private static byte[] DecompressZstd(byte[] stored)
+    {
+        ulong length;
+        try
         {
-            case Plain:
-                return stored;
-            case Brotli:
-                return DecompressBrotli(stored);
-            default:
-                throw new InvalidDataException($"the block has unknown encoding {encoding}");
+            length = Decompressor.GetDecompressedSize(stored);
         }
+        catch (ZstdException ex)
+        {
+            throw new InvalidDataException("the block's compressed lines do not decode", ex);
+        }
+
+        if (length > MaxLinesLength)
+        {
+            throw new InvalidDataException($"the block's compressed lines claim {length} bytes, more than a block holds");
+        }
+
+        var output = new byte[length];
+        int written;
+        try
+        {
+            using var decompressor = new Decompressor();
+            written = decompressor.Unwrap(stored, output);
+        }
+        catch (ZstdException ex)
+        {
+            throw new InvalidDataException("the block's compressed lines do not decode", ex);
+        }
+
+        // The frame records its size, and a frame followed by stray bytes or a second frame does not fit the output.
+        return written == output.Length ? output : throw new InvalidDataException("the block's compressed lines are cut short");
     }
 
     private static byte[] DecompressBrotli(byte[] stored)

@@ -105,15 +105,32 @@ public sealed class AuditTamperTests : IAsyncLifetime
         Assert.Contains("events were deleted", run.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Verify_DamagedBlock_NamesWhereItStarts()
+    [Theory]
+    [InlineData("x'1b2c3d4e5f'")] // not a compressed block at all
+    [InlineData("substr(lines, 1, length(lines) / 2)")] // a block cut short
+    public async Task Verify_DamagedBlock_NamesWhereItStarts(string damaged)
     {
-        await new EventLogFile(_directory).ExecuteAsync("UPDATE event_blocks SET lines = x'1b2c3d4e5f' WHERE first_sequence = 1");
+        await new EventLogFile(_directory).ExecuteAsync($"UPDATE event_blocks SET lines = {damaged} WHERE first_sequence = 1");
 
         var run = await Verify();
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("FAILED at event 1: the stored block holding event 1 onwards cannot be read", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_BlocksWrittenBeforeZstandard_StillPass()
+    {
+        // A log from before Zstandard blocks: the same lines and chain, every block Brotli-compressed.
+        var file = new EventLogFile(_directory);
+        var (_, before, _) = await file.ReadAsync();
+        await file.RecompressAsBrotliAsync();
+
+        var run = await Verify();
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var (_, after, _) = await file.ReadAsync();
+        Assert.Equal(before.Select(l => Convert.ToHexString(l.Line)), after.Select(l => Convert.ToHexString(l.Line)));
     }
 
     private Task<CliRun> Verify() => CliRun.InvokeAsync(null, "audit", "verify", "--data", _directory);

@@ -90,16 +90,63 @@ internal sealed class EventLogFile(string dataDirectory)
         return link;
     }
 
-    private static byte[] Decode(int encoding, byte[] stored)
+    /// <summary>
+    /// Rewrites every block as its earlier versions stored it, Brotli-compressed (encoding 1), lines, links and
+    /// chain unchanged: what a log written before Zstandard blocks looks like.
+    /// </summary>
+    public async Task RecompressAsBrotliAsync()
     {
-        if (encoding == 0)
+        await using var connection = Open();
+        await connection.OpenAsync();
+        var blocks = new List<(long Key, byte[] Lines)>();
+        await using (var read = connection.CreateCommand())
         {
-            return stored;
+            read.CommandText = "SELECT first_sequence, encoding, lines FROM event_blocks";
+            await using var reader = await read.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                blocks.Add((reader.GetInt64(0), Decode(reader.GetInt32(1), (byte[])reader.GetValue(2))));
+            }
         }
 
-        using var brotli = new BrotliStream(new MemoryStream(stored), CompressionMode.Decompress);
-        using var output = new MemoryStream();
-        brotli.CopyTo(output);
-        return output.ToArray();
+        foreach (var (key, lines) in blocks)
+        {
+            using var compressed = new MemoryStream();
+            using (var brotli = new BrotliStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                brotli.Write(lines);
+            }
+
+            await using var write = connection.CreateCommand();
+            write.CommandText = "UPDATE event_blocks SET encoding = 1, lines = $lines WHERE first_sequence = $key";
+            write.Parameters.AddWithValue("$lines", compressed.ToArray());
+            write.Parameters.AddWithValue("$key", key);
+            await write.ExecuteNonQueryAsync();
+        }
+    }
+
+    private static byte[] Decode(int encoding, byte[] stored)
+    {
+        switch (encoding)
+        {
+            case 0:
+                return stored;
+            case 1:
+            {
+                using var brotli = new BrotliStream(new MemoryStream(stored), CompressionMode.Decompress);
+                using var output = new MemoryStream();
+                brotli.CopyTo(output);
+                return output.ToArray();
+            }
+
+            case 2:
+            {
+                using var zstd = new ZstdSharp.Decompressor();
+                return zstd.Unwrap(stored).ToArray();
+            }
+
+            default:
+                throw new InvalidDataException($"unknown block encoding {encoding}");
+        }
     }
 }
