@@ -38,7 +38,8 @@ internal sealed partial class PolicyIndex
 
     public PolicyIndex(ImmutableArray<Policy> policies)
     {
-        _policies = [.. policies.Select(p => new CompiledPolicy(p))];
+        var shared = new Dictionary<Expr, CompiledExpression>(ExprShape.Comparer);
+        _policies = [.. policies.Select(p => new CompiledPolicy(p, shared))];
         var principals = new AnchorTable.Builder();
         var resources = new AnchorTable.Builder();
         var actions = new AnchorTable.Builder();

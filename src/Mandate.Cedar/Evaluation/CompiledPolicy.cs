@@ -12,7 +12,8 @@ namespace Mandate.Cedar.Evaluation;
 /// </summary>
 internal sealed class CompiledPolicy
 {
-    public CompiledPolicy(Policy source)
+    /// <summary>Compiles <paramref name="source"/>, sharing subexpression delegates through <paramref name="shared"/> when given (see <see cref="ExpressionCompiler.Compile(Expr, Dictionary{Expr, CompiledExpression})"/>).</summary>
+    public CompiledPolicy(Policy source, Dictionary<Expr, CompiledExpression>? shared = null)
     {
         Source = source;
         Forbid = source.Effect == Effect.Forbid;
@@ -21,7 +22,7 @@ internal sealed class CompiledPolicy
         ActionOperator = source.Action.Operator;
         Actions = [.. source.Action.Entities];
         ScopeIndexed = Indexed(Principal) && Indexed(Resource);
-        Conditions = [.. source.Conditions.Select(c => (ExpressionCompiler.Compile(ConstantFolding.Fold(c.Body)), c.Kind == ConditionKind.When))];
+        Conditions = [.. source.Conditions.Select(c => (ExpressionCompiler.Compile(ConstantFolding.Fold(c.Body), shared), c.Kind == ConditionKind.When))];
     }
 
     /// <summary>The policy as parsed.</summary>

@@ -22,24 +22,48 @@ internal delegate CedarValue? CompiledExpression(Evaluator evaluator);
 /// </remarks>
 internal static class ExpressionCompiler
 {
-    public static CompiledExpression Compile(Expr expr) => expr switch
+    public static CompiledExpression Compile(Expr expr) => Compile(expr, null);
+
+    /// <summary>
+    /// Compiles <paramref name="expr"/>, reusing from <paramref name="shared"/> (keyed by
+    /// <see cref="ExprShape"/>) the delegate of any subexpression compiled before and adding its own. A
+    /// policy set compiled with one table holds one delegate tree per distinct subexpression: policies stamped from
+    /// the same pattern differ in a literal or two, so most of a cold policy's tree is already in cache when a request
+    /// reaches it, and the set takes a fraction of the memory.
+    /// </summary>
+    public static CompiledExpression Compile(Expr expr, Dictionary<Expr, CompiledExpression>? shared)
+    {
+        if (shared is null)
+        {
+            return Build(expr, null);
+        }
+
+        if (!shared.TryGetValue(expr, out var compiled))
+        {
+            shared[expr] = compiled = Build(expr, shared);
+        }
+
+        return compiled;
+    }
+
+    private static CompiledExpression Build(Expr expr, Dictionary<Expr, CompiledExpression>? shared) => expr switch
     {
         LiteralExpr literal => Constant(literal.Value),
         VariableExpr variable => Variable(variable.Variable),
-        AndExpr and => And(Compile(and.Left), Compile(and.Right)),
-        OrExpr or => Or(Compile(or.Left), Compile(or.Right)),
-        IfExpr conditional => If(Compile(conditional.Condition), Compile(conditional.Then), Compile(conditional.Else)),
-        UnaryExpr unary => Unary(unary.Operator, Compile(unary.Operand)),
-        BinaryExpr { Right: LiteralExpr literal } binary => Binary(binary.Operator, Compile(binary.Left), literal.Value),
-        BinaryExpr binary => Binary(binary.Operator, Compile(binary.Left), Compile(binary.Right)),
+        AndExpr and => And(Compile(and.Left, shared), Compile(and.Right, shared)),
+        OrExpr or => Or(Compile(or.Left, shared), Compile(or.Right, shared)),
+        IfExpr conditional => If(Compile(conditional.Condition, shared), Compile(conditional.Then, shared), Compile(conditional.Else, shared)),
+        UnaryExpr unary => Unary(unary.Operator, Compile(unary.Operand, shared)),
+        BinaryExpr { Right: LiteralExpr literal } binary => Binary(binary.Operator, Compile(binary.Left, shared), literal.Value),
+        BinaryExpr binary => Binary(binary.Operator, Compile(binary.Left, shared), Compile(binary.Right, shared)),
         GetAttributeExpr { Target: VariableExpr variable } get => GetAttribute(variable.Variable, get.Attribute),
-        GetAttributeExpr get => GetAttribute(Compile(get.Target), get.Attribute),
-        HasAttributeExpr has => HasAttribute(Compile(has.Target), has.Attribute),
-        LikeExpr like => Like(Compile(like.Target), like.Pattern),
-        IsExpr isExpr => Is(Compile(isExpr.Target), isExpr.EntityType, isExpr.In is null ? null : Compile(isExpr.In)),
-        SetExpr set => Set([.. set.Elements.Select(Compile)]),
-        RecordExpr record => Record([.. record.Fields.Select(f => f.Key)], [.. record.Fields.Select(f => Compile(f.Value))]),
-        ExtensionCallExpr call => ExtensionCall(call.Function.FullName, [.. call.Arguments.Select(Compile)]),
+        GetAttributeExpr get => GetAttribute(Compile(get.Target, shared), get.Attribute),
+        HasAttributeExpr has => HasAttribute(Compile(has.Target, shared), has.Attribute),
+        LikeExpr like => Like(Compile(like.Target, shared), like.Pattern),
+        IsExpr isExpr => Is(Compile(isExpr.Target, shared), isExpr.EntityType, isExpr.In is null ? null : Compile(isExpr.In, shared)),
+        SetExpr set => Set([.. set.Elements.Select(e => Compile(e, shared))]),
+        RecordExpr record => Record([.. record.Fields.Select(f => f.Key)], [.. record.Fields.Select(f => Compile(f.Value, shared))]),
+        ExtensionCallExpr call => ExtensionCall(call.Function.FullName, [.. call.Arguments.Select(e => Compile(e, shared))]),
         SlotExpr slot => Fail($"template slot `{Policy.SlotText(slot.Slot)}` has no value"),
         _ => Fail("unsupported expression"),
     };
