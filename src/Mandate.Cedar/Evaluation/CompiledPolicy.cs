@@ -53,6 +53,28 @@ internal sealed class CompiledPolicy
     /// </summary>
     public bool ScopeIndexed { get; }
 
+    /// <summary>
+    /// The top-level conjuncts of the policy's <c>when</c> conditions that never read <c>resource</c>, compiled on
+    /// first use. The policy holds for a resource only when every conjunct evaluates to true, and these evaluate the
+    /// same for every resource of one request, so when one of them is not true (false, an error, not a boolean) the
+    /// policy holds for no resource at all: a resource search skips everything the policy's scope reaches.
+    /// </summary>
+    public CompiledExpression[] ResourceIndependentGuards =>
+        Volatile.Read(ref _guards) ?? LazyInitializer.EnsureInitialized(ref _guards, () =>
+        [
+            .. Source.Conditions.Where(c => c.Kind == ConditionKind.When).SelectMany(c => Conjuncts(c.Body))
+                .Where(conjunct => !Reads(conjunct, Variable.Resource))
+                .Select(conjunct => ExpressionCompiler.Compile(ConstantFolding.Fold(conjunct))),
+        ]);
+
+    private CompiledExpression[]? _guards;
+
+    private static IEnumerable<Expr> Conjuncts(Expr expr) =>
+        expr is AndExpr and ? Conjuncts(and.Left).Concat(Conjuncts(and.Right)) : [expr];
+
+    private static bool Reads(Expr expr, Variable variable) =>
+        (expr is VariableExpr read && read.Variable == variable) || ExprChildren.Of(expr).Any(child => Reads(child, variable));
+
     private static bool Indexed(CompiledScope scope) => scope.Operator is ScopeOperator.Any or ScopeOperator.Is || scope.Entity is not null;
 }
 

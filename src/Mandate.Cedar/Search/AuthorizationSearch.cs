@@ -22,8 +22,9 @@ public static class AuthorizationSearch
     /// <paramref name="action"/>, in id order. Only resources some permit's scope can reach are considered: when
     /// every permit that could apply names its resources (<c>==</c>, <c>in</c>), just those and their descendants,
     /// and each is first checked against the permits that reach it alone; only a resource one of them allows
-    /// (a decision needs a satisfied permit) is decided in full. A permit open to every resource of the type
-    /// means deciding them all.
+    /// (a decision needs a satisfied permit) is decided in full. A permit with a condition part that never reads
+    /// <c>resource</c> and is not true for this principal and context holds for no resource, so nothing it reaches
+    /// is checked for it. A permit open to every resource of the type means deciding them all.
     /// </summary>
     public static IReadOnlyList<EntityUid> Resources(PolicySet policies, EntityStore entities, EntityUid principal, EntityUid action, Name resourceType, RecordValue context)
     {
@@ -45,6 +46,11 @@ public static class AuthorizationSearch
         var permitted = new List<PreparedRequest>();
         foreach (var (permit, anchor, descendants) in permits)
         {
+            if (!MayHold(permit, basis))
+            {
+                continue;
+            }
+
             Check(permit, anchor);
             if (descendants)
             {
@@ -78,6 +84,34 @@ public static class AuthorizationSearch
             {
                 Evaluator.Return(evaluator);
             }
+        }
+    }
+
+    // Whether the permit can hold for any resource: each of its conditions' parts that never read `resource` is true.
+    private static bool MayHold(CompiledPolicy permit, PreparedRequest basis)
+    {
+        var guards = permit.ResourceIndependentGuards;
+        if (guards.Length == 0)
+        {
+            return true;
+        }
+
+        var evaluator = Evaluator.Rent(basis);
+        try
+        {
+            foreach (var guard in guards)
+            {
+                if (guard(evaluator) is not BoolValue { Value: true })
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        finally
+        {
+            Evaluator.Return(evaluator);
         }
     }
 

@@ -83,7 +83,20 @@ public sealed class SearchPruningTests
                 4 => $"resource is Doc in Folder::\"f{random.Next(6)}\"",
                 _ => $"resource in Folder::\"f{random.Next(6)}\"",
             };
-            var condition = random.Next(3) switch { 0 => "", 1 => " when { context.purpose == \"audit\" }", _ => " when { resource.level > 0 }" };
+            // Conditions with parts that never read `resource` (which let a search skip a permit's whole scope when
+            // one is not true, including when it errors) beside parts that do, in either order, and `unless`.
+            var condition = random.Next(9) switch
+            {
+                0 => "",
+                1 => " when { context.purpose == \"audit\" }",
+                2 => " when { resource.level > 0 }",
+                3 => " when { resource.level > 0 && context.purpose == \"audit\" }",
+                4 => " when { context.purpose == \"ops\" && resource.level > 1 }",
+                5 => " when { principal.missing == 1 && resource.level > 0 }",
+                6 => " when { context.purpose == \"audit\" || resource.level > 1 }",
+                7 => " when { resource.level > 0 } when { context.purpose == \"audit\" }",
+                _ => " unless { context.purpose == \"audit\" } when { resource.level < 2 }",
+            };
             text.Append(random.Next(4) == 0 ? "forbid" : "permit").Append($" ({principal}, {action}, {resource}){condition};\n");
         }
 
