@@ -32,7 +32,7 @@ internal static class ImportCommands
         command.SetClientAction(async (parse, cli, ct) =>
         {
             var failed = false;
-            long imported = 0, attributed = 0, skipped = 0;
+            long imported = 0, attributed = 0, skipped = 0, duplicates = 0;
             var discovered = new SortedSet<string>(StringComparer.Ordinal);
             foreach (var file in Files(parse.GetValue(paths)!))
             {
@@ -66,6 +66,7 @@ internal static class ImportCommands
                         imported += result.GetProperty("imported").GetInt64();
                         attributed += result.GetProperty("attributed").GetInt64();
                         skipped += result.GetProperty("skipped").GetInt64();
+                        duplicates += result.GetProperty("duplicates").GetInt64();
                         discovered.UnionWith(result.GetProperty("discovered").EnumerateArray().Select(d => d.GetString()!));
                     }
                     catch (CliException ex)
@@ -83,9 +84,9 @@ internal static class ImportCommands
                 }
             }
 
-            cli.Print(new { imported, attributed, skipped, discovered }, (s, o) =>
+            cli.Print(new { imported, attributed, skipped, duplicates, discovered }, (s, o) =>
             {
-                o.WriteLine($"imported {s.imported} events ({s.attributed} attributed to managed identities, {s.skipped} records skipped)");
+                o.WriteLine($"imported {s.imported} events ({s.attributed} attributed to managed identities, {s.skipped} records skipped, {s.duplicates} already imported)");
                 o.WriteLine(s.discovered.Count == 0 ? "no unmanaged principals" : $"unmanaged principals ({s.discovered.Count}), see GET /v1/discovered-identities:");
                 foreach (var principal in s.discovered)
                 {

@@ -65,7 +65,7 @@ internal static class ImportEndpoints
 
         metrics.Ingested(result.Imported, "import");
         return TypedResults.Ok(new ImportResponse(importFormat.Name, importFormat.Source, result.Records, result.Imported, result.Skipped,
-                result.Attributed, result.Discovered, result.FirstSequence, result.LastSequence));
+                result.Duplicates, result.Attributed, result.Discovered, result.FirstSequence, result.LastSequence));
     }
 
     /// <summary>Raw records: NDJSON lines, a JSON array, or a CloudTrail log file's <c>{"Records": [...]}</c>.</summary>
@@ -146,7 +146,7 @@ internal static class ImportEndpoints
 
     /// <summary>The answer to an import.</summary>
     internal sealed record ImportResponse(
-        string Format, string Source, int Records, int Imported, int Skipped, int Attributed, IReadOnlyList<string> Discovered, long FirstSequence, long LastSequence);
+        string Format, string Source, int Records, int Imported, int Skipped, int Duplicates, int Attributed, IReadOnlyList<string> Discovered, long FirstSequence, long LastSequence);
 
     /// <summary>A discovered identity; <c>managed_by</c> names the identity that has claimed it since, if one has.</summary>
     internal sealed record DiscoveredIdentityResponse(

@@ -10,19 +10,22 @@ namespace Mandate.Telemetry.Import;
 /// <param name="Records">Records received.</param>
 /// <param name="Imported">Events stored.</param>
 /// <param name="Skipped">Records deliberately left out (intermediate stages of a request).</param>
+/// <param name="Duplicates">Records whose event is already stored (an earlier import of the same record) or appears earlier in the same batch, left out.</param>
 /// <param name="Attributed">Stored events whose actor is a managed identity.</param>
 /// <param name="Discovered">The unmanaged principals seen acting, by external id.</param>
 /// <param name="FirstSequence">The first stored event's sequence number (0 when nothing was stored).</param>
 /// <param name="LastSequence">The last stored event's sequence number (0 when nothing was stored).</param>
 /// <param name="Errors">Why records were refused; when there are any, nothing was stored.</param>
 public sealed record ImportResult(
-    int Records, int Imported, int Skipped, int Attributed, IReadOnlyList<string> Discovered, long FirstSequence, long LastSequence, IReadOnlyList<IngestError> Errors);
+    int Records, int Imported, int Skipped, int Duplicates, int Attributed, IReadOnlyList<string> Discovered, long FirstSequence, long LastSequence, IReadOnlyList<IngestError> Errors);
 
 /// <summary>
 /// Imports external telemetry: normalizes every record with its <see cref="ImportFormat"/>, attributes each actor
 /// (and delegator) to the managed identity whose claim label names it, stores the events durably through
 /// <paramref name="append"/>, and records every principal no identity claims as a discovered, unmanaged identity.
-/// A batch is all or nothing: any malformed record refuses the batch with a reason per record.
+/// A batch is all or nothing: any malformed record refuses the batch with a reason per record. Imports are idempotent:
+/// an event keeps its source's id (<c>cloudtrail:&lt;eventID&gt;</c>), so a record already stored — the same file
+/// imported again, or a record its source delivered twice — is recognized by that id and left out.
 /// </summary>
 /// <param name="store">Where identities are looked up and discovered identities recorded.</param>
 /// <param name="append">Stores events durably (the pipeline's durable append).</param>
@@ -66,14 +69,16 @@ public sealed class EventImporter(IMandateStore store, Func<IReadOnlyList<Mandat
 
         if (errors.Count > 0)
         {
-            return new ImportResult(records.Count, 0, skipped, 0, [], 0, 0, [.. errors.OrderBy(e => e.Index).Take(MaxReported)]);
+            return new ImportResult(records.Count, 0, skipped, 0, 0, [], 0, 0, [.. errors.OrderBy(e => e.Index).Take(MaxReported)]);
         }
 
+        var fresh = await WithoutStoredAsync(normalized, cancellationToken);
+        var duplicates = normalized.Count - fresh.Count;
         var claims = new ClaimIndex(store.Identities);
         var events = new List<MandateEvent>(normalized.Count);
         var sightings = new Dictionary<(string, string), DiscoveredIdentity>();
         var attributed = 0;
-        foreach (var (evt, actor, delegator) in normalized)
+        foreach (var (evt, actor, delegator) in fresh)
         {
             var owner = await claims.FindAsync(actor, cancellationToken);
             var forWhom = delegator is null ? null : await claims.FindAsync(delegator, cancellationToken);
@@ -90,8 +95,37 @@ public sealed class EventImporter(IMandateStore store, Func<IReadOnlyList<Mandat
 
         var stored = events.Count == 0 ? [] : await append(events, cancellationToken);
         await store.Discovered.RecordAsync([.. sightings.Values], cancellationToken);
-        return new ImportResult(records.Count, stored.Count, skipped, attributed, [.. sightings.Keys.Select(k => k.Item2).Order(StringComparer.Ordinal)],
+        return new ImportResult(records.Count, stored.Count, skipped, duplicates, attributed, [.. sightings.Keys.Select(k => k.Item2).Order(StringComparer.Ordinal)],
             stored.Count == 0 ? 0 : stored[0].Sequence, stored.Count == 0 ? 0 : stored[^1].Sequence, []);
+    }
+
+    // The records whose event id is neither stored nor taken by an earlier record of the batch. Stored events are
+    // looked for in the batch's time range only: an imported event keeps its source's time, and the log is read by
+    // time, so a re-import reads what was stored for that window, not the whole log.
+    private async Task<List<NormalizedRecord>> WithoutStoredAsync(List<NormalizedRecord> normalized, CancellationToken cancellationToken)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var batch = normalized.Where(record => ids.Add(record.Event.Id)).ToList();
+        if (batch.Count == 0)
+        {
+            return batch;
+        }
+
+        var query = new EventQuery { From = batch.Min(r => r.Event.Time), To = batch.Max(r => r.Event.Time).AddTicks(1) };
+        var stored = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var page = await store.Events.QueryAsync(query, PageRequest.MaxLimit, cancellationToken);
+            stored.UnionWith(page.Items.Select(e => e.Id).Where(ids.Contains));
+            if (page.NextCursor is null || page.Items.Count == 0)
+            {
+                break;
+            }
+
+            query = query with { AfterSequence = page.Items[^1].Sequence };
+        }
+
+        return stored.Count == 0 ? batch : [.. batch.Where(record => !stored.Contains(record.Event.Id))];
     }
 
     private static void Sight(Dictionary<(string, string), DiscoveredIdentity> sightings, ExternalPrincipal? principal, MandateEvent evt)

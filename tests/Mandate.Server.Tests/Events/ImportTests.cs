@@ -90,7 +90,7 @@ public sealed class ImportTests : IAsyncLifetime
         var run = await CliRun.InvokeAsync(_server, "import", "k8s-audit", Path.Combine(Samples, "k8s", "audit.log"));
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("imported 6 events (2 attributed to managed identities, 2 records skipped)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("imported 6 events (2 attributed to managed identities, 2 records skipped, 0 already imported)", run.Output, StringComparison.Ordinal);
         var secret = Assert.Single(await EventsAsync("identity=invoice-bot&type=k8s"));
         Assert.Equal("k8s.secrets.get", secret.GetProperty("type").GetString());
         Assert.Equal("billing/invoice-db", secret.GetProperty("resource_id").GetString());
@@ -119,6 +119,39 @@ public sealed class ImportTests : IAsyncLifetime
         var after = await DiscoveredAsync("kubernetes.audit");
         Assert.Equal("prometheus", after["system:serviceaccount:monitoring:prometheus"].GetProperty("managed_by").GetString());
         Assert.Equal("service_account", after["system:serviceaccount:monitoring:prometheus"].GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task ImportingTheSameFilesAgain_StoresNothingTwice()
+    {
+        var log = Path.Combine(Samples, "k8s", "audit.log");
+        Assert.True((await CliRun.InvokeAsync(_server, "import", "k8s-audit", log)).ExitCode == 0);
+        var events = await EventsAsync("type=k8s");
+        var sightings = (await DiscoveredAsync("kubernetes.audit")).ToDictionary(d => d.Key, d => d.Value.GetProperty("events").GetInt32());
+
+        var again = await CliRun.InvokeAsync(_server, "import", "k8s-audit", log);
+
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("imported 0 events (0 attributed to managed identities, 2 records skipped, 6 already imported)", again.Output, StringComparison.Ordinal);
+        Assert.Equal(events.Select(e => e.GetProperty("id").GetString()), (await EventsAsync("type=k8s")).Select(e => e.GetProperty("id").GetString()));
+        Assert.Equal(sightings, (await DiscoveredAsync("kubernetes.audit")).ToDictionary(d => d.Key, d => d.Value.GetProperty("events").GetInt32()));
+    }
+
+    [Fact]
+    public async Task ARecordDeliveredTwiceInOneFile_IsStoredOnce()
+    {
+        // CloudTrail delivers at least once: the same event can appear twice, even in one file.
+        var file = Directory.GetFiles(Path.Combine(Samples, "cloudtrail")).Order().First();
+        var records = JsonDocument.Parse(await File.ReadAllTextAsync(file)).RootElement.GetProperty("Records").EnumerateArray().Select(r => JsonSerializer.Serialize(r)).ToArray();
+        using var content = new StringContent(string.Join('\n', [.. records, records[0]]), Encoding.UTF8, "application/x-ndjson");
+
+        using var response = await _server.Admin.PostAsync("/v1/imports/cloudtrail", content);
+        var result = await TestServer.ReadJsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((5, 4, 1), (result.GetProperty("records").GetInt32(), result.GetProperty("imported").GetInt32(), result.GetProperty("duplicates").GetInt32()));
+        var first = JsonDocument.Parse(records[0]).RootElement.GetProperty("eventID").GetString();
+        Assert.Single(await EventsAsync("type=aws"), e => e.GetProperty("id").GetString() == "cloudtrail:" + first);
     }
 
     [Fact]
