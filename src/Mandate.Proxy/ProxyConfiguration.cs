@@ -37,6 +37,9 @@ public sealed record ProxyConfiguration
     /// <summary>Request headers copied into the Cedar context: header name to context key.</summary>
     public IReadOnlyDictionary<string, string> ContextHeaders { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The origin clients call when the proxy sits behind a TLS terminator or load balancer (see <see cref="MandateEnforcementOptions.PublicOrigin"/>).</summary>
+    public Uri? PublicOrigin { get; init; }
+
     /// <summary>Exact paths forwarded without authentication or decision.</summary>
     public IReadOnlyList<string> AnonymousPaths { get; init; } = [];
 
@@ -73,6 +76,7 @@ public sealed record ProxyConfiguration
         options.Credential = credential;
         options.Name = Name;
         options.DecisionTimeout = TimeSpan.FromMilliseconds(DecisionTimeoutMs);
+        options.PublicOrigin = PublicOrigin;
         foreach (var route in Routes)
         {
             options.Routes.Add(route);

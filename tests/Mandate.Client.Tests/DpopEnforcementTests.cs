@@ -45,6 +45,40 @@ public sealed class DpopEnforcementTests
     }
 
     [Fact]
+    public async Task BehindATlsTerminator_AProofNamingThePublicUrlPasses()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var upstream = await Upstream.StartAsync();
+        using var key = new AgentKey();
+        await ProxyEndToEndTests.RegisterAsync(server, key.PublicJwkJson);
+        var configuration = ProxyEndToEndTests.Configuration(server, upstream, DecisionMode.Remote) with { PublicOrigin = new Uri("https://invoices.example") };
+        await using var proxy = await MandateProxy.StartAsync(configuration, TestServer.AdminToken);
+        var token = await BoundTokenAsync(server, key);
+        using var client = new HttpClient { BaseAddress = proxy.Addresses[0] };
+
+        await AssertAsync(client, HttpStatusCode.OK, "DPoP", token, key.DpopProof("GET", "https://invoices.example/invoices/7", token));
+        await AssertAsync(client, HttpStatusCode.OK, "DPoP", token, key.DpopProof("GET", new Uri(proxy.Addresses[0], "/invoices/7").ToString(), token));
+        await AssertAsync(client, HttpStatusCode.Unauthorized, "DPoP", token, key.DpopProof("GET", "https://elsewhere.example/invoices/7", token), "htu");
+        await AssertAsync(client, HttpStatusCode.Unauthorized, "DPoP", token, key.DpopProof("GET", "http://invoices.example/invoices/7", token), "htu");
+    }
+
+    [Theory]
+    [InlineData("https://invoices.example/api")]
+    [InlineData("https://invoices.example/?x=1")]
+    [InlineData("ftp://invoices.example")]
+    [InlineData("https://user@invoices.example")]
+    public async Task APublicOriginThatIsNotAnOrigin_IsRefusedAtStart(string origin)
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var upstream = await Upstream.StartAsync();
+        var configuration = ProxyEndToEndTests.Configuration(server, upstream, DecisionMode.Remote) with { PublicOrigin = new Uri(origin) };
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(async () => await (await MandateProxy.StartAsync(configuration, TestServer.AdminToken)).DisposeAsync());
+
+        Assert.Contains("public origin", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BearerToken_IsRefusedWithTheDpopScheme()
     {
         await using var server = await TestServer.StartAsync();

@@ -40,6 +40,14 @@ public sealed class MandateEnforcementOptions
     /// <summary>Request headers copied into the Cedar context, header name to context key (e.g. <c>X-Purpose</c> to <c>purpose</c>).</summary>
     public IDictionary<string, string> ContextHeaders { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The origin clients use to reach this service when something in front of it (a TLS terminator, a load balancer)
+    /// changes the scheme, host or port this process sees, e.g. <c>https://api.example.com</c>. A DPoP proof names the
+    /// URL the client called (<c>htu</c>), so proofs may name the request's path under this origin as well as the URL
+    /// the request arrived at. Scheme, host and port only.
+    /// </summary>
+    public Uri? PublicOrigin { get; set; }
+
     /// <summary>Paths (exact) served without authentication or decision, e.g. a health check.</summary>
     public IList<string> AnonymousPaths { get; } = [];
 }

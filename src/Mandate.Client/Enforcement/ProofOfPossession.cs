@@ -21,8 +21,12 @@ internal sealed class ProofOfPossession
 {
     private readonly DpopProofValidator _proofs;
 
-    public ProofOfPossession(TimeProvider time)
+    // The public origin's scheme://host[:port], or null.
+    private readonly string? _publicOrigin;
+
+    public ProofOfPossession(TimeProvider time, Uri? publicOrigin = null)
     {
+        _publicOrigin = publicOrigin is null ? null : Origin(publicOrigin);
         // The validator's nonce service and issuer are used only at a token endpoint; here they are inert.
         var options = new TokenServiceOptions { Issuer = "urn:mandate:enforcement-point", DpopNonceRequired = false };
         _proofs = new DpopProofValidator(new InMemoryReplayCache(time), new DpopNonces(time, TimeSpan.FromMinutes(5)), options, time);
@@ -43,9 +47,23 @@ internal sealed class ProofOfPossession
             }
 
             var request = context.Request;
-            presentation = new DpopPresentation(proof, request.Method, [$"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}"]);
+            var path = $"{request.PathBase}{request.Path}";
+            var received = $"{request.Scheme}://{request.Host}{path}";
+            presentation = new DpopPresentation(proof, request.Method, _publicOrigin is null ? [received] : [received, _publicOrigin + path]);
         }
 
         return _proofs.CheckPresentation(token, presented, presentation);
+    }
+
+    /// <summary>The scheme, host and port of <paramref name="origin"/>, refusing anything that is not an http(s) origin.</summary>
+    internal static string Origin(Uri origin)
+    {
+        if (!origin.IsAbsoluteUri || origin.Scheme is not ("https" or "http") || origin.AbsolutePath != "/" || origin.Query.Length > 0 || origin.Fragment.Length > 0
+            || origin.UserInfo.Length > 0)
+        {
+            throw new ArgumentException($"the public origin `{origin}` must be an http(s) scheme, host and optional port, with no path, query or user");
+        }
+
+        return origin.GetLeftPart(UriPartial.Authority);
     }
 }
