@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Mandate.Client.Decisions;
 using Mandate.Client.Tokens;
+using Mandate.Tokens.Dpop;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -38,7 +39,7 @@ internal sealed partial class EnforcementMiddleware(
             return;
         }
 
-        var dpopScheme = header.StartsWith("DPoP ", StringComparison.OrdinalIgnoreCase);
+        var dpopScheme = header.StartsWith(DpopHttp.Scheme + " ", StringComparison.OrdinalIgnoreCase);
         if ((!dpopScheme && !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) || header.Length <= 7)
         {
             await EnforcementProblems.UnauthenticatedAsync(context, "the Authorization header must be `Bearer <token>`, or `DPoP <token>` with a `DPoP` proof");

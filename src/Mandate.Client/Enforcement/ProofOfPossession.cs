@@ -39,7 +39,7 @@ internal sealed class ProofOfPossession
         if (dpopScheme)
         {
             // A bearer token sent with the DPoP scheme is refused whatever proof came with it; a bound one needs one proof.
-            var proofs = context.Request.Headers["DPoP"];
+            var proofs = context.Request.Headers[DpopHttp.ProofHeader];
             var proof = proofs.Count == 1 ? proofs[0] ?? string.Empty : string.Empty;
             if (token.KeyThumbprint is not null && proof.Length == 0)
             {

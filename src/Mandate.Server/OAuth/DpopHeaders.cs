@@ -1,14 +1,15 @@
+using Mandate.Tokens.Dpop;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
 
 namespace Mandate.Server.OAuth;
 
-/// <summary>The HTTP side of DPoP (RFC 9449): header names and the URL a proof's <c>htu</c> may name.</summary>
+/// <summary>The HTTP side of DPoP (RFC 9449): header names (<see cref="DpopHttp"/>) and the URL a proof's <c>htu</c> may name.</summary>
 internal static class DpopHeaders
 {
-    public const string Proof = "DPoP";
-    public const string Nonce = "DPoP-Nonce";
-    public const string Scheme = "DPoP";
+    public const string Proof = DpopHttp.ProofHeader;
+    public const string Nonce = DpopHttp.NonceHeader;
+    public const string Scheme = DpopHttp.Scheme;
 
     /// <summary>The request's own URL without query: a client may name it rather than the configured issuer's form.</summary>
     public static string RequestUrl(HttpContext http) =>

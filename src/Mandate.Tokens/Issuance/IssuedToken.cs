@@ -33,7 +33,7 @@ public sealed record IssuedToken(
     /// </summary>
     public string TokenType
     {
-        get => _tokenType ?? (KeyThumbprint is null ? "Bearer" : "DPoP");
+        get => _tokenType ?? (KeyThumbprint is null ? "Bearer" : Dpop.DpopHttp.Scheme);
         init => _tokenType = value;
     }
 

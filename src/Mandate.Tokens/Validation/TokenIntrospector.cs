@@ -24,7 +24,7 @@ public sealed class TokenIntrospector(AccessTokenValidator validator)
         var response = new Dictionary<string, object>
         {
             ["active"] = true,
-            ["token_type"] = valid.KeyThumbprint is null ? "Bearer" : "DPoP",
+            ["token_type"] = valid.KeyThumbprint is null ? "Bearer" : Dpop.DpopHttp.Scheme,
             ["sub"] = valid.Subject,
             ["client_id"] = valid.ClientId,
             ["jti"] = valid.TokenId,
