@@ -78,10 +78,9 @@ internal static class EventEndpoints
         var end = (await store.Audit.HeadAsync(http.RequestAborted)).Sequence;
         http.Response.ContentType = "application/x-ndjson";
         await using var writer = new Utf8JsonWriter(http.Response.BodyWriter, new JsonWriterOptions { Indented = false, SkipValidation = true });
-        while (true)
+        await foreach (var page in store.Events.PagesAsync(query, MaxLimit, http.RequestAborted))
         {
-            var page = await store.Events.QueryAsync(query, MaxLimit, http.RequestAborted);
-            foreach (var evt in page.Items)
+            foreach (var evt in page)
             {
                 if (evt.Sequence > end)
                 {
@@ -95,12 +94,6 @@ internal static class EventEndpoints
             }
 
             await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
-            if (page.NextCursor is null)
-            {
-                return;
-            }
-
-            query = query with { AfterSequence = page.Items[^1].Sequence };
         }
     }
 

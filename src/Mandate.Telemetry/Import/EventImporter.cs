@@ -113,16 +113,9 @@ public sealed class EventImporter(IMandateStore store, Func<IReadOnlyList<Mandat
 
         var query = new EventQuery { From = batch.Min(r => r.Event.Time), To = batch.Max(r => r.Event.Time).AddTicks(1) };
         var stored = new HashSet<string>(StringComparer.Ordinal);
-        while (true)
+        await foreach (var page in store.Events.PagesAsync(query, PageRequest.MaxLimit, cancellationToken))
         {
-            var page = await store.Events.QueryAsync(query, PageRequest.MaxLimit, cancellationToken);
-            stored.UnionWith(page.Items.Select(e => e.Id).Where(ids.Contains));
-            if (page.NextCursor is null || page.Items.Count == 0)
-            {
-                break;
-            }
-
-            query = query with { AfterSequence = page.Items[^1].Sequence };
+            stored.UnionWith(page.Select(e => e.Id).Where(ids.Contains));
         }
 
         return stored.Count == 0 ? batch : [.. batch.Where(record => !stored.Contains(record.Event.Id))];
