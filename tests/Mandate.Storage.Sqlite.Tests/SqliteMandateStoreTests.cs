@@ -1,4 +1,5 @@
 using Mandate.Core.Identities;
+using Mandate.Core.Storage;
 using Mandate.Storage.Compliance;
 using Microsoft.Data.Sqlite;
 
@@ -168,5 +169,21 @@ public sealed class SqliteMandateStoreTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 2000).Select(i => stored[0].Sequence + i), stored.Select(e => e.Sequence));
         var page = await store.Events.QueryAsync(new Core.Events.EventQuery { IdentityId = "agent-3", From = Samples.Time, To = Samples.Time.AddSeconds(1) }, 1000);
         Assert.Equal(100, page.Items.Count);
+    }
+
+    [Fact]
+    public async Task PagesAsync_FollowsTheCursorThroughEveryMatchingEvent()
+    {
+        await using var store = await SqliteMandateStore.OpenAsync(_directory.Path);
+        var stored = await store.Events.AppendAsync([.. Enumerable.Range(0, 2500).Select(i => Samples.Event("decision.evaluated", Samples.Time.AddMilliseconds(i), $"agent-{i % 2}"))]);
+
+        var pages = new List<IReadOnlyList<Core.Events.MandateEvent>>();
+        await foreach (var page in store.Events.PagesAsync(new Core.Events.EventQuery { IdentityId = "agent-1" }, 500))
+        {
+            pages.Add(page);
+        }
+
+        Assert.Equal([500, 500, 250], pages.Select(p => p.Count));
+        Assert.Equal(stored.Where(e => e.ActorId == "agent-1").Select(e => e.Sequence), pages.SelectMany(p => p).Select(e => e.Sequence));
     }
 }
