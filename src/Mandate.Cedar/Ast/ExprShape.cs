@@ -69,7 +69,7 @@ internal static class ExprShape
         IsExpr x => HashCode.Combine(12, x.EntityType, Hash(x.Target), x.In is null ? 0 : Hash(x.In)),
         SetExpr x => x.Elements.Aggregate(13, (hash, element) => HashCode.Combine(hash, Hash(element))),
         RecordExpr x => x.Fields.Aggregate(14, (hash, field) => HashCode.Combine(hash, StringComparer.Ordinal.GetHashCode(field.Key), Hash(field.Value))),
-        ExtensionCallExpr x => x.Arguments.Aggregate(HashCode.Combine(15, x.Function, x.IsMethodStyle), (hash, argument) => HashCode.Combine(hash, Hash(argument))),
+        ExtensionCallExpr x => x.Arguments.Aggregate(HashCode.Combine(15, x.Function), (hash, argument) => HashCode.Combine(hash, Hash(argument))),
         _ => 0,
     };
 

@@ -1,3 +1,4 @@
+using Mandate.Cedar.Ast;
 using Mandate.Cedar.Authorization;
 using Mandate.Cedar.Evaluation;
 using Mandate.Cedar.Json;
@@ -25,6 +26,19 @@ public sealed class SharedCompilationTests
 
         Assert.Same(Body(index, 0), Body(index, 1));
         Assert.Same(Body(index, 0), Body(index, 2));
+    }
+
+    [Fact]
+    public void ExpressionsTheShapeCallsEqual_HashAlike()
+    {
+        // The same call written as a method or as a function (Cedar's JSON form does not say which) is one shape.
+        var ip = new GetAttributeExpr(new VariableExpr(Variable.Context), "ip");
+        var net = new GetAttributeExpr(new VariableExpr(Variable.Context), "net");
+        var method = new ExtensionCallExpr(Name.Unqualified("isInRange"), [ip, net], IsMethodStyle: true);
+        var function = new ExtensionCallExpr(Name.Unqualified("isInRange"), [ip, net], IsMethodStyle: false);
+
+        Assert.True(ExprShape.Comparer.Equals(method, function));
+        Assert.Equal(ExprShape.Comparer.GetHashCode(method), ExprShape.Comparer.GetHashCode(function));
     }
 
     [Theory]
