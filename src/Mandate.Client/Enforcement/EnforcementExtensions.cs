@@ -22,11 +22,7 @@ public static class EnforcementExtensions
             throw new ArgumentException("in-process mode needs MandateEnforcementOptions.Credential to follow the snapshot and report decisions");
         }
 
-        if (options.PublicOrigin is { } origin)
-        {
-            ProofOfPossession.Origin(origin);
-        }
-
+        var publicOrigin = options.PublicOrigin is { } origin ? ProofOfPossession.Origin(origin) : null;
         services.AddSingleton(options);
         services.AddSingleton(new RouteMap(options.Routes));
         services.AddSingleton(TimeProvider.System);
@@ -38,7 +34,7 @@ public static class EnforcementExtensions
             MaxConnectionsPerServer = 256,
         })
         { Timeout = Timeout.InfiniteTimeSpan });
-        services.AddSingleton(sp => new ProofOfPossession(sp.GetRequiredService<TimeProvider>(), options.PublicOrigin));
+        services.AddSingleton(sp => new ProofOfPossession(sp.GetRequiredService<TimeProvider>(), publicOrigin));
         services.AddSingleton(sp => new MandateTokenValidator(sp.GetRequiredService<HttpClient>(), server, audience, sp.GetRequiredService<TimeProvider>()));
         Func<CancellationToken, ValueTask<string>> credential = _ => ValueTask.FromResult(options.Credential ?? string.Empty);
         if (options.Mode == DecisionMode.Remote)

@@ -21,12 +21,12 @@ internal sealed class ProofOfPossession
 {
     private readonly DpopProofValidator _proofs;
 
-    // The public origin's scheme://host[:port], or null.
+    // The public origin's scheme://host[:port] (see Origin), or null.
     private readonly string? _publicOrigin;
 
-    public ProofOfPossession(TimeProvider time, Uri? publicOrigin = null)
+    public ProofOfPossession(TimeProvider time, string? publicOrigin = null)
     {
-        _publicOrigin = publicOrigin is null ? null : Origin(publicOrigin);
+        _publicOrigin = publicOrigin;
         // The validator's nonce service and issuer are used only at a token endpoint; here they are inert.
         var options = new TokenServiceOptions { Issuer = "urn:mandate:enforcement-point", DpopNonceRequired = false };
         _proofs = new DpopProofValidator(new InMemoryReplayCache(time), new DpopNonces(time, TimeSpan.FromMinutes(5)), options, time);

@@ -50,10 +50,10 @@ internal static class OAuthEndpoints
 
         if (options.DpopNonceRequired)
         {
-            http.Response.Headers[DpopHeaders.Nonce] = nonces.Current();
+            http.Response.Headers[DpopHttp.NonceHeader] = nonces.Current();
         }
 
-        var dpop = http.Request.Headers[DpopHeaders.Proof];
+        var dpop = http.Request.Headers[DpopHttp.ProofHeader];
         if (dpop.Count > 1)
         {
             return Refuse(OAuthError.InvalidDpopProof("send at most one `DPoP` header"));

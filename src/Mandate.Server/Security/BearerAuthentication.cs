@@ -26,7 +26,7 @@ internal sealed class BearerAuthentication(AdminCredential admin, AccessTokenAut
             return default;
         }
 
-        var isDpop = header.StartsWith(DpopHeaders.Scheme + " ", StringComparison.OrdinalIgnoreCase);
+        var isDpop = header.StartsWith(DpopHttp.Scheme + " ", StringComparison.OrdinalIgnoreCase);
         if ((!isDpop && !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) || header.Length <= 7)
         {
             return BearerOutcome.Refused("the Authorization header must be `Bearer <token>` or `DPoP <token>`", "invalid_request");
@@ -52,7 +52,7 @@ internal sealed class BearerAuthentication(AdminCredential admin, AccessTokenAut
         DpopPresentation? presentation = null;
         if (isDpop)
         {
-            var proof = context.Request.Headers[DpopHeaders.Proof];
+            var proof = context.Request.Headers[DpopHttp.ProofHeader];
             if (proof.Count != 1 || string.IsNullOrEmpty(proof[0]))
             {
                 return BearerOutcome.Refused("send exactly one `DPoP` proof header with `Authorization: DPoP`", "invalid_dpop_proof");
