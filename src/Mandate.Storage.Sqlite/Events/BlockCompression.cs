@@ -29,9 +29,12 @@ internal static class BlockCompression
     // bad row can take.
     private const long MaxLinesLength = 256L << 20;
 
-    // A compression context per pool thread: building one allocates its tables, reusing one is free.
+    // A compression and a decompression context per pool thread: building one allocates its tables, reusing one is free.
     [ThreadStatic]
     private static Compressor? t_compressor;
+
+    [ThreadStatic]
+    private static Decompressor? t_decompressor;
 
     /// <summary>The encoding new blocks are written with.</summary>
     public static int Current => Zstd;
@@ -67,35 +70,23 @@ internal static class BlockCompression
 
     private static byte[] DecompressZstd(byte[] stored)
     {
-        ulong length;
         try
         {
-            length = Decompressor.GetDecompressedSize(stored);
+            var length = Decompressor.GetDecompressedSize(stored);
+            if (length > MaxLinesLength)
+            {
+                throw new InvalidDataException($"the block's compressed lines claim {length} bytes, more than a block holds");
+            }
+
+            // The frame records its size, and a frame followed by stray bytes or a second frame does not fit the output.
+            var output = new byte[length];
+            var decompressor = t_decompressor ??= new Decompressor();
+            return decompressor.Unwrap(stored, output) == output.Length ? output : throw new InvalidDataException("the block's compressed lines are cut short");
         }
         catch (ZstdException ex)
         {
             throw new InvalidDataException("the block's compressed lines do not decode", ex);
         }
-
-        if (length > MaxLinesLength)
-        {
-            throw new InvalidDataException($"the block's compressed lines claim {length} bytes, more than a block holds");
-        }
-
-        var output = new byte[length];
-        int written;
-        try
-        {
-            using var decompressor = new Decompressor();
-            written = decompressor.Unwrap(stored, output);
-        }
-        catch (ZstdException ex)
-        {
-            throw new InvalidDataException("the block's compressed lines do not decode", ex);
-        }
-
-        // The frame records its size, and a frame followed by stray bytes or a second frame does not fit the output.
-        return written == output.Length ? output : throw new InvalidDataException("the block's compressed lines are cut short");
     }
 
     private static byte[] DecompressBrotli(byte[] stored)
