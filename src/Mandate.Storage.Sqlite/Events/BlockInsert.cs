@@ -34,7 +34,7 @@ internal sealed class BlockInsert : IDisposable
             Check(raw.sqlite3_bind_int64(_statement, 2, block.LastSequence));
             Check(raw.sqlite3_bind_int64(_statement, 3, block.MinTime));
             Check(raw.sqlite3_bind_int64(_statement, 4, block.MaxTime));
-            Check(raw.sqlite3_bind_int(_statement, 5, (int)Core.Events.AuditLinkScheme.BlockLink));
+            Check(raw.sqlite3_bind_int(_statement, 5, (int)Core.Events.AuditLinkScheme.BlockDigest));
             Check(raw.sqlite3_bind_int(_statement, 6, BlockCompression.Current));
             Check(raw.sqlite3_bind_blob(_statement, 7, block.Participants));
             Check(raw.sqlite3_bind_blob(_statement, 8, link));

@@ -197,7 +197,7 @@ internal sealed class EventBlockCommitter : IAsyncDisposable
             {
                 // The chain runs in commit order from the stored head, so it never forks whatever was prepared meanwhile.
                 var block = task.Result;
-                Core.Events.AuditChain.Next(link, block.Lines.WrittenSpan, link);
+                Core.Events.AuditChain.Next(link, block.Digest, link);
                 _insert.Execute(block, link);
             }
         }

@@ -5,9 +5,10 @@ namespace Mandate.Storage.Sqlite.Events;
 
 /// <summary>
 /// Turns a batch into blocks after a given sequence number: numbers the events, encodes each canonical line with its
-/// locator, collects the identities taking part and compresses the lines. A block needs nothing from the blocks before
-/// it but its first sequence number, so the blocks of a batch (and of the batches after it) are encoded on the thread
-/// pool in parallel, off the writer's thread; only the chain links, computed at commit, run in order.
+/// locator, collects the identities taking part, compresses the lines and takes their chain digest. A block needs
+/// nothing from the blocks before it but its first sequence number, so the blocks of a batch (and of the batches after
+/// it) are encoded on the thread pool in parallel, off the writer's thread; only the step from one chain link to the
+/// next, over a 32-byte digest at commit, runs in order.
 /// </summary>
 internal static class EventBlockEncoder
 {
@@ -82,14 +83,15 @@ internal static class EventBlockEncoder
                 }
             }
 
+            var digest = new byte[AuditChain.LinkSize];
+            AuditChain.Digest(lines.WrittenSpan, digest);
             var (compressed, length) = BlockCompression.Compress(lines.WrittenSpan);
-            return new PreparedBlock(first, first + count - 1, minTime, maxTime, lines, locators, ids,
+            return new PreparedBlock(first, first + count - 1, minTime, maxTime, digest, locators, ids,
                 ParticipantFilter.Build(participants), compressed, length);
         }
-        catch
+        finally
         {
             lines.Dispose();
-            throw;
         }
     }
 }

@@ -1,16 +1,16 @@
 namespace Mandate.Storage.Sqlite.Events;
 
 /// <summary>
-/// One block ready to store: its canonical lines (in a pooled buffer, kept for the chain link the committer computes),
-/// their locators, its participant filter and its compressed lines (a pooled array). Both buffers are released once
-/// the block is stored, failed, or prepared again.
+/// One block ready to store: the digest of its canonical lines (all the committer needs to link it into the chain),
+/// their locators, its participant filter and its compressed lines (a pooled array, released once the block is stored,
+/// failed, or prepared again).
 /// </summary>
 internal sealed class PreparedBlock(
     long firstSequence,
     long lastSequence,
     long minTime,
     long maxTime,
-    Internal.PooledBuffer lines,
+    byte[] digest,
     byte[] locators,
     ulong[] idHashes,
     byte[] participants,
@@ -25,7 +25,8 @@ internal sealed class PreparedBlock(
 
     public long MaxTime { get; } = maxTime;
 
-    public Internal.PooledBuffer Lines { get; } = lines;
+    /// <summary>The chain digest of the block's lines (<see cref="Core.Events.AuditChain.Digest"/>).</summary>
+    public byte[] Digest { get; } = digest;
 
     public byte[] Locators { get; } = locators;
 
@@ -39,9 +40,5 @@ internal sealed class PreparedBlock(
 
     public int CompressedLength { get; } = compressedLength;
 
-    public void Dispose()
-    {
-        Lines.Dispose();
-        BlockCompression.Release(Compressed);
-    }
+    public void Dispose() => BlockCompression.Release(Compressed);
 }

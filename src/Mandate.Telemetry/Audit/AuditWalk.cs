@@ -35,6 +35,13 @@ internal sealed class AuditWalk(IReadOnlyList<AuditCheckpoint> checkpoints)
             return false;
         }
 
+        if (!Enum.IsDefined(block.Scheme))
+        {
+            var at = _started ? _expected : block.Key;
+            _problem = new AuditProblem(at, AuditProblemKind.Modified, $"the stored block holding event {at} onwards names chain scheme {(int)block.Scheme}, which no version wrote: it was modified");
+            return false;
+        }
+
         var links = block.Links.Span;
         var blockStart = _link;
         var first = _expected;
@@ -57,7 +64,7 @@ internal sealed class AuditWalk(IReadOnlyList<AuditCheckpoint> checkpoints)
             {
                 // Only now is the chain started (from the genesis or a retention anchor) for the first block.
                 first = _expected - 1;
-                blockStart = block.Scheme == AuditLinkScheme.BlockLink ? _link.ToArray() : _link;
+                blockStart = block.Scheme == AuditLinkScheme.EventLinks ? _link : _link.ToArray();
             }
         }
 
@@ -68,14 +75,14 @@ internal sealed class AuditWalk(IReadOnlyList<AuditCheckpoint> checkpoints)
     private bool EndBlock(AuditBlock block, byte[] blockStart, long first)
     {
         var last = _expected - 1;
-        if (block.Scheme == AuditLinkScheme.BlockLink)
+        if (block.Scheme != AuditLinkScheme.EventLinks)
         {
-            AuditChain.Next(blockStart, block.Lines.Span, _link);
+            AuditChain.NextBlock(block.Scheme, blockStart, block.Lines.Span, _link);
         }
 
         if (!block.LastLink.Span.SequenceEqual(_link))
         {
-            _problem = block.Scheme == AuditLinkScheme.BlockLink
+            _problem = block.Scheme != AuditLinkScheme.EventLinks
                 ? new AuditProblem(first, AuditProblemKind.Modified,
                     $"an event among events {first} to {last} was modified: their block no longer matches its chain link (the event locators were rewritten to hide which)")
                 : new AuditProblem(last, AuditProblemKind.Modified,

@@ -52,7 +52,7 @@ internal sealed class EventLogFile(string dataDirectory)
         write.CommandText = """
             DELETE FROM event_blocks;
             INSERT INTO event_blocks (first_sequence, last_sequence, min_time, max_time, chain, encoding, participants, last_link, links, lines)
-            VALUES ($key, $last, 0, 0, 2, 0, x'', $last_link, $links, $lines)
+            VALUES ($key, $last, 0, 0, 3, 0, x'', $last_link, $links, $lines)
             """;
         write.Parameters.AddWithValue("$key", firstKey);
         write.Parameters.AddWithValue("$last", firstKey + lines.Count - 1);
@@ -86,7 +86,7 @@ internal sealed class EventLogFile(string dataDirectory)
         }
 
         var link = new byte[AuditChain.LinkSize];
-        AuditChain.Next(AuditChain.Genesis, lines.SelectMany(l => l.Line.Append((byte)'\n')).ToArray(), link);
+        AuditChain.NextBlock(AuditLinkScheme.BlockDigest, AuditChain.Genesis, lines.SelectMany(l => l.Line.Append((byte)'\n')).ToArray(), link);
         return link;
     }
 
