@@ -87,6 +87,36 @@ public sealed class AuthZenProtocolTests(AuthZenProtocolServer fixture) : IClass
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
     }
 
+    [Theory]
+    [InlineData("/access/v1/evaluation", """{"subject":{"type":"User","id":"ann"},"action":{"name":"read"},"resource":{"type":"Doc","id":7}}""", "resource.id", "`resource.id` must be a string")]
+    [InlineData("/access/v1/evaluation", """{"subject":null,"action":{"name":"read"},"resource":{"type":"Doc","id":"a"}}""", "subject", "`subject` must be a JSON object")]
+    [InlineData("/access/v1/evaluation", """{"subject":{"id":"ann"},"action":{"name":"read"},"resource":{"type":"Doc","id":"a"}}""", "subject.type", "missing required member `subject.type`")]
+    [InlineData("/access/v1/evaluation", """{"subject":{"type":"User","id":"ann"},"action":{"name":"read"},"resource":{"type":"Doc","id":"a"},"options":{"explain":"yes"}}""", "options.explain", "`options.explain` must be true or false")]
+    [InlineData("/access/v1/evaluation", """{"subject":{"type":"User","id":"ann"},"action":{"name":"read"},"resource":{"type":"Doc","id":"a"}} {}""", null, "not valid JSON")]
+    [InlineData("/access/v1/evaluations", """{"action":{"name":"read"},"evaluations":[{"subject":{"type":"User","id":"ann"},"resource":{"type":"Doc","id":"a"}},{"resource":{"type":"Doc","id":["b"]}}]}""", "evaluations[1].resource.id", "`evaluations[1].resource.id` must be a string")]
+    [InlineData("/access/v1/evaluations", """{"evaluations":[null]}""", "evaluations[0]", "`evaluations[0]` must be a JSON object")]
+    [InlineData("/access/v1/evaluations", """{"evaluations":{"subject":{"type":"User","id":"ann"}}}""", "evaluations", "`evaluations` must be a JSON array")]
+    public async Task MalformedMembers_AreNamedInTheProblem(string path, string body, string? field, string detail)
+    {
+        using var response = await _server.Admin.SendAsync(Post(path, body));
+        var problem = await TestServer.ReadJsonAsync(response);
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {problem}");
+        Assert.Contains(detail, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(field, problem.TryGetProperty("field", out var named) ? named.GetString() : null);
+    }
+
+    [Theory]
+    [InlineData("""{"Subject":{"TYPE":"User","Id":"ann"},"ACTION":{"Name":"read"},"resource":{"type":"Doc","id":"a"}}""")]
+    [InlineData("""{"\u0073ubject":{"type":"User","\u0069d":"ann"},"action":{"name":"read"},"resource":{"type":"Doc","id":"a"}}""")]
+    [InlineData("""{"subject":{"type":"User","id":"nobody"},"subject":{"type":"User","id":"ann"},"action":{"name":"read"},"resource":{"type":"Doc","id":"a"},"options":null,"context":null}""")]
+    public async Task MemberNames_MatchIgnoringCaseAndEscapes_AndTheLastOfARepeatedMemberWins(string body)
+    {
+        var answer = await DecideAsync("/access/v1/evaluation", body);
+
+        Assert.True(answer.GetProperty("decision").GetBoolean());
+    }
+
     [Fact]
     public async Task DeeplyNestedContext_Is400()
     {

@@ -55,7 +55,7 @@ internal static class EvaluationEndpoints
             return;
         }
 
-        var body = await JsonBody.ReadAsync(http, services.Request);
+        var body = await JsonBody.ReadAsync(http, AuthZenReader.ReadEvaluation);
         var decisions = services.Decisions;
         var snapshot = decisions.Snapshot;
         var request = WithTokens(ToDecisionRequest(body.Subject, body.Action, body.Resource, Context(body.Context)), body.Subject, services.Tokens, http, snapshot);
@@ -76,7 +76,7 @@ internal static class EvaluationEndpoints
             return;
         }
 
-        var body = await JsonBody.ReadAsync(http, services.Batch);
+        var body = await JsonBody.ReadAsync(http, AuthZenReader.ReadEvaluations);
         var semantic = body.Options?.EvaluationsSemantic ?? "execute_all";
         if (semantic is not ("execute_all" or "deny_on_first_deny" or "permit_on_first_permit"))
         {
@@ -328,10 +328,6 @@ internal static class EvaluationEndpoints
         public MandateServerOptions Options => field ??= services.GetRequiredService<MandateServerOptions>();
 
         public TimeProvider Time => field ??= services.GetRequiredService<TimeProvider>();
-
-        public JsonTypeInfo<EvaluationRequest> Request => field ??= Contract<EvaluationRequest>();
-
-        public JsonTypeInfo<EvaluationsRequest> Batch => field ??= Contract<EvaluationsRequest>();
 
         public JsonTypeInfo<EvaluationResponse> Response => field ??= Contract<EvaluationResponse>();
 

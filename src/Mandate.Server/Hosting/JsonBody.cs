@@ -1,14 +1,13 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Mandate.Core.Errors;
 using Microsoft.AspNetCore.Http;
 
 namespace Mandate.Server.Hosting;
 
 /// <summary>
-/// JSON bodies of the decision endpoints, read and written whole. Reading the body in one piece and deserializing it
-/// in one synchronous pass is cheaper than the framework's streaming body binding, which suspends and resumes the
+/// JSON bodies of the decision endpoints, read and written whole. Reading the body in one piece and parsing it in one
+/// synchronous pass is cheaper than the framework's streaming body binding, which suspends and resumes the
 /// deserializer per buffer; the body limit still applies (Kestrel refuses oversize bodies with 413) and malformed JSON
 /// is a <see cref="JsonException"/>, answered as a 400 problem like any other. Answers are serialized into a
 /// per-thread buffer and sent with their length, in one write.
@@ -33,9 +32,14 @@ internal static class JsonBody
         || string.Equals(request.ContentType, JsonContentType, StringComparison.OrdinalIgnoreCase)
         || request.HasJsonContentType();
 
-    /// <summary>Reads the whole body as <typeparamref name="T"/>.</summary>
-    public static async ValueTask<T> ReadAsync<T>(HttpContext http, JsonTypeInfo<T> type)
-        where T : class
+    /// <summary>Reads a request body off a JSON reader that stands before its first token.</summary>
+    public delegate T Parser<T>(ref Utf8JsonReader reader);
+
+    // Deeper bodies are refused before anything is built from them, as the server's serializer options refuse them.
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = ApiJson.Options.MaxDepth };
+
+    /// <summary>Reads the whole body with <paramref name="parse"/>.</summary>
+    public static async ValueTask<T> ReadAsync<T>(HttpContext http, Parser<T> parse)
     {
         var reader = http.Request.BodyReader;
         while (true)
@@ -49,9 +53,8 @@ internal static class JsonBody
 
             try
             {
-                var json = new Utf8JsonReader(read.Buffer);
-                return JsonSerializer.Deserialize(ref json, type)
-                    ?? throw MandateException.Invalid("body", "the request body is `null`; send a JSON object");
+                var json = new Utf8JsonReader(read.Buffer, ReaderOptions);
+                return parse(ref json);
             }
             finally
             {
