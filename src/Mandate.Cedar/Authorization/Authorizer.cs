@@ -43,29 +43,32 @@ public static class Authorizer
     public static Decision Decide(PreparedRequest request, PolicySet policies, Span<int> reasons, out int reasonCount)
     {
         ArgumentNullException.ThrowIfNull(policies);
-        var index = policies.Index;
-        var outcomes = new CountingOutcomes(ArrayPool<int>.Shared.Rent(Math.Max(index.Policies.Length, 1)));
-        try
-        {
-            Evaluate(request, index, ref outcomes);
-            return outcomes.Finish(reasons, out reasonCount);
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(outcomes.Satisfied);
-        }
+        var outcomes = new CountingOutcomes(reasons);
+        Evaluate(request, policies.Index, ref outcomes);
+        return outcomes.Finish(out reasonCount);
     }
 
+    // Candidates usually number a handful: room for this many on the stack, and a pooled array for more.
+    private const int StackCandidates = 128;
+
     private static void Evaluate<TOutcomes>(PreparedRequest request, PolicyIndex index, ref TOutcomes outcomes)
-        where TOutcomes : struct, IPolicyOutcomes
+        where TOutcomes : IPolicyOutcomes, allows ref struct
     {
         ArgumentNullException.ThrowIfNull(request);
-        var candidates = ArrayPool<int>.Shared.Rent(Math.Max(index.Policies.Length, 1));
+        Span<int> candidates = stackalloc int[StackCandidates];
+        int[]? rented = null;
+        var count = index.Candidates(request, candidates);
+        if (count < 0)
+        {
+            rented = ArrayPool<int>.Shared.Rent(index.Policies.Length);
+            candidates = rented;
+            count = index.Candidates(request, candidates);
+        }
+
         var evaluator = Evaluator.Rent(request);
         try
         {
-            var count = index.Candidates(request, candidates);
-            foreach (var ordinal in candidates.AsSpan(0, count))
+            foreach (var ordinal in candidates[..count])
             {
                 var compiled = index.Policies[ordinal];
                 switch (evaluator.EvaluateCandidate(compiled))
@@ -82,7 +85,10 @@ public static class Authorizer
         finally
         {
             Evaluator.Return(evaluator);
-            ArrayPool<int>.Shared.Return(candidates);
+            if (rented is not null)
+            {
+                ArrayPool<int>.Shared.Return(rented);
+            }
         }
     }
 
@@ -107,41 +113,45 @@ public static class Authorizer
             (Errors ??= []).Add(new PolicyError(index.Policies[ordinal].Source.Id, message));
     }
 
-    /// <summary>Remembers satisfied policies in a rented buffer (forbids marked by complement), nothing else.</summary>
-    private struct CountingOutcomes(int[] satisfied) : IPolicyOutcomes
+    /// <summary>
+    /// Counts satisfied permits and forbids and writes the determining ones straight into the caller's span: permits
+    /// while no forbid has held, then forbids over them (once a forbid holds, permits no longer decide). Candidates
+    /// come in ascending order, so reasons do too.
+    /// </summary>
+    private ref struct CountingOutcomes(Span<int> reasons) : IPolicyOutcomes
     {
-        public readonly int[] Satisfied = satisfied;
-        private int _count;
+        private readonly Span<int> _reasons = reasons;
+        private int _permits;
         private int _forbids;
 
-        void IPolicyOutcomes.Satisfied(int ordinal, bool forbid)
+        public void Satisfied(int ordinal, bool forbid)
         {
-            Satisfied[_count++] = forbid ? ~ordinal : ordinal;
-            _forbids += forbid ? 1 : 0;
+            if (forbid)
+            {
+                Note(ordinal, _forbids++);
+            }
+            else if (_forbids == 0)
+            {
+                Note(ordinal, _permits++);
+            }
         }
 
         public readonly void Failed(int ordinal, string message)
         {
         }
 
-        public readonly Decision Finish(Span<int> reasons, out int reasonCount)
+        public readonly Decision Finish(out int reasonCount)
         {
-            var deny = _forbids > 0;
-            reasonCount = 0;
-            foreach (var entry in Satisfied.AsSpan(0, _count))
+            reasonCount = _forbids > 0 ? _forbids : _permits;
+            return _forbids == 0 && _permits > 0 ? Decision.Allow : Decision.Deny;
+        }
+
+        private readonly void Note(int ordinal, int at)
+        {
+            if (at < _reasons.Length)
             {
-                if ((entry < 0) == deny)
-                {
-                    if (reasonCount < reasons.Length)
-                    {
-                        reasons[reasonCount] = deny ? ~entry : entry;
-                    }
-
-                    reasonCount++;
-                }
+                _reasons[at] = ordinal;
             }
-
-            return deny || _count == 0 ? Decision.Deny : Decision.Allow;
         }
     }
 }

@@ -103,8 +103,9 @@ internal sealed partial class PolicyIndex
     public ImmutableArray<CompiledPolicy> Policies => _policies;
 
     /// <summary>
-    /// Writes the ordinals of the candidate policies for the request into <paramref name="destination"/>
-    /// (at least <see cref="Policies"/> long), ascending and without duplicates, and returns how many there are.
+    /// Writes the ordinals of the candidate policies for the request into <paramref name="destination"/>, ascending
+    /// and without duplicates, and returns how many there are; or returns -1 when they do not fit (a destination as
+    /// long as <see cref="Policies"/> always fits them).
     /// </summary>
     public int Candidates(PreparedRequest request, Span<int> destination)
     {
@@ -113,22 +114,33 @@ internal sealed partial class PolicyIndex
             return 0;
         }
 
-        var ids = ArrayPool<int>.Shared.Rent(request.PrincipalLineage.Length + request.ResourceLineage.Length + request.ActionLineage.Length + 2);
+        // The anchor ids of the request's lineages: a few dozen at most in any real hierarchy.
+        var needed = request.PrincipalLineage.Length + request.ResourceLineage.Length + request.ActionLineage.Length + 2;
+        int[]? rented = null;
+        var span = needed <= StackIds ? stackalloc int[StackIds] : (rented = ArrayPool<int>.Shared.Rent(needed));
         try
         {
-            var span = ids.AsSpan();
             var p = _principals.Lookup(request.PrincipalLineage, span, withOpen: true, out var principal);
             var r = _resources.Lookup(request.ResourceLineage, span[p..], withOpen: true, out var resource);
             var a = _actions.Lookup(request.ActionLineage, span[(p + r)..], withOpen: false, out var action);
             var count = Collect(span[..p], span.Slice(p, r), new RequestActions(span.Slice(p + r, a), action), principal, resource, destination);
-            destination[..count].Sort();
+            if (count > 0)
+            {
+                destination[..count].Sort();
+            }
+
             return count;
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(ids);
+            if (rented is not null)
+            {
+                ArrayPool<int>.Shared.Return(rented);
+            }
         }
     }
+
+    private const int StackIds = 64;
 
     /// <summary>
     /// The policies that could apply to <paramref name="principal"/> doing <paramref name="action"/> on some
@@ -182,6 +194,11 @@ internal sealed partial class PolicyIndex
                 {
                     if (((entry.Flags & EntryFlags.ResourceSelf) == 0 || r == resourceSelf) && Admits(entry, p, principalSelf, actions))
                     {
+                        if (count == destination.Length)
+                        {
+                            return -1;
+                        }
+
                         destination[count++] = entry.Ordinal;
                     }
                 }

@@ -58,6 +58,30 @@ public sealed class PreparedDecisionTests
         Assert.Equal(full.Reasons.Order(), reasons[..count].ToArray().Select(i => Policies.Policies[i].Id).Order());
     }
 
+    [Theory]
+    [InlineData(3, 0, 3)] // a few permits: all are reasons
+    [InlineData(300, 0, 8)] // more candidates than fit on the stack, and more reasons than the span holds
+    [InlineData(300, 250, 8)] // a forbid among them replaces every permit as the reasons
+    public void Decide_ManyCandidates_GivesWhatIsAuthorizedGives(int permits, int forbidAt, int room)
+    {
+        var text = string.Concat(Enumerable.Range(0, permits).Select(i =>
+            i == forbidAt && forbidAt > 0 ? "forbid (principal, action, resource);\n" : $"permit (principal, action, resource) when {{ {i} >= 0 }};\n"));
+        var policies = CedarParser.ParsePolicySet(text);
+        var request = new PreparedRequest(Request("monthly-close"), Entities);
+        var reasons = new int[room];
+
+        var decision = Authorizer.Decide(request, policies, reasons, out var count);
+        var full = Authorizer.IsAuthorized(request, policies);
+
+        // The first determining policies that fit, in policy order.
+        var written = reasons[..Math.Min(room, count)];
+        Assert.Equal(full.Decision, decision);
+        Assert.Equal(full.Reasons.Count, count);
+        Assert.Subset(full.Reasons.ToHashSet(), written.Select(i => policies.Policies[i].Id).ToHashSet());
+        Assert.Equal(written.Order(), written);
+        Assert.Equal(written.Length, written.Distinct().Count());
+    }
+
     [Fact]
     public void Decide_PreparedRequest_AllocatesNothing()
     {
