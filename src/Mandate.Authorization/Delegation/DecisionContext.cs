@@ -17,7 +17,7 @@ internal static class DecisionContext
         {
             foreach (var (name, value) in transaction.ToDecisionContext())
             {
-                context = With(context, name, value);
+                context = context.With(name, value);
             }
         }
 
@@ -26,23 +26,5 @@ internal static class DecisionContext
 
     /// <summary>The context with <c>time</c> set to <paramref name="now"/>, unless it has one.</summary>
     public static RecordValue Timed(RecordValue context, DateTimeOffset now) =>
-        context.ContainsKey("time") ? context : With(context, "time", new DatetimeValue(now.ToUnixTimeMilliseconds()));
-
-    /// <summary>The context with <paramref name="name"/> set to <paramref name="value"/> (replacing any).</summary>
-    public static RecordValue With(RecordValue context, string name, CedarValue value)
-    {
-        // On every decision (time is added to nearly every context): one array, no iterator chain.
-        var fields = new KeyValuePair<string, CedarValue>[context.Fields.Count + (context.ContainsKey(name) ? 0 : 1)];
-        var count = 0;
-        foreach (var field in context.Fields)
-        {
-            if (field.Key != name)
-            {
-                fields[count++] = field;
-            }
-        }
-
-        fields[count] = new KeyValuePair<string, CedarValue>(name, value);
-        return new RecordValue(fields);
-    }
+        context.ContainsKey("time") ? context : context.With("time", new DatetimeValue(now.ToUnixTimeMilliseconds()));
 }

@@ -45,11 +45,11 @@ internal static class DelegatedDecisions
 
             if (purpose is null && granted.Purpose is { } bound)
             {
-                context = DecisionContext.With(context, "purpose", new StringValue(bound));
+                context = context.With("purpose", new StringValue(bound));
             }
         }
 
-        context = DecisionContext.With(context, "delegation", Delegation(token, chain));
+        context = context.With("delegation", Delegation(token, chain));
         var reasons = new List<string>();
         var errors = new List<DecisionError>();
         foreach (var hop in chain)

@@ -152,6 +152,17 @@ public sealed class PreparedRequest
     internal static EntityUid[] Lineage(EntityUid uid, EntityStore entities)
     {
         var ancestors = entities.Ancestors(uid);
-        return ancestors.Contains(uid) ? [uid, .. ancestors.Where(a => !a.Equals(uid))] : [uid, .. ancestors];
+        if (ancestors.Contains(uid))
+        {
+            return CyclicLineage(uid, ancestors);
+        }
+
+        // Once per request entity: one array, copied straight from the set.
+        var lineage = new EntityUid[ancestors.Count + 1];
+        lineage[0] = uid;
+        ancestors.CopyTo(lineage, 1);
+        return lineage;
     }
+
+    private static EntityUid[] CyclicLineage(EntityUid uid, HashSet<EntityUid> ancestors) => [uid, .. ancestors.Where(a => !a.Equals(uid))];
 }

@@ -124,24 +124,24 @@ public static partial class CedarJson
         return Evaluator.TryExtensionCall(name, args, out var value, out var error) ? value : throw new CedarJsonException(error);
     }
 
-    private static List<KeyValuePair<string, CedarValue>> ParseFields(JsonElement element, string what, bool implicitEntities)
+    // In the object's order; a key may appear once (refused before its value is read).
+    private static Dictionary<string, CedarValue> ParseFields(JsonElement element, string what, bool implicitEntities)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
             throw new CedarJsonException($"the {what} must be a JSON object");
         }
 
-        var fields = new List<KeyValuePair<string, CedarValue>>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var fields = new Dictionary<string, CedarValue>(element.GetPropertyCount(), StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
             var key = NameOf(property);
-            if (!seen.Add(key))
+            if (fields.ContainsKey(key))
             {
                 throw new CedarJsonException($"duplicate key `{key}` in the {what}");
             }
 
-            fields.Add(new(key, ParseValue(property.Value, implicitEntities)));
+            fields.Add(key, ParseValue(property.Value, implicitEntities));
         }
 
         return fields;

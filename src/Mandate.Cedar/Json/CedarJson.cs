@@ -67,7 +67,7 @@ public static partial class CedarJson
         }
 
         var attributes = ParseFields(attrs, $"attributes of `{uid}`", implicitEntities);
-        var tags = element.TryGetProperty("tags", out var tagElement) ? ParseFields(tagElement, $"tags of `{uid}`", implicitEntities) : [];
+        var tags = element.TryGetProperty("tags", out var tagElement) ? ParseFields(tagElement, $"tags of `{uid}`", implicitEntities) : null;
         if (parentArray.ValueKind != JsonValueKind.Array)
         {
             throw new CedarJsonException($"the parents of `{uid}` must be an array");

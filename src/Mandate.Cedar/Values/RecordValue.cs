@@ -12,12 +12,28 @@ public sealed class RecordValue : CedarValue
     /// <summary>Creates a record; later duplicates of a key replace earlier ones.</summary>
     public RecordValue(IEnumerable<KeyValuePair<string, CedarValue>> fields)
     {
-        _fields = new Dictionary<string, CedarValue>(StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(fields);
+
+        // Records are built on every request (contexts): size the table once, and walk an array without an enumerator object.
+        _fields = new Dictionary<string, CedarValue>(fields.TryGetNonEnumeratedCount(out var count) ? count : 0, StringComparer.Ordinal);
+        if (fields is KeyValuePair<string, CedarValue>[] array)
+        {
+            foreach (var (key, value) in array)
+            {
+                _fields[key] = value;
+            }
+
+            return;
+        }
+
         foreach (var (key, value) in fields)
         {
             _fields[key] = value;
         }
     }
+
+    /// <summary>Takes <paramref name="fields"/> (keyed by ordinal comparison, and no longer changed by the caller) as the record's own.</summary>
+    internal RecordValue(Dictionary<string, CedarValue> fields) => _fields = fields;
 
     /// <summary>The empty record.</summary>
     public static RecordValue Empty { get; } = new([]);
@@ -27,6 +43,21 @@ public sealed class RecordValue : CedarValue
 
     /// <inheritdoc />
     public override CedarType Type => CedarType.Record;
+
+    /// <summary>This record with <paramref name="name"/> set to <paramref name="value"/>, replacing any field of that name.</summary>
+    public RecordValue With(string name, CedarValue value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(value);
+        var fields = new Dictionary<string, CedarValue>(_fields.Count + 1, StringComparer.Ordinal);
+        foreach (var (key, field) in _fields)
+        {
+            fields.Add(key, field);
+        }
+
+        fields[name] = value;
+        return new RecordValue(fields);
+    }
 
     /// <summary>Looks a field up.</summary>
     public bool TryGetValue(string key, out CedarValue value) => _fields.TryGetValue(key, out value!);

@@ -85,6 +85,20 @@ public sealed class EntityTests
     }
 
     [Fact]
+    public void Record_With_AddsOrReplacesAField_AndLeavesTheOriginalAlone()
+    {
+        var original = new RecordValue([new("a", new LongValue(1)), new("b", BoolValue.True)]);
+
+        var added = original.With("c", new StringValue("x"));
+        var replaced = original.With("a", new LongValue(2));
+
+        Assert.Equal(new RecordValue([new("a", new LongValue(1)), new("b", BoolValue.True), new("c", new StringValue("x"))]), added);
+        Assert.Equal(new RecordValue([new("a", new LongValue(2)), new("b", BoolValue.True)]), replaced);
+        Assert.Equal(2, original.Fields.Count);
+        Assert.Equal(new LongValue(1), original.Fields["a"]);
+    }
+
+    [Fact]
     public void Store_BuiltInCode_ToleratesCyclesAndReportsThem()
     {
         var a = EntityUid.Of("G", "a");
