@@ -12,9 +12,11 @@
 # endpoint and the proxy share it, but only the phase's targets are busy), which is most of what a request costs beyond
 # its own work on this machine. Under server GC the runtime's total can step back when the GC retires a heap (DATAS;
 # dotnet/runtime#131069): a phase that shows a negative or implausibly low figure crossed such a step; re-run it.
-# wrk has no rate limit of its own: phases 3 and 5 add a Lua delay() hook that makes every connection wait
-# CONNS/RATE seconds between its requests, so C connections offer at most RATE requests/s (wrk measures latency from
-# each send, so the wait is not counted). The achieved rate is printed: if the server cannot keep up it is lower.
+# wrk has no rate limit of its own: phases 3 and 5 add a Lua delay() hook that keeps an open-loop schedule per wrk
+# thread, one request every THREADS/RATE seconds, and waits only until the next slot (a late request does not push
+# the schedule back), so the phase offers RATE requests/s whatever the latency. wrk's timers count whole
+# milliseconds, so requests leave in small bursts at each millisecond; latency is measured from each send. The
+# achieved rate is printed: if the server cannot keep up it is lower.
 # Environment: DURATION (10s), THREADS (2), CONNS (64), RATE (25000), PROXY_CONNS (8), PROXY_RATE (2000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,10 +49,32 @@ token=$(sed -n 's/.*Bearer \([^"]*\)".*/\1/p' "$out/single.lua")
 check -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' --data "$(sed -n "s/^wrk.body = '\(.*\)'$/\1/p" "$out/single.lua")" "$MANDATE/access/v1/evaluation"
 check -H "Authorization: Bearer $(sed -n 's/.*Bearer \([^"]*\)".*/\1/p' "$out/proxied.lua")" -H 'X-Purpose: monthly-close' "$PROXY/invoices/7"
 
-paced() { # script connections rate -> a copy with a per-connection delay
-  local copy="$out/paced-$(basename "$1" .lua)-$3.lua"
+paced() { # script rate -> a copy that offers RATE requests/s in all, on an open-loop schedule per wrk thread
+  local copy="$out/paced-$(basename "$1" .lua)-$2.lua"
   cp "$1" "$copy"
-  printf '\nlocal interval = %s\nfunction delay() return interval end\n' "$(awk -v c="$2" -v r="$3" 'BEGIN { printf "%.3f", c * 1000 / r }')" >>"$copy"
+  cat >>"$copy" <<LUA
+
+-- Pacing (bench/decisions.sh): one request every step ms on this thread's schedule, read off the monotonic clock.
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } paced_timespec;
+int clock_gettime(int clock, paced_timespec *now);
+]]
+local clock = ffi.new("paced_timespec")
+local step = $(awk -v t="$THREADS" -v r="$2" 'BEGIN { printf "%.6f", t * 1000 / r }')
+local slot = nil
+local function now()
+  ffi.C.clock_gettime(1, clock)
+  return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
+end
+function delay()
+  local t = now()
+  -- The first request starts the schedule; after a stall of over a second it restarts rather than burst to catch up.
+  if slot == nil or slot < t - 1000 then slot = t end
+  slot = slot + step
+  return slot > t and math.floor(slot - t) or 0
+end
+LUA
   echo "$copy"
 }
 stats() { # -> "allocated-bytes gen0 gen1 gen2" of the rig, asked for through its standard input
@@ -85,11 +109,11 @@ done
 echo "wrk ${DURATION} per phase, ${THREADS} threads, keep-alive; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 run bare "$CONNS" "$out/bare.lua" "$BARE/bare"
 run single "$CONNS" "$out/single.lua" "$MANDATE/access/v1/evaluation"
-run paced "$CONNS" "$(paced "$out/single.lua" "$CONNS" "$RATE")" "$MANDATE/access/v1/evaluation"
+run paced "$CONNS" "$(paced "$out/single.lua" "$RATE")" "$MANDATE/access/v1/evaluation"
 run batch 16 "$out/batch.lua" "$MANDATE/access/v1/evaluations"
-run direct "$PROXY_CONNS" "$(paced "$out/direct.lua" "$PROXY_CONNS" "$PROXY_RATE")" "$BARE/invoices/7"
-run proxied "$PROXY_CONNS" "$(paced "$out/proxied.lua" "$PROXY_CONNS" "$PROXY_RATE")" "$PROXY/invoices/7"
-run hop "$PROXY_CONNS" "$(paced "$out/direct.lua" "$PROXY_CONNS" "$PROXY_RATE")" "$PROXY/invoices/open"
+run direct "$PROXY_CONNS" "$(paced "$out/direct.lua" "$PROXY_RATE")" "$BARE/invoices/7"
+run proxied "$PROXY_CONNS" "$(paced "$out/proxied.lua" "$PROXY_RATE")" "$PROXY/invoices/7"
+run hop "$PROXY_CONNS" "$(paced "$out/direct.lua" "$PROXY_RATE")" "$PROXY/invoices/open"
 
 bare=$(rps bare) single=$(rps single) batch=$(( $(rps batch) * BATCH ))
 printf '%-44s %12s   %s B/request allocated\n' "bare Kestrel endpoint (reference)" "$bare req/s" "$(alloc bare)"
