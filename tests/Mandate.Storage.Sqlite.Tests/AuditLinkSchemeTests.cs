@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Mandate.Core.Events;
 using Mandate.Core.Storage;
 using Mandate.Telemetry.Audit;
-using Microsoft.Data.Sqlite;
 
 namespace Mandate.Storage.Sqlite.Tests;
 
@@ -102,7 +101,7 @@ public sealed class AuditLinkSchemeTests : IDisposable
 
     private async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory.Path, "events.db"), Pooling = false }.ToString());
+        await using var connection = _directory.Connect("events.db");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;

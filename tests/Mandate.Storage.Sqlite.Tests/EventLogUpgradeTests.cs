@@ -2,7 +2,6 @@ using System.Text;
 using Mandate.Core.Events;
 using Mandate.Core.Storage;
 using Mandate.Telemetry.Audit;
-using Microsoft.Data.Sqlite;
 
 namespace Mandate.Storage.Sqlite.Tests;
 
@@ -59,7 +58,7 @@ public sealed class EventLogUpgradeTests : IDisposable
         }
 
         Directory.CreateDirectory(_directory.Path);
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory.Path, "events.db"), Pooling = false }.ToString());
+        await using var connection = _directory.Connect("events.db");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = """

@@ -1,7 +1,6 @@
 using Mandate.Core.Identities;
 using Mandate.Core.Storage;
 using Mandate.Storage.Compliance;
-using Microsoft.Data.Sqlite;
 
 namespace Mandate.Storage.Sqlite.Tests;
 
@@ -14,10 +13,9 @@ public sealed class SqliteMandateStoreTests : IDisposable
 
     private string DatabasePath => Path.Combine(_directory.Path, SqliteMandateStore.FileName);
 
-    /// <summary>A side connection outside the store's pool, so it never keeps the file open after the test.</summary>
     private async Task<T> QueryAsync<T>(string sql)
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+        await using var connection = _directory.Connect(SqliteMandateStore.FileName);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
