@@ -127,7 +127,10 @@ public sealed class MandateServer : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        // Disposing the host drains the event pipeline; the final checkpoint then covers every event written.
+        // Stopping first lets background services see their stopping token as a shutdown rather than as a failure
+        // (it is a no-op after StopAsync); disposing the host drains the event pipeline, and the final checkpoint
+        // then covers every event written.
+        await _app.StopAsync();
         await _app.DisposeAsync();
         await AuditCheckpointing.CheckpointAsync(_store.Audit, _keys, TimeProvider.System, CancellationToken.None);
         _keys.Dispose();
