@@ -15,6 +15,8 @@ internal static class Program
                 return await Tokens.TokenLoadPreparation.RunAsync(args[1..]);
             case ["es256-raw", ..]:
                 return Tokens.RawSigningThroughput.Run(args[1..]);
+            case ["revocation-cascade", ..]:
+                return await Tokens.RevocationCascadeRun.RunAsync(args[1..]);
             case ["decision-rig", ..]:
                 await Decisions.DecisionRig.RunAsync(args[1..]);
                 return 0;
