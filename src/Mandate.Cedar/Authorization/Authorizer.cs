@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Mandate.Cedar.Ast;
 using Mandate.Cedar.Entities;
 using Mandate.Cedar.Evaluation;
@@ -51,6 +52,8 @@ public static class Authorizer
     // Candidates usually number a handful: room for this many on the stack, and a pooled array for more.
     private const int StackCandidates = 128;
 
+    // The candidate buffer is written before it is read: zeroing it would cost more than finding most candidates.
+    [SkipLocalsInit]
     private static void Evaluate<TOutcomes>(PreparedRequest request, PolicyIndex index, ref TOutcomes outcomes)
         where TOutcomes : IPolicyOutcomes, allows ref struct
     {

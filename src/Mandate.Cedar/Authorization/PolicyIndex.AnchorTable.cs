@@ -6,16 +6,22 @@ namespace Mandate.Cedar.Authorization;
 internal sealed partial class PolicyIndex
 {
     /// <summary>
-    /// Exact anchor ids by entity: an open-addressing array of (hash, id) slots, and each anchor's type and id
-    /// copied into compact arrays built together, so telling an anchor from a hash-equal stranger reads those
-    /// arrays (which stay in cache) and never the policies' own scope entities (scattered over the heap). Ids are
-    /// dense from 1; 0 means "open" (no anchor).
+    /// Anchor ids by entity: an open-addressing array of (hash, id) slots, and each anchor's type and id copied into
+    /// compact arrays built together, so telling an anchor from a hash-equal stranger never reads the policies' own
+    /// scope entities (scattered over the heap). Ids are dense from 1; 0 means "open" (no anchor).
     /// </summary>
+    /// <remarks>
+    /// A lookup may stop at the hash: when no other anchor shares an entity's hash, the slot it lands on names the
+    /// only anchor it can be, and comparing type and id (two more cache misses per entity in a large table) can wait
+    /// until a policy filed under that anchor would become a candidate, which most lookups never reach. Hashes that
+    /// two anchors share are flagged in their slots and always compared at once.
+    /// </remarks>
     private sealed class AnchorTable
     {
         private const int Open = 0;
 
-        // (hash << 32) | id, or 0 for an empty slot (ids start at 1).
+        // (hash << 32) | id, or 0 for an empty slot (ids start at 1); the id's top bit flags a hash two anchors share.
+        private const int Shared = int.MinValue;
         private readonly long[] _slots;
         private readonly int _mask;
 
@@ -35,6 +41,12 @@ internal sealed partial class PolicyIndex
             _mask = size - 1;
             _types = new Name[anchors.Count + 1];
             _ids = new string[anchors.Count + 1];
+            var hashes = new Dictionary<int, int>(anchors.Count);
+            foreach (var anchor in anchors)
+            {
+                hashes[anchor.GetHashCode()] = hashes.GetValueOrDefault(anchor.GetHashCode()) + 1;
+            }
+
             for (var id = 1; id <= anchors.Count; id++)
             {
                 var anchor = anchors[id - 1];
@@ -49,7 +61,7 @@ internal sealed partial class PolicyIndex
                     i = (i + 1) & _mask;
                 }
 
-                _slots[i] = ((long)hash << 32) | (uint)id;
+                _slots[i] = ((long)hash << 32) | (uint)(hashes[hash] > 1 ? id | Shared : id);
             }
         }
 
@@ -57,12 +69,21 @@ internal sealed partial class PolicyIndex
         /// Writes the ids of the anchors in <paramref name="lineage"/> to <paramref name="destination"/>, preceded by
         /// the open id when <paramref name="withOpen"/>; returns how many. Each id is written once.
         /// <paramref name="self"/> is the id of the lineage's first entity (the request's own), or -1 when that is no anchor.
+        /// With <paramref name="unconfirmed"/> empty every id is exact. Otherwise ids may be matched by hash alone, and
+        /// for each id written it gets the position in <paramref name="lineage"/> of the entity the id is still to be
+        /// confirmed against (<see cref="Confirm"/>), or -1 when the id is exact.
         /// </summary>
-        public int Lookup(EntityUid[] lineage, Span<int> destination, bool withOpen, out int self)
+        public int Lookup(EntityUid[] lineage, Span<int> destination, Span<int> unconfirmed, bool withOpen, out int self)
         {
+            var deferred = !unconfirmed.IsEmpty;
             var count = 0;
             if (withOpen)
             {
+                if (deferred)
+                {
+                    unconfirmed[count] = -1;
+                }
+
                 destination[count++] = Open;
             }
 
@@ -70,17 +91,54 @@ internal sealed partial class PolicyIndex
             var first = count;
             for (var at = 0; at < lineage.Length; at++)
             {
-                if (Find(lineage[at]) is var id and > 0 && !destination[first..count].Contains(id))
+                var id = Find(lineage[at], deferred, out var exact);
+                if (id == Open)
                 {
-                    destination[count++] = id;
-                    self = at == 0 ? id : self;
+                    continue;
                 }
+
+                var seen = destination[first..count].IndexOf(id);
+                if (seen >= 0)
+                {
+                    // Two entities of the lineage landed on one anchor, so at least one merely shares its hash. When
+                    // the earlier is not confirmed yet, settle now which one it is (this takes a hash collision, so
+                    // it is rare) and keep the entry for that one.
+                    var earlier = deferred ? unconfirmed[first + seen] : -1;
+                    if (earlier >= 0)
+                    {
+                        if (Confirm(id, lineage[earlier]))
+                        {
+                            unconfirmed[first + seen] = -1;
+                        }
+                        else if (exact || Confirm(id, lineage[at]))
+                        {
+                            unconfirmed[first + seen] = -1;
+                            self = earlier == 0 ? -1 : self;
+                        }
+                    }
+
+                    continue;
+                }
+
+                if (deferred)
+                {
+                    unconfirmed[count] = exact ? -1 : at;
+                }
+
+                destination[count++] = id;
+                self = at == 0 ? id : self;
             }
 
             return count;
         }
 
-        private int Find(EntityUid uid)
+        /// <summary>Whether <paramref name="uid"/> is the anchor with id <paramref name="id"/> (not merely hash-equal).</summary>
+        public bool Confirm(int id, EntityUid uid) =>
+            _types[id].Equals(uid.EntityType) && string.Equals(_ids[id], uid.Id, StringComparison.Ordinal);
+
+        // The anchor id of `uid`, or Open. With `deferred`, a slot whose hash no other anchor shares is taken on its
+        // hash alone (`exact` false): it is the only anchor `uid` can be.
+        private int Find(EntityUid uid, bool deferred, out bool exact)
         {
             var hash = uid.GetHashCode();
             for (var i = Slot(hash); ; i = (i + 1) & _mask)
@@ -88,12 +146,25 @@ internal sealed partial class PolicyIndex
                 var slot = _slots[i];
                 if (slot == 0)
                 {
+                    exact = true;
                     return Open;
                 }
 
-                var id = (int)slot;
-                if ((int)(slot >> 32) == hash && _types[id].Equals(uid.EntityType) && string.Equals(_ids[id], uid.Id, StringComparison.Ordinal))
+                if ((int)(slot >> 32) != hash)
                 {
+                    continue;
+                }
+
+                var id = (int)slot & int.MaxValue;
+                if (deferred && (int)slot >= 0)
+                {
+                    exact = false;
+                    return id;
+                }
+
+                if (Confirm(id, uid))
+                {
+                    exact = true;
                     return id;
                 }
             }

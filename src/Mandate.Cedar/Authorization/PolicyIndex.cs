@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Mandate.Cedar.Ast;
 using Mandate.Cedar.Entities;
 using Mandate.Cedar.Evaluation;
@@ -107,6 +108,7 @@ internal sealed partial class PolicyIndex
     /// and without duplicates, and returns how many there are; or returns -1 when they do not fit (a destination as
     /// long as <see cref="Policies"/> always fits them).
     /// </summary>
+    [SkipLocalsInit]
     public int Candidates(PreparedRequest request, Span<int> destination)
     {
         if (_policies.Length == 0)
@@ -114,16 +116,21 @@ internal sealed partial class PolicyIndex
             return 0;
         }
 
-        // The anchor ids of the request's lineages: a few dozen at most in any real hierarchy.
+        // The anchor ids of the request's lineages, a few dozen at most in any real hierarchy, and for each principal
+        // and resource id the lineage position it is still to be confirmed against (see AnchorTable.Lookup).
         var needed = request.PrincipalLineage.Length + request.ResourceLineage.Length + request.ActionLineage.Length + 2;
         int[]? rented = null;
-        var span = needed <= StackIds ? stackalloc int[StackIds] : (rented = ArrayPool<int>.Shared.Rent(needed));
+        var span = needed * 2 <= StackIds ? stackalloc int[StackIds] : (rented = ArrayPool<int>.Shared.Rent(needed * 2));
         try
         {
-            var p = _principals.Lookup(request.PrincipalLineage, span, withOpen: true, out var principal);
-            var r = _resources.Lookup(request.ResourceLineage, span[p..], withOpen: true, out var resource);
-            var a = _actions.Lookup(request.ActionLineage, span[(p + r)..], withOpen: false, out var action);
-            var count = Collect(span[..p], span.Slice(p, r), new RequestActions(span.Slice(p + r, a), action), principal, resource, destination);
+            var ids = span[..needed];
+            var unconfirmed = span.Slice(needed, needed);
+            var p = _principals.Lookup(request.PrincipalLineage, ids, unconfirmed, withOpen: true, out var principal);
+            var r = _resources.Lookup(request.ResourceLineage, ids[p..], unconfirmed[p..], withOpen: true, out var resource);
+            var a = _actions.Lookup(request.ActionLineage, ids[(p + r)..], [], withOpen: false, out var action);
+            var principals = new Anchors(_principals, ids[..p], unconfirmed[..p], request.PrincipalLineage);
+            var resources = new Anchors(_resources, ids.Slice(p, r), unconfirmed.Slice(p, r), request.ResourceLineage);
+            var count = Collect(principals, resources, new RequestActions(ids.Slice(p + r, a), action), principal, resource, destination);
             if (count > 0)
             {
                 destination[..count].Sort();
@@ -140,7 +147,7 @@ internal sealed partial class PolicyIndex
         }
     }
 
-    private const int StackIds = 64;
+    private const int StackIds = 128;
 
     /// <summary>
     /// The policies that could apply to <paramref name="principal"/> doing <paramref name="action"/> on some
@@ -153,8 +160,8 @@ internal sealed partial class PolicyIndex
         var actionLineage = PreparedRequest.Lineage(action, entities);
         var principalIds = new int[principalLineage.Length + 1];
         var actionIds = new int[actionLineage.Length];
-        principalIds = principalIds[.._principals.Lookup(principalLineage, principalIds, withOpen: true, out var self)];
-        actionIds = actionIds[.._actions.Lookup(actionLineage, actionIds, withOpen: false, out var actionSelf)];
+        principalIds = principalIds[.._principals.Lookup(principalLineage, principalIds, [], withOpen: true, out var self)];
+        actionIds = actionIds[.._actions.Lookup(actionLineage, actionIds, [], withOpen: false, out var actionSelf)];
         var actions = new RequestActions(actionIds, actionSelf);
         var result = new List<int>();
         foreach (var p in principalIds)
@@ -175,14 +182,21 @@ internal sealed partial class PolicyIndex
         return result;
     }
 
-    private int Collect(ReadOnlySpan<int> principals, ReadOnlySpan<int> resources, RequestActions actions, int principalSelf, int resourceSelf, Span<int> destination)
+    private int Collect(Anchors principals, Anchors resources, RequestActions actions, int principalSelf, int resourceSelf, Span<int> destination)
     {
         var count = 0;
-        foreach (var p in principals)
+        for (var i = 0; i < principals.Ids.Length; i++)
         {
+            var p = principals.Ids[i];
             var pairs = PairsOf(p);
-            foreach (var r in resources)
+            if (pairs.IsEmpty)
             {
+                continue;
+            }
+
+            for (var j = 0; j < resources.Ids.Length; j++)
+            {
+                var r = resources.Ids[j];
                 var at = Find(pairs, r);
                 if (at < 0)
                 {
@@ -194,6 +208,12 @@ internal sealed partial class PolicyIndex
                 {
                     if (((entry.Flags & EntryFlags.ResourceSelf) == 0 || r == resourceSelf) && Admits(entry, p, principalSelf, actions))
                     {
+                        // The first candidate under an anchor matched by hash alone confirms it is the entity.
+                        if (!principals.Confirm(i) || !resources.Confirm(j))
+                        {
+                            break;
+                        }
+
                         if (count == destination.Length)
                         {
                             return -1;
@@ -277,6 +297,33 @@ internal sealed partial class PolicyIndex
 
     /// <summary>One policy in a pair, with the action anchors its action scope names (none when open).</summary>
     private readonly record struct Entry(int Ordinal, int FirstAction, int ActionCount, EntryFlags Flags);
+
+    /// <summary>
+    /// The anchor ids found for one of the request's lineages, with the lineage position each is still to be confirmed
+    /// against (-1 once confirmed, -2 once refused).
+    /// </summary>
+    private readonly ref struct Anchors(AnchorTable table, Span<int> ids, Span<int> unconfirmed, EntityUid[] lineage)
+    {
+        private readonly AnchorTable _table = table;
+        private readonly Span<int> _unconfirmed = unconfirmed;
+        private readonly EntityUid[] _lineage = lineage;
+
+        public ReadOnlySpan<int> Ids { get; } = ids;
+
+        /// <summary>Whether the i-th id is the anchor of its lineage entity, comparing them the first time only.</summary>
+        public bool Confirm(int i)
+        {
+            var position = _unconfirmed[i];
+            if (position < 0)
+            {
+                return position == -1;
+            }
+
+            var confirmed = _table.Confirm(Ids[i], _lineage[position]);
+            _unconfirmed[i] = confirmed ? -1 : -2;
+            return confirmed;
+        }
+    }
 
     /// <summary>The anchor ids of the request action's lineage, and of the action itself (-1 when no anchor).</summary>
     private readonly ref struct RequestActions(ReadOnlySpan<int> lineage, int self)

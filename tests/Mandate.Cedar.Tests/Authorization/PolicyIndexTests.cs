@@ -163,4 +163,43 @@ public sealed class PolicyIndexTests
             seen[uid.GetHashCode()] = uid;
         }
     }
+
+    [Fact]
+    public void Candidates_NeverTakeAnEntityForAnAnchorThatMerelySharesItsHash()
+    {
+        // Only the anchor is in the policies, so its slot is not flagged as shared and a lookup may stop at the hash.
+        var (anchor, stranger) = CollidingUids();
+        var index = new PolicyIndex(CedarParser.ParsePolicySet($"""
+            permit(principal == {anchor}, action, resource);
+            permit(principal, action, resource in {anchor});
+            """).Policies);
+
+        Assert.Equal([0, 1], Candidates(index, anchor, anchor, Entities.EntityStore.Empty));
+        Assert.Empty(Candidates(index, stranger, stranger, Entities.EntityStore.Empty));
+    }
+
+    [Fact]
+    public void Candidates_InALineageOfAnAnchorAndAStrangerSharingItsHash_MatchOnlyTheAnchor()
+    {
+        var (anchor, stranger) = CollidingUids();
+        var index = new PolicyIndex(CedarParser.ParsePolicySet($"""
+            permit(principal == {anchor}, action, resource);
+            permit(principal in {anchor}, action, resource);
+            """).Policies);
+        var resource = EntityUid.Of("R", "r");
+
+        // The stranger, first in its own lineage, lands on the anchor's slot before the anchor (its parent) does.
+        var strangerFirst = new Entities.EntityStore([new Entities.Entity(stranger, parents: [anchor]), new Entities.Entity(anchor)]);
+        Assert.Equal([1], Candidates(index, stranger, resource, strangerFirst));
+
+        var anchorFirst = new Entities.EntityStore([new Entities.Entity(anchor, parents: [stranger]), new Entities.Entity(stranger)]);
+        Assert.Equal([0, 1], Candidates(index, anchor, resource, anchorFirst));
+    }
+
+    private static List<int> Candidates(PolicyIndex index, EntityUid principal, EntityUid resource, Entities.EntityStore store)
+    {
+        var ordinals = new int[index.Policies.Length];
+        var count = index.Candidates(new PreparedRequest(new Request(principal, EntityUid.Of("Action", "x"), resource, RecordValue.Empty), store), ordinals);
+        return [.. ordinals.Take(count)];
+    }
 }
