@@ -58,17 +58,42 @@ internal static class BlockCompression
     /// <summary>Gives back an array from <see cref="Compress"/>.</summary>
     public static void Release(byte[] rented) => ArrayPool<byte>.Shared.Return(rented);
 
-    /// <summary>The lines of a stored block.</summary>
+    /// <summary>The lines of a stored block, in an array of their own.</summary>
     /// <exception cref="InvalidDataException">The stored bytes do not decode: the block was damaged or altered.</exception>
     public static byte[] Decompress(int encoding, byte[] stored) => encoding switch
     {
         Plain => stored,
-        Zstd => DecompressZstd(stored),
+        Zstd => DecompressZstd(stored, rent: false).Buffer,
         Brotli => DecompressBrotli(stored),
-        _ => throw new InvalidDataException($"the block has unknown encoding {encoding}"),
+        _ => throw Unknown(encoding),
     };
 
-    private static byte[] DecompressZstd(byte[] stored)
+    /// <summary>
+    /// The lines of a stored block, in an array rented from the shared pool (a query reads a block's lines once and
+    /// is done with them; a new array per block would be a large-object allocation each time).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The stored bytes do not decode: the block was damaged or altered.</exception>
+    public static BlockLines DecompressRented(int encoding, ReadOnlySpan<byte> stored)
+    {
+        switch (encoding)
+        {
+            case Zstd:
+                var (buffer, length) = DecompressZstd(stored, rent: true);
+                return new BlockLines(buffer, length);
+            case Plain or Brotli:
+                // Blocks written by earlier versions: rare, and not worth a pooled path of their own.
+                ReadOnlySpan<byte> lines = encoding == Plain ? stored : DecompressBrotli(stored.ToArray());
+                var copy = ArrayPool<byte>.Shared.Rent(lines.Length);
+                lines.CopyTo(copy);
+                return new BlockLines(copy, lines.Length);
+            default:
+                throw Unknown(encoding);
+        }
+    }
+
+    private static InvalidDataException Unknown(int encoding) => new($"the block has unknown encoding {encoding}");
+
+    private static (byte[] Buffer, int Length) DecompressZstd(ReadOnlySpan<byte> stored, bool rent)
     {
         try
         {
@@ -79,9 +104,19 @@ internal static class BlockCompression
             }
 
             // The frame records its size, and a frame followed by stray bytes or a second frame does not fit the output.
-            var output = new byte[length];
-            var decompressor = t_decompressor ??= new Decompressor();
-            return decompressor.Unwrap(stored, output) == output.Length ? output : throw new InvalidDataException("the block's compressed lines are cut short");
+            var output = rent ? ArrayPool<byte>.Shared.Rent((int)length) : new byte[length];
+            try
+            {
+                var decompressor = t_decompressor ??= new Decompressor();
+                return decompressor.Unwrap(stored, output.AsSpan(0, (int)length)) == (int)length
+                    ? (output, (int)length)
+                    : throw new InvalidDataException("the block's compressed lines are cut short");
+            }
+            catch when (rent)
+            {
+                ArrayPool<byte>.Shared.Return(output);
+                throw;
+            }
         }
         catch (ZstdException ex)
         {
@@ -115,6 +150,22 @@ internal static class BlockCompression
                 default:
                     throw new InvalidDataException("the block's compressed lines do not decode");
             }
+        }
+    }
+}
+
+/// <summary>A block's decompressed lines in an array rented from the shared pool; disposing gives it back.</summary>
+internal readonly struct BlockLines(byte[] buffer, int length) : IDisposable
+{
+    /// <summary>The lines.</summary>
+    public ReadOnlySpan<byte> Span => buffer.AsSpan(0, length);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

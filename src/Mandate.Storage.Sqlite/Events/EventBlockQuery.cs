@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -66,39 +67,57 @@ internal sealed class EventBlockQuery
         var key = load.Parameters.Add("$key", SqliteType.Integer);
         var matches = new List<MandateEvent>(Math.Min(limit + 1, 256));
         await using var reader = await candidates.ExecuteReaderAsync(session.CancellationToken);
-        var stored = new List<(int Encoding, byte[] Bytes)>();
+        var stored = new List<StoredBlock>();
         var batch = 1;
         var more = true;
-        while (more && matches.Count <= limit)
+        try
         {
-            stored.Clear();
-            while (stored.Count < batch && (more = await reader.ReadAsync(session.CancellationToken)))
+            while (more && matches.Count <= limit)
             {
-                if (_identityHashes.Length > 0 && !MayHoldIdentity((byte[])reader.GetValue(1)))
+                Release(stored);
+                while (stored.Count < batch && (more = await reader.ReadAsync(session.CancellationToken)))
                 {
-                    continue;
+                    if (_identityHashes.Length > 0 && !MayHoldIdentity((byte[])reader.GetValue(1)))
+                    {
+                        continue;
+                    }
+
+                    key.Value = reader.GetInt64(0);
+                    await using var block = await load.ExecuteReaderAsync(session.CancellationToken);
+                    if (await block.ReadAsync(session.CancellationToken))
+                    {
+                        stored.Add(StoredBlock.Read(block));
+                    }
                 }
 
-                key.Value = reader.GetInt64(0);
-                await using var block = await load.ExecuteReaderAsync(session.CancellationToken);
-                if (await block.ReadAsync(session.CancellationToken))
+                var lines = Decompress(stored);
+                try
                 {
-                    stored.Add((block.GetInt32(0), (byte[])block.GetValue(1)));
+                    foreach (var block in lines)
+                    {
+                        Collect(block.Span, matches, limit + 1);
+                        if (matches.Count > limit)
+                        {
+                            break;
+                        }
+                    }
                 }
+                finally
+                {
+                    foreach (var block in lines)
+                    {
+                        block.Dispose();
+                    }
+                }
+
+                // A page found in the first block decompresses one; a search over many blocks takes them several at a
+                // time, decompressed in parallel.
+                batch = Math.Min(batch * 2, MaxParallelBlocks);
             }
-
-            foreach (var lines in Decompress(stored))
-            {
-                Collect(lines, matches, limit + 1);
-                if (matches.Count > limit)
-                {
-                    break;
-                }
-            }
-
-            // A page found in the first block decompresses one; a search over many blocks takes them several at a
-            // time, decompressed in parallel.
-            batch = Math.Min(batch * 2, MaxParallelBlocks);
+        }
+        finally
+        {
+            Release(stored);
         }
 
         if (matches.Count <= limit)
@@ -111,26 +130,42 @@ internal sealed class EventBlockQuery
     }
 
     // Decompression is most of a query's cost; blocks are independent, so several run at once, in order of use.
-    private static byte[][] Decompress(List<(int Encoding, byte[] Bytes)> stored)
+    private static BlockLines[] Decompress(List<StoredBlock> stored)
     {
-        var lines = new byte[stored.Count][];
+        var lines = new BlockLines[stored.Count];
         if (stored.Count == 1)
         {
-            lines[0] = BlockCompression.Decompress(stored[0].Encoding, stored[0].Bytes);
+            lines[0] = BlockCompression.DecompressRented(stored[0].Encoding, stored[0].Span);
             return lines;
         }
 
         try
         {
-            Parallel.For(0, stored.Count, i => lines[i] = BlockCompression.Decompress(stored[i].Encoding, stored[i].Bytes));
+            Parallel.For(0, stored.Count, i => lines[i] = BlockCompression.DecompressRented(stored[i].Encoding, stored[i].Span));
         }
         catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
         {
-            // Callers see what one block's failure would have raised (a damaged block is InvalidDataException).
+            // The blocks that did decompress go back to the pool (a default entry holds nothing); callers see what one
+            // block's failure would have raised (a damaged block is InvalidDataException).
+            foreach (var block in lines)
+            {
+                block.Dispose();
+            }
+
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
         }
 
         return lines;
+    }
+
+    private static void Release(List<StoredBlock> stored)
+    {
+        foreach (var block in stored)
+        {
+            ArrayPool<byte>.Shared.Return(block.Rented);
+        }
+
+        stored.Clear();
     }
 
     private string CandidateSql(out List<(string, object?)> parameters)
@@ -167,9 +202,9 @@ internal sealed class EventBlockQuery
         return false;
     }
 
-    private void Collect(byte[] lines, List<MandateEvent> matches, int wanted)
+    private void Collect(ReadOnlySpan<byte> lines, List<MandateEvent> matches, int wanted)
     {
-        var rest = lines.AsSpan();
+        var rest = lines;
         while (!rest.IsEmpty && matches.Count < wanted)
         {
             var end = rest.IndexOf((byte)'\n');
@@ -254,4 +289,18 @@ internal sealed class EventBlockQuery
 
     // A value as it appears in a canonical line: JSON-escaped the way the writer escapes it, in quotes.
     private static string Quoted(string value) => $"\"{JsonEncodedText.Encode(value)}\"";
+
+    /// <summary>A block's stored bytes, read into an array rented from the shared pool.</summary>
+    private readonly record struct StoredBlock(int Encoding, byte[] Rented, int Length)
+    {
+        public ReadOnlySpan<byte> Span => Rented.AsSpan(0, Length);
+
+        public static StoredBlock Read(SqliteDataReader block)
+        {
+            var length = (int)block.GetBytes(1, 0, null, 0, 0);
+            var rented = ArrayPool<byte>.Shared.Rent(length);
+            block.GetBytes(1, 0, rented, 0, length);
+            return new StoredBlock(block.GetInt32(0), rented, length);
+        }
+    }
 }
