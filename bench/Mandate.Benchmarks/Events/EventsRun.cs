@@ -6,7 +6,8 @@ namespace Mandate.Benchmarks.Events;
 /// <summary>
 /// <c>events</c>: the event pipeline's figures beside a plain batched insert into the same engine, in one run.
 /// <c>--events N</c> sets the pipeline run's size; <c>--stored N</c> the query run's (10,000,000 by default);
-/// <c>--reference N</c> the plain insert's (the pipeline run's size up to 1,000,000 by default).
+/// <c>--reference N</c> the plain insert's (the pipeline run's size up to 1,000,000 by default); <c>--warm-up S</c> the
+/// seconds the pipeline runs before it is measured (3 by default).
 /// </summary>
 internal static class EventsRun
 {
@@ -15,6 +16,7 @@ internal static class EventsRun
         var count = Option(args, "--events") ?? 2_000_000;
         var stored = Option(args, "--stored") ?? 10_000_000;
         var referenceCount = Option(args, "--reference") ?? Math.Min(count, 1_000_000);
+        var warmUp = TimeSpan.FromSeconds(Option(args, "--warm-up") ?? 3);
         var root = Path.Combine(Path.GetTempPath(), "mandate-events-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
         try
@@ -29,9 +31,10 @@ internal static class EventsRun
 
             referenceEvents = null;
             GC.Collect();
-            var pipeline = await PipelineRun.MeasureAsync(Directory.CreateDirectory(Path.Combine(root, "pipeline")).FullName, count);
+            var pipeline = await PipelineRun.MeasureAsync(Directory.CreateDirectory(Path.Combine(root, "pipeline")).FullName, count, warmUp);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reference: plain batched SQLite insert ({SqliteRowReference.BatchSize} rows/transaction): {reference,12:N0} events/s"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pipeline:  emit -> durable, chained, compressed:        {pipeline.EventsPerSecond,12:N0} events/s  (emit {pipeline.EmitNanoseconds:F0} ns, dropped {pipeline.Dropped})"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"           measured over {count:N0} events after a warm-up of {pipeline.WarmUpEvents:N0} events in {pipeline.WarmUpTime.TotalSeconds:F1} s"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"           CPU {pipeline.CpuNanoseconds:F0} ns/event over all threads (producer included): {Environment.ProcessorCount * 1e9 / pipeline.CpuNanoseconds,12:N0} events/s if every core were free"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"           allocated {pipeline.AllocatedBytes:F0} bytes/event; collections gen0/1/2 {pipeline.Collections}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio pipeline / reference: {pipeline.EventsPerSecond / reference:F2}  (target: pipeline >= 1,000,000 events/s)"));

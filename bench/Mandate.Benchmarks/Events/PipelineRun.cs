@@ -12,7 +12,7 @@ namespace Mandate.Benchmarks.Events;
 /// </summary>
 internal static class PipelineRun
 {
-    public static async Task<PipelineFigures> MeasureAsync(string directory, int count)
+    public static async Task<PipelineFigures> MeasureAsync(string directory, int count, TimeSpan warmUpTime)
     {
         // A pool of distinct events, emitted round and round: a batch never repeats an id, and the benchmark's own
         // heap stays small, so collections measure the pipeline rather than a million pre-built records.
@@ -21,9 +21,21 @@ internal static class PipelineRun
         var options = new EventPipelineOptions();
         var pipeline = new EventPipeline(store.Events, options, NullLogger<EventPipeline>.Instance);
 
-        // A warm-up first, so the measured run sees compiled (tiered-up) code and a filled buffer pool, not the JIT.
-        var warmUp = Math.Min(count / 4, 250_000);
-        await EmitAsync(pipeline, options, pool, warmUp, 0);
+        // A warm-up first, so the measured run sees a filled buffer pool and the code a long-running server runs:
+        // tiered compilation promotes a method only after 30 calls and a pause of 100 ms without new methods to
+        // compile, and with dynamic PGO goes through an instrumented tier first, which takes seconds, not events.
+        var warmUp = 0L;
+        var warming = Stopwatch.StartNew();
+        do
+        {
+            var round = Math.Min(count / 4, 250_000);
+            await EmitAsync(pipeline, options, pool, round, warmUp);
+            warmUp += round;
+        }
+        while (warming.Elapsed < warmUpTime);
+
+        var warmedUp = warming.Elapsed;
+
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var allocated = GC.GetTotalAllocatedBytes();
         var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
@@ -35,7 +47,7 @@ internal static class PipelineRun
         var gcs = $"{GC.CollectionCount(0) - collections.Item1}/{GC.CollectionCount(1) - collections.Item2}/{GC.CollectionCount(2) - collections.Item3}";
         var dropped = pipeline.Dropped;
         await pipeline.DisposeAsync();
-        return new PipelineFigures(count / clock.Elapsed.TotalSeconds, emitNs, cpuNs, bytes, gcs, dropped);
+        return new PipelineFigures(count / clock.Elapsed.TotalSeconds, emitNs, cpuNs, bytes, gcs, dropped, warmUp, warmedUp);
     }
 
     /// <summary>Emits <paramref name="count"/> events from the pool and waits until they are durable; returns the mean cost of an emit in nanoseconds.</summary>
@@ -86,5 +98,6 @@ internal static class PipelineRun
     }
 }
 
-/// <summary>What one pipeline run measured: throughput, producer cost, CPU and allocation per event, and collections (gen 0/1/2).</summary>
-internal sealed record PipelineFigures(double EventsPerSecond, double EmitNanoseconds, double CpuNanoseconds, double AllocatedBytes, string Collections, long Dropped);
+/// <summary>What one pipeline run measured: throughput, producer cost, CPU and allocation per event, collections (gen 0/1/2), and the warm-up before it.</summary>
+internal sealed record PipelineFigures(
+    double EventsPerSecond, double EmitNanoseconds, double CpuNanoseconds, double AllocatedBytes, string Collections, long Dropped, long WarmUpEvents, TimeSpan WarmUpTime);
