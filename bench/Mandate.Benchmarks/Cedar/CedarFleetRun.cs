@@ -17,6 +17,8 @@ namespace Mandate.Benchmarks.Cedar;
 /// </summary>
 internal static class CedarFleetRun
 {
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
+
     public static void Run(string[] args)
     {
         var output = Option(args, "--out") ?? Path.Combine(Path.GetTempPath(), "mandate-cedar-fleet");
@@ -49,9 +51,12 @@ internal static class CedarFleetRun
     // policies and the index are as cold as random traffic leaves them. Allocation is counted around the decision.
     private static (double[] Percentiles, double Mean, double AllowedPercent, double Bytes) Measure(AgentFleet fleet, double overhead)
     {
+        // Warm up for at least 20,000 decisions and 2 seconds: tiered compilation with dynamic PGO needs seconds, not
+        // calls, to reach the code a running server decides with (an instrumented tier comes first).
         var requests = fleet.Requests;
         var reasons = new int[64];
-        for (var i = 0; i < 20_000; i++)
+        var warming = Stopwatch.StartNew();
+        for (var i = 0; i < 20_000 || warming.Elapsed < WarmUp; i++)
         {
             Authorizer.Decide(new PreparedRequest(requests[i % requests.Length], fleet.Entities), fleet.Policies, reasons, out _);
         }
