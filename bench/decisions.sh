@@ -3,7 +3,8 @@
 # fixed JSON body, all in one session on this machine:
 #   1. bare endpoint, saturated                      -> reference requests/s
 #   2. single evaluations, saturated                 -> decisions/s and the ratio to the bare endpoint
-#   3. single evaluations held at RATE (default 25,000/s: half the 50,000/s target) -> p50/p99 latency
+#   3. single evaluations held at RATE (default 25,000/s: half the 50,000/s target) -> p50/p99 latency, beside the
+#      bare endpoint held at the same rate (the latency wrk's pacing and the shared cores cost a server doing nothing)
 #   4. batched evaluations (100 per request), saturated -> decisions/s
 #   5. the same GET directly to the upstream and through `mandate proxy` (in-process decisions), held at
 #      PROXY_RATE -> the p50 the proxy adds, and the part of it a forwarded request costs with no token check or
@@ -109,6 +110,7 @@ done
 echo "wrk ${DURATION} per phase, ${THREADS} threads, keep-alive; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 run bare "$CONNS" "$out/bare.lua" "$BARE/bare"
 run single "$CONNS" "$out/single.lua" "$MANDATE/access/v1/evaluation"
+run bare-paced "$CONNS" "$(paced "$out/bare.lua" "$RATE")" "$BARE/bare"
 run paced "$CONNS" "$(paced "$out/single.lua" "$RATE")" "$MANDATE/access/v1/evaluation"
 run batch 16 "$out/batch.lua" "$MANDATE/access/v1/evaluations"
 run direct "$PROXY_CONNS" "$(paced "$out/direct.lua" "$PROXY_RATE")" "$BARE/invoices/7"
@@ -119,6 +121,8 @@ bare=$(rps bare) single=$(rps single) batch=$(( $(rps batch) * BATCH ))
 printf '%-44s %12s   %s B/request allocated\n' "bare Kestrel endpoint (reference)" "$bare req/s" "$(alloc bare)"
 printf '%-44s %12s   (target >= 50000) %s B/request allocated\n' "single evaluations" "$single decisions/s" "$(alloc single)"
 printf '%-44s %12s   (goal >= 0.5)\n' "ratio single / bare" "$(awk -v a="$single" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')"
+printf '%-44s %12s   achieved %s req/s\n' "bare endpoint at ${RATE}/s (reference): p50" "$(us bare-paced 50%) us" "$(rps bare-paced)"
+printf '%-44s %12s\n' "bare endpoint at ${RATE}/s (reference): p99" "$(us bare-paced 99%) us"
 printf '%-44s %12s   achieved %s req/s\n' "single at ${RATE}/s: p50" "$(us paced 50%) us" "$(rps paced)"
 printf '%-44s %12s   (target < 2000)\n' "single at ${RATE}/s: p99" "$(us paced 99%) us"
 printf '%-44s %12s   (target >= 500000) %s B/decision allocated\n' "batched evaluations (${BATCH} per request)" "$batch decisions/s" "$(( $(alloc batch) / BATCH ))"
