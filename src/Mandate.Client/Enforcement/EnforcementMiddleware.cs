@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Mandate.Client.Decisions;
 using Mandate.Client.Tokens;
-using Mandate.Tokens.Dpop;
+using Mandate.Tokens.Validation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -39,14 +39,13 @@ internal sealed partial class EnforcementMiddleware(
             return;
         }
 
-        var dpopScheme = header.StartsWith(DpopHttp.Scheme + " ", StringComparison.OrdinalIgnoreCase);
-        if ((!dpopScheme && !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) || header.Length <= 7)
+        if (!AuthorizationHeader.TryParse(header, out var dpopScheme, out var tokenStart))
         {
             await EnforcementProblems.UnauthenticatedAsync(context, "the Authorization header must be `Bearer <token>`, or `DPoP <token>` with a `DPoP` proof");
             return;
         }
 
-        var presented = header[(dpopScheme ? 5 : 7)..].Trim();
+        var presented = AuthorizationHeader.Token(header, tokenStart);
         Mandate.Tokens.Validation.AccessTokenValidation validation;
         try
         {

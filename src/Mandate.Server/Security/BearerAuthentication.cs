@@ -26,14 +26,13 @@ internal sealed class BearerAuthentication(AdminCredential admin, AccessTokenAut
             return default;
         }
 
-        var isDpop = header.StartsWith(DpopHttp.Scheme + " ", StringComparison.OrdinalIgnoreCase);
-        if ((!isDpop && !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) || header.Length <= 7)
+        if (!AuthorizationHeader.TryParse(header, out var isDpop, out var tokenStart))
         {
             return BearerOutcome.Refused("the Authorization header must be `Bearer <token>` or `DPoP <token>`", "invalid_request");
         }
 
         var connection = isDpop ? null : ConnectionMemory.Of(context);
-        var token = connection?.Token(header) ?? header[(isDpop ? 5 : 7)..].Trim();
+        var token = connection?.Token(header, tokenStart) ?? AuthorizationHeader.Token(header, tokenStart);
         if (!isDpop)
         {
             // Agents present the same access token call after call: answer those from the validator's memory before
@@ -148,11 +147,11 @@ internal sealed class BearerAuthentication(AdminCredential admin, AccessTokenAut
             return memory;
         }
 
-        public string Token(string header)
+        public string Token(string header, int tokenStart)
         {
             if (!string.Equals(header, _header, StringComparison.Ordinal))
             {
-                _token = header[7..].Trim();
+                _token = AuthorizationHeader.Token(header, tokenStart);
                 _header = header;
             }
 
