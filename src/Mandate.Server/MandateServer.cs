@@ -128,8 +128,8 @@ public sealed class MandateServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Stopping first lets background services see their stopping token as a shutdown rather than as a failure
-        // (it is a no-op after StopAsync); disposing the host drains the event pipeline, and the final checkpoint
-        // then covers every event written.
+        // (after an earlier StopAsync there is nothing left to stop); disposing the host drains the event pipeline,
+        // and the final checkpoint then covers every event written.
         await _app.StopAsync();
         await _app.DisposeAsync();
         await AuditCheckpointing.CheckpointAsync(_store.Audit, _keys, TimeProvider.System, CancellationToken.None);
