@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Compression;
+using Mandate.Storage.Sqlite.Internal;
 using ZstdSharp;
 
 namespace Mandate.Storage.Sqlite.Events;
@@ -60,62 +61,82 @@ internal static class BlockCompression
 
     /// <summary>The lines of a stored block, in an array of their own.</summary>
     /// <exception cref="InvalidDataException">The stored bytes do not decode: the block was damaged or altered.</exception>
-    public static byte[] Decompress(int encoding, byte[] stored) => encoding switch
-    {
-        Plain => stored,
-        Zstd => DecompressZstd(stored, rent: false).Buffer,
-        Brotli => DecompressBrotli(stored),
-        _ => throw Unknown(encoding),
-    };
-
-    /// <summary>
-    /// The lines of a stored block, in an array rented from the shared pool (a query reads a block's lines once and
-    /// is done with them; a new array per block would be a large-object allocation each time).
-    /// </summary>
-    /// <exception cref="InvalidDataException">The stored bytes do not decode: the block was damaged or altered.</exception>
-    public static BlockLines DecompressRented(int encoding, ReadOnlySpan<byte> stored)
+    public static byte[] Decompress(int encoding, byte[] stored)
     {
         switch (encoding)
         {
+            case Plain:
+                return stored;
             case Zstd:
-                var (buffer, length) = DecompressZstd(stored, rent: true);
-                return new BlockLines(buffer, length);
-            case Plain or Brotli:
-                // Blocks written by earlier versions: rare, and not worth a pooled path of their own.
-                ReadOnlySpan<byte> lines = encoding == Plain ? stored : DecompressBrotli(stored.ToArray());
-                var copy = ArrayPool<byte>.Shared.Rent(lines.Length);
-                lines.CopyTo(copy);
-                return new BlockLines(copy, lines.Length);
+                var lines = new byte[ZstdLength(stored)];
+                UnwrapZstd(stored, lines);
+                return lines;
+            case Brotli:
+                return DecompressBrotli(stored);
             default:
                 throw Unknown(encoding);
         }
     }
 
+    /// <summary>
+    /// The lines of a stored block, in a buffer on a pooled array that the caller disposes (a query reads a block's
+    /// lines once and is done with them; a new array per block would be a large-object allocation each time).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The stored bytes do not decode: the block was damaged or altered.</exception>
+    public static PooledBuffer DecompressPooled(int encoding, ReadOnlySpan<byte> stored)
+    {
+        if (encoding != Zstd)
+        {
+            // Blocks written by earlier versions (plain or Brotli) are rare: decoded as always, then copied.
+            var old = Decompress(encoding, stored.ToArray());
+            var copy = new PooledBuffer(old.Length);
+            old.CopyTo(copy.GetSpan(old.Length));
+            copy.Advance(old.Length);
+            return copy;
+        }
+
+        var length = ZstdLength(stored);
+        var lines = new PooledBuffer(length);
+        try
+        {
+            UnwrapZstd(stored, lines.GetSpan(length)[..length]);
+            lines.Advance(length);
+            return lines;
+        }
+        catch
+        {
+            lines.Dispose();
+            throw;
+        }
+    }
+
     private static InvalidDataException Unknown(int encoding) => new($"the block has unknown encoding {encoding}");
 
-    private static (byte[] Buffer, int Length) DecompressZstd(ReadOnlySpan<byte> stored, bool rent)
+    // The size a Zstandard frame records for its content, refused when it is more than a block holds.
+    private static int ZstdLength(ReadOnlySpan<byte> stored)
     {
         try
         {
             var length = Decompressor.GetDecompressedSize(stored);
-            if (length > MaxLinesLength)
-            {
-                throw new InvalidDataException($"the block's compressed lines claim {length} bytes, more than a block holds");
-            }
+            return length <= MaxLinesLength
+                ? (int)length
+                : throw new InvalidDataException($"the block's compressed lines claim {length} bytes, more than a block holds");
+        }
+        catch (ZstdException ex)
+        {
+            throw new InvalidDataException("the block's compressed lines do not decode", ex);
+        }
+    }
 
-            // The frame records its size, and a frame followed by stray bytes or a second frame does not fit the output.
-            var output = rent ? ArrayPool<byte>.Shared.Rent((int)length) : new byte[length];
-            try
+    // Decompresses a frame into exactly its recorded size: a frame followed by stray bytes or a second frame does not fit.
+    private static void UnwrapZstd(ReadOnlySpan<byte> stored, Span<byte> lines)
+    {
+        try
+        {
+            var decompressor = t_decompressor ??= new Decompressor();
+            if (decompressor.Unwrap(stored, lines) != lines.Length)
             {
-                var decompressor = t_decompressor ??= new Decompressor();
-                return decompressor.Unwrap(stored, output.AsSpan(0, (int)length)) == (int)length
-                    ? (output, (int)length)
-                    : throw new InvalidDataException("the block's compressed lines are cut short");
-            }
-            catch when (rent)
-            {
-                ArrayPool<byte>.Shared.Return(output);
-                throw;
+                throw new InvalidDataException("the block's compressed lines are cut short");
             }
         }
         catch (ZstdException ex)
@@ -150,22 +171,6 @@ internal static class BlockCompression
                 default:
                     throw new InvalidDataException("the block's compressed lines do not decode");
             }
-        }
-    }
-}
-
-/// <summary>A block's decompressed lines in an array rented from the shared pool; disposing gives it back.</summary>
-internal readonly struct BlockLines(byte[] buffer, int length) : IDisposable
-{
-    /// <summary>The lines.</summary>
-    public ReadOnlySpan<byte> Span => buffer.AsSpan(0, length);
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        if (buffer is not null)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

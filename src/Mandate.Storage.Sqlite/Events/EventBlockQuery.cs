@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -95,7 +94,7 @@ internal sealed class EventBlockQuery
                 {
                     foreach (var block in lines)
                     {
-                        Collect(block.Span, matches, limit + 1);
+                        Collect(block.WrittenSpan, matches, limit + 1);
                         if (matches.Count > limit)
                         {
                             break;
@@ -130,26 +129,26 @@ internal sealed class EventBlockQuery
     }
 
     // Decompression is most of a query's cost; blocks are independent, so several run at once, in order of use.
-    private static BlockLines[] Decompress(List<StoredBlock> stored)
+    private static PooledBuffer[] Decompress(List<StoredBlock> stored)
     {
-        var lines = new BlockLines[stored.Count];
+        var lines = new PooledBuffer[stored.Count];
         if (stored.Count == 1)
         {
-            lines[0] = BlockCompression.DecompressRented(stored[0].Encoding, stored[0].Span);
+            lines[0] = BlockCompression.DecompressPooled(stored[0].Encoding, stored[0].Bytes.WrittenSpan);
             return lines;
         }
 
         try
         {
-            Parallel.For(0, stored.Count, i => lines[i] = BlockCompression.DecompressRented(stored[i].Encoding, stored[i].Span));
+            Parallel.For(0, stored.Count, i => lines[i] = BlockCompression.DecompressPooled(stored[i].Encoding, stored[i].Bytes.WrittenSpan));
         }
         catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
         {
-            // The blocks that did decompress go back to the pool (a default entry holds nothing); callers see what one
-            // block's failure would have raised (a damaged block is InvalidDataException).
+            // The blocks that did decompress go back to the pool; callers see what one block's failure would have
+            // raised (a damaged block is InvalidDataException).
             foreach (var block in lines)
             {
-                block.Dispose();
+                block?.Dispose();
             }
 
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
@@ -162,7 +161,7 @@ internal sealed class EventBlockQuery
     {
         foreach (var block in stored)
         {
-            ArrayPool<byte>.Shared.Return(block.Rented);
+            block.Bytes.Dispose();
         }
 
         stored.Clear();
@@ -290,17 +289,16 @@ internal sealed class EventBlockQuery
     // A value as it appears in a canonical line: JSON-escaped the way the writer escapes it, in quotes.
     private static string Quoted(string value) => $"\"{JsonEncodedText.Encode(value)}\"";
 
-    /// <summary>A block's stored bytes, read into an array rented from the shared pool.</summary>
-    private readonly record struct StoredBlock(int Encoding, byte[] Rented, int Length)
+    /// <summary>A block's stored bytes, read into a buffer on a pooled array.</summary>
+    private readonly record struct StoredBlock(int Encoding, PooledBuffer Bytes)
     {
-        public ReadOnlySpan<byte> Span => Rented.AsSpan(0, Length);
-
         public static StoredBlock Read(SqliteDataReader block)
         {
             var length = (int)block.GetBytes(1, 0, null, 0, 0);
-            var rented = ArrayPool<byte>.Shared.Rent(length);
-            block.GetBytes(1, 0, rented, 0, length);
-            return new StoredBlock(block.GetInt32(0), rented, length);
+            var bytes = new PooledBuffer(length);
+            block.GetBytes(1, 0, bytes.Array, 0, length);
+            bytes.Advance(length);
+            return new StoredBlock(block.GetInt32(0), bytes);
         }
     }
 }
