@@ -8,6 +8,7 @@ using System.Text;
 using System.Text.Json;
 using Mandate.Server;
 using Mandate.Tokens;
+using Mandate.Tokens.Clients;
 using Mandate.Tokens.Issuance;
 using Mandate.Tokens.Jose;
 using Mandate.Tokens.Validation;
@@ -150,7 +151,7 @@ internal static class RevocationCascadeRun
         {
             var form = new Dictionary<string, string[]>
             {
-                ["client_assertion_type"] = [Client.AssertionType],
+                ["client_assertion_type"] = [ClientAssertionValidator.JwtBearerType],
                 ["client_assertion"] = [actor.Assertion()],
                 ["grant_type"] = [TokenExchangeGrant.GrantType],
                 ["subject_token"] = [subject],
@@ -183,7 +184,7 @@ internal static class RevocationCascadeRun
         using var response = await http.PostAsync("/oauth2/token", new FormUrlEncodedContent(
         [
             new("grant_type", "client_credentials"),
-            new("client_assertion_type", Client.AssertionType),
+            new("client_assertion_type", ClientAssertionValidator.JwtBearerType),
             new("client_assertion", client.Assertion()),
             .. fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)),
         ]));
@@ -212,8 +213,6 @@ internal static class RevocationCascadeRun
     /// <summary>An identity with its own P-256 key, signing RFC 7523 client assertions for the server.</summary>
     private sealed class Client(string id, string audience) : IDisposable
     {
-        public const string AssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-
         private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
         public string Id => id;

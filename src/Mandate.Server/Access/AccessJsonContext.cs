@@ -4,7 +4,9 @@ namespace Mandate.Server.Access;
 
 /// <summary>
 /// Source-generated serialization of the AuthZEN contracts, first in the server's resolver chain: the decision path
-/// reads requests and writes answers without reflection. Naming and strictness come from <c>ApiJson</c>'s options.
+/// writes answers without reflection, and the OpenAPI document describes the requests from these contracts (the
+/// evaluation bodies themselves are read by <see cref="AuthZenReader"/>). Naming and strictness come from
+/// <c>ApiJson</c>'s options.
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(EvaluationRequest))]
