@@ -18,8 +18,6 @@ internal sealed partial class PolicyIndex
     /// </remarks>
     private sealed class AnchorTable
     {
-        private const int Open = 0;
-
         // (hash << 32) | id, or 0 for an empty slot (ids start at 1); the id's top bit flags a hash two anchors share.
         private const int Shared = int.MinValue;
         private readonly long[] _slots;

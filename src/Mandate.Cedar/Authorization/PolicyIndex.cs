@@ -11,29 +11,37 @@ namespace Mandate.Cedar.Authorization;
 /// <summary>
 /// Finds the policies whose scope matches a request's entities. A policy's scope names at most one principal
 /// anchor and one resource anchor (the entity of <c>==</c>, <c>in</c> or <c>is .. in</c>); the policy is filed
-/// under that pair, with "open" standing for a side without one. A request looks up every pair drawn from its
-/// principal's and its resource's lineage (the entity and its ancestors), so only policies whose principal and
-/// resource scopes can both match are candidates, however many policies other entities have. Within a pair, a
-/// policy is a candidate only when its action scope names the request's action (<c>==</c>) or one in its
+/// under that pair, with "open" standing for a side without one, and under the one action its action scope names,
+/// when it names exactly one ("open" otherwise). A request looks up every key drawn from its principal's and its
+/// resource's lineage (the entity and its ancestors) and its action's lineage, so only policies whose principal,
+/// resource and action scopes can all match are candidates, however many policies other entities have. Within a
+/// key, a policy is a candidate only when its action scope names the request's action (<c>==</c>) or one in its
 /// lineage (<c>in</c>), and its <c>==</c> scopes name the request's own entities rather than an ancestor.
 /// </summary>
 /// <remarks>
 /// Decisions over a large policy set are bound by memory latency, not instructions, so every table is flat and
 /// anchors are matched exactly against compact copies of their type and id: a lookup touches no policy and no
-/// entity object. A candidate's scope entities are therefore proven to match, and the evaluator checks only what
-/// the index does not (<c>is</c> types, conditions) — see <see cref="CompiledPolicy.ScopeIndexed"/>. Every policy
-/// sits in at most one pair (none when it can match no action), so candidates never repeat.
+/// entity object. Most keys a request draws name no policy (a request's lineages make a few dozen, a large policy
+/// set files under a few of them), so a small filter answers those before the key table is read: see
+/// <see cref="KeyTable"/>. A candidate's scope entities are proven to match, and the evaluator checks only what the
+/// index does not (<c>is</c> types, conditions) — see <see cref="CompiledPolicy.ScopeIndexed"/>. Every policy sits
+/// under at most one key (none when it can match no action), so candidates never repeat.
 /// </remarks>
 internal sealed partial class PolicyIndex
 {
+    // The id of "no anchor": an open scope side, and the action key of a policy naming no single action.
+    private const int Open = 0;
+
     private readonly ImmutableArray<CompiledPolicy> _policies;
     private readonly AnchorTable _principals;
     private readonly AnchorTable _resources;
     private readonly AnchorTable _actions;
 
-    // The pairs of principal id p are _pairs[_pairStarts[p].._pairStarts[p + 1]], sorted by resource id.
-    private readonly int[] _pairStarts;
-    private readonly Pair[] _pairs;
+    private readonly KeyTable _keys;
+
+    // The entries filed under principal id p are _entries[_entryStarts[p].._entryStarts[p + 1]]; those under one key
+    // are consecutive, the last one flagged.
+    private readonly int[] _entryStarts;
     private readonly Entry[] _entries;
     private readonly int[] _entryActions;
 
@@ -44,7 +52,7 @@ internal sealed partial class PolicyIndex
         var principals = new AnchorTable.Builder();
         var resources = new AnchorTable.Builder();
         var actions = new AnchorTable.Builder();
-        var filed = new SortedDictionary<(int Principal, int Resource), List<int>>();
+        var filed = new SortedDictionary<Key, List<int>>();
         var actionIds = new int[policies.Length][];
         var flags = new EntryFlags[policies.Length];
         for (var i = 0; i < policies.Length; i++)
@@ -56,17 +64,16 @@ internal sealed partial class PolicyIndex
                 continue;
             }
 
-            var key = (principals.Intern(Anchor(policy.Principal)), resources.Intern(Anchor(policy.Resource)));
+            // An action scope of `==`/`in` can match only the actions it names (and, for `in`, their descendants).
+            var named = policy.Action.Operator == ActionScopeOperator.Any ? [] : policy.Action.Entities;
+            actionIds[i] = [.. named.Select(a => actions.Intern(a)).Distinct()];
+            var key = new Key(principals.Intern(Anchor(policy.Principal)), resources.Intern(Anchor(policy.Resource)), actionIds[i].Length == 1 ? actionIds[i][0] : Open);
             if (!filed.TryGetValue(key, out var ordinals))
             {
                 filed[key] = ordinals = [];
             }
 
             ordinals.Add(i);
-
-            // An action scope of `==`/`in` can match only the actions it names (and, for `in`, their descendants).
-            var named = policy.Action.Operator == ActionScopeOperator.Any ? [] : policy.Action.Entities;
-            actionIds[i] = [.. named.Select(a => actions.Intern(a)).Distinct()];
             flags[i] = (policy.Principal.Operator == ScopeOperator.Equal ? EntryFlags.PrincipalSelf : 0)
                 | (policy.Resource.Operator == ScopeOperator.Equal ? EntryFlags.ResourceSelf : 0)
                 | (policy.Action.Operator == ActionScopeOperator.Equal ? EntryFlags.ActionSelf : 0);
@@ -75,29 +82,30 @@ internal sealed partial class PolicyIndex
         _principals = principals.Build();
         _resources = resources.Build();
         _actions = actions.Build();
-        _pairStarts = new int[principals.Count + 2];
-        _pairs = new Pair[filed.Count];
+        _entryStarts = new int[principals.Count + 2];
         _entries = new Entry[filed.Values.Sum(ordinals => ordinals.Count)];
+        var keys = new KeyTable.Builder(filed.Count);
         var entryActions = new List<int>();
-        var pair = 0;
         var entry = 0;
-        foreach (var ((principal, resource), ordinals) in filed)
+        foreach (var (key, ordinals) in filed)
         {
-            _pairStarts[principal + 1] = pair + 1;
-            _pairs[pair++] = new Pair(resource, entry, ordinals.Count);
+            _entryStarts[key.Principal + 1] = entry + ordinals.Count;
+            keys.Add(key, entry);
             foreach (var ordinal in ordinals)
             {
-                _entries[entry++] = new Entry(ordinal, entryActions.Count, actionIds[ordinal].Length, flags[ordinal]);
+                var last = ordinal == ordinals[^1] ? EntryFlags.Last : 0;
+                _entries[entry++] = new Entry(ordinal, entryActions.Count, actionIds[ordinal].Length, flags[ordinal] | last);
                 entryActions.AddRange(actionIds[ordinal]);
             }
         }
 
-        // Principals without pairs start where the previous one ended.
-        for (var p = 1; p < _pairStarts.Length; p++)
+        // Principals without entries start where the previous one ended.
+        for (var p = 1; p < _entryStarts.Length; p++)
         {
-            _pairStarts[p] = Math.Max(_pairStarts[p], _pairStarts[p - 1]);
+            _entryStarts[p] = Math.Max(_entryStarts[p], _entryStarts[p - 1]);
         }
 
+        _keys = keys.Build();
         _entryActions = [.. entryActions];
     }
 
@@ -166,14 +174,11 @@ internal sealed partial class PolicyIndex
         var result = new List<int>();
         foreach (var p in principalIds)
         {
-            foreach (var pair in PairsOf(p))
+            foreach (var entry in EntriesOf(p))
             {
-                foreach (var entry in _entries.AsSpan(pair.FirstEntry, pair.EntryCount))
+                if (Admits(entry, p, self, actions))
                 {
-                    if (Admits(entry, p, self, actions))
-                    {
-                        result.Add(entry.Ordinal);
-                    }
+                    result.Add(entry.Ordinal);
                 }
             }
         }
@@ -188,8 +193,7 @@ internal sealed partial class PolicyIndex
         for (var i = 0; i < principals.Ids.Length; i++)
         {
             var p = principals.Ids[i];
-            var pairs = PairsOf(p);
-            if (pairs.IsEmpty)
+            if (_entryStarts[p] == _entryStarts[p + 1])
             {
                 continue;
             }
@@ -197,29 +201,39 @@ internal sealed partial class PolicyIndex
             for (var j = 0; j < resources.Ids.Length; j++)
             {
                 var r = resources.Ids[j];
-                var at = Find(pairs, r);
-                if (at < 0)
-                {
-                    continue;
-                }
 
-                var pair = pairs[at];
-                foreach (var entry in _entries.AsSpan(pair.FirstEntry, pair.EntryCount))
+                // The policies naming no single action, then those naming one of the request's lineage.
+                for (var k = -1; k < actions.Lineage.Length; k++)
                 {
-                    if (((entry.Flags & EntryFlags.ResourceSelf) == 0 || r == resourceSelf) && Admits(entry, p, principalSelf, actions))
+                    var first = _keys.Find(new Key(p, r, k < 0 ? Open : actions.Lineage[k]));
+                    if (first < 0)
                     {
-                        // The first candidate under an anchor matched by hash alone confirms it is the entity.
-                        if (!principals.Confirm(i) || !resources.Confirm(j))
+                        continue;
+                    }
+
+                    for (var e = first; ; e++)
+                    {
+                        var entry = _entries[e];
+                        if (((entry.Flags & EntryFlags.ResourceSelf) == 0 || r == resourceSelf) && Admits(entry, p, principalSelf, actions))
+                        {
+                            // The first candidate under an anchor matched by hash alone confirms it is the entity.
+                            if (!principals.Confirm(i) || !resources.Confirm(j))
+                            {
+                                break;
+                            }
+
+                            if (count == destination.Length)
+                            {
+                                return -1;
+                            }
+
+                            destination[count++] = entry.Ordinal;
+                        }
+
+                        if ((entry.Flags & EntryFlags.Last) != 0)
                         {
                             break;
                         }
-
-                        if (count == destination.Length)
-                        {
-                            return -1;
-                        }
-
-                        destination[count++] = entry.Ordinal;
                     }
                 }
             }
@@ -246,56 +260,25 @@ internal sealed partial class PolicyIndex
         return (entry.Flags & EntryFlags.ActionSelf) != 0 ? named.Contains(request.Self) : named.ContainsAny(request.Lineage);
     }
 
-    private ReadOnlySpan<Pair> PairsOf(int principal) =>
-        _pairs.AsSpan(_pairStarts[principal], _pairStarts[principal + 1] - _pairStarts[principal]);
-
-    // Pairs are sorted by resource id: scan short runs, bisect long ones.
-    private static int Find(ReadOnlySpan<Pair> pairs, int resource)
-    {
-        if (pairs.Length <= 8)
-        {
-            for (var i = 0; i < pairs.Length; i++)
-            {
-                if (pairs[i].Resource == resource)
-                {
-                    return i;
-                }
-            }
-
-            return -1;
-        }
-
-        var low = 0;
-        var high = pairs.Length - 1;
-        while (low <= high)
-        {
-            var middle = (low + high) >>> 1;
-            var at = pairs[middle].Resource;
-            if (at == resource)
-            {
-                return middle;
-            }
-
-            if (at < resource)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-
-        return -1;
-    }
+    private ReadOnlySpan<Entry> EntriesOf(int principal) =>
+        _entries.AsSpan(_entryStarts[principal], _entryStarts[principal + 1] - _entryStarts[principal]);
 
     private static EntityUid? Anchor(ScopeConstraint scope) =>
         scope.Operator is ScopeOperator.Equal or ScopeOperator.In or ScopeOperator.IsIn ? scope.Entity?.Uid : null;
 
-    /// <summary>The policies filed under one anchor pair: <see cref="EntryCount"/> entries from <see cref="FirstEntry"/>.</summary>
-    private readonly record struct Pair(int Resource, int FirstEntry, int EntryCount);
+    /// <summary>
+    /// Where policies are filed: their principal and resource anchors, and the one action anchor their action scope
+    /// names (open when it names none or several). Ordered by principal, so each principal's entries are consecutive.
+    /// </summary>
+    private readonly record struct Key(int Principal, int Resource, int Action) : IComparable<Key>
+    {
+        public int CompareTo(Key other) =>
+            Principal != other.Principal ? Principal.CompareTo(other.Principal)
+            : Resource != other.Resource ? Resource.CompareTo(other.Resource)
+            : Action.CompareTo(other.Action);
+    }
 
-    /// <summary>One policy in a pair, with the action anchors its action scope names (none when open).</summary>
+    /// <summary>One policy under a key, with the action anchors its action scope names (none when open).</summary>
     private readonly record struct Entry(int Ordinal, int FirstAction, int ActionCount, EntryFlags Flags);
 
     /// <summary>
@@ -333,12 +316,16 @@ internal sealed partial class PolicyIndex
         public int Self { get; } = self;
     }
 
-    /// <summary>Which scopes are <c>==</c>: their anchor must be the request's own entity, not an ancestor.</summary>
+    /// <summary>
+    /// Which scopes are <c>==</c> (their anchor must be the request's own entity, not an ancestor), and whether the
+    /// entry is the last under its key.
+    /// </summary>
     [Flags]
     private enum EntryFlags : byte
     {
         PrincipalSelf = 1,
         ResourceSelf = 2,
         ActionSelf = 4,
+        Last = 8,
     }
 }

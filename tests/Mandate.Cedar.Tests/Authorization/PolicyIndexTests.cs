@@ -79,6 +79,46 @@ public sealed class PolicyIndexTests
     }
 
     [Fact]
+    public void Candidates_UnderOneAnchorPair_AreTheOnesNamingTheRequestsActionOrNone()
+    {
+        // Filed under one (principal, resource) pair: by the one action named, or together when several or none are.
+        var ids = Candidates("""
+            permit(principal == User::"alice", action == Action::"edit", resource == Photo::"p1");
+            permit(principal == User::"alice", action == Action::"view", resource == Photo::"p1");
+            permit(principal == User::"alice", action in Action::"read", resource == Photo::"p1");
+            permit(principal == User::"alice", action == Action::"read", resource == Photo::"p1");
+            permit(principal == User::"alice", action in [Action::"edit", Action::"view"], resource == Photo::"p1");
+            permit(principal == User::"alice", action in [Action::"edit", Action::"delete"], resource == Photo::"p1");
+            permit(principal == User::"alice", action, resource == Photo::"p1");
+            permit(principal == User::"alice", action in [Action::"view", Action::"view"], resource == Photo::"p1");
+            permit(principal == User::"alice", action == Action::"view", resource == Photo::"p2");
+            """);
+
+        Assert.Equal(["policy1", "policy2", "policy4", "policy6", "policy7"], ids);
+    }
+
+    [Fact]
+    public void Candidates_AmongManyKeysThatNameNoPolicy_AreExactlyThoseFiledUnderTheRequestsKeys()
+    {
+        // Thousands of keys, so the filter in front of the key table lets some absent keys through to the table.
+        var policies = string.Concat(Enumerable.Range(0, 3_000).Select(i =>
+            $"permit(principal == User::\"u{i}\", action == Action::\"a{i % 7}\", resource in Folder::\"f{i % 11}\");\n"));
+        var index = new PolicyIndex(CedarParser.ParsePolicySet(policies).Policies);
+        var store = new Entities.EntityStore([new Entities.Entity(EntityUid.Of("Doc", "d"), parents: [EntityUid.Of("Folder", "f3")])]);
+        for (var user = 0; user < 3_000; user += 37)
+        {
+            for (var action = 0; action < 7; action++)
+            {
+                var request = new Request(EntityUid.Of("User", $"u{user}"), EntityUid.Of("Action", $"a{action}"), EntityUid.Of("Doc", "d"), RecordValue.Empty);
+                var ordinals = new int[index.Policies.Length];
+                var count = index.Candidates(new PreparedRequest(request, store), ordinals);
+                int[] expected = user % 7 == action && user % 11 == 3 ? [user] : [];
+                Assert.Equal(expected, ordinals.Take(count));
+            }
+        }
+    }
+
+    [Fact]
     public void Candidates_ForEqualityScopes_NeedTheRequestsOwnEntityNotAnAncestor()
     {
         var ids = Candidates("""
