@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Mandate.Cedar.Ast;
 using Mandate.Cedar.Values;
 
@@ -22,7 +21,7 @@ internal sealed class CompiledPolicy
         ActionOperator = source.Action.Operator;
         Actions = [.. source.Action.Entities];
         ScopeIndexed = Indexed(Principal) && Indexed(Resource);
-        Conditions = [.. source.Conditions.Select(c => (ExpressionCompiler.Compile(ConstantFolding.Fold(c.Body), shared), c.Kind == ConditionKind.When))];
+        Condition = Combine([.. source.Conditions.Select(c => (ExpressionCompiler.Compile(ConstantFolding.Fold(c.Body), shared), c.Kind == ConditionKind.When))]);
     }
 
     /// <summary>The policy as parsed.</summary>
@@ -43,8 +42,13 @@ internal sealed class CompiledPolicy
     /// <summary>The actions the action scope names (none when open).</summary>
     public EntityUid[] Actions { get; }
 
-    /// <summary>Each condition's body and the value it must have for the policy to hold.</summary>
-    public ImmutableArray<(CompiledExpression Body, bool MustHold)> Conditions { get; }
+    /// <summary>
+    /// The policy's conditions as one expression, null when it has none: <c>true</c> when every <c>when</c> holds and
+    /// every <c>unless</c> does not, <c>false</c> at the first that fails to, and a failure (or a non-boolean value,
+    /// from a lone <c>when</c>) when a condition does, in order. A lone <c>when</c> is its own body, so evaluating the
+    /// commonest policies reads no list of conditions.
+    /// </summary>
+    public CompiledExpression? Condition { get; }
 
     /// <summary>
     /// Whether the policy index matches this policy's scope entities exactly (every <c>==</c>/<c>in</c> names an
@@ -68,6 +72,38 @@ internal sealed class CompiledPolicy
         ]);
 
     private CompiledExpression[]? _guards;
+
+    private static CompiledExpression? Combine((CompiledExpression Body, bool MustHold)[] conditions)
+    {
+        if (conditions.Length == 0)
+        {
+            return null;
+        }
+
+        if (conditions is [(var body, true)])
+        {
+            return body;
+        }
+
+        return e =>
+        {
+            foreach (var (body, mustHold) in conditions)
+            {
+                var value = body(e);
+                if (value is not BoolValue result)
+                {
+                    return value is null ? null : e.TypeError("a boolean", value);
+                }
+
+                if (result.Value != mustHold)
+                {
+                    return BoolValue.False;
+                }
+            }
+
+            return BoolValue.True;
+        };
+    }
 
     private static IEnumerable<Expr> Conjuncts(Expr expr) =>
         expr is AndExpr and ? Conjuncts(and.Left).Concat(Conjuncts(and.Right)) : [expr];

@@ -48,26 +48,24 @@ internal sealed partial class Evaluator
 
     private PolicyOutcome EvaluateConditions(CompiledPolicy compiled)
     {
-        foreach (var (body, mustHold) in compiled.Conditions)
+        var condition = compiled.Condition;
+        if (condition is null)
         {
-            var value = body(this);
-            if (value is not BoolValue result)
-            {
-                if (value is not null)
-                {
-                    TypeError("a boolean", value);
-                }
-
-                return PolicyOutcome.Failed;
-            }
-
-            if (result.Value != mustHold)
-            {
-                return PolicyOutcome.NotSatisfied;
-            }
+            return PolicyOutcome.Satisfied;
         }
 
-        return PolicyOutcome.Satisfied;
+        var value = condition(this);
+        if (value is BoolValue result)
+        {
+            return result.Value ? PolicyOutcome.Satisfied : PolicyOutcome.NotSatisfied;
+        }
+
+        if (value is not null)
+        {
+            TypeError("a boolean", value);
+        }
+
+        return PolicyOutcome.Failed;
     }
 
     private bool ScopeMatches(in CompiledScope scope, EntityUid uid) => scope.Operator switch
