@@ -42,6 +42,10 @@ internal sealed partial class PolicyIndex
     // The entries filed under principal id p are _entries[_entryStarts[p].._entryStarts[p + 1]]; those under one key
     // are consecutive, the last one flagged.
     private readonly int[] _entryStarts;
+
+    // For each principal id, the action keys filed under it as bits (key k sets bit k % 64): a request skips the keys
+    // of principal anchors that file nothing under its action, which over a large policy set is most of them.
+    private readonly ulong[] _principalActions;
     private readonly Entry[] _entries;
     private readonly int[] _entryActions;
 
@@ -83,6 +87,7 @@ internal sealed partial class PolicyIndex
         _resources = resources.Build();
         _actions = actions.Build();
         _entryStarts = new int[principals.Count + 2];
+        _principalActions = new ulong[principals.Count + 1];
         _entries = new Entry[filed.Values.Sum(ordinals => ordinals.Count)];
         var keys = new KeyTable.Builder(filed.Count);
         var entryActions = new List<int>();
@@ -90,6 +95,7 @@ internal sealed partial class PolicyIndex
         foreach (var (key, ordinals) in filed)
         {
             _entryStarts[key.Principal + 1] = entry + ordinals.Count;
+            _principalActions[key.Principal] |= ActionBit(key.Action);
             keys.Add(key, entry);
             foreach (var ordinal in ordinals)
             {
@@ -193,7 +199,8 @@ internal sealed partial class PolicyIndex
         for (var i = 0; i < principals.Ids.Length; i++)
         {
             var p = principals.Ids[i];
-            if (_entryStarts[p] == _entryStarts[p + 1])
+            var filed = _principalActions[p];
+            if ((filed & actions.Bits) == 0)
             {
                 continue;
             }
@@ -205,7 +212,13 @@ internal sealed partial class PolicyIndex
                 // The policies naming no single action, then those naming one of the request's lineage.
                 for (var k = -1; k < actions.Lineage.Length; k++)
                 {
-                    var first = _keys.Find(new Key(p, r, k < 0 ? Open : actions.Lineage[k]));
+                    var action = k < 0 ? Open : actions.Lineage[k];
+                    if ((filed & ActionBit(action)) == 0)
+                    {
+                        continue;
+                    }
+
+                    var first = _keys.Find(new Key(p, r, action));
                     if (first < 0)
                     {
                         continue;
@@ -308,12 +321,28 @@ internal sealed partial class PolicyIndex
         }
     }
 
-    /// <summary>The anchor ids of the request action's lineage, and of the action itself (-1 when no anchor).</summary>
-    private readonly ref struct RequestActions(ReadOnlySpan<int> lineage, int self)
-    {
-        public ReadOnlySpan<int> Lineage { get; } = lineage;
+    private static ulong ActionBit(int action) => 1UL << (action & 63);
 
-        public int Self { get; } = self;
+    /// <summary>The anchor ids of the request action's lineage, and of the action itself (-1 when no anchor).</summary>
+    private readonly ref struct RequestActions
+    {
+        public RequestActions(ReadOnlySpan<int> lineage, int self)
+        {
+            Lineage = lineage;
+            Self = self;
+            Bits = ActionBit(Open);
+            foreach (var action in lineage)
+            {
+                Bits |= ActionBit(action);
+            }
+        }
+
+        public ReadOnlySpan<int> Lineage { get; }
+
+        public int Self { get; }
+
+        /// <summary>The bits of the action keys the request looks up: open, and each of its lineage.</summary>
+        public ulong Bits { get; }
     }
 
     /// <summary>
