@@ -12,6 +12,7 @@ using Mandate.Server.OAuth;
 using Mandate.Server.Security;
 using Mandate.Storage.Sqlite;
 using Mandate.Telemetry;
+using Mandate.Telemetry.Import;
 using Mandate.Tokens;
 using Mandate.Tokens.Clients;
 using Mandate.Tokens.Delegation;
@@ -164,6 +165,7 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton<EventPipeline>(sp => new EventPipeline(store.Events, sp.GetRequiredService<EventPipelineOptions>(),
             sp.GetRequiredService<ILogger<EventPipeline>>()));
         services.AddSingleton<Core.Events.IEventSink>(sp => sp.GetRequiredService<EventPipeline>());
+        services.AddSingleton(sp => new EventImporter(store, (events, token) => sp.GetRequiredService<EventPipeline>().AppendDurableAsync(events, token)));
         services.AddSingleton(keys);
         services.AddSingleton<SnapshotSourceHolder>();
         services.AddSingleton(sp => sp.GetRequiredService<SnapshotSourceHolder>().Source);

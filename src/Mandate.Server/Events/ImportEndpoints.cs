@@ -34,7 +34,7 @@ internal static class ImportEndpoints
     }
 
     private static async Task<IResult> ImportAsync(
-        string format, HttpContext http, IMandateStore store, EventPipeline pipeline, MandateMetrics metrics, MandateServerOptions options, CancellationToken ct)
+        string format, HttpContext http, EventImporter importer, MandateMetrics metrics, MandateServerOptions options, CancellationToken ct)
     {
         if (ImportFormat.Find(format) is not { } importFormat)
         {
@@ -55,7 +55,6 @@ internal static class ImportEndpoints
             return TypedResults.Problem(EventEndpoints.Refusal(errors));
         }
 
-        var importer = new EventImporter(store, (events, token) => pipeline.AppendDurableAsync(events, token));
         var result = await importer.ImportAsync(importFormat, records, errors, ct);
         if (result.Errors.Count > 0)
         {

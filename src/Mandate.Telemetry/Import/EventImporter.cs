@@ -25,13 +25,19 @@ public sealed record ImportResult(
 /// <paramref name="append"/>, and records every principal no identity claims as a discovered, unmanaged identity.
 /// A batch is all or nothing: any malformed record refuses the batch with a reason per record. Imports are idempotent:
 /// an event keeps its source's id (<c>cloudtrail:&lt;eventID&gt;</c>), so a record already stored — the same file
-/// imported again, or a record its source delivered twice — is recognized by that id and left out.
+/// imported again, or a record its source delivered twice — is recognized by that id and left out. Imports through
+/// one importer run one at a time from that check to the append, so two imports of the same records at once cannot
+/// both find them new (one importer serves a process; processes sharing a store do not wait for each other).
 /// </summary>
 /// <param name="store">Where identities are looked up and discovered identities recorded.</param>
 /// <param name="append">Stores events durably (the pipeline's durable append).</param>
-public sealed class EventImporter(IMandateStore store, Func<IReadOnlyList<MandateEvent>, CancellationToken, Task<IReadOnlyList<MandateEvent>>> append)
+public sealed class EventImporter(IMandateStore store, Func<IReadOnlyList<MandateEvent>, CancellationToken, Task<IReadOnlyList<MandateEvent>>> append) : IDisposable
 {
     private const int MaxReported = 100;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <inheritdoc/>
+    public void Dispose() => _gate.Dispose();
 
     /// <summary>
     /// Imports <paramref name="records"/> of <paramref name="format"/>; <paramref name="unreadable"/> names records the
@@ -72,6 +78,20 @@ public sealed class EventImporter(IMandateStore store, Func<IReadOnlyList<Mandat
             return new ImportResult(records.Count, 0, skipped, 0, 0, [], 0, 0, [.. errors.OrderBy(e => e.Index).Take(MaxReported)]);
         }
 
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await StoreAsync(records.Count, skipped, normalized, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // Attributes and stores the records not stored yet, and records the principals no identity claims.
+    private async Task<ImportResult> StoreAsync(int recordCount, int skipped, List<NormalizedRecord> normalized, CancellationToken cancellationToken)
+    {
         var fresh = await WithoutStoredAsync(normalized, cancellationToken);
         var duplicates = normalized.Count - fresh.Count;
         var claims = new ClaimIndex(store.Identities);
@@ -95,7 +115,7 @@ public sealed class EventImporter(IMandateStore store, Func<IReadOnlyList<Mandat
 
         var stored = events.Count == 0 ? [] : await append(events, cancellationToken);
         await store.Discovered.RecordAsync([.. sightings.Values], cancellationToken);
-        return new ImportResult(records.Count, stored.Count, skipped, duplicates, attributed, [.. sightings.Keys.Select(k => k.Item2).Order(StringComparer.Ordinal)],
+        return new ImportResult(recordCount, stored.Count, skipped, duplicates, attributed, [.. sightings.Keys.Select(k => k.Item2).Order(StringComparer.Ordinal)],
             stored.Count == 0 ? 0 : stored[0].Sequence, stored.Count == 0 ? 0 : stored[^1].Sequence, []);
     }
 

@@ -155,6 +155,29 @@ public sealed class ImportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheSameRecordsImportedAtOnce_AreStoredOnce()
+    {
+        var file = Directory.GetFiles(Path.Combine(Samples, "cloudtrail")).Order().First();
+        var body = await File.ReadAllTextAsync(file);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(async _ =>
+        {
+            using var content = new StringContent(body, Encoding.UTF8, "application/json");
+            using var response = await _server.Admin.PostAsync("/v1/imports/cloudtrail", content);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var result = await TestServer.ReadJsonAsync(response);
+            return (Imported: result.GetProperty("imported").GetInt32(), Duplicates: result.GetProperty("duplicates").GetInt32());
+        }));
+
+        // One import stores the file's four events; the other five find all four stored.
+        Assert.Equal(4, results.Sum(r => r.Imported));
+        Assert.Equal(5 * 4, results.Sum(r => r.Duplicates));
+        var ids = (await EventsAsync("type=aws")).Select(e => e.GetProperty("id").GetString()).ToArray();
+        Assert.Equal(4, ids.Length);
+        Assert.Equal(ids.Length, ids.Distinct().Count());
+    }
+
+    [Fact]
     public async Task CloudTrailLogFile_CanBePostedAsIs()
     {
         var file = Directory.GetFiles(Path.Combine(Samples, "cloudtrail")).Order().First();
