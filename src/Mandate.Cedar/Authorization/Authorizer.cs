@@ -60,27 +60,29 @@ public static class Authorizer
         ArgumentNullException.ThrowIfNull(request);
         Span<int> candidates = stackalloc int[StackCandidates];
         int[]? rented = null;
-        var count = index.Candidates(request, candidates);
+        var count = index.CandidateEntries(request, candidates);
         if (count < 0)
         {
             rented = ArrayPool<int>.Shared.Rent(index.Policies.Length);
             candidates = rented;
-            count = index.Candidates(request, candidates);
+            count = index.CandidateEntries(request, candidates);
         }
 
         var evaluator = Evaluator.Rent(request);
         try
         {
-            foreach (var ordinal in candidates[..count])
+            foreach (var at in candidates[..count])
             {
-                var compiled = index.Policies[ordinal];
-                switch (evaluator.EvaluateCandidate(compiled))
+                // Most candidates are decided from their index entry alone; the others by the whole policy.
+                ref readonly var entry = ref index.EntryAt(at);
+                var outcome = entry.IsDirect ? evaluator.EvaluateCondition(entry.Condition) : evaluator.EvaluateCandidate(index.Policies[entry.Ordinal]);
+                switch (outcome)
                 {
                     case PolicyOutcome.Satisfied:
-                        outcomes.Satisfied(ordinal, compiled.Forbid);
+                        outcomes.Satisfied(entry.Ordinal, entry.IsForbid);
                         break;
                     case PolicyOutcome.Failed:
-                        outcomes.Failed(ordinal, evaluator.Error ?? "evaluation failed");
+                        outcomes.Failed(entry.Ordinal, evaluator.Error ?? "evaluation failed");
                         break;
                 }
             }

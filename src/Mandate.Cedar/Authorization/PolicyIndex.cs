@@ -100,7 +100,9 @@ internal sealed partial class PolicyIndex
             foreach (var ordinal in ordinals)
             {
                 var last = ordinal == ordinals[^1] ? EntryFlags.Last : 0;
-                _entries[entry++] = new Entry(ordinal, entryActions.Count, actionIds[ordinal].Length, flags[ordinal] | last);
+                var compiled = _policies[ordinal];
+                var decided = (compiled.Forbid ? EntryFlags.Forbid : 0) | (Direct(compiled) ? EntryFlags.Direct : 0);
+                _entries[entry++] = new Entry(compiled.Condition, ordinal, entryActions.Count, actionIds[ordinal].Length, flags[ordinal] | last | decided);
                 entryActions.AddRange(actionIds[ordinal]);
             }
         }
@@ -122,8 +124,23 @@ internal sealed partial class PolicyIndex
     /// and without duplicates, and returns how many there are; or returns -1 when they do not fit (a destination as
     /// long as <see cref="Policies"/> always fits them).
     /// </summary>
-    [SkipLocalsInit]
     public int Candidates(PreparedRequest request, Span<int> destination)
+    {
+        var count = CandidateEntries(request, destination);
+        for (var i = 0; i < count; i++)
+        {
+            destination[i] = _entries[destination[i]].Ordinal;
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// As <see cref="Candidates"/>, but writes the candidates' entries (see <see cref="EntryAt"/>), in ascending order of
+    /// their policies: an entry holds what deciding most candidates needs, and was just read to find it.
+    /// </summary>
+    [SkipLocalsInit]
+    public int CandidateEntries(PreparedRequest request, Span<int> destination)
     {
         if (_policies.Length == 0)
         {
@@ -145,9 +162,9 @@ internal sealed partial class PolicyIndex
             var principals = new Anchors(_principals, ids[..p], unconfirmed[..p], request.PrincipalLineage);
             var resources = new Anchors(_resources, ids.Slice(p, r), unconfirmed.Slice(p, r), request.ResourceLineage);
             var count = Collect(principals, resources, new RequestActions(ids.Slice(p + r, a), action), principal, resource, destination);
-            if (count > 0)
+            if (count > 1)
             {
-                destination[..count].Sort();
+                SortByOrdinal(destination[..count]);
             }
 
             return count;
@@ -160,6 +177,9 @@ internal sealed partial class PolicyIndex
             }
         }
     }
+
+    /// <summary>The entry at <paramref name="index"/>, as <see cref="CandidateEntries"/> writes them.</summary>
+    public ref readonly Entry EntryAt(int index) => ref _entries[index];
 
     private const int StackIds = 128;
 
@@ -240,7 +260,7 @@ internal sealed partial class PolicyIndex
                                 return -1;
                             }
 
-                            destination[count++] = entry.Ordinal;
+                            destination[count++] = e;
                         }
 
                         if ((entry.Flags & EntryFlags.Last) != 0)
@@ -291,8 +311,51 @@ internal sealed partial class PolicyIndex
             : Action.CompareTo(other.Action);
     }
 
-    /// <summary>One policy under a key, with the action anchors its action scope names (none when open).</summary>
-    private readonly record struct Entry(int Ordinal, int FirstAction, int ActionCount, EntryFlags Flags);
+    /// <summary>
+    /// One policy under a key: the action anchors its action scope names (none when open), and what deciding it takes
+    /// when the index proves its whole scope (<see cref="IsDirect"/>): its condition and effect, so a candidate is
+    /// decided without reading the policy.
+    /// </summary>
+    internal readonly record struct Entry(CompiledExpression? Condition, int Ordinal, int FirstAction, int ActionCount, EntryFlags Flags)
+    {
+        /// <summary>Whether the policy is a <c>forbid</c>.</summary>
+        public bool IsForbid => (Flags & EntryFlags.Forbid) != 0;
+
+        /// <summary>
+        /// Whether finding the entry proves the policy's scope, so only <see cref="Condition"/> is left to evaluate; when
+        /// not (an <c>is</c> type to check, a template slot), the policy is evaluated as a whole.
+        /// </summary>
+        public bool IsDirect => (Flags & EntryFlags.Direct) != 0;
+    }
+
+    // A scope the index proves whole: its entities matched exactly, and no `is` type left to check.
+    private static bool Direct(CompiledPolicy compiled) =>
+        compiled.ScopeIndexed && compiled.Principal.Operator is not (ScopeOperator.Is or ScopeOperator.IsIn)
+        && compiled.Resource.Operator is not (ScopeOperator.Is or ScopeOperator.IsIn);
+
+    // Orders entry indexes by their policies' ordinals: sorted as (ordinal, index) pairs in one 64-bit key each, since
+    // a sort with a comparer would box it.
+    [SkipLocalsInit]
+    private void SortByOrdinal(Span<int> entries)
+    {
+        long[]? rented = null;
+        var keys = entries.Length <= StackIds ? stackalloc long[entries.Length] : (rented = ArrayPool<long>.Shared.Rent(entries.Length)).AsSpan(0, entries.Length);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            keys[i] = ((long)_entries[entries[i]].Ordinal << 32) | (uint)entries[i];
+        }
+
+        keys.Sort();
+        for (var i = 0; i < entries.Length; i++)
+        {
+            entries[i] = (int)keys[i];
+        }
+
+        if (rented is not null)
+        {
+            ArrayPool<long>.Shared.Return(rented);
+        }
+    }
 
     /// <summary>
     /// The anchor ids found for one of the request's lineages, with the lineage position each is still to be confirmed
@@ -346,15 +409,17 @@ internal sealed partial class PolicyIndex
     }
 
     /// <summary>
-    /// Which scopes are <c>==</c> (their anchor must be the request's own entity, not an ancestor), and whether the
-    /// entry is the last under its key.
+    /// Which scopes are <c>==</c> (their anchor must be the request's own entity, not an ancestor), whether the entry is
+    /// the last under its key, and the policy's effect and whether its scope is proven whole (see <see cref="Entry"/>).
     /// </summary>
     [Flags]
-    private enum EntryFlags : byte
+    internal enum EntryFlags : byte
     {
         PrincipalSelf = 1,
         ResourceSelf = 2,
         ActionSelf = 4,
         Last = 8,
+        Forbid = 16,
+        Direct = 32,
     }
 }

@@ -26,7 +26,7 @@ internal sealed partial class Evaluator
             return PolicyOutcome.NotSatisfied;
         }
 
-        return EvaluateConditions(compiled);
+        return EvaluateCondition(compiled.Condition);
     }
 
     /// <summary>
@@ -42,13 +42,13 @@ internal sealed partial class Evaluator
         }
 
         return compiled.Principal.AdmitsTypeOf(_request.Principal) && compiled.Resource.AdmitsTypeOf(_request.Resource)
-            ? EvaluateConditions(compiled)
+            ? EvaluateCondition(compiled.Condition)
             : PolicyOutcome.NotSatisfied;
     }
 
-    private PolicyOutcome EvaluateConditions(CompiledPolicy compiled)
+    /// <summary>Evaluates a policy's <see cref="CompiledPolicy.Condition"/> (null: none, so it holds) once its scope is known to match.</summary>
+    public PolicyOutcome EvaluateCondition(CompiledExpression? condition)
     {
-        var condition = compiled.Condition;
         if (condition is null)
         {
             return PolicyOutcome.Satisfied;
