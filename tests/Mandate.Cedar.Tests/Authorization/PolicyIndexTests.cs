@@ -92,9 +92,11 @@ public sealed class PolicyIndexTests
             permit(principal == User::"alice", action, resource == Photo::"p1");
             permit(principal == User::"alice", action in [Action::"view", Action::"view"], resource == Photo::"p1");
             permit(principal == User::"alice", action == Action::"view", resource == Photo::"p2");
+            permit(principal == User::"alice", action in [Action::"edit", Action::"delete", Action::"read"], resource == Photo::"p1");
+            permit(principal == User::"alice", action in [Action::"edit", Action::"delete", Action::"share"], resource == Photo::"p1");
             """);
 
-        Assert.Equal(["policy1", "policy2", "policy4", "policy6", "policy7"], ids);
+        Assert.Equal(["policy1", "policy2", "policy4", "policy6", "policy7", "policy9"], ids);
     }
 
     [Fact]
