@@ -48,14 +48,11 @@ public class AccessTokenValidationBenchmarks
             new ClientSecretValidator(directory), new JwtBearerGrant(directory, remote, replay, options, TimeProvider.System),
             new DpopProofValidator(replay, new DpopNonces(TimeProvider.System, TimeSpan.FromMinutes(5)), options, TimeProvider.System),
             _keys, options, TimeProvider.System, new NoEvents());
-        var now = DateTimeOffset.UtcNow;
-        var claims = Encoding.UTF8.GetBytes(
-            $$"""{"iss":"bench-agent","sub":"bench-agent","aud":"{{options.TokenEndpoint}}","iat":{{now.ToUnixTimeSeconds()}},"exp":{{now.AddMinutes(1).ToUnixTimeSeconds()}},"jti":"bench-1"}""");
         var form = new Dictionary<string, string[]>
         {
             ["grant_type"] = ["client_credentials"],
             ["client_assertion_type"] = [ClientAssertionValidator.JwtBearerType],
-            ["client_assertion"] = [Mandate.Tokens.Jose.CompactJws.Sign(claims, client, jwk.Kid, "JWT")],
+            ["client_assertion"] = [ClientAssertion.Sign(client, jwk.Kid, "bench-agent", options.TokenEndpoint, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1))],
         };
         var result = await endpoint.HandleAsync(form, new TokenRequestContext(null, null, null), CancellationToken.None);
         _token = result.Token?.AccessToken ?? throw new InvalidOperationException(result.Error?.Description);

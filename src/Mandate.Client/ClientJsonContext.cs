@@ -11,20 +11,10 @@ internal sealed record TokenResponse(
     [property: JsonPropertyName("error")] string? Error,
     [property: JsonPropertyName("error_description")] string? ErrorDescription);
 
-/// <summary>The claims of an RFC 7523 client assertion.</summary>
-internal sealed record ClientAssertionClaims(
-    [property: JsonPropertyName("iss")] string Issuer,
-    [property: JsonPropertyName("sub")] string Subject,
-    [property: JsonPropertyName("aud")] string Audience,
-    [property: JsonPropertyName("iat")] long IssuedAt,
-    [property: JsonPropertyName("exp")] long ExpiresAt,
-    [property: JsonPropertyName("jti")] string TokenId);
-
 /// <summary>Source-generated serialization for everything the SDK sends and reads: no reflection on the request path.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(IssuerMetadata))]
 [JsonSerializable(typeof(TokenResponse))]
-[JsonSerializable(typeof(ClientAssertionClaims))]
 [JsonSerializable(typeof(AccessEvaluationRequest))]
 [JsonSerializable(typeof(AccessEvaluationResponse))]
 internal sealed partial class ClientJsonContext : JsonSerializerContext;

@@ -1,10 +1,8 @@
-using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Mandate.Server;
 using Mandate.Tokens;
@@ -219,13 +217,7 @@ internal static class RevocationCascadeRun
 
         public EcPublicJwk Jwk => EcPublicJwk.FromKey(_key);
 
-        public string Assertion()
-        {
-            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            var jti = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
-            var claims = Encoding.UTF8.GetBytes($$"""{"iss":"{{id}}","sub":"{{id}}","aud":"{{audience}}","iat":{{now}},"exp":{{now + 60}},"jti":"{{jti}}"}""");
-            return CompactJws.Sign(claims, _key, Jwk.Kid, "JWT");
-        }
+        public string Assertion() => ClientAssertion.Sign(_key, Jwk.Kid, id, audience, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
 
         public void Dispose() => _key.Dispose();
     }

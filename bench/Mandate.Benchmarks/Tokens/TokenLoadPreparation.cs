@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Mandate.Tokens.Clients;
 using Mandate.Tokens.Jose;
 
 namespace Mandate.Benchmarks.Tokens;
@@ -42,15 +43,13 @@ internal static class TokenLoadPreparation
         var metadata = await http.GetFromJsonAsync<JsonElement>("/.well-known/oauth-authorization-server");
         var audience = metadata.GetProperty("token_endpoint").GetString()!;
         var now = DateTimeOffset.UtcNow;
-        var prefix = "grant_type=client_credentials&client_assertion_type=" + Uri.EscapeDataString("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+        var prefix = "grant_type=client_credentials&client_assertion_type=" + Uri.EscapeDataString(ClientAssertionValidator.JwtBearerType)
             + "&client_assertion=";
         var nonce = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(6));
         var lines = new string[count];
         Parallel.For(0, count, i =>
         {
-            var claims = Encoding.UTF8.GetBytes(
-                $$"""{"iss":"{{agent}}","sub":"{{agent}}","aud":"{{audience}}","iat":{{now.ToUnixTimeSeconds()}},"exp":{{now.AddMinutes(4).ToUnixTimeSeconds()}},"jti":"{{nonce}}-{{i}}"}""");
-            lines[i] = prefix + CompactJws.Sign(claims, key, jwk.Kid, "JWT");
+            lines[i] = prefix + ClientAssertion.Sign(key, jwk.Kid, agent, audience, now, TimeSpan.FromMinutes(4), $"{nonce}-{i}");
         });
         await File.WriteAllLinesAsync(output, lines, new UTF8Encoding(false));
 

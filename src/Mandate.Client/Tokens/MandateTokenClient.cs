@@ -1,7 +1,7 @@
-using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Mandate.Tokens.Clients;
 using Mandate.Tokens.Jose;
 
 namespace Mandate.Client.Tokens;
@@ -61,8 +61,8 @@ public sealed class MandateTokenClient
         {
             new("grant_type", "client_credentials"),
             new("client_id", _clientId),
-            new("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
-            new("client_assertion", Assertion(metadata.TokenEndpoint, now)),
+            new("client_assertion_type", ClientAssertionValidator.JwtBearerType),
+            new("client_assertion", ClientAssertion.Sign(_key, _keyId, _clientId, metadata.TokenEndpoint, now, AssertionLifetime)),
         };
         if (resource is not null)
         {
@@ -112,14 +112,6 @@ public sealed class MandateTokenClient
         {
             return null;
         }
-    }
-
-    private string Assertion(string audience, DateTimeOffset now)
-    {
-        var claims = JsonSerializer.SerializeToUtf8Bytes(new ClientAssertionClaims(
-            _clientId, _clientId, audience, now.ToUnixTimeSeconds(), (now + AssertionLifetime).ToUnixTimeSeconds(),
-            Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16))), ClientJsonContext.Default.ClientAssertionClaims);
-        return CompactJws.Sign(claims, _key, _keyId, "JWT");
     }
 
     private sealed record CachedToken(string Token, DateTimeOffset RenewAt);

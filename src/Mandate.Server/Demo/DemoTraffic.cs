@@ -1,11 +1,9 @@
-using System.Buffers.Text;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Mandate.Tokens;
 using Mandate.Tokens.Clients;
-using Mandate.Tokens.Jose;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -80,20 +78,11 @@ internal sealed partial class DemoTraffic(IServiceProvider services, Dictionary<
         HttpClient http, TokenServiceOptions options, string clientId, (ECDsa Key, string KeyId) key, bool stale, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow - (stale ? TimeSpan.FromMinutes(10) : TimeSpan.Zero);
-        var claims = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["iss"] = clientId,
-            ["sub"] = clientId,
-            ["aud"] = options.TokenEndpoint,
-            ["iat"] = now.ToUnixTimeSeconds(),
-            ["exp"] = now.AddMinutes(1).ToUnixTimeSeconds(),
-            ["jti"] = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)),
-        });
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
             ["client_assertion_type"] = ClientAssertionValidator.JwtBearerType,
-            ["client_assertion"] = CompactJws.Sign(claims, key.Key, key.KeyId, "JWT"),
+            ["client_assertion"] = ClientAssertion.Sign(key.Key, key.KeyId, clientId, options.TokenEndpoint, now, TimeSpan.FromMinutes(1)),
         });
         using var response = await http.PostAsync("oauth2/token", form, ct);
         if (!response.IsSuccessStatusCode)

@@ -127,6 +127,38 @@ public sealed class ClientAssertionValidatorTests : IDisposable
         Assert.Equal("invalid_client", (await AuthenticateAsync("!!!." + parts[1] + "." + parts[2])).Error?.Error);
     }
 
+    [Fact]
+    public async Task TheSharedSigner_MakesAssertionsTheValidatorAccepts_OncePerTokenId()
+    {
+        _world.Clock.Now = DateTimeOffset.UtcNow;
+        string Sign(string? tokenId = null) => Mandate.Tokens.Clients.ClientAssertion.Sign(
+            _world.ClientKey, _world.ClientJwk.Kid, "bot", _world.Options.TokenEndpoint, _world.Clock.Now, TimeSpan.FromMinutes(1), tokenId);
+
+        var first = Sign();
+        var second = Sign();
+
+        Assert.Null((await AuthenticateAsync(first)).Error);
+        Assert.Null((await AuthenticateAsync(second)).Error);
+        Assert.Contains("already used", (await AuthenticateAsync(first)).Error!.Description, StringComparison.Ordinal);
+        Assert.Null((await AuthenticateAsync(Sign("chosen-id"))).Error);
+        Assert.Contains("already used", (await AuthenticateAsync(Sign("chosen-id"))).Error!.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheSharedSigner_EscapesItsClaims_AndRefusesAnAssertionValidForNoTime()
+    {
+        const string Awkward = "agent \"quoted\" \\ ünïcode";
+        var token = Mandate.Tokens.Clients.ClientAssertion.Sign(
+            _world.ClientKey, _world.ClientJwk.Kid, Awkward, "https://mandate.test/oauth2/token", DateTimeOffset.FromUnixTimeSeconds(1_000), TimeSpan.FromSeconds(90), "t-1");
+        var claims = System.Text.Json.JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(token.Split('.')[1])).RootElement;
+
+        Assert.Equal(Awkward, claims.GetProperty("iss").GetString());
+        Assert.Equal(Awkward, claims.GetProperty("sub").GetString());
+        Assert.Equal((1_000L, 1_090L, "t-1"), (claims.GetProperty("iat").GetInt64(), claims.GetProperty("exp").GetInt64(), claims.GetProperty("jti").GetString()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Mandate.Tokens.Clients.ClientAssertion.Sign(
+            _world.ClientKey, _world.ClientJwk.Kid, "bot", "https://mandate.test/oauth2/token", DateTimeOffset.UtcNow, TimeSpan.Zero));
+    }
+
     private ValueTask<Mandate.Tokens.Clients.ClientAuthentication> AuthenticateAsync(string assertion) =>
         _world.Assertions.AuthenticateAsync(null, Mandate.Tokens.Clients.ClientAssertionValidator.JwtBearerType, assertion, CancellationToken.None);
 }
