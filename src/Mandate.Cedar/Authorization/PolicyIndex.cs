@@ -101,7 +101,7 @@ internal sealed partial class PolicyIndex
             {
                 var last = ordinal == ordinals[^1] ? EntryFlags.Last : 0;
                 var compiled = _policies[ordinal];
-                var decided = (compiled.Forbid ? EntryFlags.Forbid : 0) | (Direct(compiled) ? EntryFlags.Direct : 0);
+                var decided = (compiled.Forbid ? EntryFlags.Forbid : 0) | (compiled.ScopeProvenByIndex ? EntryFlags.Direct : 0);
                 _entries[entry++] = new Entry(compiled.Condition, ordinal, entryActions.Count, actionIds[ordinal].Length, flags[ordinal] | last | decided);
                 entryActions.AddRange(actionIds[ordinal]);
             }
@@ -322,16 +322,11 @@ internal sealed partial class PolicyIndex
         public bool IsForbid => (Flags & EntryFlags.Forbid) != 0;
 
         /// <summary>
-        /// Whether finding the entry proves the policy's scope, so only <see cref="Condition"/> is left to evaluate; when
-        /// not (an <c>is</c> type to check, a template slot), the policy is evaluated as a whole.
+        /// Whether finding the entry proves the policy's scope (<see cref="CompiledPolicy.ScopeProvenByIndex"/>), so only
+        /// <see cref="Condition"/> is left to evaluate; when not, the policy is evaluated as a whole.
         /// </summary>
         public bool IsDirect => (Flags & EntryFlags.Direct) != 0;
     }
-
-    // A scope the index proves whole: its entities matched exactly, and no `is` type left to check.
-    private static bool Direct(CompiledPolicy compiled) =>
-        compiled.ScopeIndexed && compiled.Principal.Operator is not (ScopeOperator.Is or ScopeOperator.IsIn)
-        && compiled.Resource.Operator is not (ScopeOperator.Is or ScopeOperator.IsIn);
 
     // Orders entry indexes by their policies' ordinals: sorted as (ordinal, index) pairs in one 64-bit key each, since
     // a sort with a comparer would box it.

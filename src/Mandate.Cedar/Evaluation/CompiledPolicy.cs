@@ -21,6 +21,7 @@ internal sealed class CompiledPolicy
         ActionOperator = source.Action.Operator;
         Actions = [.. source.Action.Entities];
         ScopeIndexed = Indexed(Principal) && Indexed(Resource);
+        ScopeProvenByIndex = ScopeIndexed && !Principal.ChecksType && !Resource.ChecksType;
         Condition = Combine([.. source.Conditions.Select(c => (ExpressionCompiler.Compile(ConstantFolding.Fold(c.Body), shared), c.Kind == ConditionKind.When))]);
     }
 
@@ -56,6 +57,12 @@ internal sealed class CompiledPolicy
     /// <c>is</c> types and the conditions are left to check.
     /// </summary>
     public bool ScopeIndexed { get; }
+
+    /// <summary>
+    /// Whether the policy index finding the policy proves its whole scope: <see cref="ScopeIndexed"/>, and no <c>is</c>
+    /// type left to check, so only <see cref="Condition"/> decides a candidate.
+    /// </summary>
+    public bool ScopeProvenByIndex { get; }
 
     /// <summary>
     /// The top-level conjuncts of the policy's <c>when</c> conditions that never read <c>resource</c>, compiled on
@@ -126,6 +133,9 @@ internal readonly struct CompiledScope(ScopeConstraint scope)
     /// <summary>The type of <c>is</c> and <c>is .. in</c>.</summary>
     public Name? EntityType { get; } = scope.EntityType;
 
+    /// <summary>Whether the scope names a type (<c>is</c> or <c>is .. in</c>) that an entity must have.</summary>
+    public bool ChecksType => Operator is ScopeOperator.Is or ScopeOperator.IsIn;
+
     /// <summary>Whether <paramref name="uid"/> has the type an <c>is</c> or <c>is .. in</c> scope names (any type otherwise).</summary>
-    public bool AdmitsTypeOf(EntityUid uid) => Operator is not (ScopeOperator.Is or ScopeOperator.IsIn) || uid.EntityType.Equals(EntityType);
+    public bool AdmitsTypeOf(EntityUid uid) => !ChecksType || uid.EntityType.Equals(EntityType);
 }
