@@ -96,10 +96,9 @@ internal sealed class CompiledPolicy
         {
             foreach (var (body, mustHold) in conditions)
             {
-                var value = body(e);
-                if (value is not BoolValue result)
+                if (ExpressionCompiler.Boolean(e, body) is not { } result)
                 {
-                    return value is null ? null : e.TypeError("a boolean", value);
+                    return null;
                 }
 
                 if (result.Value != mustHold)

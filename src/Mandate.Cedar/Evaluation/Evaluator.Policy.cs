@@ -54,18 +54,12 @@ internal sealed partial class Evaluator
             return PolicyOutcome.Satisfied;
         }
 
-        var value = condition(this);
-        if (value is BoolValue result)
+        return ExpressionCompiler.Boolean(this, condition) switch
         {
-            return result.Value ? PolicyOutcome.Satisfied : PolicyOutcome.NotSatisfied;
-        }
-
-        if (value is not null)
-        {
-            TypeError("a boolean", value);
-        }
-
-        return PolicyOutcome.Failed;
+            null => PolicyOutcome.Failed,
+            { Value: true } => PolicyOutcome.Satisfied,
+            _ => PolicyOutcome.NotSatisfied,
+        };
     }
 
     private bool ScopeMatches(in CompiledScope scope, EntityUid uid) => scope.Operator switch

@@ -80,8 +80,8 @@ internal static class ExpressionCompiler
         _ => e => e.Request.Context,
     };
 
-    // Evaluates a boolean operand: null (with the evaluator's error set) when it fails or is not a boolean.
-    private static BoolValue? Boolean(Evaluator e, CompiledExpression operand)
+    /// <summary>Evaluates a boolean operand: null (with the evaluator's error set) when it fails or is not a boolean.</summary>
+    internal static BoolValue? Boolean(Evaluator e, CompiledExpression operand)
     {
         var value = operand(e);
         if (value is BoolValue b)
