@@ -83,7 +83,7 @@ internal sealed partial class PolicyIndex
             public KeyTable Build()
             {
                 // About eight filter bits per key (at least one word), and a table at most two-thirds full.
-                var filter = new ulong[Math.Max(1, (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, _keys.Count / 8)))];
+                var filter = new ulong[(int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, _keys.Count / 8))];
                 var slots = new Slot[(int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, (_keys.Count * 3) / 2 + 1))];
                 Array.Fill(slots, new Slot(0, 0, 0, -1));
                 var filterMask = filter.Length - 1;
