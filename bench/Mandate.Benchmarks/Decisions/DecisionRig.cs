@@ -5,6 +5,7 @@ using System.Text.Json;
 using Mandate.Client.Tokens;
 using Mandate.Proxy;
 using Mandate.Server;
+using Mandate.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -69,14 +70,16 @@ internal static class DecisionRig
                 $"MANDATE={mandate.AbsoluteUri.TrimEnd('/')}\nBARE={bare}\nPROXY={proxy.Addresses[0].AbsoluteUri.TrimEnd('/')}\nBATCH={BatchSize}\n");
             Console.WriteLine("READY");
 
-            // Each line `stats` asks for the bytes this process has allocated and its collections so far, so the
-            // script can report allocations per request for a phase; the rig stops when its input closes.
+            // Each line `stats` asks for the bytes this process has allocated, its collections and the server's events
+            // written and dropped so far, so the script can report per phase what a request allocated and whether every
+            // decision became a stored event; the rig stops when its input closes.
+            var events = server.Services.GetRequiredService<EventPipeline>();
             while (await Console.In.ReadLineAsync() is { } line)
             {
                 if (line == "stats")
                 {
                     Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"STATS {GC.GetTotalAllocatedBytes(precise: true)} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)}"));
+                        $"STATS {GC.GetTotalAllocatedBytes(precise: true)} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {events.Written} {events.Dropped} {GC.GetTotalPauseDuration().TotalMicroseconds:F0}"));
                 }
             }
         }
