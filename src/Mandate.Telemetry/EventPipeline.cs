@@ -22,6 +22,8 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
     private long _written;
     private long _waiting;
     private TaskCompletionSource _appended = NewSignal();
+    private CancellationTokenSource? _linger;
+    private int _closing;
 
     /// <summary>Starts the pipeline's writer over <paramref name="store"/>.</summary>
     public EventPipeline(IEventStore store, EventPipelineOptions options, ILogger<EventPipeline> logger)
@@ -81,6 +83,9 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
         try
         {
             await _channel.Writer.WriteAsync(new Entry(null, ticket), cancellationToken).ConfigureAwait(false);
+
+            // A caller waits for this append: the writer must not hold its batch back for more events.
+            Volatile.Read(ref _linger)?.Cancel();
             return await ticket.Stored.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -99,6 +104,8 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _channel.Writer.TryComplete();
+        Interlocked.Exchange(ref _closing, 1);
+        Volatile.Read(ref _linger)?.Cancel();
         await _writer.ConfigureAwait(false);
     }
 
@@ -131,6 +138,11 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
                 continue;
             }
 
+            if (_options.Linger > TimeSpan.Zero && reader.Count < _options.MaxBatchSize / 2)
+            {
+                await LingerAsync().ConfigureAwait(false);
+            }
+
             var batch = new List<MandateEvent>(Math.Min(_options.MaxBatchSize, Math.Max(reader.Count, 16)));
             var tickets = new List<(Ticket Ticket, int Start)>();
             while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var entry))
@@ -156,6 +168,28 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
         while (inFlight.Count > 0)
         {
             await CompleteAsync(inFlight.Dequeue()).ConfigureAwait(false);
+        }
+    }
+
+    // Waits up to Linger for more events, unless a durable append is waiting or the pipeline is closing: the wait is
+    // published before either is looked at, and an append (or DisposeAsync) marks itself before it looks for a wait to
+    // end, both with full fences, so one of the two always sees the other.
+    // The source is not disposed: an append may still cancel it after the wait, and with no timer of its own it holds
+    // nothing the collector does not reclaim.
+    private async Task LingerAsync()
+    {
+        var linger = new CancellationTokenSource();
+        Interlocked.Exchange(ref _linger, linger);
+        try
+        {
+            if (Interlocked.Read(ref _waiting) == 0 && Volatile.Read(ref _closing) == 0)
+            {
+                await Task.Delay(_options.Linger, linger.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _linger, null);
         }
     }
 
