@@ -18,7 +18,7 @@ public static class DecisionEvents
         var principalIsIdentity = DecisionEngine.IsIdentity(request.Principal, snapshot);
         return new MandateEvent
         {
-            Id = MandateId.New("evt"),
+            Id = MandateId.New("evt", now),
             Time = now,
             Category = EventCategory.Authorization,
             Type = Type,

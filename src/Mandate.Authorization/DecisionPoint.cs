@@ -18,13 +18,15 @@ public sealed partial class DecisionPoint(SnapshotSource snapshots, IEventSink e
     /// <summary>Decides against <paramref name="snapshot"/> and records; any internal failure denies.</summary>
     public DecisionResult Decide(DecisionRequest request, DecisionOrigin origin, AuthorizationSnapshot snapshot)
     {
-        var result = DecisionEngine.Decide(request, snapshot, time.GetUtcNow(), out var failure);
+        // The event is timed at the instant the decision saw (as an in-process enforcement point times it).
+        var now = time.GetUtcNow();
+        var result = DecisionEngine.Decide(request, snapshot, now, out var failure);
         if (failure is not null)
         {
             LogDecisionFailed(failure, request.Principal.ToString(), request.Action.ToString());
         }
 
-        events.Emit(DecisionEvents.Create(request, origin, result, snapshot, time.GetUtcNow()));
+        events.Emit(DecisionEvents.Create(request, origin, result, snapshot, now));
         return result;
     }
 

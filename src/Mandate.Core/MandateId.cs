@@ -15,10 +15,16 @@ public static class MandateId
     /// Creates <c>{prefix}_{26 chars}</c>: 48 bits of milliseconds then 80 random bits, Crockford base32,
     /// so ids sort by creation time and cannot be guessed.
     /// </summary>
-    public static string New(string prefix)
+    public static string New(string prefix) => New(prefix, DateTimeOffset.UtcNow);
+
+    /// <summary>
+    /// Creates an id like <see cref="New(string)"/> whose time part is <paramref name="time"/>: the id of a record
+    /// that carries its own time (an event) then sorts and reads as that time.
+    /// </summary>
+    public static string New(string prefix, DateTimeOffset time)
     {
         Span<byte> bytes = stackalloc byte[16];
-        BinaryPrimitives.WriteInt64BigEndian(bytes, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 16);
+        BinaryPrimitives.WriteInt64BigEndian(bytes, time.ToUnixTimeMilliseconds() << 16);
         RandomBytes.Fill(bytes[6..]);
         Span<char> chars = stackalloc char[26];
         var value = BinaryPrimitives.ReadUInt128BigEndian(bytes);
