@@ -25,13 +25,13 @@ public static class Authorizer
         var outcomes = new ReportingOutcomes(index);
         Evaluate(request, index, ref outcomes);
         IReadOnlyList<PolicyError> errors = outcomes.Errors is null ? [] : outcomes.Errors;
-        if (outcomes.Forbids is not null)
+        if (outcomes.Forbids.Any)
         {
-            return new AuthorizationResponse(Decision.Deny, outcomes.Forbids, errors);
+            return new AuthorizationResponse(Decision.Deny, outcomes.Forbids.Ids(index), errors);
         }
 
-        return outcomes.Permits is not null
-            ? new AuthorizationResponse(Decision.Allow, outcomes.Permits, errors)
+        return outcomes.Permits.Any
+            ? new AuthorizationResponse(Decision.Allow, outcomes.Permits.Ids(index), errors)
             : new AuthorizationResponse(Decision.Deny, [], errors);
     }
 
@@ -107,15 +107,39 @@ public static class Authorizer
     /// <summary>Collects the full response: determining policy ids and every error.</summary>
     private struct ReportingOutcomes(PolicyIndex index) : IPolicyOutcomes
     {
-        public List<string>? Permits;
-        public List<string>? Forbids;
+        public Satisfying Permits;
+        public Satisfying Forbids;
         public List<PolicyError>? Errors;
 
-        public void Satisfied(int ordinal, bool forbid) =>
-            (forbid ? Forbids ??= [] : Permits ??= []).Add(index.Policies[ordinal].Source.Id);
+        public void Satisfied(int ordinal, bool forbid) => (forbid ? ref Forbids : ref Permits).Add(index, ordinal);
 
         public void Failed(int ordinal, string message) =>
             (Errors ??= []).Add(new PolicyError(index.Policies[ordinal].Source.Id, message));
+    }
+
+    /// <summary>
+    /// The satisfied policies of one effect, in ascending order: the first held as its ordinal, a list made only for a
+    /// second, so a decision with one determining policy answers with that policy's shared reasons.
+    /// </summary>
+    private struct Satisfying
+    {
+        private int _first;
+        private List<string>? _all;
+
+        public readonly bool Any => _first != 0;
+
+        public void Add(PolicyIndex index, int ordinal)
+        {
+            if (_first == 0)
+            {
+                _first = ordinal + 1;
+                return;
+            }
+
+            (_all ??= [index.Policies[_first - 1].Source.Id]).Add(index.Policies[ordinal].Source.Id);
+        }
+
+        public readonly IReadOnlyList<string> Ids(PolicyIndex index) => _all ?? index.Policies[_first - 1].AsSoleReason;
     }
 
     /// <summary>

@@ -28,6 +28,12 @@ internal sealed class CompiledPolicy
     /// <summary>The policy as parsed.</summary>
     public Policy Source { get; }
 
+    /// <summary>
+    /// The reasons of a decision this policy alone determined, made on first use and then shared: the commonest
+    /// response allocates no list for them, and a decision event that keeps them holds nothing of its own.
+    /// </summary>
+    public IReadOnlyList<string> AsSoleReason => field ??= [Source.Id];
+
     /// <summary>Whether the policy is a <c>forbid</c>.</summary>
     public bool Forbid { get; }
 

@@ -52,6 +52,31 @@ public sealed class AuthorizerTests
     }
 
     [Fact]
+    public void SeveralSatisfiedPolicies_AreAllReasons_InOrder_AndASoleOneIsShared()
+    {
+        var policies = CedarParser.ParsePolicySet("""
+            permit(principal, action == Action::"view", resource);
+            forbid(principal, action == Action::"edit", resource) unless { context has reason };
+            permit(principal, action in Action::"read", resource);
+            forbid(principal, action == Action::"edit", resource);
+            """);
+        Request Asking(string action) => new(EntityUid.Of("User", "alice"), EntityUid.Of("Action", action), EntityUid.Of("Photo", "p1"), RecordValue.Empty);
+
+        var viewed = Authorizer.IsAuthorized(Asking("view"), policies, Store);
+        var edited = Authorizer.IsAuthorized(Asking("edit"), policies, Store);
+        var read = Authorizer.IsAuthorized(Asking("read"), policies, Store);
+        var readAgain = Authorizer.IsAuthorized(Asking("read"), policies, Store);
+
+        Assert.Equal(Decision.Allow, viewed.Decision);
+        Assert.Equal(["policy0", "policy2"], viewed.Reasons);
+        Assert.Equal(Decision.Deny, edited.Decision);
+        Assert.Equal(["policy1", "policy3"], edited.Reasons);
+        Assert.Equal(Decision.Allow, read.Decision);
+        Assert.Equal(["policy2"], read.Reasons);
+        Assert.Same(read.Reasons, readAgain.Reasons);
+    }
+
+    [Fact]
     public void ErroringPolicy_IsSkippedAndReported()
     {
         var response = Authorize("""
