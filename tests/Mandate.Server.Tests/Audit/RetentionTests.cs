@@ -1,5 +1,7 @@
 using Mandate.Server.Tests.Cli;
+using Mandate.Telemetry;
 using Mandate.Telemetry.Retention;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mandate.Server.Tests.Audit;
 
@@ -24,10 +26,23 @@ public sealed class RetentionTests : IAsyncLifetime
             EventRetention = new EventRetentionOptions { MaxEvents = 3, Interval = TimeSpan.FromMilliseconds(50) },
         }))
         {
+            var pipeline = server.Server.Services.GetRequiredService<EventPipeline>();
             for (var i = 0; i < 8; i++)
             {
-                // One at a time, so the log holds several stored blocks.
+                // One at a time, each stored before the next is made, so the log holds several blocks (the pipeline
+                // gathers events that come close together into one).
+                var written = pipeline.Written;
                 await server.PostJsonAsync("/v1/identities", new { kind = "human", id = $"person-{i}", display_name = $"Person {i}" });
+                while (true)
+                {
+                    var appended = pipeline.NextAppend;
+                    if (pipeline.Written > written)
+                    {
+                        break;
+                    }
+
+                    await appended.WaitAsync(TimeSpan.FromSeconds(30));
+                }
             }
 
             var deadline = DateTime.UtcNow.AddSeconds(30);
