@@ -43,6 +43,12 @@ public static class DecisionEngine
         return DecisionContext.Timed(context, now);
     }
 
+    /// <summary>
+    /// The <c>time</c> field <see cref="Timed"/> adds, for a caller that builds a context with it in place (a context
+    /// parsed with it as a default is not copied again to add it).
+    /// </summary>
+    public static KeyValuePair<string, CedarValue> TimeField(DateTimeOffset now) => new(DecisionContext.TimeName, DecisionContext.Time(now));
+
     /// <summary>Whether the principal is a Mandate identity of the snapshot (not just an entity of a bundle).</summary>
     public static bool IsIdentity(EntityUid principal, AuthorizationSnapshot snapshot) =>
         EntityGraph.TryGetKind(principal.EntityType.ToString(), out _) && snapshot.Identities.ContainsKey(principal.Id);

@@ -18,6 +18,8 @@ public sealed class AccessEvaluationTests : IAsyncLifetime
                 permit (principal == User::"ann", action == Action::"read", resource is Doc);
                 forbid (principal, action, resource == Doc::"secret");
                 permit (principal, action == Action::"boom", resource) when { context.n + 1 > 0 };
+                permit (principal, action == Action::"timed", resource)
+                when { context.time > datetime("2020-01-01") && context.time < datetime("2100-01-01") };
                 """,
         });
     }
@@ -59,6 +61,29 @@ public sealed class AccessEvaluationTests : IAsyncLifetime
         Assert.Equal([true, false, false, false, true], decisions.Select(d => d.GetProperty("decision").GetBoolean()));
         Assert.Contains("resource.type", decisions[2].GetProperty("context").GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.False(decisions[0].TryGetProperty("context", out _));
+    }
+
+    [Fact]
+    public async Task EveryDecisionSeesTheTime_UnlessTheCallerSentOne()
+    {
+        var timed = new { name = "timed" };
+        var past = new { time = new { __extn = new { fn = "datetime", arg = "2010-01-01" } } };
+        async Task<bool> Single(object? context) =>
+            (await PostAsync("/access/v1/evaluation", new { subject = User("ann"), action = timed, resource = Doc("a"), context }))
+            .GetProperty("decision").GetBoolean();
+
+        Assert.True(await Single(null));
+        Assert.True(await Single(new { purpose = "audit" }));
+        Assert.False(await Single(past));
+
+        var batch = await PostAsync("/access/v1/evaluations", new
+        {
+            subject = User("ann"),
+            action = timed,
+            context = new { purpose = "audit" },
+            evaluations = new object[] { new { resource = Doc("a") }, new { resource = Doc("b"), context = new { purpose = "support" } }, new { resource = Doc("c"), context = past } },
+        });
+        Assert.Equal([true, true, false], batch.GetProperty("evaluations").EnumerateArray().Select(d => d.GetProperty("decision").GetBoolean()));
     }
 
     [Theory]

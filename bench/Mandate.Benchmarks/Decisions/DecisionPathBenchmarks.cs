@@ -72,7 +72,7 @@ public class DecisionPathBenchmarks
     }
 
     [Benchmark]
-    public DecisionRequest Map() => EvaluationEndpoints.ToDecisionRequest(_request.Subject, _request.Action, _request.Resource, EvaluationEndpoints.Context(_request.Context));
+    public DecisionRequest Map() => EvaluationEndpoints.ToDecisionRequest(_request.Subject, _request.Action, _request.Resource, EvaluationEndpoints.Context(_request.Context, DateTimeOffset.UtcNow));
 
     [Benchmark]
     public DecisionResult Decide() => DecisionEngine.Decide(_decision, _snapshot, DateTimeOffset.UtcNow, out _);

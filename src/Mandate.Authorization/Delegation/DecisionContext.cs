@@ -26,5 +26,11 @@ internal static class DecisionContext
 
     /// <summary>The context with <c>time</c> set to <paramref name="now"/>, unless it has one.</summary>
     public static RecordValue Timed(RecordValue context, DateTimeOffset now) =>
-        context.ContainsKey("time") ? context : context.With("time", new DatetimeValue(now.ToUnixTimeMilliseconds()));
+        context.ContainsKey(TimeName) ? context : context.With(TimeName, Time(now));
+
+    /// <summary>The name of the field that holds when a decision is made.</summary>
+    public const string TimeName = "time";
+
+    /// <summary><paramref name="now"/> as the value of <c>time</c>.</summary>
+    public static DatetimeValue Time(DateTimeOffset now) => new(now.ToUnixTimeMilliseconds());
 }

@@ -125,14 +125,14 @@ public static partial class CedarJson
     }
 
     // In the object's order; a key may appear once (refused before its value is read).
-    private static Dictionary<string, CedarValue> ParseFields(JsonElement element, string what, bool implicitEntities)
+    private static Dictionary<string, CedarValue> ParseFields(JsonElement element, string what, bool implicitEntities, int room = 0)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
             throw new CedarJsonException($"the {what} must be a JSON object");
         }
 
-        var fields = new Dictionary<string, CedarValue>(element.GetPropertyCount(), StringComparer.Ordinal);
+        var fields = new Dictionary<string, CedarValue>(element.GetPropertyCount() + room, StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
             var key = NameOf(property);

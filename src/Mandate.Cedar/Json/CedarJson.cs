@@ -118,13 +118,28 @@ public static partial class CedarJson
     }
 
     /// <summary>Parses a context object into a record.</summary>
-    public static RecordValue ParseContext(JsonElement element, CedarJsonOptions? options = null)
+    public static RecordValue ParseContext(JsonElement element, CedarJsonOptions? options = null) => ParseContext(element, [], options);
+
+    /// <summary>
+    /// Parses a context object into a record that also has each of <paramref name="defaults"/> the object does not:
+    /// a caller that always adds a field (say, the time of the request) gets one record instead of a copy.
+    /// </summary>
+    public static RecordValue ParseContext(JsonElement element, ReadOnlySpan<KeyValuePair<string, CedarValue>> defaults, CedarJsonOptions? options = null)
     {
         var isEscape = (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("__entity", out var entity) && HasStrings(entity, "type", "id"))
             || (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("__extn", out var extension) && IsExtensionCall(extension));
-        return element.ValueKind == JsonValueKind.Object && !isEscape
-            ? new RecordValue(ParseFields(element, "context", (options ?? CedarJsonOptions.Default).ImplicitEntityReferences))
-            : throw new CedarJsonException("the context must be a JSON object that is a record (not an escape)");
+        if (element.ValueKind != JsonValueKind.Object || isEscape)
+        {
+            throw new CedarJsonException("the context must be a JSON object that is a record (not an escape)");
+        }
+
+        var fields = ParseFields(element, "context", (options ?? CedarJsonOptions.Default).ImplicitEntityReferences, defaults.Length);
+        foreach (var (name, value) in defaults)
+        {
+            fields.TryAdd(name, value);
+        }
+
+        return new RecordValue(fields);
     }
 
     /// <summary>Parses a context object from JSON text.</summary>

@@ -58,7 +58,8 @@ internal static class EvaluationEndpoints
         var body = await JsonBody.ReadAsync(http, AuthZenReader.ReadEvaluation);
         var decisions = services.Decisions;
         var snapshot = decisions.Snapshot;
-        var request = WithTokens(ToDecisionRequest(body.Subject, body.Action, body.Resource, Context(body.Context)), body.Subject, services.Tokens, http, snapshot);
+        var context = Context(body.Context, services.Time.GetUtcNow());
+        var request = WithTokens(ToDecisionRequest(body.Subject, body.Action, body.Resource, context), body.Subject, services.Tokens, http, snapshot);
         var result = Decide(decisions, services.Metrics, request, Origin(http), snapshot);
         await JsonBody.WriteAsync(http, Respond(result, body.Options?.Explain ?? false), services.Response);
     }
@@ -240,23 +241,27 @@ internal static class EvaluationEndpoints
         }
     }
 
-    internal static RecordValue Context(JsonElement? context)
+    /// <summary>
+    /// A request's <c>context</c> as a Cedar record; with <paramref name="now"/>, with <c>time</c> already in it (unless
+    /// the caller sent one), so the decision does not copy the record to add it.
+    /// </summary>
+    internal static RecordValue Context(JsonElement? context, DateTimeOffset? now = null)
     {
         if (context is not { } element || element.ValueKind == JsonValueKind.Null)
         {
-            return RecordValue.Empty;
+            return now is { } time ? DecisionEngine.Timed(RecordValue.Empty, time) : RecordValue.Empty;
         }
 
         return element.ValueKind == JsonValueKind.Object
-            ? Record(element, "context")
+            ? Record(element, "context", now)
             : throw MandateException.Invalid("context", "`context` must be a JSON object");
     }
 
-    private static RecordValue Record(JsonElement element, string field)
+    private static RecordValue Record(JsonElement element, string field, DateTimeOffset? now = null)
     {
         try
         {
-            return CedarJson.ParseContext(element);
+            return now is { } time ? CedarJson.ParseContext(element, [DecisionEngine.TimeField(time)]) : CedarJson.ParseContext(element);
         }
         catch (CedarJsonException ex)
         {
@@ -282,7 +287,7 @@ internal static class EvaluationEndpoints
                 {
                     try
                     {
-                        _record = time is { } now ? DecisionEngine.Timed(Context(json), now) : Context(json);
+                        _record = Context(json, time);
                     }
                     catch (MandateException ex)
                     {

@@ -68,6 +68,22 @@ public sealed class CedarJsonTests
         Assert.Throws<CedarJsonException>(() => CedarJson.ParseContext("""{"__entity": {"type": "U", "id": "a"}}"""));
     }
 
+    [Theory]
+    [InlineData("""{"purpose": "audit"}""", 2, 7L)]
+    [InlineData("""{}""", 1, 7L)]
+    [InlineData("""{"purpose": "audit", "n": 1}""", 2, 1L)]
+    public void ParseContext_WithDefaults_AddsOnlyWhatTheObjectLacks(string json, int fields, long n)
+    {
+        using var document = JsonDocument.Parse(json);
+
+        var context = CedarJson.ParseContext(document.RootElement, [KeyValuePair.Create<string, CedarValue>("n", new LongValue(7))]);
+
+        Assert.Equal(fields, context.Fields.Count);
+        Assert.Equal(new LongValue(n), context.Fields["n"]);
+        using var array = JsonDocument.Parse("[]");
+        Assert.Throws<CedarJsonException>(() => CedarJson.ParseContext(array.RootElement, [KeyValuePair.Create<string, CedarValue>("n", new LongValue(7))]));
+    }
+
     [Fact]
     public void ParseValue_BadExtensionArgument_IsRejected()
     {
