@@ -21,7 +21,39 @@ public static class EventCodec
         ArgumentNullException.ThrowIfNull(e);
         var line = new EventLineWriter(output.GetSpan(MaxLineLength(e)));
         line.Begin(sequence);
+        WriteFields(ref line, e);
+        output.Advance(line.Written);
+    }
+
+    /// <summary>
+    /// Writes the canonical line of <paramref name="e"/> without its leading sequence number (everything after
+    /// <c>{"seq":N</c>) into <paramref name="destination"/>, which holds at least <see cref="MaxLineLength"/> bytes, and
+    /// returns its length; <paramref name="idEnd"/> is where the id's (escaped) characters end.
+    /// </summary>
+    internal static int WriteBody(Span<byte> destination, MandateEvent e, out int idEnd)
+    {
+        var line = new EventLineWriter(destination);
         line.Text(",\"id\":"u8, e.Id);
+        idEnd = line.Written - 1;
+        WriteFields(ref line, e, withId: false);
+        return line.Written;
+    }
+
+    /// <summary>The leading part of every canonical line: <c>{"seq":</c> and the number.</summary>
+    internal static int WriteStart(Span<byte> destination, long sequence)
+    {
+        var line = new EventLineWriter(destination);
+        line.Begin(sequence);
+        return line.Written;
+    }
+
+    private static void WriteFields(ref EventLineWriter line, MandateEvent e, bool withId = true)
+    {
+        if (withId)
+        {
+            line.Text(",\"id\":"u8, e.Id);
+        }
+
         line.Time(e.Time);
         line.Raw(",\"category\":"u8, CategoryNameBytes(e.Category));
         line.Text(",\"type\":"u8, e.Type);
@@ -40,12 +72,11 @@ public static class EventCodec
         line.Optional(",\"message\":"u8, e.Message);
         line.Optional(",\"source\":"u8, e.Source);
         line.End();
-        output.Advance(line.Written);
     }
 
     // The worst case of a line: every string character escaped. Summing lengths is far cheaper than asking the
     // output for room field by field.
-    private static int MaxLineLength(MandateEvent e)
+    internal static int MaxLineLength(MandateEvent e)
     {
         var characters = e.Id.Length + e.Type.Length + Length(e.ActorId) + Length(e.ActorKind) + Length(e.Action)
             + Length(e.ResourceType) + Length(e.ResourceId) + Length(e.TokenId) + Length(e.SourceIp) + Length(e.UserAgent)

@@ -20,7 +20,7 @@ internal static class EventBlockEncoder
     private static HashSet<ulong>? t_participants;
 
     /// <summary>Numbers <paramref name="events"/> after <paramref name="sequence"/> and starts encoding their blocks on the thread pool.</summary>
-    public static PreparedAppend Prepare(IReadOnlyList<MandateEvent> events, long sequence)
+    public static PreparedAppend Prepare(EncodedEvents events, long sequence)
     {
         var blocks = new Task<PreparedBlock>[BlockCount(events.Count)];
         for (var b = 0; b < blocks.Length; b++)
@@ -33,7 +33,7 @@ internal static class EventBlockEncoder
     }
 
     /// <summary>Prepares <paramref name="events"/> after <paramref name="sequence"/> on the calling thread (inside a write transaction).</summary>
-    public static PreparedAppend PrepareNow(IReadOnlyList<MandateEvent> events, long sequence)
+    public static PreparedAppend PrepareNow(EncodedEvents events, long sequence)
     {
         var blocks = new Task<PreparedBlock>[BlockCount(events.Count)];
         for (var b = 0; b < blocks.Length; b++)
@@ -47,47 +47,39 @@ internal static class EventBlockEncoder
     private static int BlockCount(int events) => (events + MaxBlockEvents - 1) / MaxBlockEvents;
 
     /// <summary>Encodes the block of up to <see cref="MaxBlockEvents"/> events from <paramref name="start"/>; event 0 follows <paramref name="sequence"/>.</summary>
-    private static PreparedBlock Encode(IReadOnlyList<MandateEvent> events, int start, long sequence)
+    private static PreparedBlock Encode(EncodedEvents events, int start, long sequence)
     {
         var count = Math.Min(MaxBlockEvents, events.Count - start);
         var participants = t_participants ??= [];
         participants.Clear();
         var locators = new byte[count * AuditChain.StoredLinkSize];
-        var ids = new ulong[count];
-        var lines = new PooledBuffer(count * 512);
+        var lines = new PooledBuffer(events.BodyLength(start, count) + (count * (EncodedEvents.MaxNumberLength + 1)));
         try
         {
             long minTime = long.MaxValue, maxTime = long.MinValue;
             var first = sequence + start + 1;
             for (var i = 0; i < count; i++)
             {
-                var e = events[start + i];
-                ids[i] = BatchIds.Hash(e);
-                var offset = lines.WrittenCount;
-                EventCodec.Write(lines, e, first + i);
-                AuditChain.Locate(lines.WrittenSpan[offset..], locators.AsSpan(i * AuditChain.StoredLinkSize));
-                lines.GetSpan(1)[0] = (byte)'\n';
-                lines.Advance(1);
+                var line = lines.GetSpan(events.Body(start + i).Length + EncodedEvents.MaxNumberLength + 1);
+                var length = events.WriteLine(start + i, first + i, line);
+                AuditChain.Locate(line[..length], locators.AsSpan(i * AuditChain.StoredLinkSize));
+                line[length] = (byte)'\n';
+                lines.Advance(length + 1);
 
-                var time = e.Time.UtcTicks;
+                var time = events.Time(start + i);
                 minTime = Math.Min(minTime, time);
                 maxTime = Math.Max(maxTime, time);
-                if (e.ActorId is { } actor)
+                foreach (var participant in events.Participants(start + i))
                 {
-                    participants.Add(ParticipantFilter.Hash(actor));
-                }
-
-                for (var c = 0; c < e.Chain.Count; c++)
-                {
-                    participants.Add(ParticipantFilter.Hash(e.Chain[c]));
+                    participants.Add(participant);
                 }
             }
 
             var digest = new byte[AuditChain.LinkSize];
             AuditChain.Digest(lines.WrittenSpan, digest);
-            var (compressed, length) = BlockCompression.Compress(lines.WrittenSpan);
-            return new PreparedBlock(first, first + count - 1, minTime, maxTime, digest, locators, ids,
-                ParticipantFilter.Build(participants), compressed, length);
+            var (compressed, compressedLength) = BlockCompression.Compress(lines.WrittenSpan);
+            return new PreparedBlock(first, first + count - 1, minTime, maxTime, digest, locators,
+                ParticipantFilter.Build(participants), compressed, compressedLength);
         }
         finally
         {

@@ -1,6 +1,4 @@
-using System.IO.Hashing;
 using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace Mandate.Storage.Sqlite.Events;
 
@@ -52,7 +50,7 @@ internal static class ParticipantFilter
     }
 
     /// <summary>A stable 64-bit hash of an identity id (the same in every process and on every machine).</summary>
-    public static ulong Hash(string identity) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(identity.AsSpan()));
+    public static ulong Hash(string identity) => Core.Events.EncodedEvents.Hash(identity);
 
     private static BitPositions Bits(ulong hash, int bits) => new(hash, bits);
 

@@ -1,3 +1,5 @@
+using Mandate.Core.Events;
+
 namespace Mandate.Storage.Sqlite.Events;
 
 /// <summary>
@@ -5,10 +7,10 @@ namespace Mandate.Storage.Sqlite.Events;
 /// can be stored as is only while the stored head still is <see cref="PreviousSequence"/>; otherwise its
 /// <see cref="Events"/> are prepared again. Chain links are computed when it commits, against the stored head.
 /// </summary>
-internal sealed class PreparedAppend(IReadOnlyList<Core.Events.MandateEvent> events, long previousSequence, Task<PreparedBlock>[] blocks)
+internal sealed class PreparedAppend(EncodedEvents events, long previousSequence, Task<PreparedBlock>[] blocks)
     : IDisposable
 {
-    public IReadOnlyList<Core.Events.MandateEvent> Events { get; } = events;
+    public EncodedEvents Events { get; } = events;
 
     public long PreviousSequence { get; } = previousSequence;
 
@@ -23,10 +25,10 @@ internal sealed class PreparedAppend(IReadOnlyList<Core.Events.MandateEvent> eve
     /// <summary>Completes with the first event's sequence number once the batch is durable.</summary>
     public TaskCompletionSource<long> Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private static async Task CheckAsync(IReadOnlyList<Core.Events.MandateEvent> events, Task<PreparedBlock>[] blocks)
+    private static async Task CheckAsync(EncodedEvents events, Task<PreparedBlock>[] blocks)
     {
         await Task.WhenAll(blocks).ConfigureAwait(false);
-        BatchIds.RefuseDuplicates(events, blocks);
+        events.RefuseRepeatedIds();
     }
 
     /// <summary>Releases the blocks' buffers (after the batch was stored, failed, or prepared again).</summary>

@@ -12,7 +12,6 @@ internal sealed class PreparedBlock(
     long maxTime,
     byte[] digest,
     byte[] locators,
-    ulong[] idHashes,
     byte[] participants,
     byte[] compressed,
     int compressedLength) : IDisposable
@@ -29,9 +28,6 @@ internal sealed class PreparedBlock(
     public byte[] Digest { get; } = digest;
 
     public byte[] Locators { get; } = locators;
-
-    /// <summary>A 64-bit hash of each event's id, for the batch's duplicate check.</summary>
-    public ulong[] IdHashes { get; } = idHashes;
 
     public byte[] Participants { get; } = participants;
 

@@ -88,6 +88,23 @@ internal sealed partial class SqliteEventLog : IEventStore, IAuditLog, IAsyncDis
             return [];
         }
 
+        using var encoded = new EncodedEvents(events.Count);
+        foreach (var e in events)
+        {
+            encoded.Add(e);
+        }
+
+        return new StoredEvents(events, await AppendAsync(encoded, cancellationToken).ConfigureAwait(false));
+    }
+
+    public async Task<long> AppendAsync(EncodedEvents events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0)
+        {
+            return 0;
+        }
+
         PreparedAppend append;
         await _prepare.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -103,9 +120,16 @@ internal sealed partial class SqliteEventLog : IEventStore, IAuditLog, IAsyncDis
         }
 
         // Not cancellable once queued: the events become durable (or fail) either way, and the caller must not
-        // mistake a cancelled wait for events that were never stored.
-        var first = await append.Committed.Task.ConfigureAwait(false);
-        return new StoredEvents(events, first);
+        // mistake a cancelled wait for events that were never stored. Nor does it return while a block is still being
+        // encoded from the caller's batch (when the log was closed under it), since the caller may then reuse the batch.
+        try
+        {
+            return await append.Committed.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            await append.Encoded.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
     /// <summary>

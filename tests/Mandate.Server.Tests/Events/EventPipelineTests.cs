@@ -1,3 +1,4 @@
+using Mandate.Core.Errors;
 using Mandate.Core.Events;
 using Mandate.Core.Storage;
 using Mandate.Telemetry;
@@ -32,7 +33,7 @@ public sealed class EventPipelineTests
         var stored = await pipeline.AppendDurableAsync([Event("evt_durable")]);
 
         Assert.Equal("evt_durable", Assert.Single(stored).Id);
-        Assert.True(stored[0].Sequence > 0);
+        Assert.Equal(51, stored[0].Sequence);
         Assert.Equal(51, store.Appends.Sum(a => a.Count));
         Assert.Equal(51, pipeline.Written);
     }
@@ -46,7 +47,7 @@ public sealed class EventPipelineTests
 
         await pipeline.DisposeAsync();
 
-        Assert.Equal("evt_last", Assert.Single(Assert.Single(store.Appends)).Id);
+        Assert.Equal("evt_last", Assert.Single(Assert.Single(store.Appends)));
         Assert.Equal(1, pipeline.Written);
         Assert.Equal(0, pipeline.Dropped);
     }
@@ -67,6 +68,52 @@ public sealed class EventPipelineTests
         Assert.Equal(3, pipeline.Written);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task AnAppendWithoutIdsOrWithARepeatedOne_IsRefusedAtOnce()
+    {
+        var store = new RecordingStore();
+        await using var pipeline = new EventPipeline(store, Patient, NullLogger<EventPipeline>.Instance);
+
+        var unnamed = await Assert.ThrowsAsync<MandateException>(() => pipeline.AppendDurableAsync([Event("")]));
+        var repeated = await Assert.ThrowsAsync<MandateException>(() => pipeline.AppendDurableAsync([Event("evt_a"), Event("evt_b"), Event("evt_a")]));
+
+        Assert.Equal(ErrorCode.InvalidArgument, unnamed.Code);
+        Assert.Equal(ErrorCode.Conflict, repeated.Code);
+        Assert.Contains("`evt_a`", repeated.Message, StringComparison.Ordinal);
+        Assert.Empty(store.Appends);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task TwoCallersReusingAnId_InOneBatch_AreWrittenApart_WithTheEmittedEvents()
+    {
+        // The first append is held in the store, so everything queued meanwhile forms the next batch: an emitted event
+        // and two durable appends that share an event id. The store refuses that batch; the pipeline writes its parts
+        // on their own, and every one of them is stored.
+        var store = new RecordingStore { Hold = new TaskCompletionSource() };
+        await using var pipeline = new EventPipeline(store, new EventPipelineOptions { Linger = TimeSpan.Zero, MaxBatchesInFlight = 1 }, NullLogger<EventPipeline>.Instance);
+        Assert.True(pipeline.Emit(Event("evt_first")));
+        await store.Holding.Task;
+
+        Assert.True(pipeline.Emit(Event("evt_emitted")));
+        var first = pipeline.AppendDurableAsync([Event("evt_shared"), Event("evt_one")]);
+        var second = pipeline.AppendDurableAsync([Event("evt_shared")]);
+        store.Hold.SetResult();
+
+        var (one, two) = (await first, await second);
+        Assert.Equal(["evt_shared", "evt_one"], one.Select(e => e.Id));
+        Assert.Equal("evt_shared", Assert.Single(two).Id);
+        var appends = store.Appends;
+        Assert.Equal(4, appends.Count);
+        Assert.Equal(["evt_first"], appends[0]);
+        Assert.Equal(["evt_emitted"], appends[1]);
+        Assert.Equal(["evt_shared", "evt_one"], appends[2]);
+        Assert.Equal(["evt_shared"], appends[3]);
+        Assert.Equal([3, 4], one.Select(e => e.Sequence));
+        Assert.Equal(5, two[0].Sequence);
+        Assert.Equal(5, pipeline.Written);
+        Assert.Equal(0, pipeline.Dropped);
+    }
+
     private static MandateEvent Event(string id) => new()
     {
         Id = id,
@@ -76,14 +123,19 @@ public sealed class EventPipelineTests
         Outcome = EventOutcome.Success,
     };
 
-    /// <summary>Numbers and keeps every append it is given, in order.</summary>
+    /// <summary>Numbers and keeps the ids of every append it is given, in order, refusing a batch that repeats an id as a store does.</summary>
     private sealed class RecordingStore : IEventStore
     {
         private readonly Lock _gate = new();
-        private readonly List<IReadOnlyList<MandateEvent>> _appends = [];
+        private readonly List<IReadOnlyList<string>> _appends = [];
         private long _sequence;
 
-        public IReadOnlyList<IReadOnlyList<MandateEvent>> Appends
+        /// <summary>When set, the first append waits for it (after completing <see cref="Holding"/>).</summary>
+        public TaskCompletionSource? Hold { get; init; }
+
+        public TaskCompletionSource Holding { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IReadOnlyList<IReadOnlyList<string>> Appends
         {
             get
             {
@@ -94,13 +146,23 @@ public sealed class EventPipelineTests
             }
         }
 
-        public Task<IReadOnlyList<MandateEvent>> AppendAsync(IReadOnlyList<MandateEvent> events, CancellationToken cancellationToken = default)
+        public Task<IReadOnlyList<MandateEvent>> AppendAsync(IReadOnlyList<MandateEvent> events, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("the pipeline appends encoded events");
+
+        public async Task<long> AppendAsync(EncodedEvents events, CancellationToken cancellationToken = default)
         {
+            if (Hold is { } hold && Holding.TrySetResult())
+            {
+                await hold.Task;
+            }
+
+            events.RefuseRepeatedIds();
             lock (_gate)
             {
-                var stored = events.Select(e => e with { Sequence = ++_sequence }).ToList();
-                _appends.Add(stored);
-                return Task.FromResult<IReadOnlyList<MandateEvent>>(stored);
+                _appends.Add([.. Enumerable.Range(0, events.Count).Select(events.IdText)]);
+                var first = _sequence + 1;
+                _sequence += events.Count;
+                return first;
             }
         }
 
