@@ -16,10 +16,17 @@ public sealed partial class DecisionPoint(SnapshotSource snapshots, IEventSink e
     public DecisionResult Decide(DecisionRequest request, DecisionOrigin origin) => Decide(request, origin, snapshots.Current);
 
     /// <summary>Decides against <paramref name="snapshot"/> and records; any internal failure denies.</summary>
-    public DecisionResult Decide(DecisionRequest request, DecisionOrigin origin, AuthorizationSnapshot snapshot)
+    public DecisionResult Decide(DecisionRequest request, DecisionOrigin origin, AuthorizationSnapshot snapshot) =>
+        Decide(request, origin, snapshot, time.GetUtcNow());
+
+    /// <summary>
+    /// Decides against <paramref name="snapshot"/> at <paramref name="now"/> and records; any internal failure denies.
+    /// A caller that already read the clock for the request (to put the time in its context) passes that instant, so
+    /// the decision, its context and its event agree on it.
+    /// </summary>
+    public DecisionResult Decide(DecisionRequest request, DecisionOrigin origin, AuthorizationSnapshot snapshot, DateTimeOffset now)
     {
         // The event is timed at the instant the decision saw (as an in-process enforcement point times it).
-        var now = time.GetUtcNow();
         var result = DecisionEngine.Decide(request, snapshot, now, out var failure);
         if (failure is not null)
         {

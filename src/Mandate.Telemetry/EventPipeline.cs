@@ -141,6 +141,16 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Completes at once while fewer than half <see cref="Capacity"/> events wait to be handed to the store, and
+    /// otherwise once the writer has taken enough of them. A producer that can wait, such as a request about to make a
+    /// burst of decisions, calls it first: under sustained overload it then slows to the pace at which events are
+    /// stored, where <see cref="Emit"/> alone would drop them. The other half of the queue absorbs what producers already
+    /// past this point still emit.
+    /// </summary>
+    public ValueTask WaitForRoomAsync(CancellationToken cancellationToken = default) =>
+        Volatile.Read(ref _pending) < _options.Capacity / 2 ? ValueTask.CompletedTask : new ValueTask(WaitForRoomSlowlyAsync(cancellationToken));
+
     /// <summary>Stops accepting events and writes everything already queued.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -159,6 +169,25 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
         Interlocked.MemoryBarrier();
         Volatile.Read(ref _linger)?.Cancel();
         await _writer.ConfigureAwait(false);
+    }
+
+    private async Task WaitForRoomSlowlyAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task room;
+            lock (_gate)
+            {
+                if (_closing || _pending < _options.Capacity / 2)
+                {
+                    return;
+                }
+
+                room = (_room ??= NewSignal()).Task;
+            }
+
+            await room.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     // Waits for room (fewer than Capacity events queued), then copies the ticket's events into the open batch.

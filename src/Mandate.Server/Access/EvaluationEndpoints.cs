@@ -56,11 +56,13 @@ internal static class EvaluationEndpoints
         }
 
         var body = await JsonBody.ReadAsync(http, AuthZenReader.ReadEvaluation);
+        await services.Events.WaitForRoomAsync(http.RequestAborted);
         var decisions = services.Decisions;
         var snapshot = decisions.Snapshot;
-        var context = Context(body.Context, services.Time.GetUtcNow());
+        var now = services.Time.GetUtcNow();
+        var context = Context(body.Context, now);
         var request = WithTokens(ToDecisionRequest(body.Subject, body.Action, body.Resource, context), body.Subject, services.Tokens, http, snapshot);
-        var result = Decide(decisions, services.Metrics, request, Origin(http), snapshot);
+        var result = Decide(decisions, services.Metrics, request, Origin(http), snapshot, now);
         await JsonBody.WriteAsync(http, Respond(result, body.Options?.Explain ?? false), services.Response);
     }
 
@@ -89,14 +91,19 @@ internal static class EvaluationEndpoints
         var decisions = services.Decisions;
         var metrics = services.Metrics;
 
-        // One snapshot for the whole batch: a reload during it must not answer some items from each state.
+        // Every decision is recorded: when storage falls behind, a batch waits for it rather than outrun it.
+        await services.Events.WaitForRoomAsync(http.RequestAborted);
+
+        // One snapshot and one instant for the whole batch: a reload during it must not answer some items from each
+        // state, and every item is decided (and its event timed) at the time its context carries.
         var snapshot = decisions.Snapshot;
+        var now = services.Time.GetUtcNow();
         if (body.Evaluations is not { Count: > 0 } items)
         {
             var single = Build(body.Subject, body.Action, body.Resource, new InheritedContext(body.Context, null));
             var response = single.Error is { } error
                 ? throw MandateException.Invalid("evaluations", error)
-                : Respond(Decide(decisions, metrics, WithTokens(single.Request!, body.Subject!, services.Tokens, http, snapshot), Origin(http), snapshot), explain);
+                : Respond(Decide(decisions, metrics, WithTokens(single.Request!, body.Subject!, services.Tokens, http, snapshot), Origin(http), snapshot, now), explain);
             await JsonBody.WriteAsync(http, response, services.Response);
             return;
         }
@@ -107,7 +114,7 @@ internal static class EvaluationEndpoints
         }
 
         var origin = Origin(http);
-        var inherited = new InheritedContext(body.Context, services.Time.GetUtcNow());
+        var inherited = new InheritedContext(body.Context, now);
         var entities = new InheritedEntities(body.Subject, body.Action);
         var results = new List<EvaluationResponse>(items.Count);
         foreach (var item in items)
@@ -117,7 +124,7 @@ internal static class EvaluationEndpoints
                 item.Context is null ? inherited : new InheritedContext(item.Context, null), entities);
             var response = built.Error is { } error
                 ? new EvaluationResponse(false, new EvaluationContext(Error: error))
-                : Respond(Decide(decisions, metrics, WithTokens(built.Request!, subject!, services.Tokens, http, snapshot), origin, snapshot), explain);
+                : Respond(Decide(decisions, metrics, WithTokens(built.Request!, subject!, services.Tokens, http, snapshot), origin, snapshot, now), explain);
             results.Add(response);
             if ((semantic == "deny_on_first_deny" && !response.Decision) || (semantic == "permit_on_first_permit" && response.Decision))
             {
@@ -128,10 +135,10 @@ internal static class EvaluationEndpoints
         await JsonBody.WriteAsync(http, new EvaluationsResponse(results), services.Batched);
     }
 
-    private static DecisionResult Decide(DecisionPoint decisions, MandateMetrics metrics, DecisionRequest request, DecisionOrigin origin, AuthorizationSnapshot snapshot)
+    private static DecisionResult Decide(DecisionPoint decisions, MandateMetrics metrics, DecisionRequest request, DecisionOrigin origin, AuthorizationSnapshot snapshot, DateTimeOffset now)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var result = decisions.Decide(request, origin, snapshot);
+        var result = decisions.Decide(request, origin, snapshot, now);
         metrics.Decided(result.Allowed, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return result;
     }
@@ -325,6 +332,8 @@ internal static class EvaluationEndpoints
         private JsonSerializerOptions? _json;
 
         public DecisionPoint Decisions => field ??= services.GetRequiredService<DecisionPoint>();
+
+        public EventPipeline Events => field ??= services.GetRequiredService<EventPipeline>();
 
         public TokenSubjects Tokens => field ??= services.GetRequiredService<TokenSubjects>();
 

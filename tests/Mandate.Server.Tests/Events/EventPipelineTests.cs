@@ -114,6 +114,29 @@ public sealed class EventPipelineTests
         Assert.Equal(0, pipeline.Dropped);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task AProducerThatCanWait_WaitsWhileHalfTheQueueIsFull_AndGoesOnOnceTheWriterTakesIt()
+    {
+        var store = new RecordingStore { Hold = new TaskCompletionSource() };
+        await using var pipeline = new EventPipeline(store, new EventPipelineOptions { Capacity = 10, Linger = TimeSpan.Zero, MaxBatchesInFlight = 1 }, NullLogger<EventPipeline>.Instance);
+        Assert.True(pipeline.Emit(Event("evt_held")));
+        await store.Holding.Task;
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True(pipeline.Emit(Event($"evt_{i}")));
+        }
+
+        Assert.True(pipeline.WaitForRoomAsync().AsTask().IsCompletedSuccessfully);
+        Assert.True(pipeline.Emit(Event("evt_4")));
+        var room = pipeline.WaitForRoomAsync().AsTask();
+        await Task.Delay(50);
+        Assert.False(room.IsCompleted);
+
+        store.Hold.SetResult();
+        await room;
+        Assert.Equal(0, pipeline.Dropped);
+    }
+
     private static MandateEvent Event(string id) => new()
     {
         Id = id,
