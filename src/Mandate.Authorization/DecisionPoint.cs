@@ -26,14 +26,33 @@ public sealed partial class DecisionPoint(SnapshotSource snapshots, IEventSink e
     /// </summary>
     public DecisionResult Decide(DecisionRequest request, DecisionOrigin origin, AuthorizationSnapshot snapshot, DateTimeOffset now)
     {
-        // The event is timed at the instant the decision saw (as an in-process enforcement point times it).
+        var result = Evaluate(request, snapshot, now);
+        events.Emit(DecisionEvents.Create(request, origin, result, snapshot, now));
+        return result;
+    }
+
+    /// <summary>
+    /// Decides against <paramref name="snapshot"/> at <paramref name="now"/> and encodes the decision's event into
+    /// <paramref name="recorded"/>, which the caller hands to the event sink once its group of decisions is made (and
+    /// also when making them fails part way): a batch of evaluations queues its events together.
+    /// </summary>
+    public DecisionResult Decide(DecisionRequest request, DecisionOrigin origin, AuthorizationSnapshot snapshot, DateTimeOffset now, EncodedEvents recorded)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        var result = Evaluate(request, snapshot, now);
+        recorded.Add(DecisionEvents.Create(request, origin, result, snapshot, now));
+        return result;
+    }
+
+    // The event is timed at the instant the decision saw (as an in-process enforcement point times it).
+    private DecisionResult Evaluate(DecisionRequest request, AuthorizationSnapshot snapshot, DateTimeOffset now)
+    {
         var result = DecisionEngine.Decide(request, snapshot, now, out var failure);
         if (failure is not null)
         {
             LogDecisionFailed(failure, request.Principal.ToString(), request.Action.ToString());
         }
 
-        events.Emit(DecisionEvents.Create(request, origin, result, snapshot, now));
         return result;
     }
 

@@ -9,7 +9,7 @@ namespace Mandate.Telemetry;
 /// Bounded, batching pipeline from producers to the event store: one writer hands whatever has accumulated to the store
 /// as one append (group commit). Events are encoded to their canonical lines as they arrive, on the producer's thread,
 /// into batches the pipeline reuses, so what waits for a commit is bytes in long-lived buffers rather than objects the
-/// collector must trace and copy. Internal producers never wait (<see cref="Emit"/> drops and counts when full); ingest
+/// collector must trace and copy. Internal producers never wait (<see cref="Emit(MandateEvent)"/> drops and counts when full); ingest
 /// callers wait for room and for their events to be durable (<see cref="AppendDurableAsync"/>), sharing transactions
 /// with everything else in flight.
 /// </summary>
@@ -104,6 +104,45 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
     }
 
     /// <summary>
+    /// Queues events already encoded (a group of decisions recorded together), as many as there is room for, under one
+    /// lock; the rest are dropped and counted. Returns how many were queued.
+    /// </summary>
+    public int Emit(EncodedEvents events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0)
+        {
+            return 0;
+        }
+
+        int queued;
+        TaskCompletionSource? wake;
+        lock (_gate)
+        {
+            queued = _closing ? 0 : Math.Clamp(_options.Capacity - _pending, 0, events.Count);
+            for (var start = 0; start < queued;)
+            {
+                // Fill the open batch up to its size, then the next, as single events would.
+                var batch = OpenBatch();
+                var count = Math.Min(queued - start, Math.Max(_options.MaxBatchSize - batch.Events.Count, 1));
+                batch.Events.AddRange(events, start, count);
+                start += count;
+            }
+
+            _pending += queued;
+            wake = queued > 0 ? TakeSignal(ref _wake) : null;
+        }
+
+        wake?.TrySetResult();
+        if (queued < events.Count)
+        {
+            Interlocked.Add(ref _dropped, events.Count - queued);
+        }
+
+        return queued;
+    }
+
+    /// <summary>
     /// Queues <paramref name="events"/> as one unit, waiting for room rather than dropping, and completes once
     /// they are durably stored (with their sequence numbers), or fails when the store refuses or fails them.
     /// </summary>
@@ -145,7 +184,7 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
     /// Completes at once while fewer than half <see cref="Capacity"/> events wait to be handed to the store, and
     /// otherwise once the writer has taken enough of them. A producer that can wait, such as a request about to make a
     /// burst of decisions, calls it first: under sustained overload it then slows to the pace at which events are
-    /// stored, where <see cref="Emit"/> alone would drop them. The other half of the queue absorbs what producers already
+    /// stored, where <see cref="Emit(MandateEvent)"/> alone would drop them. The other half of the queue absorbs what producers already
     /// past this point still emit.
     /// </summary>
     public ValueTask WaitForRoomAsync(CancellationToken cancellationToken = default) =>

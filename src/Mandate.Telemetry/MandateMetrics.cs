@@ -44,10 +44,28 @@ public sealed class MandateMetrics : IDisposable
     /// <summary>Counts a decision and records how long it took.</summary>
     public void Decided(bool allowed, TimeSpan elapsed)
     {
-        var outcome = new KeyValuePair<string, object?>("decision", allowed ? "allow" : "deny");
-        _decisions.Add(1, outcome);
-        _decisionDuration.Record(elapsed.TotalMicroseconds, outcome);
+        _decisions.Add(1, Outcome(allowed));
+        Timed(allowed, elapsed);
     }
+
+    /// <summary>Records how long a decision took; a group of decisions is counted once, with <see cref="Counted"/>.</summary>
+    public void Timed(bool allowed, TimeSpan elapsed) => _decisionDuration.Record(elapsed.TotalMicroseconds, Outcome(allowed));
+
+    /// <summary>Counts a group of decisions by outcome.</summary>
+    public void Counted(int allowed, int denied)
+    {
+        if (allowed > 0)
+        {
+            _decisions.Add(allowed, Outcome(true));
+        }
+
+        if (denied > 0)
+        {
+            _decisions.Add(denied, Outcome(false));
+        }
+    }
+
+    private static KeyValuePair<string, object?> Outcome(bool allowed) => new("decision", allowed ? "allow" : "deny");
 
     /// <summary>Counts a token request outcome (<c>issued</c>, or the OAuth error code).</summary>
     public void Token(string outcome) => _tokens.Add(1, new KeyValuePair<string, object?>("outcome", outcome));

@@ -43,24 +43,26 @@ public sealed class AccessEvaluationTests : IAsyncLifetime
     [Fact]
     public async Task Evaluations_InheritDefaultsAndKeepOrder_AndAFailingItemIsADenyWithError()
     {
-        var response = await PostAsync("/access/v1/evaluations", new
-        {
-            subject = User("ann"),
-            action = new { name = "read" },
-            evaluations = new object[]
-            {
-                new { resource = Doc("a") },
-                new { resource = Doc("secret") },
-                new { resource = new { type = "not a type", id = "x" } },
-                new { subject = User("bob"), resource = Doc("a") },
-                new { resource = Doc("b") },
-            },
-        });
+        var response = await PostAsync("/access/v1/evaluations", MixedBatch);
 
         var decisions = response.GetProperty("evaluations").EnumerateArray().ToList();
         Assert.Equal([true, false, false, false, true], decisions.Select(d => d.GetProperty("decision").GetBoolean()));
         Assert.Contains("resource.type", decisions[2].GetProperty("context").GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.False(decisions[0].TryGetProperty("context", out _));
+    }
+
+    [Fact]
+    public async Task Evaluations_RecordAnEventForEachDecidedItem_InOrder_AtTheBatchsInstant()
+    {
+        await PostAsync("/access/v1/evaluations", MixedBatch);
+
+        var events = await _server.WaitForEventsAsync("decision.evaluated", 4);
+
+        Assert.Equal(["ann", "ann", "bob", "ann"], events.Select(e => e.GetProperty("actor_id").GetString()!.Split('"')[1]));
+        Assert.Equal(["a", "secret", "a", "b"], events.Select(e => e.GetProperty("resource_id").GetString()));
+        Assert.Equal(["success", "failure", "failure", "success"], events.Select(e => e.GetProperty("outcome").GetString()));
+        Assert.Single(events.Select(e => e.GetProperty("time").GetString()).Distinct());
+        Assert.Equal(4, events.Select(e => e.GetProperty("id").GetString()).Distinct().Count());
     }
 
     [Fact]
@@ -170,6 +172,21 @@ public sealed class AccessEvaluationTests : IAsyncLifetime
         Assert.Contains("mandate_decision_duration", text, StringComparison.Ordinal);
         Assert.Contains("mandate_events_pending", text, StringComparison.Ordinal);
     }
+
+    // Items that inherit, one that cannot be evaluated, and one with a subject of its own.
+    private static readonly object MixedBatch = new
+    {
+        subject = User("ann"),
+        action = new { name = "read" },
+        evaluations = new object[]
+        {
+            new { resource = Doc("a") },
+            new { resource = Doc("secret") },
+            new { resource = new { type = "not a type", id = "x" } },
+            new { subject = User("bob"), resource = Doc("a") },
+            new { resource = Doc("b") },
+        },
+    };
 
     private static object User(string id) => new { type = "User", id };
 

@@ -5,6 +5,7 @@ using Mandate.Authorization;
 using Mandate.Cedar.Json;
 using Mandate.Cedar.Values;
 using Mandate.Core.Errors;
+using Mandate.Core.Events;
 using Mandate.Server.Hosting;
 using Mandate.Server.Security;
 using Mandate.Telemetry;
@@ -117,19 +118,43 @@ internal static class EvaluationEndpoints
         var inherited = new InheritedContext(body.Context, now);
         var entities = new InheritedEntities(body.Subject, body.Action);
         var results = new List<EvaluationResponse>(items.Count);
-        foreach (var item in items)
+
+        // The items' events are queued together, and counted together, once the batch is decided (or fails part way).
+        using var recorded = new EncodedEvents(items.Count);
+        var allowed = 0;
+        try
         {
-            var subject = item.Subject ?? body.Subject;
-            var built = Build(subject, item.Action ?? body.Action, item.Resource ?? body.Resource,
-                item.Context is null ? inherited : new InheritedContext(item.Context, null), entities);
-            var response = built.Error is { } error
-                ? new EvaluationResponse(false, new EvaluationContext(Error: error))
-                : Respond(Decide(decisions, metrics, WithTokens(built.Request!, subject!, services.Tokens, http, snapshot), origin, snapshot, now), explain);
-            results.Add(response);
-            if ((semantic == "deny_on_first_deny" && !response.Decision) || (semantic == "permit_on_first_permit" && response.Decision))
+            foreach (var item in items)
             {
-                break;
+                var subject = item.Subject ?? body.Subject;
+                var built = Build(subject, item.Action ?? body.Action, item.Resource ?? body.Resource,
+                    item.Context is null ? inherited : new InheritedContext(item.Context, null), entities);
+                EvaluationResponse response;
+                if (built.Error is { } error)
+                {
+                    response = new EvaluationResponse(false, new EvaluationContext(Error: error));
+                }
+                else
+                {
+                    var request = WithTokens(built.Request!, subject!, services.Tokens, http, snapshot);
+                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                    var result = decisions.Decide(request, origin, snapshot, now, recorded);
+                    metrics.Timed(result.Allowed, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                    allowed += result.Allowed ? 1 : 0;
+                    response = Respond(result, explain);
+                }
+
+                results.Add(response);
+                if ((semantic == "deny_on_first_deny" && !response.Decision) || (semantic == "permit_on_first_permit" && response.Decision))
+                {
+                    break;
+                }
             }
+        }
+        finally
+        {
+            services.Events.Emit(recorded);
+            metrics.Counted(allowed, recorded.Count - allowed);
         }
 
         await JsonBody.WriteAsync(http, new EvaluationsResponse(results), services.Batched);

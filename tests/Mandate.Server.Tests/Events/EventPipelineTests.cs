@@ -137,6 +137,34 @@ public sealed class EventPipelineTests
         Assert.Equal(0, pipeline.Dropped);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task AGroupOfEncodedEvents_IsQueuedAsFarAsThereIsRoom_AndTheRestIsCounted()
+    {
+        var store = new RecordingStore { Hold = new TaskCompletionSource() };
+        await using var pipeline = new EventPipeline(store, new EventPipelineOptions { Capacity = 10, MaxBatchSize = 4, Linger = TimeSpan.Zero, MaxBatchesInFlight = 1 }, NullLogger<EventPipeline>.Instance);
+        Assert.True(pipeline.Emit(Event("evt_held")));
+        await store.Holding.Task;
+        using var group = new EncodedEvents();
+        for (var i = 0; i < 12; i++)
+        {
+            group.Add(Event($"evt_{i}"));
+        }
+
+        Assert.Equal(10, pipeline.Emit(group));
+        Assert.Equal(2, pipeline.Dropped);
+
+        var appended = pipeline.NextAppend;
+        store.Hold.SetResult();
+        while (pipeline.Written < 11)
+        {
+            await appended;
+            appended = pipeline.NextAppend;
+        }
+
+        Assert.Equal(["evt_held", "evt_0", "evt_1", "evt_2", "evt_3", "evt_4", "evt_5", "evt_6", "evt_7", "evt_8", "evt_9"], store.Appends.SelectMany(a => a));
+        Assert.All(store.Appends, a => Assert.InRange(a.Count, 1, 4));
+    }
+
     private static MandateEvent Event(string id) => new()
     {
         Id = id,
