@@ -3,7 +3,10 @@ namespace Mandate.Telemetry;
 /// <summary>Capacity and batching of the event pipeline.</summary>
 public sealed record EventPipelineOptions
 {
-    /// <summary>Events held in memory before new ones are dropped (and counted).</summary>
+    /// <summary>
+    /// Events held in memory before new ones are dropped (and counted). Producers that can wait
+    /// (<see cref="EventPipeline.WaitForRoomAsync"/>, the evaluation endpoints) wait once half of it is taken.
+    /// </summary>
     public int Capacity { get; init; } = 100_000;
 
     /// <summary>Most events handed to the store in one append (the store may commit several appends together).</summary>
