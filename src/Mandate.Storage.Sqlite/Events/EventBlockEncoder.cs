@@ -4,8 +4,9 @@ using Mandate.Storage.Sqlite.Internal;
 namespace Mandate.Storage.Sqlite.Events;
 
 /// <summary>
-/// Turns a batch into blocks after a given sequence number: numbers the events, encodes each canonical line with its
-/// locator, collects the identities taking part, compresses the lines and takes their chain digest. A block needs
+/// Turns a batch of encoded events into blocks after a given sequence number: puts each event's number in front of its
+/// encoded line, takes the line's locator, collects the identities taking part (hashed when the event was encoded),
+/// compresses the lines and takes their chain digest. A block needs
 /// nothing from the blocks before it but its first sequence number, so the blocks of a batch (and of the batches after
 /// it) are encoded on the thread pool in parallel, off the writer's thread; only the step from one chain link to the
 /// next, over a 32-byte digest at commit, runs in order.
