@@ -22,35 +22,27 @@ public sealed partial class DecisionPoint(SnapshotSource snapshots, IEventSink e
     /// <summary>
     /// Decides against <paramref name="snapshot"/> at <paramref name="now"/> and records; any internal failure denies.
     /// A caller that already read the clock for the request (to put the time in its context) passes that instant, so
-    /// the decision, its context and its event agree on it.
+    /// the decision, its context and its event agree on it. With <paramref name="recorded"/>, the decision's event is
+    /// encoded into it rather than emitted: the caller hands the group to the event sink once its decisions are made
+    /// (and also when making them fails part way), as a batch of evaluations does.
     /// </summary>
-    public DecisionResult Decide(DecisionRequest request, DecisionOrigin origin, AuthorizationSnapshot snapshot, DateTimeOffset now)
-    {
-        var result = Evaluate(request, snapshot, now);
-        events.Emit(DecisionEvents.Create(request, origin, result, snapshot, now));
-        return result;
-    }
-
-    /// <summary>
-    /// Decides against <paramref name="snapshot"/> at <paramref name="now"/> and encodes the decision's event into
-    /// <paramref name="recorded"/>, which the caller hands to the event sink once its group of decisions is made (and
-    /// also when making them fails part way): a batch of evaluations queues its events together.
-    /// </summary>
-    public DecisionResult Decide(DecisionRequest request, DecisionOrigin origin, AuthorizationSnapshot snapshot, DateTimeOffset now, EncodedEvents recorded)
-    {
-        ArgumentNullException.ThrowIfNull(recorded);
-        var result = Evaluate(request, snapshot, now);
-        recorded.Add(DecisionEvents.Create(request, origin, result, snapshot, now));
-        return result;
-    }
-
-    // The event is timed at the instant the decision saw (as an in-process enforcement point times it).
-    private DecisionResult Evaluate(DecisionRequest request, AuthorizationSnapshot snapshot, DateTimeOffset now)
+    public DecisionResult Decide(DecisionRequest request, DecisionOrigin origin, AuthorizationSnapshot snapshot, DateTimeOffset now, EncodedEvents? recorded = null)
     {
         var result = DecisionEngine.Decide(request, snapshot, now, out var failure);
         if (failure is not null)
         {
             LogDecisionFailed(failure, request.Principal.ToString(), request.Action.ToString());
+        }
+
+        // The event is timed at the instant the decision saw (as an in-process enforcement point times it).
+        var decided = DecisionEvents.Create(request, origin, result, snapshot, now);
+        if (recorded is null)
+        {
+            events.Emit(decided);
+        }
+        else
+        {
+            recorded.Add(decided);
         }
 
         return result;

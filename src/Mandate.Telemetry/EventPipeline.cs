@@ -85,22 +85,7 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
             return false;
         }
 
-        TaskCompletionSource? wake;
-        lock (_gate)
-        {
-            if (_closing || _pending >= _options.Capacity)
-            {
-                Interlocked.Increment(ref _dropped);
-                return false;
-            }
-
-            OpenBatch().Events.Add(scratch, 0);
-            _pending++;
-            wake = TakeSignal(ref _wake);
-        }
-
-        wake?.TrySetResult();
-        return true;
+        return Emit(scratch) == 1;
     }
 
     /// <summary>

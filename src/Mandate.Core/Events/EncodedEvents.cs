@@ -79,13 +79,6 @@ public sealed class EncodedEvents : IDisposable
         _length += length;
     }
 
-    /// <summary>Copies event <paramref name="index"/> of <paramref name="source"/> to the end of this batch.</summary>
-    public void Add(EncodedEvents source, int index)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        AddRange(source, index, 1);
-    }
-
     /// <summary>Copies every event of <paramref name="source"/> to the end of this batch.</summary>
     public void AddRange(EncodedEvents source)
     {

@@ -136,10 +136,7 @@ internal static class EvaluationEndpoints
                 }
                 else
                 {
-                    var request = WithTokens(built.Request!, subject!, services.Tokens, http, snapshot);
-                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                    var result = decisions.Decide(request, origin, snapshot, now, recorded);
-                    metrics.Timed(result.Allowed, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                    var result = Decide(decisions, metrics, WithTokens(built.Request!, subject!, services.Tokens, http, snapshot), origin, snapshot, now, recorded);
                     allowed += result.Allowed ? 1 : 0;
                     response = Respond(result, explain);
                 }
@@ -160,11 +157,22 @@ internal static class EvaluationEndpoints
         await JsonBody.WriteAsync(http, new EvaluationsResponse(results), services.Batched);
     }
 
-    private static DecisionResult Decide(DecisionPoint decisions, MandateMetrics metrics, DecisionRequest request, DecisionOrigin origin, AuthorizationSnapshot snapshot, DateTimeOffset now)
+    // Decides and times one decision. With `recorded` (a batch), its event goes there and the batch counts its decisions
+    // together; otherwise the event is emitted and the decision counted here.
+    private static DecisionResult Decide(DecisionPoint decisions, MandateMetrics metrics, DecisionRequest request, DecisionOrigin origin, AuthorizationSnapshot snapshot, DateTimeOffset now, EncodedEvents? recorded = null)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var result = decisions.Decide(request, origin, snapshot, now);
-        metrics.Decided(result.Allowed, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        var result = decisions.Decide(request, origin, snapshot, now, recorded);
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        if (recorded is null)
+        {
+            metrics.Decided(result.Allowed, elapsed);
+        }
+        else
+        {
+            metrics.Timed(result.Allowed, elapsed);
+        }
+
         return result;
     }
 

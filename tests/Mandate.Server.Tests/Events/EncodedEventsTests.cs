@@ -80,7 +80,7 @@ public sealed class EncodedEventsTests
         copy.Add(Full);
 
         copy.AddRange(source, 1, 2);
-        copy.Add(source, 0);
+        copy.AddRange(source, 0, 1);
 
         Assert.Equal(4, copy.Count);
         AssertLine(Full, copy, 0, 1);
