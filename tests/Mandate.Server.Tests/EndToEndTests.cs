@@ -79,6 +79,46 @@ public sealed class EndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OneKeepAliveConnection_CarriesNoCallerFromOneRequestToTheNext()
+    {
+        using var anonymous = _server.CreateClient();
+        var tokenEndpoint = _server.BaseAddress.GetLeftPart(UriPartial.Authority) + "/oauth2/token";
+        var token = await RequestTokenAsync(anonymous, tokenEndpoint, _key.Assertion("invoice-bot", tokenEndpoint));
+
+        // One connection for every request: the server reuses its per-request state on it.
+        using var connection = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = _server.BaseAddress };
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(connection, token, "invoices"));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(connection, TestServer.AdminToken, "ledger"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(connection, null, "journal"));
+
+        var asked = Assert.Single(await _server.WaitForEventsAsync("decision.evaluated", 1, e => e.GetProperty("resource_id").GetString() == "ledger"));
+        Assert.True(!asked.TryGetProperty("token_id", out var tokenId) || tokenId.ValueKind == JsonValueKind.Null, asked.ToString());
+        Assert.EndsWith("asked by admin", asked.GetProperty("message").GetString());
+        Assert.DoesNotContain(await _server.WaitForEventsAsync("decision.evaluated", 2), e => e.GetProperty("resource_id").GetString() == "journal");
+
+        static async Task<HttpStatusCode> SendAsync(HttpClient client, string? bearer, string table)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/access/v1/evaluation")
+            {
+                Content = JsonContent.Create(new
+                {
+                    subject = new { type = "Agent", id = "invoice-bot" },
+                    action = new { name = "read" },
+                    resource = new { type = "Table", id = table },
+                    context = new { purpose = "monthly-close" },
+                }),
+            };
+            if (bearer is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            }
+
+            using var response = await client.SendAsync(request);
+            return response.StatusCode;
+        }
+    }
+
+    [Fact]
     public async Task SuspendedAgent_LosesItsTokenAndIsDenied()
     {
         using var anonymous = _server.CreateClient();

@@ -10,7 +10,6 @@ using Mandate.Server.Hosting;
 using Mandate.Server.Security;
 using Mandate.Telemetry;
 using Mandate.Tokens;
-using Mandate.Tokens.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
@@ -254,7 +253,7 @@ internal static class EvaluationEndpoints
     private static DecisionOrigin Origin(HttpContext http)
     {
         var audit = http.Audit();
-        var tokenId = http.Items[MandateClaims.AccessTokenItem] is ValidatedAccessToken token ? token.TokenId : http.User.FindFirstValue(MandateClaims.TokenId);
+        var tokenId = http.AccessToken() is { } token ? token.TokenId : http.User.FindFirstValue(MandateClaims.TokenId);
         return new DecisionOrigin(audit.ActorId, tokenId, audit.SourceIp, audit.UserAgent, audit.RequestId);
     }
 

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Mandate.Core.Events;
 using Mandate.Server.Security;
-using Mandate.Tokens.Validation;
 using Microsoft.AspNetCore.Http;
 
 namespace Mandate.Server.Hosting;
@@ -15,7 +14,7 @@ internal static class RequestAudit
     {
         string subject;
         string? kind;
-        if (context.Items[MandateClaims.AccessTokenItem] is ValidatedAccessToken token)
+        if (context.AccessToken() is { } token)
         {
             // An identity caller: its claims were made from this token, so read it rather than scan them.
             (subject, kind) = (token.Subject, token.SubjectKind);

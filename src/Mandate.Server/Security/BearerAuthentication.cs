@@ -68,7 +68,7 @@ internal sealed class BearerAuthentication(AdminCredential admin, AccessTokenAut
     // The validated token travels with the request, for callers that need its chain or details (delegation, decisions).
     private static BearerOutcome Authenticated(HttpContext context, ValidatedAccessToken token, ConnectionMemory? connection)
     {
-        context.Items[MandateClaims.AccessTokenItem] = token;
+        context.SetAccessToken(token);
         var principal = connection?.Principal(token) ?? Principal(token);
         connection?.Remember(token, principal);
         return new BearerOutcome(principal, null, null);

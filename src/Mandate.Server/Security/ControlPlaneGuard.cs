@@ -5,7 +5,6 @@ using Mandate.Cedar.Values;
 using Mandate.Core.Errors;
 using Mandate.Core.Events;
 using Mandate.Server.Hosting;
-using Mandate.Tokens.Validation;
 using Microsoft.AspNetCore.Http;
 
 namespace Mandate.Server.Security;
@@ -20,7 +19,7 @@ internal sealed class ControlPlaneGuard(ControlPlaneAuthorizer authorizer, Snaps
 {
     /// <summary>The identity calling with a token of its own (not delegated), or null for the admin and delegated tokens.</summary>
     public static string? DirectCaller(HttpContext http) =>
-        http.Items[MandateClaims.AccessTokenItem] is ValidatedAccessToken { Actors.Count: 0 } token ? token.Subject : null;
+        http.AccessToken() is { Actors.Count: 0 } token ? token.Subject : null;
 
     /// <summary>Whether the caller is an identity rather than the admin.</summary>
     public static bool IsIdentityCaller(HttpContext http) => !http.User.IsInRole(MandateClaims.AdminRole);
@@ -48,7 +47,7 @@ internal sealed class ControlPlaneGuard(ControlPlaneAuthorizer authorizer, Snaps
             return;
         }
 
-        if (http.Items[MandateClaims.AccessTokenItem] is not ValidatedAccessToken token)
+        if (http.AccessToken() is not { } token)
         {
             Refuse(http, action, resource, "only the admin token or a Mandate access token may use the control plane");
             return;
