@@ -174,6 +174,26 @@ public sealed class AuthZenProtocolTests(AuthZenProtocolServer fixture) : IClass
         Assert.Equal("method_not_allowed", (await TestServer.ReadJsonAsync(response)).GetProperty("code").GetString());
     }
 
+    [Fact]
+    public async Task EmptyFailures_AreExplainedAsProblems_AndAnswersWithABodyAreLeftAlone()
+    {
+        using var missing = await _server.Admin.GetAsync("/access/v1/no-such-endpoint");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+        var problem = await TestServer.ReadJsonAsync(missing);
+        Assert.Equal("not_found", problem.GetProperty("code").GetString());
+        Assert.Contains("/access/v1/no-such-endpoint", problem.GetProperty("detail").GetString());
+
+        using var text = await _server.Admin.PostAsync("/access/v1/evaluation", new StringContent(Evaluation, Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        Assert.Equal("unsupported_media_type", (await TestServer.ReadJsonAsync(text)).GetProperty("code").GetString());
+
+        // A refusal that already carries its problem keeps it.
+        using var bad = await _server.Admin.PostAsync("/access/v1/evaluation", new StringContent("{", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.NotEqual("http_400", (await TestServer.ReadJsonAsync(bad)).GetProperty("code").GetString());
+    }
+
     [Theory]
     [InlineData(null, "Bearer realm=\"mandate\"")]
     [InlineData("Bearer not-a-token", "error=\"invalid_token\"")]
