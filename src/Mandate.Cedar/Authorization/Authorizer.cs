@@ -24,7 +24,7 @@ public static class Authorizer
         var index = policies.Index;
         var outcomes = new ReportingOutcomes(index);
         Evaluate(request, index, ref outcomes);
-        IReadOnlyList<PolicyError> errors = outcomes.Errors is null ? [] : outcomes.Errors;
+        IReadOnlyList<PolicyError> errors = outcomes.Errors is null ? Array.Empty<PolicyError>() : outcomes.Errors;
         if (outcomes.Forbids.Any)
         {
             return new AuthorizationResponse(Decision.Deny, outcomes.Forbids.Ids(index), errors);
