@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Mandate.Core.Errors;
@@ -123,7 +124,7 @@ internal static class AuthZenReader
         {
             if (NameIs(ref reader, "type"u8))
             {
-                type = ReadString(ref reader, field with { Leaf = "type" });
+                type = ReadName(ref reader, field with { Leaf = "type" });
             }
             else if (NameIs(ref reader, "id"u8))
             {
@@ -155,7 +156,7 @@ internal static class AuthZenReader
         {
             if (NameIs(ref reader, "name"u8))
             {
-                name = ReadString(ref reader, field with { Leaf = "name" });
+                name = ReadName(ref reader, field with { Leaf = "name" });
             }
             else if (NameIs(ref reader, "properties"u8))
             {
@@ -255,6 +256,40 @@ internal static class AuthZenReader
     {
         reader.Read();
         return reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw Invalid(field, "must be a string");
+    }
+
+    // Entity types and action names: a deployment has a few dozen, sent again and again, so each is made into a string
+    // once and shared. Only short names are looked up, and only the first MaxNames distinct ones are kept, so a caller
+    // sending new names on every request cannot grow the set (those are read as usual).
+    private const int MaxNameLength = 128;
+    private const int MaxNames = 1024;
+    private static readonly ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> NamesByChars =
+        Names.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static string ReadName(ref Utf8JsonReader reader, Field field)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw Invalid(field, "must be a string");
+        }
+
+        if (reader.HasValueSequence || reader.ValueSpan.Length > MaxNameLength)
+        {
+            return reader.GetString()!;
+        }
+
+        // A string's UTF-8 bytes are at least as many as its UTF-16 units, so the copy fits.
+        Span<char> chars = stackalloc char[MaxNameLength];
+        var name = chars[..reader.CopyString(chars)];
+        if (NamesByChars.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        var made = name.ToString();
+        return Names.Count < MaxNames ? Names.GetOrAdd(made, made) : made;
     }
 
     // Any JSON value, kept as an element for the Cedar conversion; null stands for absent.
