@@ -1,4 +1,3 @@
-using Mandate.Core;
 using Mandate.Core.Events;
 
 namespace Mandate.Authorization;
@@ -13,12 +12,25 @@ public static class DecisionEvents
     public const string Type = "decision.evaluated";
 
     /// <summary>Describes one decision as an event.</summary>
-    public static MandateEvent Create(DecisionRequest request, DecisionOrigin origin, DecisionResult result, AuthorizationSnapshot snapshot, DateTimeOffset now)
+    public static MandateEvent Create(DecisionRequest request, DecisionOrigin origin, DecisionResult result, AuthorizationSnapshot snapshot, DateTimeOffset now) =>
+        Fields(request, origin, result, snapshot, now).ToEvent();
+
+    /// <summary>
+    /// Encodes the event of one decision at the end of <paramref name="into"/>, the same line <see cref="Create"/>'s
+    /// event encodes to, without making the event or its id as objects (the server records every decision).
+    /// </summary>
+    public static void Record(EncodedEvents into, DecisionRequest request, DecisionOrigin origin, DecisionResult result, AuthorizationSnapshot snapshot, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        into.Add(Fields(request, origin, result, snapshot, now));
+    }
+
+    private static EventFields Fields(DecisionRequest request, DecisionOrigin origin, DecisionResult result, AuthorizationSnapshot snapshot, DateTimeOffset now)
     {
         var principalIsIdentity = DecisionEngine.IsIdentity(request.Principal, snapshot);
-        return new MandateEvent
+        return new EventFields
         {
-            Id = MandateId.New("evt", now),
+            IdPrefix = "evt",
             Time = now,
             Category = EventCategory.Authorization,
             Type = Type,
@@ -28,7 +40,7 @@ public static class DecisionEvents
             Action = request.Action.Id,
             ResourceType = request.Resource.EntityType.ToString(),
             ResourceId = request.Resource.Id,
-            Chain = request.Token is { } token ? [.. token.Chain.Skip(1)] : [],
+            Chain = request.Token is { Chain.Count: > 1 } token ? [.. token.Chain.Skip(1)] : [],
             Policies = result.Reasons,
             TokenId = request.Token?.TokenId ?? origin.TokenId,
             SourceIp = origin.SourceIp,

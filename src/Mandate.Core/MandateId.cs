@@ -23,18 +23,47 @@ public static class MandateId
     /// </summary>
     public static string New(string prefix, DateTimeOffset time)
     {
+        ArgumentNullException.ThrowIfNull(prefix);
+        Span<char> chars = stackalloc char[NewLength(prefix)];
+        Write(prefix, time, chars);
+        return new string(chars);
+    }
+
+    /// <summary>The length of an id <see cref="New(string, DateTimeOffset)"/> makes with <paramref name="prefix"/>.</summary>
+    public static int NewLength(string prefix) => prefix.Length + 1 + EncodedLength;
+
+    /// <summary>
+    /// Writes a new id like <see cref="New(string, DateTimeOffset)"/> into <paramref name="destination"/> (at least
+    /// <see cref="NewLength"/> characters), for a caller that needs its characters rather than a string.
+    /// </summary>
+    public static void Write(string prefix, DateTimeOffset time, Span<char> destination)
+    {
         Span<byte> bytes = stackalloc byte[16];
         BinaryPrimitives.WriteInt64BigEndian(bytes, time.ToUnixTimeMilliseconds() << 16);
         RandomBytes.Fill(bytes[6..]);
-        Span<char> chars = stackalloc char[26];
-        var value = BinaryPrimitives.ReadUInt128BigEndian(bytes);
-        for (var i = 25; i >= 0; i--)
+        prefix.CopyTo(destination);
+        destination[prefix.Length] = '_';
+
+        // 128 bits as 26 base32 digits, most significant first: the low 60 bits, the next 60, then the top 8 (the
+        // first digit's top two bits are always zero). 64-bit halves rather than one 128-bit value: a fifth the cost.
+        var high = BinaryPrimitives.ReadUInt64BigEndian(bytes);
+        var low = BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]);
+        const ulong Sixty = (1UL << 60) - 1;
+        var digits = destination.Slice(prefix.Length + 1, EncodedLength);
+        Digits(digits[14..], low & Sixty);
+        Digits(digits[2..14], ((low >> 60) | (high << 4)) & Sixty);
+        Digits(digits[..2], high >> 56);
+    }
+
+    private const int EncodedLength = 26;
+
+    private static void Digits(Span<char> destination, ulong value)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
         {
-            chars[i] = Alphabet[(int)(value & 31)];
+            destination[i] = Alphabet[(int)(value & 31)];
             value >>= 5;
         }
-
-        return string.Concat(prefix, "_", chars);
     }
 
     /// <summary>

@@ -21,6 +21,8 @@ public sealed class EncodedEvents : IDisposable
 
     private const int InitialEvents = 16;
 
+    private const int MaxIdPrefixLength = 16;
+
     // Each thread keeps one set for checking ids.
     [ThreadStatic]
     private static HashSet<ulong>? t_ids;
@@ -48,7 +50,10 @@ public sealed class EncodedEvents : IDisposable
     /// A stable 64-bit hash of an event id or an identity id, the same in every process and on every machine (stores
     /// keep it on disk, in participant filters, so it never changes).
     /// </summary>
-    public static ulong Hash(string value) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(value.AsSpan()));
+    public static ulong Hash(string value) => Hash(value.AsSpan());
+
+    /// <inheritdoc cref="Hash(string)"/>
+    public static ulong Hash(ReadOnlySpan<char> value) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(value));
 
     /// <summary>Encodes <paramref name="e"/> at the end of the batch.</summary>
     /// <exception cref="MandateException">The event has no id.</exception>
@@ -60,9 +65,29 @@ public sealed class EncodedEvents : IDisposable
             throw MandateException.Invalid("id", "every event needs an id");
         }
 
-        EnsureBytes(EventCodec.MaxLineLength(e));
-        var length = EventCodec.WriteBody(_bytes.AsSpan(_length), e, out var idEnd);
-        var participants = (e.ActorId is null ? 0 : 1) + e.Chain.Count;
+        Add(EventFields.Of(e));
+    }
+
+    /// <summary>Encodes the event of <paramref name="e"/> at the end of the batch, with a new id when it has none.</summary>
+    /// <exception cref="MandateException">The fields have an empty id, or neither an id nor a prefix for one.</exception>
+    public void Add(in EventFields e)
+    {
+        if (e.Id is { Length: 0 } || (e.Id is null && e.IdPrefix is not { Length: > 0 and <= MaxIdPrefixLength }))
+        {
+            throw MandateException.Invalid("id", "every event needs an id, or a prefix of 1 to 16 characters for a new one");
+        }
+
+        Span<char> made = stackalloc char[e.Id is null ? MandateId.NewLength(e.IdPrefix) : 0];
+        if (e.Id is null)
+        {
+            MandateId.Write(e.IdPrefix, e.Time, made);
+        }
+
+        ReadOnlySpan<char> id = e.Id is null ? made : e.Id;
+        EnsureBytes(EventCodec.MaxLineLength(e, id.Length));
+        var length = EventCodec.WriteBody(_bytes.AsSpan(_length), e, id, out var idEnd);
+        var chain = e.Chain ?? [];
+        var participants = (e.ActorId is null ? 0 : 1) + chain.Count;
         EnsureParticipants(participants);
         var first = _participantCount;
         if (e.ActorId is { } actor)
@@ -70,12 +95,12 @@ public sealed class EncodedEvents : IDisposable
             _participants[_participantCount++] = Hash(actor);
         }
 
-        for (var i = 0; i < e.Chain.Count; i++)
+        for (var i = 0; i < chain.Count; i++)
         {
-            _participants[_participantCount++] = Hash(e.Chain[i]);
+            _participants[_participantCount++] = Hash(chain[i]);
         }
 
-        Append(new Entry(_length, length, idEnd, e.Time.UtcTicks, Hash(e.Id), first, participants));
+        Append(new Entry(_length, length, idEnd, e.Time.UtcTicks, Hash(id), first, participants));
         _length += length;
     }
 
@@ -149,7 +174,7 @@ public sealed class EncodedEvents : IDisposable
     /// <summary>When event <paramref name="index"/> happened, in UTC ticks.</summary>
     public long Time(int index) => At(index).Time;
 
-    /// <summary>The <see cref="Hash"/> of event <paramref name="index"/>'s id.</summary>
+    /// <summary>The <see cref="Hash(string)"/> of event <paramref name="index"/>'s id.</summary>
     public ulong IdHash(int index) => At(index).IdHash;
 
     /// <summary>The id of event <paramref name="index"/> as it is written in its line (UTF-8, JSON-escaped).</summary>
@@ -165,7 +190,7 @@ public sealed class EncodedEvents : IDisposable
     /// <summary>The id of event <paramref name="index"/>, for messages.</summary>
     public string IdText(int index) => Encoding.UTF8.GetString(Id(index));
 
-    /// <summary>The <see cref="Hash"/>es of the identities taking part in event <paramref name="index"/>: its actor, then its chain.</summary>
+    /// <summary>The <see cref="Hash(string)"/>es of the identities taking part in event <paramref name="index"/>: its actor, then its chain.</summary>
     public ReadOnlySpan<ulong> Participants(int index)
     {
         var e = At(index);

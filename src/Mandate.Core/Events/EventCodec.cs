@@ -19,21 +19,23 @@ public static class EventCodec
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(e);
-        var line = new EventLineWriter(output.GetSpan(MaxLineLength(e)));
+        var fields = EventFields.Of(e);
+        var line = new EventLineWriter(output.GetSpan(MaxLineLength(fields, e.Id.Length)));
         line.Begin(sequence);
-        WriteFields(ref line, e);
+        WriteFields(ref line, fields);
         output.Advance(line.Written);
     }
 
     /// <summary>
-    /// Writes the canonical line of <paramref name="e"/> without its leading sequence number (everything after
-    /// <c>{"seq":N</c>) into <paramref name="destination"/>, which holds at least <see cref="MaxLineLength"/> bytes, and
-    /// returns its length; <paramref name="idEnd"/> is where the id's (escaped) characters end.
+    /// Writes the canonical line of <paramref name="e"/>, with <paramref name="id"/> as its id, without its leading
+    /// sequence number (everything after <c>{"seq":N</c>) into <paramref name="destination"/>, which holds at least
+    /// <see cref="MaxLineLength"/> bytes, and returns its length; <paramref name="idEnd"/> is where the id's (escaped)
+    /// characters end.
     /// </summary>
-    internal static int WriteBody(Span<byte> destination, MandateEvent e, out int idEnd)
+    internal static int WriteBody(Span<byte> destination, in EventFields e, ReadOnlySpan<char> id, out int idEnd)
     {
         var line = new EventLineWriter(destination);
-        line.Text(",\"id\":"u8, e.Id);
+        line.Text(",\"id\":"u8, id);
         idEnd = line.Written - 1;
         WriteFields(ref line, e, withId: false);
         return line.Written;
@@ -47,7 +49,7 @@ public static class EventCodec
         return line.Written;
     }
 
-    private static void WriteFields(ref EventLineWriter line, MandateEvent e, bool withId = true)
+    private static void WriteFields(ref EventLineWriter line, in EventFields e, bool withId = true)
     {
         if (withId)
         {
@@ -76,20 +78,19 @@ public static class EventCodec
 
     // The worst case of a line: every string character escaped. Summing lengths is far cheaper than asking the
     // output for room field by field.
-    internal static int MaxLineLength(MandateEvent e)
+    internal static int MaxLineLength(in EventFields e, int idLength)
     {
-        var characters = e.Id.Length + e.Type.Length + Length(e.ActorId) + Length(e.ActorKind) + Length(e.Action)
+        var characters = idLength + e.Type.Length + Length(e.ActorId) + Length(e.ActorKind) + Length(e.Action)
             + Length(e.ResourceType) + Length(e.ResourceId) + Length(e.TokenId) + Length(e.SourceIp) + Length(e.UserAgent)
             + Length(e.RequestId) + Length(e.Message) + Length(e.Source);
-        var items = e.Chain.Count + e.Policies.Count;
-        for (var i = 0; i < e.Chain.Count; i++)
+        var items = 0;
+        foreach (var list in (ReadOnlySpan<IReadOnlyList<string>?>)[e.Chain, e.Policies])
         {
-            characters += e.Chain[i].Length;
-        }
-
-        for (var i = 0; i < e.Policies.Count; i++)
-        {
-            characters += e.Policies[i].Length;
+            for (var i = 0; i < (list?.Count ?? 0); i++)
+            {
+                characters += list![i].Length;
+                items++;
+            }
         }
 
         return EventLineWriter.MaxLength(characters, items);

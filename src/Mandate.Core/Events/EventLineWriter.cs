@@ -62,7 +62,7 @@ internal ref struct EventLineWriter(Span<byte> output)
     }
 
     /// <summary>A string field; <paramref name="name"/> carries its punctuation (<c>,"name":</c>).</summary>
-    public void Text(ReadOnlySpan<byte> name, string value)
+    public void Text(ReadOnlySpan<byte> name, ReadOnlySpan<char> value)
     {
         Literal(name);
         Value(value);
@@ -76,9 +76,9 @@ internal ref struct EventLineWriter(Span<byte> output)
         }
     }
 
-    public void List(ReadOnlySpan<byte> name, IReadOnlyList<string> values)
+    public void List(ReadOnlySpan<byte> name, IReadOnlyList<string>? values)
     {
-        if (values.Count == 0)
+        if (values is null || values.Count == 0)
         {
             return;
         }
@@ -98,10 +98,10 @@ internal ref struct EventLineWriter(Span<byte> output)
         Literal("]"u8);
     }
 
-    private void Value(string value)
+    private void Value(ReadOnlySpan<char> value)
     {
         _output[_written++] = (byte)'"';
-        if (value.AsSpan().ContainsAnyExcept(Verbatim))
+        if (value.ContainsAnyExcept(Verbatim))
         {
             Literal(JsonEncodedText.Encode(value).EncodedUtf8Bytes);
         }

@@ -1,5 +1,10 @@
+using Mandate.Authorization;
+using Mandate.Cedar.Ast;
+using Mandate.Cedar.Values;
+using Mandate.Core;
 using Mandate.Core.Errors;
 using Mandate.Core.Events;
+using Mandate.Core.Identities;
 
 namespace Mandate.Server.Tests.Events;
 
@@ -97,6 +102,61 @@ public sealed class EncodedEventsTests
         using var events = new EncodedEvents();
 
         var refused = Assert.Throws<MandateException>(() => events.Add(Bare with { Id = "" }));
+
+        Assert.Equal(ErrorCode.InvalidArgument, refused.Code);
+        Assert.Equal(0, events.Count);
+    }
+
+    [Fact]
+    public void FieldsWithoutAnId_GetANewOne_InTheLine_AndAreTheLineOfTheirEvent()
+    {
+        var fields = EventFields.Of(Full) with { Id = null, IdPrefix = "evt" };
+        using var events = new EncodedEvents(1);
+        events.Add(fields);
+        events.Add(fields);
+
+        // Each has a new id of the usual shape, different from the other's, whose time part is the event's time.
+        var first = events.IdText(0);
+        var second = events.IdText(1);
+        Assert.Matches("^evt_[0-9a-hjkmnp-tv-z]{26}$", first);
+        Assert.NotEqual(first, second);
+        Assert.Equal(MandateId.New("evt", Full.Time)[..14], first[..14]);
+        Assert.Equal(EncodedEvents.Hash(first), events.IdHash(0));
+
+        // With that id, the line is the canonical line of the same fields as an event.
+        AssertLine(Full with { Id = first }, events, 0, 7);
+        AssertLine(Full with { Id = second }, events, 1, 8);
+        Assert.Equal(Full with { Id = first }, (fields with { Id = first }).ToEvent());
+    }
+
+    [Fact]
+    public void ADecisionsRecordedLine_IsTheLineOfItsEvent()
+    {
+        var identity = new Identity { Id = "bot", Kind = IdentityKind.Agent, DisplayName = "Bot" };
+        var snapshot = new AuthorizationSnapshot(1, PolicySet.Parse("permit (principal, action, resource);"),
+            EntityGraph.Build([identity], [], [], []), new Dictionary<string, Identity> { ["bot"] = identity });
+        var request = new DecisionRequest(EntityUid.Of("Agent", "bot"), EntityUid.Of("Action", "read"), EntityUid.Of("Doc", "d \"1\""), RecordValue.Empty);
+        var result = new DecisionResult(false, ["policy0"], [new DecisionError("policy1", "boom")]) { FailedHop = "Human::\"alice\"" };
+        var origin = new DecisionOrigin("admin", "jti-1", "10.0.0.1", "curl/8", "req-1");
+        using var events = new EncodedEvents();
+
+        DecisionEvents.Record(events, request, origin, result, snapshot, Full.Time);
+
+        var expected = DecisionEvents.Create(request, origin, result, snapshot, Full.Time) with { Id = events.IdText(0) };
+        Assert.Contains("refused at", expected.Message, StringComparison.Ordinal);
+        AssertLine(expected, events, 0, 1);
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData(null, "")]
+    [InlineData(null, "a-prefix-of-seventeen")]
+    [InlineData("", "evt")]
+    public void FieldsWithoutAnUsableId_AreRefused(string? id, string? prefix)
+    {
+        using var events = new EncodedEvents();
+
+        var refused = Assert.Throws<MandateException>(() => events.Add(EventFields.Of(Bare) with { Id = id, IdPrefix = prefix! }));
 
         Assert.Equal(ErrorCode.InvalidArgument, refused.Code);
         Assert.Equal(0, events.Count);
