@@ -267,6 +267,9 @@ internal static class AuthZenReader
     private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> NamesByChars =
         Names.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    // Counted apart: a concurrent dictionary's Count takes every lock it has.
+    private static int s_nameCount;
+
     private static string ReadName(ref Utf8JsonReader reader, Field field)
     {
         reader.Read();
@@ -289,7 +292,18 @@ internal static class AuthZenReader
         }
 
         var made = name.ToString();
-        return Names.Count < MaxNames ? Names.GetOrAdd(made, made) : made;
+        if (Volatile.Read(ref s_nameCount) >= MaxNames)
+        {
+            return made;
+        }
+
+        if (Names.TryAdd(made, made))
+        {
+            Interlocked.Increment(ref s_nameCount);
+            return made;
+        }
+
+        return Names.TryGetValue(made, out var raced) ? raced : made;
     }
 
     // Any JSON value, kept as an element for the Cedar conversion; null stands for absent.
