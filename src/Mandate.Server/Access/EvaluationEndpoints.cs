@@ -252,9 +252,8 @@ internal static class EvaluationEndpoints
 
     private static DecisionOrigin Origin(HttpContext http)
     {
-        var audit = http.Audit();
         var tokenId = http.AccessToken() is { } token ? token.TokenId : http.User.FindFirstValue(MandateClaims.TokenId);
-        return new DecisionOrigin(audit.ActorId, tokenId, audit.SourceIp, audit.UserAgent, audit.RequestId);
+        return new DecisionOrigin(http.Caller().Subject, tokenId, http.SourceIp(), http.UserAgent(), http.RequestId());
     }
 
     internal static EntityUid Entity(string? type, string? id, string field)

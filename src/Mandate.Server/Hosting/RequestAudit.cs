@@ -12,23 +12,29 @@ internal static class RequestAudit
 
     public static AuditContext Audit(this HttpContext context)
     {
-        string subject;
-        string? kind;
+        var (subject, kind) = context.Caller();
+        return new AuditContext(subject, kind, context.SourceIp(), context.UserAgent(), context.RequestId());
+    }
+
+    /// <summary>Who is calling (the identity, <c>admin</c> or <c>anonymous</c>) and, when known, of what kind.</summary>
+    public static (string Subject, string? Kind) Caller(this HttpContext context)
+    {
         if (context.AccessToken() is { } token)
         {
             // An identity caller: its claims were made from this token, so read it rather than scan them.
-            (subject, kind) = (token.Subject, token.SubjectKind);
-        }
-        else
-        {
-            var user = context.User;
-            subject = user.FindFirstValue(MandateClaims.Subject) ?? "anonymous";
-            kind = user.FindFirstValue(MandateClaims.Role) == MandateClaims.AdminRole ? "admin" : user.FindFirstValue(MandateClaims.Kind);
+            return (token.Subject, token.SubjectKind);
         }
 
-        return new AuditContext(subject, kind, context.Connection.RemoteIpAddress?.ToString(),
-            Truncate(context.Request.Headers.UserAgent.ToString()), context.RequestId());
+        var user = context.User;
+        return (user.FindFirstValue(MandateClaims.Subject) ?? "anonymous",
+            user.FindFirstValue(MandateClaims.Role) == MandateClaims.AdminRole ? "admin" : user.FindFirstValue(MandateClaims.Kind));
     }
+
+    /// <summary>The caller's address.</summary>
+    public static string? SourceIp(this HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
+
+    /// <summary>The caller's user agent, cut to 256 characters; null when it sent none.</summary>
+    public static string? UserAgent(this HttpContext context) => Truncate(context.Request.Headers.UserAgent.ToString());
 
     public static string RequestId(this HttpContext context)
     {
