@@ -16,16 +16,11 @@ public static class DecisionEvents
         Fields(request, origin, result, snapshot, now).ToEvent();
 
     /// <summary>
-    /// Encodes the event of one decision at the end of <paramref name="into"/>, the same line <see cref="Create"/>'s
-    /// event encodes to, without making the event or its id as objects (the server records every decision).
+    /// The fields of one decision's event, with no id yet: the server, which records every decision, encodes them into
+    /// a batch or hands them to its sink (<see cref="EncodedEvents.Add(in EventFields)"/>, <see cref="IEventSink.Emit(in EventFields)"/>),
+    /// so neither the event nor its id is made as an object. They encode to the line of <see cref="Create"/>'s event.
     /// </summary>
-    public static void Record(EncodedEvents into, DecisionRequest request, DecisionOrigin origin, DecisionResult result, AuthorizationSnapshot snapshot, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(into);
-        into.Add(Fields(request, origin, result, snapshot, now));
-    }
-
-    private static EventFields Fields(DecisionRequest request, DecisionOrigin origin, DecisionResult result, AuthorizationSnapshot snapshot, DateTimeOffset now)
+    public static EventFields Fields(DecisionRequest request, DecisionOrigin origin, DecisionResult result, AuthorizationSnapshot snapshot, DateTimeOffset now)
     {
         var principalIsIdentity = DecisionEngine.IsIdentity(request.Principal, snapshot);
         return new EventFields

@@ -9,10 +9,6 @@ namespace Mandate.Authorization;
 /// </summary>
 public sealed partial class DecisionPoint(SnapshotSource snapshots, IEventSink events, TimeProvider time, ILogger<DecisionPoint> logger)
 {
-    // One batch per thread for the event of a single decision; the sink copies it.
-    [ThreadStatic]
-    private static EncodedEvents? t_scratch;
-
     /// <summary>The snapshot a group of decisions should share, so that a batch never mixes two states.</summary>
     public AuthorizationSnapshot Snapshot => snapshots.Current;
 
@@ -39,17 +35,17 @@ public sealed partial class DecisionPoint(SnapshotSource snapshots, IEventSink e
         }
 
         // The event is timed at the instant the decision saw (as an in-process enforcement point times it), and encoded
-        // here, on the deciding thread, into the caller's group or this thread's scratch batch.
-        if (recorded is not null)
+        // on the deciding thread, into the caller's group or by the sink.
+        var decided = DecisionEvents.Fields(request, origin, result, snapshot, now);
+        if (recorded is null)
         {
-            DecisionEvents.Record(recorded, request, origin, result, snapshot, now);
-            return result;
+            events.Emit(decided);
+        }
+        else
+        {
+            recorded.Add(decided);
         }
 
-        var scratch = t_scratch ??= new EncodedEvents(1);
-        scratch.Clear();
-        DecisionEvents.Record(scratch, request, origin, result, snapshot, now);
-        events.Emit(scratch);
         return result;
     }
 

@@ -71,17 +71,24 @@ public sealed partial class EventPipeline : IEventSink, IAsyncDisposable
     /// <inheritdoc />
     public bool Emit(MandateEvent evt)
     {
+        ArgumentNullException.ThrowIfNull(evt);
+        return Emit(EventFields.Of(evt));
+    }
+
+    /// <inheritdoc />
+    public bool Emit(in EventFields fields)
+    {
         var scratch = t_scratch ??= new EncodedEvents();
         scratch.Clear();
         try
         {
-            scratch.Add(evt);
+            scratch.Add(fields);
         }
         catch (MandateException ex)
         {
             // An event without an id is a producer's bug; the producer's own work must not fail for it.
             Interlocked.Increment(ref _dropped);
-            LogUnstorable(ex, evt.Type);
+            LogUnstorable(ex, fields.Type);
             return false;
         }
 

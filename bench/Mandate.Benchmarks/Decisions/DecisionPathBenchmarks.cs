@@ -87,7 +87,7 @@ public class DecisionPathBenchmarks
     public int RecordEvent()
     {
         _recorded.Clear();
-        DecisionEvents.Record(_recorded, _decision, _origin, _result, _snapshot, DateTimeOffset.UtcNow);
+        _recorded.Add(DecisionEvents.Fields(_decision, _origin, _result, _snapshot, DateTimeOffset.UtcNow));
         return _recorded.Count;
     }
 

@@ -7,8 +7,8 @@ public interface IEventSink
     bool Emit(MandateEvent evt);
 
     /// <summary>
-    /// Queues events already encoded, copying them (the caller keeps its batch), as many as there is room for; the rest
-    /// are dropped and counted. Returns how many were queued.
+    /// Queues the event of <paramref name="fields"/> (with a new id when they have none), encoded on the caller's thread,
+    /// so no event object is made; false when the queue is full and the event was dropped (and counted).
     /// </summary>
-    int Emit(EncodedEvents events);
+    bool Emit(in EventFields fields);
 }

@@ -140,7 +140,7 @@ public sealed class EncodedEventsTests
         var origin = new DecisionOrigin("admin", "jti-1", "10.0.0.1", "curl/8", "req-1");
         using var events = new EncodedEvents();
 
-        DecisionEvents.Record(events, request, origin, result, snapshot, Full.Time);
+        events.Add(DecisionEvents.Fields(request, origin, result, snapshot, Full.Time));
 
         var expected = DecisionEvents.Create(request, origin, result, snapshot, Full.Time) with { Id = events.IdText(0) };
         Assert.Contains("refused at", expected.Message, StringComparison.Ordinal);
