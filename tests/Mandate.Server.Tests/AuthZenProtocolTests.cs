@@ -19,6 +19,8 @@ public sealed class AuthZenProtocolServer : IAsyncLifetime
             text = """
                 permit (principal == User::"ann", action == Action::"read", resource is Doc);
                 permit (principal == User::"ann", action == Action::"write", resource is Doc) when { resource has owner && resource.owner == principal };
+                permit (principal == User::"ann", action == Action::"audit", resource is Doc)
+                when { context.purpose == "audit" && context.n == -7 && context.flag && context.quote == "a\"b\u{e9}" && context.time.toDate() > datetime("2020-01-01") };
                 """,
         });
     }
@@ -142,6 +144,48 @@ public sealed class AuthZenProtocolTests(AuthZenProtocolServer fixture) : IClass
         var answer = await DecideAsync("/access/v1/evaluation", body);
 
         Assert.True(answer.GetProperty("decision").GetBoolean());
+    }
+
+    // Flat contexts (strings, integers, booleans) are read straight into Cedar values; anything else through a JSON
+    // document. Both must decide alike, add the time alike, and refuse alike.
+    [Theory]
+    [InlineData("""{"purpose":"audit","n":-7,"flag":true,"quote":"a\"b\u00e9"}""", true)]
+    [InlineData("""{"p\u0075rpose":"audit","n":-7,"flag":true,"quote":"a\"b\u00e9"}""", true)]
+    [InlineData("""{"purpose":"audit","n":-7,"flag":true,"quote":"a\"b\u00e9","nested":{"x":[1]}}""", true)]
+    [InlineData("""{"purpose":"audit","n":-7,"flag":true,"quote":"a\"b\u00e9","m0":0,"m1":1,"m2":2,"m3":3,"m4":4,"m5":5,"m6":6,"m7":7,"m8":8,"m9":9,"m10":10,"m11":11,"m12":12}""", true)]
+    [InlineData("""{"purpose":"audit","n":-7,"flag":false,"quote":"a\"b\u00e9"}""", false)]
+    [InlineData("""{"purpose":"Audit","n":-7,"flag":true,"quote":"a\"b\u00e9"}""", false)]
+    [InlineData("""{"purpose":"audit","n":-7,"flag":true}""", false)]
+    [InlineData("""{}""", false)]
+    public async Task Contexts_AreDecidedAlike_ReadDirectlyOrThroughADocument(string context, bool expected)
+    {
+        var single = await DecideAsync("/access/v1/evaluation",
+            $$"""{"subject":{"type":"User","id":"ann"},"action":{"name":"audit"},"resource":{"type":"Doc","id":"a"},"context":{{context}}}""");
+        Assert.Equal(expected, single.GetProperty("decision").GetBoolean());
+
+        // In a batch: inherited from the top level, and an item's own.
+        var batch = await DecideAsync("/access/v1/evaluations",
+            $$$"""{"subject":{"type":"User","id":"ann"},"action":{"name":"audit"},"context":{{{context}}},"evaluations":[{"resource":{"type":"Doc","id":"a"}},{"resource":{"type":"Doc","id":"b"},"context":{"purpose":"audit","n":-7,"flag":true,"quote":"a\"b\u00e9"}},{"resource":{"type":"Doc","id":"c"},"context":{"purpose":"none"}}]}""");
+        var decisions = batch.GetProperty("evaluations").EnumerateArray().Select(e => e.GetProperty("decision").GetBoolean()).ToArray();
+        Assert.Equal([expected, true, false], decisions);
+    }
+
+    [Theory]
+    [InlineData("""{"n":7.5}""", "is not a 64-bit integer")]
+    [InlineData("""{"n":9223372036854775808}""", "is not a 64-bit integer")]
+    [InlineData("""{"purpose":"audit","purpose":"audit"}""", "duplicate key `purpose`")]
+    [InlineData("""{"purpose":null}""", "is not a Cedar value")]
+    [InlineData("""{"purpose":"\ud800"}""", "unpaired surrogate")]
+    [InlineData("""{"\udc00":"audit"}""", "unpaired surrogate")]
+    public async Task BadContextMembers_Are400_WithTheCedarConversionsMessage(string context, string detail)
+    {
+        using var response = await _server.Admin.SendAsync(Post("/access/v1/evaluation",
+            $$"""{"subject":{"type":"User","id":"ann"},"action":{"name":"audit"},"resource":{"type":"Doc","id":"a"},"context":{{context}}}"""));
+        var problem = await TestServer.ReadJsonAsync(response);
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {problem}");
+        Assert.Contains(detail, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("context", problem.GetProperty("field").GetString());
     }
 
     [Fact]

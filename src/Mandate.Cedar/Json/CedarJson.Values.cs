@@ -26,7 +26,7 @@ public static partial class CedarJson
                     ? new LongValue(number)
                     : throw new CedarJsonException($"`{element.GetRawText()}` is not a 64-bit integer");
             case JsonValueKind.Array:
-                return new SetValue(element.EnumerateArray().Select(e => ParseValue(e, implicitEntities)).ToList());
+                return new SetValue(ParseElements(element, implicitEntities));
             case JsonValueKind.Object:
                 // An escape whose content does not have the escape's shape is an ordinary record, as in the reference.
                 if (element.TryGetProperty("__entity", out var entity) && HasStrings(entity, "type", "id"))
@@ -53,6 +53,19 @@ public static partial class CedarJson
             default:
                 throw new CedarJsonException($"`{Abbreviate(element)}` is not a Cedar value");
         }
+    }
+
+    // A loop rather than a lambda: a lambda capturing `implicitEntities` would make ParseValue allocate its closure on
+    // every call, for strings and numbers too.
+    private static List<CedarValue> ParseElements(JsonElement array, bool implicitEntities)
+    {
+        var elements = new List<CedarValue>(array.GetArrayLength());
+        foreach (var element in array.EnumerateArray())
+        {
+            elements.Add(ParseValue(element, implicitEntities));
+        }
+
+        return elements;
     }
 
     private static bool HasStrings(JsonElement element, string first, string second) =>
@@ -108,7 +121,7 @@ public static partial class CedarJson
         }
         else if (extension.TryGetProperty("args", out var argArray) && argArray.ValueKind == JsonValueKind.Array)
         {
-            args = [.. argArray.EnumerateArray().Select(e => ParseValue(e, implicitEntities))];
+            args = [.. ParseElements(argArray, implicitEntities)];
         }
         else
         {

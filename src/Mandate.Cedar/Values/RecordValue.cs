@@ -32,6 +32,25 @@ public sealed class RecordValue : CedarValue
         }
     }
 
+    /// <summary>
+    /// Creates a record of <paramref name="fields"/> (later duplicates of a key replace earlier ones) that also has each of
+    /// <paramref name="defaults"/> the fields do not: a caller that always adds a field (say, the time of a request) gets
+    /// one record instead of a copy.
+    /// </summary>
+    public RecordValue(ReadOnlySpan<KeyValuePair<string, CedarValue>> fields, ReadOnlySpan<KeyValuePair<string, CedarValue>> defaults)
+    {
+        _fields = new Dictionary<string, CedarValue>(fields.Length + defaults.Length, StringComparer.Ordinal);
+        foreach (var (key, value) in fields)
+        {
+            _fields[key] = value ?? throw new ArgumentException($"field `{key}` has no value", nameof(fields));
+        }
+
+        foreach (var (key, value) in defaults)
+        {
+            _fields.TryAdd(key, value ?? throw new ArgumentException($"default `{key}` has no value", nameof(defaults)));
+        }
+    }
+
     /// <summary>Takes <paramref name="fields"/> (keyed by ordinal comparison, and no longer changed by the caller) as the record's own.</summary>
     internal RecordValue(Dictionary<string, CedarValue> fields) => _fields = fields;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using Mandate.Cedar.Values;
 using Mandate.Core.Errors;
 
 namespace Mandate.Server.Access;
@@ -27,7 +28,7 @@ internal static class AuthZenReader
             body.Action ?? throw Missing(new Field(Member: "action")),
             body.Resource ?? throw Missing(new Field(Member: "resource")),
             body.Context,
-            body.Options);
+            body.Options) { ContextFields = body.ContextFields };
     }
 
     /// <summary>Reads a batch request; <paramref name="reader"/> stands before the body's first token.</summary>
@@ -36,7 +37,10 @@ internal static class AuthZenReader
         Begin(ref reader);
         var body = ReadMembers(ref reader, Shape.Batch, index: null);
         End(ref reader);
-        return new EvaluationsRequest(body.Subject, body.Action, body.Resource, body.Context, body.Evaluations, body.Options);
+        return new EvaluationsRequest(body.Subject, body.Action, body.Resource, body.Context, body.Evaluations, body.Options)
+        {
+            ContextFields = body.ContextFields,
+        };
     }
 
     /// <summary>
@@ -64,7 +68,7 @@ internal static class AuthZenReader
             }
             else if (NameIs(ref reader, "context"u8))
             {
-                members.Context = ReadElement(ref reader);
+                ReadContext(ref reader, ref members);
             }
             else if (shape != Shape.Item && NameIs(ref reader, "options"u8))
             {
@@ -105,7 +109,7 @@ internal static class AuthZenReader
             }
 
             var item = ReadMembers(ref reader, Shape.Item, items.Count);
-            items.Add(new EvaluationItem(item.Subject, item.Action, item.Resource, item.Context));
+            items.Add(new EvaluationItem(item.Subject, item.Action, item.Resource, item.Context) { ContextFields = item.ContextFields });
         }
 
         return items;
@@ -278,6 +282,12 @@ internal static class AuthZenReader
             throw Invalid(field, "must be a string");
         }
 
+        return SharedString(ref reader);
+    }
+
+    // The string or member name the reader stands at, shared when it is one of the known names (see above).
+    private static string SharedString(ref Utf8JsonReader reader)
+    {
         if (reader.HasValueSequence || reader.ValueSpan.Length > MaxNameLength)
         {
             return reader.GetString()!;
@@ -304,6 +314,100 @@ internal static class AuthZenReader
         }
 
         return Names.TryGetValue(made, out var raced) ? raced : made;
+    }
+
+    /// <summary>
+    /// Reads <c>context</c>. Most contexts are a few strings, integers and booleans (a purpose, a ticket, a flag): those
+    /// are read straight into Cedar values, their member names shared like entity types, and no JSON document is built.
+    /// Anything else (a nested value, a null, a number that is not a 64-bit integer, a repeated member, a string the
+    /// reader cannot decode) rewinds the reader and keeps the context as an element, for the full Cedar conversion and
+    /// its errors.
+    /// </summary>
+    private static void ReadContext(ref Utf8JsonReader reader, ref Members members)
+    {
+        var start = reader;
+        if (ReadFlatRecord(ref reader) is { } fields)
+        {
+            members.ContextFields = fields;
+            members.Context = null;
+            return;
+        }
+
+        reader = start;
+        members.Context = ReadElement(ref reader);
+        members.ContextFields = null;
+    }
+
+    // Most members a context read straight off the reader may have; a larger one is converted from its element.
+    private const int MaxFlatFields = 16;
+
+    [ThreadStatic]
+    private static KeyValuePair<string, CedarValue>[]? t_flatFields;
+
+    private static KeyValuePair<string, CedarValue>[]? ReadFlatRecord(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        // The fields gather in this thread's scratch (the reader never awaits), and only the exact array is made.
+        var fields = t_flatFields ??= new KeyValuePair<string, CedarValue>[MaxFlatFields];
+        var count = 0;
+        try
+        {
+            while (NextMember(ref reader))
+            {
+                if (count == MaxFlatFields)
+                {
+                    return null;
+                }
+
+                var name = SharedString(ref reader);
+                reader.Read();
+                CedarValue value;
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.String:
+                        value = new StringValue(reader.GetString()!);
+                        break;
+                    case JsonTokenType.Number when reader.TryGetInt64(out var number):
+                        value = new LongValue(number);
+                        break;
+                    case JsonTokenType.True:
+                        value = BoolValue.True;
+                        break;
+                    case JsonTokenType.False:
+                        value = BoolValue.False;
+                        break;
+                    default:
+                        return null;
+                }
+
+                for (var i = 0; i < count; i++)
+                {
+                    if (string.Equals(fields[i].Key, name, StringComparison.Ordinal))
+                    {
+                        return null;
+                    }
+                }
+
+                fields[count++] = new(name, value);
+            }
+
+            return fields.AsSpan(0, count).ToArray();
+        }
+        catch (InvalidOperationException)
+        {
+            // A string escaping an unpaired surrogate: the Cedar conversion names the problem.
+            return null;
+        }
+        finally
+        {
+            // The scratch must not keep a request's values alive.
+            fields.AsSpan(0, count).Clear();
+        }
     }
 
     // Any JSON value, kept as an element for the Cedar conversion; null stands for absent.
@@ -350,6 +454,7 @@ internal static class AuthZenReader
         public ActionRef? Action;
         public EntityRef? Resource;
         public JsonElement? Context;
+        public KeyValuePair<string, CedarValue>[]? ContextFields;
         public EvaluationOptions? Options;
         public List<EvaluationItem>? Evaluations;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Mandate.Authorization;
+using Mandate.Cedar.Values;
 
 namespace Mandate.Server.Access;
 
@@ -14,15 +15,30 @@ public sealed record ActionRef(string Name, JsonElement? Properties = null);
 public sealed record EvaluationOptions(string? EvaluationsSemantic = null, bool Explain = false);
 
 /// <summary>Body of <c>POST /access/v1/evaluation</c> (AuthZEN Authorization API 1.0).</summary>
-public sealed record EvaluationRequest(EntityRef Subject, ActionRef Action, EntityRef Resource, JsonElement? Context = null, EvaluationOptions? Options = null);
+public sealed record EvaluationRequest(EntityRef Subject, ActionRef Action, EntityRef Resource, JsonElement? Context = null, EvaluationOptions? Options = null)
+{
+    /// <summary>
+    /// <see cref="Context"/> already as Cedar fields, in place of it, when the body's reader took it straight off the
+    /// JSON (every member a string, a 64-bit integer or a boolean); never serialized.
+    /// </summary>
+    internal KeyValuePair<string, CedarValue>[]? ContextFields { get; init; }
+}
 
 /// <summary>One item of a batch; absent members take the request's top-level values.</summary>
-public sealed record EvaluationItem(EntityRef? Subject = null, ActionRef? Action = null, EntityRef? Resource = null, JsonElement? Context = null);
+public sealed record EvaluationItem(EntityRef? Subject = null, ActionRef? Action = null, EntityRef? Resource = null, JsonElement? Context = null)
+{
+    /// <inheritdoc cref="EvaluationRequest.ContextFields"/>
+    internal KeyValuePair<string, CedarValue>[]? ContextFields { get; init; }
+}
 
 /// <summary>Body of <c>POST /access/v1/evaluations</c>: top-level defaults and the items to decide, in order.</summary>
 public sealed record EvaluationsRequest(
     EntityRef? Subject = null, ActionRef? Action = null, EntityRef? Resource = null, JsonElement? Context = null,
-    List<EvaluationItem>? Evaluations = null, EvaluationOptions? Options = null);
+    List<EvaluationItem>? Evaluations = null, EvaluationOptions? Options = null)
+{
+    /// <inheritdoc cref="EvaluationRequest.ContextFields"/>
+    internal KeyValuePair<string, CedarValue>[]? ContextFields { get; init; }
+}
 
 /// <summary>A decision; <c>context</c> carries reasons when asked for, and the error of an item that failed.</summary>
 public sealed record EvaluationResponse(bool Decision, EvaluationContext? Context = null);

@@ -60,7 +60,7 @@ internal static class EvaluationEndpoints
         var decisions = services.Decisions;
         var snapshot = decisions.Snapshot;
         var now = services.Time.GetUtcNow();
-        var context = Context(body.Context, now);
+        var context = Context(body.Context, body.ContextFields, now);
         var request = WithTokens(ToDecisionRequest(body.Subject, body.Action, body.Resource, context), body.Subject, services.Tokens, http, snapshot);
         var result = Decide(decisions, services.Metrics, request, Origin(http), snapshot, now);
         await JsonBody.WriteAsync(http, Respond(result, body.Options?.Explain ?? false), services.Response);
@@ -100,7 +100,7 @@ internal static class EvaluationEndpoints
         var now = services.Time.GetUtcNow();
         if (body.Evaluations is not { Count: > 0 } items)
         {
-            var single = Build(body.Subject, body.Action, body.Resource, new InheritedContext(body.Context, null));
+            var single = Build(body.Subject, body.Action, body.Resource, new InheritedContext(body.Context, body.ContextFields, null));
             var response = single.Error is { } error
                 ? throw MandateException.Invalid("evaluations", error)
                 : Respond(Decide(decisions, metrics, WithTokens(single.Request!, body.Subject!, services.Tokens, http, snapshot), Origin(http), snapshot, now), explain);
@@ -114,7 +114,7 @@ internal static class EvaluationEndpoints
         }
 
         var origin = Origin(http);
-        var inherited = new InheritedContext(body.Context, now);
+        var inherited = new InheritedContext(body.Context, body.ContextFields, now);
         var entities = new InheritedEntities(body.Subject, body.Action);
         var results = new List<EvaluationResponse>(items.Count);
 
@@ -127,7 +127,7 @@ internal static class EvaluationEndpoints
             {
                 var subject = item.Subject ?? body.Subject;
                 var built = Build(subject, item.Action ?? body.Action, item.Resource ?? body.Resource,
-                    item.Context is null ? inherited : new InheritedContext(item.Context, null), entities);
+                    item.Context is null && item.ContextFields is null ? inherited : new InheritedContext(item.Context, item.ContextFields, null), entities);
                 EvaluationResponse response;
                 if (built.Error is { } error)
                 {
@@ -283,8 +283,16 @@ internal static class EvaluationEndpoints
     /// A request's <c>context</c> as a Cedar record; with <paramref name="now"/>, with <c>time</c> already in it (unless
     /// the caller sent one), so the decision does not copy the record to add it.
     /// </summary>
-    internal static RecordValue Context(JsonElement? context, DateTimeOffset? now = null)
+    internal static RecordValue Context(JsonElement? context, DateTimeOffset? now = null) => Context(context, null, now);
+
+    // The same, or from the context already read as Cedar fields (EvaluationRequest.ContextFields), which then stand for it.
+    private static RecordValue Context(JsonElement? context, KeyValuePair<string, CedarValue>[]? fields, DateTimeOffset? now)
     {
+        if (fields is not null)
+        {
+            return now is { } at ? new RecordValue(fields, [DecisionEngine.TimeField(at)]) : new RecordValue(fields, []);
+        }
+
         if (context is not { } element || element.ValueKind == JsonValueKind.Null)
         {
             return now is { } time ? DecisionEngine.Timed(RecordValue.Empty, time) : RecordValue.Empty;
@@ -312,7 +320,7 @@ internal static class EvaluationEndpoints
     /// inherit the top-level context are not converted again (and, stamped with the batch's time, not copied to add it
     /// per item), and each still sees the conversion's error if it failed.
     /// </summary>
-    private sealed class InheritedContext(JsonElement? json, DateTimeOffset? time)
+    private sealed class InheritedContext(JsonElement? json, KeyValuePair<string, CedarValue>[]? fields, DateTimeOffset? time)
     {
         private RecordValue? _record;
         private MandateException? _error;
@@ -325,7 +333,7 @@ internal static class EvaluationEndpoints
                 {
                     try
                     {
-                        _record = Context(json, time);
+                        _record = Context(json, fields, time);
                     }
                     catch (MandateException ex)
                     {
