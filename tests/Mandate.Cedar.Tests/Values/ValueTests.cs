@@ -83,4 +83,59 @@ public sealed class ValueTests
         Assert.Equal(a, b);
         Assert.Equal(a.GetHashCode(), b.GetHashCode());
     }
+
+    // Small records are an array of distinct keys, larger ones a table: both must behave as one record type.
+    [Theory]
+    [InlineData(2)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(20)]
+    public void Records_SmallOrLarge_LookUpReplaceAndCompareAlike(int size)
+    {
+        KeyValuePair<string, CedarValue> Field(string key, long value) => new(key, new LongValue(value));
+        var fields = Enumerable.Range(0, size).Select(i => Field("k" + i, i)).ToArray();
+
+        // A repeated key: the later value replaces the earlier; a default the fields have does not.
+        var record = new RecordValue([.. fields, Field("k0", 100)], [Field("k1", -1), Field("extra", 7)]);
+        Assert.Equal(size + 1, record.Count);
+        Assert.True(record.TryGetValue("k0", out var k0));
+        Assert.Equal(new LongValue(100), k0);
+        Assert.True(record.TryGetValue("k1", out var k1));
+        Assert.Equal(new LongValue(1), k1);
+        Assert.True(record.ContainsKey("extra"));
+        Assert.False(record.TryGetValue("K0", out _));
+        Assert.False(record.ContainsKey("missing"));
+        Assert.Equal(size + 1, record.Fields.Count);
+        Assert.Equal(new LongValue(7), record.Fields["extra"]);
+
+        // The same fields through a table (the JSON reader's records) and through the enumerable constructor.
+        var table = (RecordValue)Mandate.Cedar.Json.CedarJson.ParseValue(System.Text.Json.JsonDocument.Parse(
+            "{" + string.Join(',', record.Fields.Select(f => $"\"{f.Key}\":{((LongValue)f.Value).Value}")) + "}").RootElement);
+        Assert.True(record.Equals(table));
+        Assert.True(table.Equals(record));
+        Assert.Equal(record.GetHashCode(), table.GetHashCode());
+        Assert.Equal(record.ToString(), table.ToString());
+        Assert.True(record.Equals(new RecordValue(record.Fields.Reverse().ToList())));
+
+        // With replaces a field or adds one, and leaves the original alone.
+        var replaced = record.With("k0", new LongValue(5));
+        var added = record.With("new", BoolValue.True);
+        Assert.Equal(new LongValue(5), replaced.Fields["k0"]);
+        Assert.Equal(size + 1, replaced.Count);
+        Assert.Equal(size + 2, added.Count);
+        Assert.True(added.ContainsKey("new"));
+        Assert.False(record.ContainsKey("new"));
+        Assert.Equal(new LongValue(100), record.Fields["k0"]);
+        Assert.False(record.Equals(replaced));
+        Assert.False(record.Equals(added));
+    }
+
+    [Fact]
+    public void Records_RefuseFieldsWithoutAValue()
+    {
+        Assert.Throws<ArgumentException>(() => new RecordValue([new KeyValuePair<string, CedarValue>("a", null!)], []));
+        Assert.Throws<ArgumentNullException>(() => new RecordValue([new KeyValuePair<string, CedarValue>(null!, BoolValue.True)], []));
+        Assert.Throws<ArgumentNullException>(() => new RecordValue((IEnumerable<KeyValuePair<string, CedarValue>>)null!));
+    }
 }
