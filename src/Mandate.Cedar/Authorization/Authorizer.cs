@@ -24,6 +24,11 @@ public static class Authorizer
         var index = policies.Index;
         var outcomes = new ReportingOutcomes(index);
         Evaluate(request, index, ref outcomes);
+        if (outcomes.Errors is null && (outcomes.Forbids.Any ? outcomes.Forbids : outcomes.Permits).Sole(index) is { } sole)
+        {
+            return sole.AsSoleDeterminer;
+        }
+
         IReadOnlyList<PolicyError> errors = outcomes.Errors is null ? Array.Empty<PolicyError>() : outcomes.Errors;
         if (outcomes.Forbids.Any)
         {
@@ -140,6 +145,9 @@ public static class Authorizer
         }
 
         public readonly IReadOnlyList<string> Ids(PolicyIndex index) => _all ?? index.Policies[_first - 1].AsSoleReason;
+
+        /// <summary>The one satisfied policy, when exactly one was.</summary>
+        public readonly CompiledPolicy? Sole(PolicyIndex index) => _first != 0 && _all is null ? index.Policies[_first - 1] : null;
     }
 
     /// <summary>

@@ -34,6 +34,13 @@ internal sealed class CompiledPolicy
     /// </summary>
     public IReadOnlyList<string> AsSoleReason => field ??= [Source.Id];
 
+    /// <summary>
+    /// The response of a decision this policy alone determined with no policy failing (an allow for a permit, a deny
+    /// for a forbid), made on first use and then shared, like its reasons: responses are immutable.
+    /// </summary>
+    public Authorization.AuthorizationResponse AsSoleDeterminer =>
+        field ??= new(Forbid ? Authorization.Decision.Deny : Authorization.Decision.Allow, AsSoleReason, Array.Empty<Authorization.PolicyError>());
+
     /// <summary>Whether the policy is a <c>forbid</c>.</summary>
     public bool Forbid { get; }
 

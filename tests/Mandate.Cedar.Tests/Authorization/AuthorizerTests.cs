@@ -74,6 +74,25 @@ public sealed class AuthorizerTests
         Assert.Equal(Decision.Allow, read.Decision);
         Assert.Equal(["policy2"], read.Reasons);
         Assert.Same(read.Reasons, readAgain.Reasons);
+        Assert.Same(read, readAgain);
+        Assert.Empty(read.Errors);
+        Assert.NotSame(viewed, Authorizer.IsAuthorized(Asking("view"), policies, Store));
+
+        // A sole forbid's deny is shared too; a sole permit beside an error is not, and keeps the error.
+        var forbidding = CedarParser.ParsePolicySet("""
+            forbid(principal, action == Action::"edit", resource);
+            permit(principal, action == Action::"view", resource) when { context.missing };
+            permit(principal, action == Action::"view", resource);
+            """);
+        var denied = Authorizer.IsAuthorized(Asking("edit"), forbidding, Store);
+        Assert.Equal(Decision.Deny, denied.Decision);
+        Assert.Equal(["policy0"], denied.Reasons);
+        Assert.Same(denied, Authorizer.IsAuthorized(Asking("edit"), forbidding, Store));
+        var allowedWithError = Authorizer.IsAuthorized(Asking("view"), forbidding, Store);
+        Assert.Equal(Decision.Allow, allowedWithError.Decision);
+        Assert.Equal(["policy2"], allowedWithError.Reasons);
+        Assert.Equal("policy1", Assert.Single(allowedWithError.Errors).PolicyId);
+        Assert.NotSame(allowedWithError, Authorizer.IsAuthorized(Asking("view"), forbidding, Store));
     }
 
     [Fact]
