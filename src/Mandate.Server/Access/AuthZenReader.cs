@@ -262,9 +262,10 @@ internal static class AuthZenReader
         return reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw Invalid(field, "must be a string");
     }
 
-    // Entity types and action names: a deployment has a few dozen, sent again and again, so each is made into a string
-    // once and shared. Only short names are looked up, and only the first MaxNames distinct ones are kept, so a caller
-    // sending new names on every request cannot grow the set (those are read as usual).
+    // Entity types, action names and the member names of flat contexts: a deployment has a few dozen, sent again and
+    // again, so each is made into a string once and shared. Only short names are looked up, and only the first MaxNames
+    // distinct ones are kept, so a caller sending new names on every request cannot grow the set (those are read as
+    // usual, and cost only the sharing, never a result).
     private const int MaxNameLength = 128;
     private const int MaxNames = 1024;
     private static readonly ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
