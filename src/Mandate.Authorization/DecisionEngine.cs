@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Mandate.Cedar.Authorization;
 using Mandate.Cedar.Entities;
 using Mandate.Cedar.Evaluation;
@@ -86,8 +87,17 @@ public static class DecisionEngine
         }
 
         var response = Authorizer.IsAuthorized(Prepare(request, snapshot.Entities), snapshot.Policies);
-        return new DecisionResult(response.Decision == Decision.Allow, response.Reasons, Errors(response.Errors));
+        return response.Errors.Count == 0 && response.Reasons.Count == 1
+            ? SoleResults.GetValue(response, static r => Result(r))
+            : Result(response);
     }
+
+    // A decision one policy determined with nothing failing comes as that policy's shared response; its result is made
+    // once per response, and lives as long as the response (and so its policy set) does.
+    private static readonly ConditionalWeakTable<AuthorizationResponse, DecisionResult> SoleResults = [];
+
+    private static DecisionResult Result(AuthorizationResponse response) =>
+        new(response.Decision == Decision.Allow, response.Reasons, Errors(response.Errors));
 
     /// <summary>
     /// The request resolved against <paramref name="entities"/>, with its subject and resource properties laid over

@@ -94,6 +94,38 @@ public sealed class FailClosedTests
     }
 
     [Fact]
+    public void Engine_SharesTheResultOfASolePolicy_AndNothingElse()
+    {
+        var snapshot = new AuthorizationSnapshot(1, PolicySet.Parse("""
+            permit (principal, action == Action::"read", resource);
+            permit (principal, action == Action::"audit", resource);
+            permit (principal, action == Action::"audit", resource);
+            permit (principal, action == Action::"write", resource) when { context.n + 1 > 0 };
+            permit (principal, action == Action::"write", resource);
+            """), EntityStore.Empty, new Dictionary<string, Identity>());
+        DecisionResult Decide(string action, string id) => DecisionEngine.Decide(
+            new DecisionRequest(EntityUid.Of("User", "a"), EntityUid.Of("Action", action), EntityUid.Of("Doc", id),
+                new RecordValue([new("n", new StringValue("not a number"))])), snapshot, DateTimeOffset.UtcNow, out _);
+
+        // One policy, nothing failing: the same result for every such decision, whatever the resource.
+        var read = Decide("read", "1");
+        Assert.True(read.Allowed);
+        Assert.Equal(["policy0"], read.Reasons);
+        Assert.Empty(read.Errors);
+        Assert.Same(read, Decide("read", "2"));
+
+        // Two reasons, or an error beside the reason: each decision has its own.
+        var audited = Decide("audit", "1");
+        Assert.Equal(["policy1", "policy2"], audited.Reasons);
+        Assert.NotSame(audited, Decide("audit", "1"));
+        var written = Decide("write", "1");
+        Assert.True(written.Allowed);
+        Assert.Equal(["policy4"], written.Reasons);
+        Assert.Equal("policy3", Assert.Single(written.Errors).PolicyId);
+        Assert.NotSame(written, Decide("write", "1"));
+    }
+
+    [Fact]
     public async Task LocalDecider_BeforeTheFirstSnapshot_RefusesAsUnavailable()
     {
         using var http = new HttpClient();

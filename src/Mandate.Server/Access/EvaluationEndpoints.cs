@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -208,7 +209,7 @@ internal static class EvaluationEndpoints
 
         return new DecisionRequest(
             subject.Type == TokenSubjects.SubjectType ? TokenPlaceholder(subject.Id) : inherited?.Subject(subject) ?? Entity(subject.Type, subject.Id, "subject"),
-            inherited?.Action(action) ?? Entity("Action", action.Name, "action"),
+            inherited?.Action(action) ?? ActionUid(action.Name),
             Entity(resource.Type, resource.Id, "resource"),
             record,
             Properties(subject.Properties, "subject.properties"),
@@ -254,6 +255,31 @@ internal static class EvaluationEndpoints
     {
         var tokenId = http.AccessToken() is { } token ? token.TokenId : http.User.FindFirstValue(MandateClaims.TokenId);
         return new DecisionOrigin(http.Caller().Subject, tokenId, http.SourceIp(), http.UserAgent(), http.RequestId());
+    }
+
+    // A deployment names a few dozen actions, on every request, so each Action::"name" is made once and shared. Only
+    // the first MaxActions distinct ones are kept, so a caller naming new actions on every request cannot grow the set
+    // (those are made per request, as before).
+    private const int MaxActions = 1024;
+    private static readonly ConcurrentDictionary<string, EntityUid> Actions = new(StringComparer.Ordinal);
+
+    // Counted apart: a concurrent dictionary's Count takes every lock it has.
+    private static int s_actionCount;
+
+    private static EntityUid ActionUid(string name)
+    {
+        if (Actions.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        var made = Entity("Action", name, "action");
+        if (Volatile.Read(ref s_actionCount) < MaxActions && Actions.TryAdd(name, made))
+        {
+            Interlocked.Increment(ref s_actionCount);
+        }
+
+        return made;
     }
 
     internal static EntityUid Entity(string? type, string? id, string field)
@@ -359,7 +385,7 @@ internal static class EvaluationEndpoints
             !ReferenceEquals(candidate, subject) ? null : _subject ??= Entity(candidate.Type, candidate.Id, "subject");
 
         public EntityUid? Action(ActionRef candidate) =>
-            !ReferenceEquals(candidate, action) ? null : _action ??= Entity("Action", candidate.Name, "action");
+            !ReferenceEquals(candidate, action) ? null : _action ??= ActionUid(candidate.Name);
     }
 
     /// <summary>
