@@ -12,7 +12,7 @@ public static class DecisionEvents
     public const string Type = "decision.evaluated";
 
     /// <summary>Describes one decision as an event.</summary>
-    public static MandateEvent Create(DecisionRequest request, DecisionOrigin origin, DecisionResult result, AuthorizationSnapshot snapshot, DateTimeOffset now) =>
+    public static MandateEvent Create(DecisionRequest request, in DecisionOrigin origin, DecisionResult result, AuthorizationSnapshot snapshot, DateTimeOffset now) =>
         Fields(request, origin, result, snapshot, now).ToEvent();
 
     /// <summary>
@@ -20,7 +20,7 @@ public static class DecisionEvents
     /// a batch or hands them to its sink (<see cref="EncodedEvents.Add(in EventFields)"/>, <see cref="IEventSink.Emit(in EventFields)"/>),
     /// so neither the event nor its id is made as an object. They encode to the line of <see cref="Create"/>'s event.
     /// </summary>
-    public static EventFields Fields(DecisionRequest request, DecisionOrigin origin, DecisionResult result, AuthorizationSnapshot snapshot, DateTimeOffset now)
+    public static EventFields Fields(DecisionRequest request, in DecisionOrigin origin, DecisionResult result, AuthorizationSnapshot snapshot, DateTimeOffset now)
     {
         var principalIsIdentity = DecisionEngine.IsIdentity(request.Principal, snapshot);
         return new EventFields
@@ -45,7 +45,7 @@ public static class DecisionEvents
         };
     }
 
-    private static string Message(DecisionRequest request, DecisionOrigin origin, DecisionResult result)
+    private static string Message(DecisionRequest request, in DecisionOrigin origin, DecisionResult result)
     {
         var outcome = result.Allowed ? "allow" : "deny";
         var askedBySelf = origin.CallerId == request.Principal.Id;

@@ -13,10 +13,10 @@ public sealed partial class DecisionPoint(SnapshotSource snapshots, IEventSink e
     public AuthorizationSnapshot Snapshot => snapshots.Current;
 
     /// <summary>Decides against the current snapshot and records.</summary>
-    public DecisionResult Decide(DecisionRequest request, DecisionOrigin origin) => Decide(request, origin, snapshots.Current);
+    public DecisionResult Decide(DecisionRequest request, in DecisionOrigin origin) => Decide(request, origin, snapshots.Current);
 
     /// <summary>Decides against <paramref name="snapshot"/> and records; any internal failure denies.</summary>
-    public DecisionResult Decide(DecisionRequest request, DecisionOrigin origin, AuthorizationSnapshot snapshot) =>
+    public DecisionResult Decide(DecisionRequest request, in DecisionOrigin origin, AuthorizationSnapshot snapshot) =>
         Decide(request, origin, snapshot, time.GetUtcNow());
 
     /// <summary>
@@ -26,7 +26,7 @@ public sealed partial class DecisionPoint(SnapshotSource snapshots, IEventSink e
     /// encoded into it rather than emitted: the caller hands the group to the event sink once its decisions are made
     /// (and also when making them fails part way), as a batch of evaluations does.
     /// </summary>
-    public DecisionResult Decide(DecisionRequest request, DecisionOrigin origin, AuthorizationSnapshot snapshot, DateTimeOffset now, EncodedEvents? recorded = null)
+    public DecisionResult Decide(DecisionRequest request, in DecisionOrigin origin, AuthorizationSnapshot snapshot, DateTimeOffset now, EncodedEvents? recorded = null)
     {
         var result = DecisionEngine.Decide(request, snapshot, now, out var failure);
         if (failure is not null)

@@ -31,13 +31,13 @@ public sealed record DecisionRequest(
     public string? Refusal { get; init; }
 }
 
-/// <summary>Who asked, for the audit trail.</summary>
+/// <summary>Who asked, for the audit trail: a value made per decision and read once, into its event.</summary>
 /// <param name="CallerId">The authenticated caller (identity id or <c>admin</c>).</param>
 /// <param name="TokenId">The caller's token id, when it used one.</param>
 /// <param name="SourceIp">Caller address.</param>
 /// <param name="UserAgent">Caller user agent.</param>
 /// <param name="RequestId">Correlation id.</param>
-public sealed record DecisionOrigin(string CallerId, string? TokenId, string? SourceIp, string? UserAgent, string? RequestId);
+public readonly record struct DecisionOrigin(string CallerId, string? TokenId, string? SourceIp, string? UserAgent, string? RequestId);
 
 /// <summary>A decision and why.</summary>
 /// <param name="Allowed">The decision.</param>

@@ -31,7 +31,7 @@ public class DecisionPathBenchmarks
     private EvaluationRequest _request = null!;
     private DecisionRequest _decision = null!;
     private DecisionResult _result = null!;
-    private DecisionOrigin _origin = null!;
+    private DecisionOrigin _origin;
     private byte[] _token = null!;
     private readonly Core.Events.EncodedEvents _recorded = new(1);
 
