@@ -113,7 +113,7 @@ public static class DecisionEngine
     /// <summary>The stored entity with request properties laid over its attributes, or null when nothing is sent.</summary>
     private static Entity? Overlay(EntityUid uid, RecordValue? properties, EntityStore entities, RecordValue? first)
     {
-        if ((properties is null || properties.Fields.Count == 0) && (first is null || first.Fields.Count == 0))
+        if ((properties is null || properties.Count == 0) && (first is null || first.Count == 0))
         {
             return null;
         }

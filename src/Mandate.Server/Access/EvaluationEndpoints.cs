@@ -203,8 +203,7 @@ internal static class EvaluationEndpoints
         var record = context;
         if (Properties(action.Properties, "action.properties") is { } actionProperties)
         {
-            record = new RecordValue(record.Fields.Where(f => f.Key != "action")
-                .Append(new KeyValuePair<string, CedarValue>("action", actionProperties)));
+            record = record.With("action", actionProperties);
         }
 
         return new DecisionRequest(
