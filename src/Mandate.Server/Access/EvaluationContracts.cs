@@ -5,11 +5,11 @@ using Mandate.Cedar.Values;
 
 namespace Mandate.Server.Access;
 
-/// <summary>An AuthZEN subject or resource: a Cedar entity <c>type::"id"</c>.</summary>
-public sealed record EntityRef(string Type, string Id, JsonElement? Properties = null);
+/// <summary>An AuthZEN subject or resource: a Cedar entity <c>type::"id"</c>. A value: every request has a few.</summary>
+public readonly record struct EntityRef(string Type, string Id, JsonElement? Properties = null);
 
-/// <summary>An AuthZEN action: <c>Action::"name"</c>.</summary>
-public sealed record ActionRef(string Name, JsonElement? Properties = null);
+/// <summary>An AuthZEN action: <c>Action::"name"</c>. A value, like <see cref="EntityRef"/>.</summary>
+public readonly record struct ActionRef(string Name, JsonElement? Properties = null);
 
 /// <summary>Request options. <c>explain</c> (a Mandate extension) asks for reasons in the response context.</summary>
 public sealed record EvaluationOptions(string? EvaluationsSemantic = null, bool Explain = false);

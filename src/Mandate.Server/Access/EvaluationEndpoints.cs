@@ -104,7 +104,7 @@ internal static class EvaluationEndpoints
             var single = Build(body.Subject, body.Action, body.Resource, new InheritedContext(body.Context, body.ContextFields, null));
             var response = single.Error is { } error
                 ? throw MandateException.Invalid("evaluations", error)
-                : Respond(Decide(decisions, metrics, WithTokens(single.Request!, body.Subject!, services.Tokens, http, snapshot), Origin(http), snapshot, now), explain);
+                : Respond(Decide(decisions, metrics, WithTokens(single.Request!, body.Subject!.Value, services.Tokens, http, snapshot), Origin(http), snapshot, now), explain);
             await JsonBody.WriteAsync(http, response, services.Response);
             return;
         }
@@ -136,7 +136,7 @@ internal static class EvaluationEndpoints
                 }
                 else
                 {
-                    var result = Decide(decisions, metrics, WithTokens(built.Request!, subject!, services.Tokens, http, snapshot), origin, snapshot, now, recorded);
+                    var result = Decide(decisions, metrics, WithTokens(built.Request!, subject!.Value, services.Tokens, http, snapshot), origin, snapshot, now, recorded);
                     allowed += result.Allowed ? 1 : 0;
                     response = Respond(result, explain);
                 }
@@ -179,14 +179,14 @@ internal static class EvaluationEndpoints
     private static (DecisionRequest? Request, string? Error) Build(
         EntityRef? subject, ActionRef? action, EntityRef? resource, InheritedContext context, InheritedEntities? inherited = null)
     {
-        if (subject is null || action is null || resource is null)
+        if (subject is not { } from || action is not { } what || resource is not { } on)
         {
             return (null, $"the evaluation has no {(subject is null ? "subject" : action is null ? "action" : "resource")}, neither its own nor a default");
         }
 
         try
         {
-            return (ToDecisionRequest(subject, action, resource, context.Record, inherited), null);
+            return (ToDecisionRequest(from, what, on, context.Record, inherited), null);
         }
         catch (MandateException ex)
         {
@@ -372,8 +372,9 @@ internal static class EvaluationEndpoints
     }
 
     /// <summary>
-    /// The top-level subject and action of a batch as Cedar entities, made once for the items that inherit them (the
-    /// very same objects); an item's own subject or action, or one that does not convert, is converted as usual.
+    /// The top-level subject and action of a batch as Cedar entities, made once for the items that name the same
+    /// entity and action (those that inherit them, above all); any other, or one that does not convert, is converted as
+    /// usual.
     /// </summary>
     internal sealed class InheritedEntities(EntityRef? subject, ActionRef? action)
     {
@@ -381,10 +382,12 @@ internal static class EvaluationEndpoints
         private EntityUid? _action;
 
         public EntityUid? Subject(EntityRef candidate) =>
-            !ReferenceEquals(candidate, subject) ? null : _subject ??= Entity(candidate.Type, candidate.Id, "subject");
+            subject is not { } top || top.Type != candidate.Type || top.Id != candidate.Id
+                ? null
+                : _subject ??= Entity(candidate.Type, candidate.Id, "subject");
 
         public EntityUid? Action(ActionRef candidate) =>
-            !ReferenceEquals(candidate, action) ? null : _action ??= ActionUid(candidate.Name);
+            action is not { } top || top.Name != candidate.Name ? null : _action ??= ActionUid(candidate.Name);
     }
 
     /// <summary>

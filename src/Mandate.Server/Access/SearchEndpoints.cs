@@ -53,8 +53,8 @@ internal static class SearchEndpoints
             : EvaluationEndpoints.Entity(entity.Type, entity.Id, field);
 
     private static Cedar.Values.EntityUid Action(SearchRequest body) =>
-        body.Action is null ? throw MandateException.Invalid("action", "`action` is required in this search")
-        : EvaluationEndpoints.Entity("Action", body.Action.Name, "action");
+        body.Action is not { } action ? throw MandateException.Invalid("action", "`action` is required in this search")
+        : EvaluationEndpoints.Entity("Action", action.Name, "action");
 
     private static Cedar.Ast.Name TypeOf(SearchEntity? entity, string field) =>
         entity is null
