@@ -188,6 +188,19 @@ public sealed class AuthZenProtocolTests(AuthZenProtocolServer fixture) : IClass
         Assert.Equal("context", problem.GetProperty("field").GetString());
     }
 
+    [Theory]
+    [InlineData("/access/v1/search/resource", """{"subject":{"type":"User","id":"ann"},"action":{},"resource":{"type":"Doc"}}""")]
+    [InlineData("/access/v1/search/resource", """{"subject":{"type":"User","id":"ann"},"action":{"name":""},"resource":{"type":"Doc"}}""")]
+    [InlineData("/access/v1/evaluation", """{"subject":{"type":"User","id":"ann"},"action":{"name":""},"resource":{"type":"Doc","id":"a"}}""")]
+    public async Task ActionsWithoutAName_Are400(string path, string body)
+    {
+        using var response = await _server.Admin.SendAsync(Post(path, body));
+        var problem = await TestServer.ReadJsonAsync(response);
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {problem}");
+        Assert.Equal("action", problem.GetProperty("field").GetString());
+    }
+
     [Fact]
     public async Task DeeplyNestedContext_Is400()
     {

@@ -116,7 +116,7 @@ internal static class EvaluationEndpoints
 
         var origin = Origin(http);
         var inherited = new InheritedContext(body.Context, body.ContextFields, now);
-        var entities = new InheritedEntities(body.Subject, body.Action);
+        var entities = new InheritedEntities(body.Subject);
         var results = new List<EvaluationResponse>(items.Count);
 
         // The items' events are queued together, and counted together, once the batch is decided (or fails part way).
@@ -208,7 +208,7 @@ internal static class EvaluationEndpoints
 
         return new DecisionRequest(
             subject.Type == TokenSubjects.SubjectType ? TokenPlaceholder(subject.Id) : inherited?.Subject(subject) ?? Entity(subject.Type, subject.Id, "subject"),
-            inherited?.Action(action) ?? ActionUid(action.Name),
+            ActionUid(action.Name),
             Entity(resource.Type, resource.Id, "resource"),
             record,
             Properties(subject.Properties, "subject.properties"),
@@ -265,15 +265,16 @@ internal static class EvaluationEndpoints
     // Counted apart: a concurrent dictionary's Count takes every lock it has.
     private static int s_actionCount;
 
-    private static EntityUid ActionUid(string name)
+    // An absent name is refused by Entity, as any unusable one is.
+    internal static EntityUid ActionUid(string? name)
     {
-        if (Actions.TryGetValue(name, out var known))
+        if (name is not null && Actions.TryGetValue(name, out var known))
         {
             return known;
         }
 
         var made = Entity("Action", name, "action");
-        if (Volatile.Read(ref s_actionCount) < MaxActions && Actions.TryAdd(name, made))
+        if (Volatile.Read(ref s_actionCount) < MaxActions && Actions.TryAdd(name!, made))
         {
             Interlocked.Increment(ref s_actionCount);
         }
@@ -372,22 +373,18 @@ internal static class EvaluationEndpoints
     }
 
     /// <summary>
-    /// The top-level subject and action of a batch as Cedar entities, made once for the items that name the same
-    /// entity and action (those that inherit them, above all); any other, or one that does not convert, is converted as
-    /// usual.
+    /// The top-level subject of a batch as a Cedar entity, made once for the items that name the same entity (those
+    /// that inherit it, above all); any other, or one that does not convert, is converted as usual. Actions need no
+    /// such help: <see cref="ActionUid"/> shares them across requests.
     /// </summary>
-    internal sealed class InheritedEntities(EntityRef? subject, ActionRef? action)
+    internal sealed class InheritedEntities(EntityRef? subject)
     {
         private EntityUid? _subject;
-        private EntityUid? _action;
 
         public EntityUid? Subject(EntityRef candidate) =>
             subject is not { } top || top.Type != candidate.Type || top.Id != candidate.Id
                 ? null
                 : _subject ??= Entity(candidate.Type, candidate.Id, "subject");
-
-        public EntityUid? Action(ActionRef candidate) =>
-            action is not { } top || top.Name != candidate.Name ? null : _action ??= ActionUid(candidate.Name);
     }
 
     /// <summary>

@@ -54,7 +54,7 @@ internal static class SearchEndpoints
 
     private static Cedar.Values.EntityUid Action(SearchRequest body) =>
         body.Action is not { } action ? throw MandateException.Invalid("action", "`action` is required in this search")
-        : EvaluationEndpoints.Entity("Action", action.Name, "action");
+        : EvaluationEndpoints.ActionUid(action.Name);
 
     private static Cedar.Ast.Name TypeOf(SearchEntity? entity, string field) =>
         entity is null

@@ -61,7 +61,7 @@ internal static class PolicyEndpoints
             : new PolicySet(StoredPolicies.Parse("candidate", body.Policies));
         var request = new Request(
             EvaluationEndpoints.Entity(body.Principal.Type, body.Principal.Id, "principal"),
-            EvaluationEndpoints.Entity("Action", body.Action.Name, "action"),
+            EvaluationEndpoints.ActionUid(body.Action.Name),
             EvaluationEndpoints.Entity(body.Resource.Type, body.Resource.Id, "resource"),
             EvaluationEndpoints.Context(body.Context));
         var response = Authorizer.IsAuthorized(request, policies, snapshot.Entities);
