@@ -66,8 +66,11 @@ public sealed class RecordValue : CedarValue
     /// <summary>Takes <paramref name="fields"/> (keyed by ordinal comparison, and no longer changed by the caller) as the record's own.</summary>
     internal RecordValue(Dictionary<string, CedarValue> fields) => _table = fields;
 
+    // Takes distinct, checked fields (at most MaxArrayFields) as the record's own array.
+    private RecordValue(KeyValuePair<string, CedarValue>[] distinct) => _array = distinct;
+
     /// <summary>The empty record.</summary>
-    public static RecordValue Empty { get; } = new([]);
+    public static RecordValue Empty { get; } = new([], []);
 
     /// <summary>The fields.</summary>
     public IReadOnlyDictionary<string, CedarValue> Fields => _readOnlyFields ??= new ReadOnlyDictionary<string, CedarValue>(_table ?? Table(_array!));
@@ -85,11 +88,12 @@ public sealed class RecordValue : CedarValue
         ArgumentNullException.ThrowIfNull(value);
         if (_array is not null)
         {
-            // In place of the field of that name, or after the others.
+            // In place of the field of that name, or after the others: the keys stay distinct, so the copy is the new
+            // record's own array unless it has outgrown one.
             var at = IndexOf(_array, name);
             KeyValuePair<string, CedarValue>[] changed = at < 0 ? [.. _array, new(name, value)] : [.. _array];
             changed[at < 0 ? _array.Length : at] = new(name, value);
-            return new RecordValue(changed, []);
+            return changed.Length <= MaxArrayFields ? new RecordValue(changed) : new RecordValue(changed, []);
         }
 
         var fields = new Dictionary<string, CedarValue>(_table!.Count + 1, StringComparer.Ordinal);
