@@ -11,6 +11,8 @@ internal static class Program
             case ["cedar-fleet", ..]:
                 Cedar.CedarFleetRun.Run(args[1..]);
                 return 0;
+            case ["cedar-fleet-pair", ..]:
+                return Cedar.CedarFleetPair.Run(args[1..]);
             case ["tokens-prepare", ..]:
                 return await Tokens.TokenLoadPreparation.RunAsync(args[1..]);
             case ["es256-raw", ..]:

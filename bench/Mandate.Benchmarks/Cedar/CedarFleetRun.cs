@@ -17,7 +17,7 @@ namespace Mandate.Benchmarks.Cedar;
 /// </summary>
 internal static class CedarFleetRun
 {
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan WarmUpTime = TimeSpan.FromSeconds(2);
 
     public static void Run(string[] args)
     {
@@ -31,9 +31,10 @@ internal static class CedarFleetRun
         foreach (var count in counts)
         {
             var fleet = new AgentFleet(count);
-            var (percentiles, mean, allowed, bytes) = Measure(fleet, overhead);
+            var (percentiles, mean, allowed, bytes, byCandidates) = Measure(fleet, overhead);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{count,8} {fleet.Entities.Count,10} {allowed,7:F1}% {Candidates(fleet),11:F1} {percentiles[0],9:F0} {percentiles[1],9:F0} {percentiles[2],9:F0} {percentiles[3],9:F0} {mean,9:F0} {bytes,15:F2}"));
+            Console.WriteLine($"{"",8} p50 by candidates: {byCandidates}");
             summary[count.ToString(CultureInfo.InvariantCulture)] = new JsonObject { ["p50_ns"] = percentiles[0], ["p99_ns"] = percentiles[2], ["bytes_per_decision"] = bytes };
             if (count == 10_000)
             {
@@ -49,40 +50,68 @@ internal static class CedarFleetRun
     // Each sample prepares a request (untimed, as a server resolves the request it just parsed against its
     // snapshot) and times deciding it, so the request's own entities are as warm as in a server while the
     // policies and the index are as cold as random traffic leaves them. Allocation is counted around the decision.
-    private static (double[] Percentiles, double Mean, double AllowedPercent, double Bytes) Measure(AgentFleet fleet, double overhead)
+    // Also the p50 of the requests with 0, 1, 2 and 3 or more candidates apart: more policies give a request more
+    // candidates (the workload's growth), and each candidate's tables and conditions are colder (the engine's).
+    private static (double[] Percentiles, double Mean, double AllowedPercent, double Bytes, string ByCandidates) Measure(AgentFleet fleet, double overhead)
     {
-        // Warm up for at least 20,000 decisions and 2 seconds: tiered compilation with dynamic PGO needs seconds, not
-        // calls, to reach the code a running server decides with (an instrumented tier comes first).
+        WarmUp(fleet);
+        const int Rounds = 50;
         var requests = fleet.Requests;
         var reasons = new int[64];
-        var warming = Stopwatch.StartNew();
-        for (var i = 0; i < 20_000 || warming.Elapsed < WarmUp; i++)
-        {
-            Authorizer.Decide(new PreparedRequest(requests[i % requests.Length], fleet.Entities), fleet.Policies, reasons, out _);
-        }
-
-        const int Rounds = 50;
         var samples = new long[requests.Length * Rounds];
         var allowed = 0;
         long allocated = 0;
         for (var round = 0; round < Rounds; round++)
         {
-            for (var i = 0; i < requests.Length; i++)
-            {
-                var prepared = new PreparedRequest(requests[i], fleet.Entities);
-                var before = GC.GetAllocatedBytesForCurrentThread();
-                var start = Stopwatch.GetTimestamp();
-                var decision = Authorizer.Decide(prepared, fleet.Policies, reasons, out _);
-                samples[(round * requests.Length) + i] = Stopwatch.GetTimestamp() - start;
-                allocated += GC.GetAllocatedBytesForCurrentThread() - before;
-                allowed += decision == Decision.Allow ? 1 : 0;
-            }
+            DecideAll(fleet, reasons, samples.AsSpan(round * requests.Length, requests.Length), out var roundAllowed, out var roundBytes);
+            allowed += roundAllowed;
+            allocated += roundBytes;
         }
 
-        Array.Sort(samples);
         var toNs = 1e9 / Stopwatch.Frequency;
+        var candidates = new int[fleet.Policies.Index.Policies.Length];
+        var classes = requests.Select(r => Math.Min(3, fleet.Policies.Index.Candidates(new PreparedRequest(r, fleet.Entities), candidates))).ToArray();
+        var byCandidates = string.Join(", ", Enumerable.Range(0, samples.Length).GroupBy(i => classes[i % requests.Length]).OrderBy(g => g.Key).Select(g =>
+        {
+            var times = g.Select(i => samples[i]).Order().ToArray();
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{(g.Key == 3 ? "3+" : g.Key.ToString(CultureInfo.InvariantCulture))}: {Math.Max(0, (times[times.Length / 2] * toNs) - overhead):F0} ns ({100.0 * times.Length / samples.Length:F0}%)");
+        }));
+        Array.Sort(samples);
         double At(double q) => Math.Max(0, (samples[(int)(q * (samples.Length - 1))] * toNs) - overhead);
-        return ([At(0.50), At(0.90), At(0.99), At(0.999)], Math.Max(0, (samples.Average() * toNs) - overhead), 100.0 * allowed / samples.Length, (double)allocated / samples.Length);
+        return ([At(0.50), At(0.90), At(0.99), At(0.999)], Math.Max(0, (samples.Average() * toNs) - overhead), 100.0 * allowed / samples.Length, (double)allocated / samples.Length, byCandidates);
+    }
+
+    /// <summary>
+    /// Warms up for at least 20,000 decisions and 2 seconds: tiered compilation with dynamic PGO needs seconds, not calls,
+    /// to reach the code a running server decides with (an instrumented tier comes first).
+    /// </summary>
+    internal static void WarmUp(AgentFleet fleet)
+    {
+        var reasons = new int[64];
+        var warming = Stopwatch.StartNew();
+        for (var i = 0; i < 20_000 || warming.Elapsed < WarmUpTime; i++)
+        {
+            Authorizer.Decide(new PreparedRequest(fleet.Requests[i % fleet.Requests.Length], fleet.Entities), fleet.Policies, reasons, out _);
+        }
+    }
+
+    /// <summary>Decides every request once, writing each decision's time in Stopwatch ticks to <paramref name="ticks"/>.</summary>
+    internal static void DecideAll(AgentFleet fleet, int[] reasons, Span<long> ticks, out int allowed, out long allocated)
+    {
+        allowed = 0;
+        allocated = 0;
+        var requests = fleet.Requests;
+        for (var i = 0; i < requests.Length; i++)
+        {
+            var prepared = new PreparedRequest(requests[i], fleet.Entities);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var start = Stopwatch.GetTimestamp();
+            var decision = Authorizer.Decide(prepared, fleet.Policies, reasons, out _);
+            ticks[i] = Stopwatch.GetTimestamp() - start;
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+            allowed += decision == Decision.Allow ? 1 : 0;
+        }
     }
 
     // How many policies the scope index hands the evaluator per request, on average: what keeps latency flat as
