@@ -23,7 +23,9 @@ namespace Mandate.Cedar.Authorization;
 /// anchors are matched exactly against compact copies of their type and id: a lookup touches no policy and no
 /// entity object. Most keys a request draws name no policy (a request's lineages make a few dozen, a large policy
 /// set files under a few of them), so a small filter answers those before the key table is read: see
-/// <see cref="KeyTable"/>. A candidate's scope entities are proven to match, and the evaluator checks only what the
+/// <see cref="KeyTable"/>. A principal anchor with only a few policies (an agent with its own grants, of which a large
+/// set has thousands) files nothing in the key table: its entries sit together and are read in a row, so finding
+/// them costs the cache lines they fill and no probe. A candidate's scope entities are proven to match, and the evaluator checks only what the
 /// index does not (<c>is</c> types, conditions) — see <see cref="CompiledPolicy.ScopeIndexed"/>. Every policy sits
 /// under at most one key (none when it can match no action), so candidates never repeat.
 /// </remarks>
@@ -89,6 +91,12 @@ internal sealed partial class PolicyIndex
         _entryStarts = new int[principals.Count + 2];
         _principalActions = new ulong[principals.Count + 1];
         _entries = new Entry[filed.Values.Sum(ordinals => ordinals.Count)];
+        var perPrincipal = new int[principals.Count + 1];
+        foreach (var (key, ordinals) in filed)
+        {
+            perPrincipal[key.Principal] += ordinals.Count;
+        }
+
         var keys = new KeyTable.Builder(filed.Count);
         var entryActions = new List<int>();
         var entry = 0;
@@ -96,14 +104,23 @@ internal sealed partial class PolicyIndex
         {
             _entryStarts[key.Principal + 1] = entry + ordinals.Count;
             _principalActions[key.Principal] |= ActionBit(key.Action);
-            keys.Add(key, entry);
+            if (perPrincipal[key.Principal] > ScanLimit)
+            {
+                keys.Add(key, entry);
+            }
+
             foreach (var ordinal in ordinals)
             {
                 var last = ordinal == ordinals[^1] ? EntryFlags.Last : 0;
                 var compiled = _policies[ordinal];
                 var decided = (compiled.Forbid ? EntryFlags.Forbid : 0) | (compiled.ScopeProvenByIndex ? EntryFlags.Direct : 0);
-                _entries[entry++] = new Entry(compiled.Condition, ordinal, entryActions.Count, actionIds[ordinal].Length, flags[ordinal] | last | decided);
-                entryActions.AddRange(actionIds[ordinal]);
+                var named = actionIds[ordinal];
+                _entries[entry++] = new Entry(compiled.Condition, ordinal, named.Length == 0 ? AnyAction : entryActions.Count, key.Resource, flags[ordinal] | last | decided);
+                if (named.Length > 0)
+                {
+                    entryActions.Add(named.Length);
+                    entryActions.AddRange(named);
+                }
             }
         }
 
@@ -183,6 +200,15 @@ internal sealed partial class PolicyIndex
 
     private const int StackIds = 128;
 
+    // A principal anchor with at most this many entries has them read in a row (a few cache lines) rather than looked up
+    // key by key, and files no key in the key table: over a large policy set most principals are single agents or users
+    // with a handful of grants each, and reading their entries directly skips the filter probes and the key table's
+    // cache miss, and keeps both tables a fraction of the size.
+    private const int ScanLimit = 8;
+
+    // Entry.Actions of a policy whose action scope names no action.
+    private const int AnyAction = -1;
+
     /// <summary>
     /// The policies that could apply to <paramref name="principal"/> doing <paramref name="action"/> on some
     /// resource: those whose principal scope entity and action scope match exactly, whatever their resource scope
@@ -222,6 +248,19 @@ internal sealed partial class PolicyIndex
             var filed = _principalActions[p];
             if ((filed & actions.Bits) == 0)
             {
+                continue;
+            }
+
+            var start = _entryStarts[p];
+            var end = _entryStarts[p + 1];
+            if (end - start <= ScanLimit)
+            {
+                count = Scan(principals, i, resources, actions, principalSelf, resourceSelf, start, end, destination, count);
+                if (count < 0)
+                {
+                    return -1;
+                }
+
                 continue;
             }
 
@@ -275,6 +314,43 @@ internal sealed partial class PolicyIndex
         return count;
     }
 
+    // The entries of a principal anchor with few of them (`start..end`), read in a row instead of drawn from the key
+    // table: those under one of the request's resource anchors whose action scope admits the request's action. Returns
+    // the new count, or -1 when the destination is full.
+    private int Scan(Anchors principals, int i, Anchors resources, RequestActions actions, int principalSelf, int resourceSelf, int start, int end, Span<int> destination, int count)
+    {
+        var p = principals.Ids[i];
+        for (var e = start; e < end; e++)
+        {
+            var entry = _entries[e];
+            var j = resources.Ids.IndexOf(entry.Resource);
+            if (j < 0 || ((entry.Flags & EntryFlags.ResourceSelf) != 0 && entry.Resource != resourceSelf) || !Admits(entry, p, principalSelf, actions))
+            {
+                continue;
+            }
+
+            if (!principals.Confirm(i))
+            {
+                // Every entry here is filed under this anchor, which the request's entity merely shares a hash with.
+                return count;
+            }
+
+            if (!resources.Confirm(j))
+            {
+                continue;
+            }
+
+            if (count == destination.Length)
+            {
+                return -1;
+            }
+
+            destination[count++] = e;
+        }
+
+        return count;
+    }
+
     // Whether an entry found under principal anchor `principal` holds for the request's principal and action:
     // an `==` principal scope needs the anchor to be the principal itself, an action scope one of its actions.
     private bool Admits(Entry entry, int principal, int principalSelf, RequestActions request)
@@ -284,12 +360,12 @@ internal sealed partial class PolicyIndex
             return false;
         }
 
-        if (entry.ActionCount == 0)
+        if (entry.Actions == AnyAction)
         {
             return true;
         }
 
-        var named = _entryActions.AsSpan(entry.FirstAction, entry.ActionCount);
+        var named = _entryActions.AsSpan(entry.Actions + 1, _entryActions[entry.Actions]);
         return (entry.Flags & EntryFlags.ActionSelf) != 0 ? named.Contains(request.Self) : named.ContainsAny(request.Lineage);
     }
 
@@ -312,11 +388,12 @@ internal sealed partial class PolicyIndex
     }
 
     /// <summary>
-    /// One policy under a key: the action anchors its action scope names (none when open), and what deciding it takes
-    /// when the index proves its whole scope (<see cref="IsDirect"/>): its condition and effect, so a candidate is
+    /// One policy under a key: its resource anchor, the action anchors its action scope names (<see cref="Actions"/>: where
+    /// their count and then the ids start in the named-actions array, or <see cref="AnyAction"/>), and what deciding it
+    /// takes when the index proves its whole scope (<see cref="IsDirect"/>): its condition and effect, so a candidate is
     /// decided without reading the policy.
     /// </summary>
-    internal readonly record struct Entry(CompiledExpression? Condition, int Ordinal, int FirstAction, int ActionCount, EntryFlags Flags)
+    internal readonly record struct Entry(CompiledExpression? Condition, int Ordinal, int Actions, int Resource, EntryFlags Flags)
     {
         /// <summary>Whether the policy is a <c>forbid</c>.</summary>
         public bool IsForbid => (Flags & EntryFlags.Forbid) != 0;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Mandate.Cedar.Authorization;
 using Mandate.Cedar.Evaluation;
 using Mandate.Cedar.Syntax;
@@ -170,8 +171,10 @@ public sealed class PolicyIndexTests
         Assert.Equal([0, 1], ordinals[..count]);
     }
 
-    [Fact]
-    public void Candidates_TellAnchorsWithEqualHashesApart()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Candidates_TellAnchorsWithEqualHashesApart(bool keyed)
     {
         var (anchor, stranger) = CollidingUids();
         var store = new Entities.EntityStore([new Entities.Entity(stranger, parents: [anchor]), new Entities.Entity(anchor)]);
@@ -179,7 +182,7 @@ public sealed class PolicyIndexTests
             permit(principal == {anchor}, action, resource);
             permit(principal == {stranger}, action, resource);
             permit(principal in {anchor}, action, resource);
-            """).Policies);
+            """ + Unmatched(keyed, anchor, stranger)).Policies);
         var ordinals = new int[3];
 
         // The request's principal hashes like the anchor of policy0; only policy1 names it.
@@ -207,28 +210,32 @@ public sealed class PolicyIndexTests
         }
     }
 
-    [Fact]
-    public void Candidates_NeverTakeAnEntityForAnAnchorThatMerelySharesItsHash()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Candidates_NeverTakeAnEntityForAnAnchorThatMerelySharesItsHash(bool keyed)
     {
         // Only the anchor is in the policies, so its slot is not flagged as shared and a lookup may stop at the hash.
         var (anchor, stranger) = CollidingUids();
         var index = new PolicyIndex(CedarParser.ParsePolicySet($"""
             permit(principal == {anchor}, action, resource);
             permit(principal, action, resource in {anchor});
-            """).Policies);
+            """ + Unmatched(keyed, anchor)).Policies);
 
         Assert.Equal([0, 1], Candidates(index, anchor, anchor, Entities.EntityStore.Empty));
         Assert.Empty(Candidates(index, stranger, stranger, Entities.EntityStore.Empty));
     }
 
-    [Fact]
-    public void Candidates_InALineageOfAnAnchorAndAStrangerSharingItsHash_MatchOnlyTheAnchor()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Candidates_InALineageOfAnAnchorAndAStrangerSharingItsHash_MatchOnlyTheAnchor(bool keyed)
     {
         var (anchor, stranger) = CollidingUids();
         var index = new PolicyIndex(CedarParser.ParsePolicySet($"""
             permit(principal == {anchor}, action, resource);
             permit(principal in {anchor}, action, resource);
-            """).Policies);
+            """ + Unmatched(keyed, anchor)).Policies);
         var resource = EntityUid.Of("R", "r");
 
         // The stranger, first in its own lineage, lands on the anchor's slot before the anchor (its parent) does.
@@ -237,6 +244,87 @@ public sealed class PolicyIndexTests
 
         var anchorFirst = new Entities.EntityStore([new Entities.Entity(anchor, parents: [stranger]), new Entities.Entity(stranger)]);
         Assert.Equal([0, 1], Candidates(index, anchor, resource, anchorFirst));
+    }
+
+    // With `keyed`, enough policies under each of the principal anchors (after the ones a test counts, and matching
+    // none of its requests) that the index files them in its key table instead of reading them in a row.
+    private static string Unmatched(bool keyed, params EntityUid[] principals) => keyed
+        ? string.Concat(principals.SelectMany(p => Enumerable.Range(0, 12).Select(i => $"permit(principal in {p}, action == Action::\"unused{i}\", resource == Unused::\"u{i}\");\n")))
+        : "";
+
+    [Fact]
+    public void Candidates_AreThePoliciesWhoseScopeMatches_ForPrincipalsWithFewOrManyPolicies()
+    {
+        // Principals with 1 to 30 policies each, so some anchors are read in a row and others are looked up by key; scopes
+        // of every kind over two small hierarchies and an action group. Checked against evaluating every policy's scope.
+        var random = new Random(20261202);
+        var users = Enumerable.Range(0, 12).Select(i => EntityUid.Of("User", $"u{i}")).ToArray();
+        var groups = Enumerable.Range(0, 3).Select(i => EntityUid.Of("Group", $"g{i}")).ToArray();
+        var docs = Enumerable.Range(0, 10).Select(i => EntityUid.Of("Doc", $"d{i}")).ToArray();
+        var folders = Enumerable.Range(0, 4).Select(i => EntityUid.Of("Folder", $"f{i}")).ToArray();
+        var actions = new[] { "read", "list", "write", "delete" }.Select(a => EntityUid.Of("Action", a)).ToArray();
+        var readOnly = EntityUid.Of("Action", "readOnly");
+        var store = new Entities.EntityStore(
+        [
+            .. users.Select((u, i) => new Entities.Entity(u, parents: [groups[i % 3]])),
+            .. groups.Select(g => new Entities.Entity(g)),
+            .. docs.Select((d, i) => new Entities.Entity(d, parents: [folders[i % 4]])),
+            .. folders.Select((f, i) => new Entities.Entity(f, parents: i == 3 ? [folders[0]] : [])),
+            new Entities.Entity(actions[0], parents: [readOnly]),
+            new Entities.Entity(actions[1], parents: [readOnly]),
+            new Entities.Entity(actions[2]),
+            new Entities.Entity(actions[3]),
+            new Entities.Entity(readOnly),
+        ]);
+        var text = new System.Text.StringBuilder();
+        var perPrincipal = new[] { 1, 2, 3, 8, 9, 30 };
+        foreach (var (principal, k) in users.Concat(groups).Select((p, k) => (p, k)))
+        {
+            for (var n = 0; n < perPrincipal[k % perPrincipal.Length]; n++)
+            {
+                var principalScope = random.Next(3) switch { 0 => $"principal == {principal}", 1 => $"principal in {principal}", _ => "principal" };
+                var resourceScope = random.Next(4) switch
+                {
+                    0 => $"resource == {(random.Next(2) == 0 ? docs[random.Next(docs.Length)] : folders[random.Next(folders.Length)])}",
+                    1 => $"resource in {folders[random.Next(folders.Length)]}",
+                    2 => $"resource is Doc in {folders[random.Next(folders.Length)]}",
+                    _ => "resource",
+                };
+                var actionScope = random.Next(4) switch
+                {
+                    0 => $"action == {actions[random.Next(actions.Length)]}",
+                    1 => $"action in [{actions[random.Next(actions.Length)]}, {actions[random.Next(actions.Length)]}]",
+                    2 => $"action in {readOnly}",
+                    _ => "action",
+                };
+                text.Append(CultureInfo.InvariantCulture, $"permit({principalScope}, {actionScope}, {resourceScope});\n");
+            }
+        }
+
+        var set = CedarParser.ParsePolicySet(text.ToString());
+        var index = new PolicyIndex(set.Policies);
+        var ordinals = new int[index.Policies.Length];
+        var checkedRequests = 0;
+        foreach (var principal in users.Concat(groups))
+        {
+            foreach (var resource in docs.Concat(folders))
+            {
+                foreach (var action in actions.Append(readOnly))
+                {
+                    var prepared = new PreparedRequest(new Request(principal, action, resource, RecordValue.Empty), store);
+                    var evaluator = Evaluator.Rent(prepared);
+                    var expected = Enumerable.Range(0, index.Policies.Length).Where(i => evaluator.Evaluate(index.Policies[i]) == PolicyOutcome.Satisfied).ToList();
+                    Evaluator.Return(evaluator);
+
+                    // The index leaves `is` types to the evaluator, so its candidates may include policies of the wrong type.
+                    var candidates = ordinals[..index.Candidates(prepared, ordinals)];
+                    Assert.Equal(expected, candidates.Where(i => set.Policies[i].Resource.EntityType is null || resource.EntityType.Equals(set.Policies[i].Resource.EntityType)));
+                    checkedRequests++;
+                }
+            }
+        }
+
+        Assert.Equal(15 * 14 * 5, checkedRequests);
     }
 
     private static List<int> Candidates(PolicyIndex index, EntityUid principal, EntityUid resource, Entities.EntityStore store)
