@@ -77,6 +77,33 @@ public sealed class OperatorTests
     [InlineData("if true then 1 else (1 + true)")]
     public void ShortCircuit_SkipsTheErroringOperand(string expression) => Assert.NotNull(Eval(expression));
 
+    // A chain of one operator is evaluated in order, stopping at the first operand that decides and failing at the first
+    // that errs or is not a boolean.
+    [Theory]
+    [InlineData("true && true && true && true", true)]
+    [InlineData("true && true && false && (1 + true)", false)]
+    [InlineData("false || false || true || (1 + true)", true)]
+    [InlineData("false || false || false", false)]
+    [InlineData("true && (false || true) && true", true)]
+    [InlineData("false || (true && false) || (true && true)", true)]
+    [InlineData("true && true && (true && false)", false)]
+    public void Chains_DecideAtTheFirstDecidingOperand(string expression, bool expected) => Assert.Equal(expected, EvalBool(expression));
+
+    [Theory]
+    [InlineData("true && true && (1 + true) && false", "type error")]
+    [InlineData("true && true && 1 && false", "type error")]
+    [InlineData("false || false || \"x\" || true", "type error")]
+    [InlineData("true && true && true && 1", "type error")]
+    public void Chains_FailAtTheFirstFailingOperand(string expression, string message) =>
+        Assert.Contains(message, EvalError(expression).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void LongChains_CompileAndEvaluate()
+    {
+        Assert.True(EvalBool(string.Join(" && ", Enumerable.Repeat("1 < 2", 500))));
+        Assert.True(EvalBool(string.Join(" || ", Enumerable.Repeat("1 > 2", 499).Append("true"))));
+    }
+
     [Fact]
     public void Record_MissingAttribute_IsAnError()
     {
