@@ -115,7 +115,7 @@ internal sealed partial class PolicyIndex
                 var compiled = _policies[ordinal];
                 var decided = (compiled.Forbid ? EntryFlags.Forbid : 0) | (compiled.ScopeProvenByIndex ? EntryFlags.Direct : 0);
                 var named = actionIds[ordinal];
-                _entries[entry++] = new Entry(compiled.Condition, ordinal, named.Length == 0 ? AnyAction : entryActions.Count, key.Resource, flags[ordinal] | last | decided);
+                _entries[entry++] = new Entry(compiled.ConditionHead, compiled.ConditionTail, ordinal, named.Length == 0 ? AnyAction : entryActions.Count, key.Resource, LowActionMask(named), flags[ordinal] | last | decided);
                 if (named.Length > 0)
                 {
                     entryActions.Add(named.Length);
@@ -208,6 +208,27 @@ internal sealed partial class PolicyIndex
 
     // Entry.Actions of a policy whose action scope names no action.
     private const int AnyAction = -1;
+
+    // Action anchor ids below this fit an entry's action mask (see Entry.ActionMask).
+    private const int LowActions = 16;
+
+    // The mask of action ids an entry names, when every one is below LowActions; 0 otherwise (the named-actions array
+    // decides then).
+    private static ushort LowActionMask(int[] named)
+    {
+        var mask = 0;
+        foreach (var id in named)
+        {
+            if (id >= LowActions)
+            {
+                return 0;
+            }
+
+            mask |= 1 << id;
+        }
+
+        return (ushort)mask;
+    }
 
     /// <summary>
     /// The policies that could apply to <paramref name="principal"/> doing <paramref name="action"/> on some
@@ -365,6 +386,14 @@ internal sealed partial class PolicyIndex
             return true;
         }
 
+        if (entry.ActionMask != 0)
+        {
+            // Every action the scope names has a low id, so the mask holds them all.
+            return (entry.Flags & EntryFlags.ActionSelf) != 0
+                ? (uint)request.Self < LowActions && (entry.ActionMask & (1 << request.Self)) != 0
+                : (entry.ActionMask & request.LowBits) != 0;
+        }
+
         var named = _entryActions.AsSpan(entry.Actions + 1, _entryActions[entry.Actions]);
         return (entry.Flags & EntryFlags.ActionSelf) != 0 ? named.Contains(request.Self) : named.ContainsAny(request.Lineage);
     }
@@ -390,10 +419,12 @@ internal sealed partial class PolicyIndex
     /// <summary>
     /// One policy under a key: its resource anchor, the action anchors its action scope names (<see cref="Actions"/>: where
     /// their count and then the ids start in the named-actions array, or <see cref="AnyAction"/>), and what deciding it
-    /// takes when the index proves its whole scope (<see cref="IsDirect"/>): its condition and effect, so a candidate is
-    /// decided without reading the policy.
+    /// takes when the index proves its whole scope (<see cref="IsDirect"/>): its condition, as one or two conjuncts (see
+    /// <see cref="CompiledPolicy.ConditionHead"/>), and effect, so a candidate is decided without reading the policy.
+    /// <see cref="ActionMask"/> holds the named actions as bits when all their anchor ids are below 16 (a policy set
+    /// names few actions, so usually), and the action check then reads no array: it fills the entry's padding.
     /// </summary>
-    internal readonly record struct Entry(CompiledExpression? Condition, int Ordinal, int Actions, int Resource, EntryFlags Flags)
+    internal readonly record struct Entry(CompiledExpression? Condition, CompiledExpression? ConditionTail, int Ordinal, int Actions, int Resource, ushort ActionMask, EntryFlags Flags)
     {
         /// <summary>Whether the policy is a <c>forbid</c>.</summary>
         public bool IsForbid => (Flags & EntryFlags.Forbid) != 0;
@@ -469,6 +500,7 @@ internal sealed partial class PolicyIndex
             foreach (var action in lineage)
             {
                 Bits |= ActionBit(action);
+                LowBits |= action < LowActions ? 1 << action : 0;
             }
         }
 
@@ -478,6 +510,9 @@ internal sealed partial class PolicyIndex
 
         /// <summary>The bits of the action keys the request looks up: open, and each of its lineage.</summary>
         public ulong Bits { get; }
+
+        /// <summary>The bits of the request's lineage actions with ids below 16, as in <see cref="Entry.ActionMask"/>.</summary>
+        public int LowBits { get; }
     }
 
     /// <summary>

@@ -46,6 +46,16 @@ internal sealed partial class Evaluator
             : PolicyOutcome.NotSatisfied;
     }
 
+    /// <summary>
+    /// Evaluates a condition split in two (<see cref="CompiledPolicy.ConditionHead"/> and <see cref="CompiledPolicy.ConditionTail"/>)
+    /// as their conjunction: the tail only when the head holds.
+    /// </summary>
+    public PolicyOutcome EvaluateCondition(CompiledExpression? head, CompiledExpression? tail)
+    {
+        var outcome = EvaluateCondition(head);
+        return outcome == PolicyOutcome.Satisfied && tail is not null ? EvaluateCondition(tail) : outcome;
+    }
+
     /// <summary>Evaluates a policy's <see cref="CompiledPolicy.Condition"/> (null: none, so it holds) once its scope is known to match.</summary>
     public PolicyOutcome EvaluateCondition(CompiledExpression? condition)
     {

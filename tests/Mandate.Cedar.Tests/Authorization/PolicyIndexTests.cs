@@ -252,11 +252,15 @@ public sealed class PolicyIndexTests
         ? string.Concat(principals.SelectMany(p => Enumerable.Range(0, 12).Select(i => $"permit(principal in {p}, action == Action::\"unused{i}\", resource == Unused::\"u{i}\");\n")))
         : "";
 
-    [Fact]
-    public void Candidates_AreThePoliciesWhoseScopeMatches_ForPrincipalsWithFewOrManyPolicies()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Candidates_AreThePoliciesWhoseScopeMatches_ForPrincipalsWithFewOrManyPolicies(bool manyActions)
     {
         // Principals with 1 to 30 policies each, so some anchors are read in a row and others are looked up by key; scopes
         // of every kind over two small hierarchies and an action group. Checked against evaluating every policy's scope.
+        // With `manyActions`, a first policy names twenty other actions, so the requests' actions get ids past an entry's
+        // action mask and are checked through the named-actions array.
         var random = new Random(20261202);
         var users = Enumerable.Range(0, 12).Select(i => EntityUid.Of("User", $"u{i}")).ToArray();
         var groups = Enumerable.Range(0, 3).Select(i => EntityUid.Of("Group", $"g{i}")).ToArray();
@@ -276,7 +280,9 @@ public sealed class PolicyIndexTests
             new Entities.Entity(actions[3]),
             new Entities.Entity(readOnly),
         ]);
-        var text = new System.Text.StringBuilder();
+        var text = new System.Text.StringBuilder(manyActions
+            ? $"permit(principal == Pad::\"p\", action in [{string.Join(", ", Enumerable.Range(0, 20).Select(i => $"Action::\"pad{i}\""))}], resource);\n"
+            : "");
         var perPrincipal = new[] { 1, 2, 3, 8, 9, 30 };
         foreach (var (principal, k) in users.Concat(groups).Select((p, k) => (p, k)))
         {
