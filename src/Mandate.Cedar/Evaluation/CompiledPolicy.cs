@@ -23,11 +23,27 @@ internal sealed class CompiledPolicy
         ScopeIndexed = Indexed(Principal) && Indexed(Resource);
         ScopeProvenByIndex = ScopeIndexed && !Principal.ChecksType && !Resource.ChecksType;
         var conditions = source.Conditions.Select(c => (Body: ConstantFolding.Fold(c.Body), c.Kind)).ToArray();
-        Condition = Combine([.. conditions.Select(c => (ExpressionCompiler.Compile(c.Body, shared), c.Kind == ConditionKind.When))]);
-        (ConditionHead, ConditionTail) = shared is not null && conditions is [(AndExpr and, ConditionKind.When)]
+        if (conditions.Length > MaxJoinedConditions)
+        {
+            Condition = Combine([.. conditions.Select(c => (ExpressionCompiler.Compile(c.Body, shared), c.Kind == ConditionKind.When))]);
+            (ConditionHead, ConditionTail) = (Condition, null);
+            return;
+        }
+
+        // A policy's condition is the conjunction, in order, of its `when` bodies and the negations of its `unless`
+        // bodies. Compiled as that one expression through the shared table, policies whose conditions read alike share
+        // one delegate: a thousand copies of `forbid (...) unless { context.purpose == "incident" }` are one `!`.
+        var joined = conditions.Select(c => c.Kind == ConditionKind.When ? c.Body : new UnaryExpr(UnaryOperator.Not, c.Body))
+            .Aggregate((Expr?)null, (all, next) => all is null ? next : new AndExpr(all, next));
+        Condition = joined is null ? null : ExpressionCompiler.Compile(joined, shared);
+        (ConditionHead, ConditionTail) = shared is not null && joined is AndExpr and
             ? (ExpressionCompiler.Compile(and.Left, shared), ExpressionCompiler.Compile(and.Right, shared))
             : (Condition, null);
     }
+
+    // Beyond this many `when`/`unless` clauses the conditions are evaluated as a list rather than joined into one
+    // expression, so that a policy with thousands of clauses does not become an expression thousands of levels deep.
+    private const int MaxJoinedConditions = 16;
 
     /// <summary>The policy as parsed.</summary>
     public Policy Source { get; }
@@ -69,9 +85,9 @@ internal sealed class CompiledPolicy
     public CompiledExpression? Condition { get; }
 
     /// <summary>
-    /// <see cref="Condition"/> as two conjuncts, when the policy's only condition is a <c>when</c> of the form
-    /// <c>a &amp;&amp; b</c> and it was compiled with a shared table: <c>a</c> and <c>b</c>, to evaluate in turn (the
-    /// second only when the first is true). Otherwise <see cref="Condition"/> and null.
+    /// <see cref="Condition"/> as two conjuncts, when it is of the form <c>a &amp;&amp; b</c> (a <c>when</c> of that form, or
+    /// several conditions) and was compiled with a shared table: <c>a</c> and <c>b</c>, to evaluate in turn (the second
+    /// only when the first is true). Otherwise <see cref="Condition"/> and null.
     /// </summary>
     /// <remarks>
     /// Policies stamped from one pattern share the delegates of most of their subexpressions, but the <c>&amp;&amp;</c>

@@ -119,6 +119,37 @@ public sealed class AuthorizerTests
         Assert.Equal("policy0", Assert.Single(response.Errors).PolicyId);
     }
 
+    // A policy holds when its `when` bodies hold and its `unless` bodies do not, checked in order: the first that decides
+    // ends it, and the first that fails (an error, or a value that is not a boolean) makes it an error.
+    [Theory]
+    [InlineData("when { true } unless { false }", "allow", false)]
+    [InlineData("when { true } unless { true }", "deny", false)]
+    [InlineData("unless { false } unless { false } when { true } when { true }", "allow", false)]
+    [InlineData("when { false } unless { 1 }", "deny", false)]
+    [InlineData("unless { true } when { resource.missing }", "deny", false)]
+    [InlineData("when { true } unless { 1 }", "deny", true)]
+    [InlineData("unless { 1 }", "deny", true)]
+    [InlineData("unless { false } when { resource.missing }", "deny", true)]
+    [InlineData("when { true && true } when { 1 < 2 } unless { false || false }", "allow", false)]
+    public void Conditions_HoldInOrder(string conditions, string decision, bool failed)
+    {
+        var response = Authorize($"permit(principal, action, resource) {conditions};");
+
+        Assert.Equal(decision == "allow" ? Decision.Allow : Decision.Deny, response.Decision);
+        Assert.Equal(failed, response.Errors.Count == 1);
+    }
+
+    [Fact]
+    public void ManyConditions_AreEvaluatedInOrder()
+    {
+        var holding = string.Concat(Enumerable.Repeat("when { true } unless { false } ", 500));
+        Assert.Equal(Decision.Allow, Authorize($"permit(principal, action, resource) {holding};").Decision);
+
+        var failingLast = Authorize($"permit(principal, action, resource) {holding} when {{ 1 }};");
+        Assert.Equal(Decision.Deny, failingLast.Decision);
+        Assert.Single(failingLast.Errors);
+    }
+
     [Fact]
     public void ScopeMismatch_SkipsConditionsSoTheyCannotError()
     {

@@ -30,6 +30,22 @@ public sealed class SharedCompilationTests
     }
 
     [Fact]
+    public void PoliciesWhoseConditionsReadAlike_ShareOneDelegate_WhateverTheirClauses()
+    {
+        var index = Index("""
+            forbid(principal, action == Action::"delete", resource in Project::"a") unless { context.purpose == "incident" };
+            forbid(principal, action == Action::"delete", resource in Project::"b") unless { context.purpose == "incident" };
+            permit(principal, action, resource) when { context.ok } unless { context.purpose == "incident" };
+            permit(principal == User::"bob", action, resource) when { context.ok } unless { context.purpose == "incident" };
+            permit(principal, action, resource) when { context.ok } unless { context.purpose == "audit" };
+            """);
+
+        Assert.Same(index.Policies[0].Condition, index.Policies[1].Condition);
+        Assert.Same(index.Policies[2].Condition, index.Policies[3].Condition);
+        Assert.NotSame(index.Policies[2].Condition, index.Policies[4].Condition);
+    }
+
+    [Fact]
     public void ExpressionsTheShapeCallsEqual_HashAlike()
     {
         // The same call written as a method or as a function (Cedar's JSON form does not say which) is one shape.
