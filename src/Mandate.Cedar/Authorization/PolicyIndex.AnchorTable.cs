@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using Mandate.Cedar.Ast;
 using Mandate.Cedar.Values;
 
@@ -130,6 +131,27 @@ internal sealed partial class PolicyIndex
             }
 
             return count;
+        }
+
+        /// <summary>
+        /// Asks the processor for the slots where <paramref name="lineage"/>'s entities hash, before <see cref="Lookup"/>
+        /// reads them. Over a large policy set each slot is a cache miss; the lookups branch on what each one finds, so
+        /// without this their misses are taken largely one after another, where requested together they overlap.
+        /// </summary>
+        public unsafe void Prefetch(EntityUid[] lineage)
+        {
+            if (!Sse.IsSupported)
+            {
+                return;
+            }
+
+            fixed (long* slots = _slots)
+            {
+                foreach (var uid in lineage)
+                {
+                    Sse.Prefetch0(slots + Slot(uid.GetHashCode()));
+                }
+            }
         }
 
         /// <summary>Whether <paramref name="uid"/> is the anchor with id <paramref name="id"/> (not merely hash-equal).</summary>

@@ -173,6 +173,8 @@ internal sealed partial class PolicyIndex
         {
             var ids = span[..needed];
             var unconfirmed = span.Slice(needed, needed);
+            _principals.Prefetch(request.PrincipalLineage);
+            _resources.Prefetch(request.ResourceLineage);
             var p = _principals.Lookup(request.PrincipalLineage, ids, unconfirmed, withOpen: true, out var principal);
             var r = _resources.Lookup(request.ResourceLineage, ids[p..], unconfirmed[p..], withOpen: true, out var resource);
             var a = _actions.Lookup(request.ActionLineage, ids[(p + r)..], [], withOpen: false, out var action);
