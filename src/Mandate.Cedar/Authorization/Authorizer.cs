@@ -80,7 +80,7 @@ public static class Authorizer
             {
                 // Most candidates are decided from their index entry alone; the others by the whole policy.
                 ref readonly var entry = ref index.EntryAt(at);
-                var outcome = entry.IsDirect ? evaluator.EvaluateCondition(entry.Condition, entry.ConditionTail) : evaluator.EvaluateCandidate(index.Policies[entry.Ordinal]);
+                var outcome = entry.IsDirect ? evaluator.EvaluateCondition(entry.ConditionHead, entry.ConditionTail) : evaluator.EvaluateCandidate(index.Policies[entry.Ordinal]);
                 switch (outcome)
                 {
                     case PolicyOutcome.Satisfied:

@@ -25,9 +25,10 @@ namespace Mandate.Cedar.Authorization;
 /// set files under a few of them), so a small filter answers those before the key table is read: see
 /// <see cref="KeyTable"/>. A principal anchor with only a few policies (an agent with its own grants, of which a large
 /// set has thousands) files nothing in the key table: its entries sit together and are read in a row, so finding
-/// them costs the cache lines they fill and no probe. A candidate's scope entities are proven to match, and the evaluator checks only what the
-/// index does not (<c>is</c> types, conditions) — see <see cref="CompiledPolicy.ScopeIndexed"/>. Every policy sits
-/// under at most one key (none when it can match no action), so candidates never repeat.
+/// them costs the cache lines they fill and no probe. A candidate's scope entities are proven to match, and the
+/// evaluator checks only what the index does not (<c>is</c> types, conditions) — see
+/// <see cref="CompiledPolicy.ScopeIndexed"/>. Every policy sits under at most one key (none when it can match no
+/// action), so candidates never repeat.
 /// </remarks>
 internal sealed partial class PolicyIndex
 {
@@ -426,14 +427,15 @@ internal sealed partial class PolicyIndex
     /// <see cref="ActionMask"/> holds the named actions as bits when all their anchor ids are below 16 (a policy set
     /// names few actions, so usually), and the action check then reads no array: it fills the entry's padding.
     /// </summary>
-    internal readonly record struct Entry(CompiledExpression? Condition, CompiledExpression? ConditionTail, int Ordinal, int Actions, int Resource, ushort ActionMask, EntryFlags Flags)
+    internal readonly record struct Entry(CompiledExpression? ConditionHead, CompiledExpression? ConditionTail, int Ordinal, int Actions, int Resource, ushort ActionMask, EntryFlags Flags)
     {
         /// <summary>Whether the policy is a <c>forbid</c>.</summary>
         public bool IsForbid => (Flags & EntryFlags.Forbid) != 0;
 
         /// <summary>
         /// Whether finding the entry proves the policy's scope (<see cref="CompiledPolicy.ScopeProvenByIndex"/>), so only
-        /// <see cref="Condition"/> is left to evaluate; when not, the policy is evaluated as a whole.
+        /// its condition (<see cref="ConditionHead"/>, then <see cref="ConditionTail"/>) is left to evaluate; when not, the
+        /// policy is evaluated as a whole.
         /// </summary>
         public bool IsDirect => (Flags & EntryFlags.Direct) != 0;
     }
