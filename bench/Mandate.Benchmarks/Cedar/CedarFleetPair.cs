@@ -19,15 +19,15 @@ internal static class CedarFleetPair
 {
     public static int Run(string[] args)
     {
-        var against = Option(args, "--against");
+        var against = CedarFleetRun.Option(args, "--against");
         if (against is null || !File.Exists(Path.Combine(against, "Mandate.Benchmarks.dll")))
         {
             Console.Error.WriteLine("usage: cedar-fleet-pair --against DIR [--policies N] [--rounds R]  (DIR: another build's bin/Release/net10.0)");
             return 2;
         }
 
-        var policies = int.Parse(Option(args, "--policies") ?? "100000", CultureInfo.InvariantCulture);
-        var rounds = int.Parse(Option(args, "--rounds") ?? "60", CultureInfo.InvariantCulture);
+        var policies = int.Parse(CedarFleetRun.Option(args, "--policies") ?? "100000", CultureInfo.InvariantCulture);
+        var rounds = int.Parse(CedarFleetRun.Option(args, "--rounds") ?? "60", CultureInfo.InvariantCulture);
         var other = new BuildContext(Path.GetFullPath(Path.Combine(against, "Mandate.Benchmarks.dll")));
         var start = other.LoadFromAssemblyName(new AssemblyName("Mandate.Benchmarks"))
             .GetType(typeof(FleetRounds).FullName!, throwOnError: true)!
@@ -65,12 +65,6 @@ internal static class CedarFleetPair
         }
 
         return 0;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
     }
 
     /// <summary>Loads another build's assemblies (everything its dependency file lists) apart from this build's.</summary>

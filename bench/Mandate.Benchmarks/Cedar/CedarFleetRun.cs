@@ -31,9 +31,10 @@ internal static class CedarFleetRun
         foreach (var count in counts)
         {
             var fleet = new AgentFleet(count);
-            var (percentiles, mean, allowed, bytes, byCandidates) = Measure(fleet, overhead);
+            var candidates = Candidates(fleet);
+            var (percentiles, mean, allowed, bytes, byCandidates) = Measure(fleet, candidates, overhead);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{count,8} {fleet.Entities.Count,10} {allowed,7:F1}% {Candidates(fleet),11:F1} {percentiles[0],9:F0} {percentiles[1],9:F0} {percentiles[2],9:F0} {percentiles[3],9:F0} {mean,9:F0} {bytes,15:F2}"));
+                $"{count,8} {fleet.Entities.Count,10} {allowed,7:F1}% {candidates.Average(),11:F1} {percentiles[0],9:F0} {percentiles[1],9:F0} {percentiles[2],9:F0} {percentiles[3],9:F0} {mean,9:F0} {bytes,15:F2}"));
             Console.WriteLine($"{"",8} p50 by candidates: {byCandidates}");
             summary[count.ToString(CultureInfo.InvariantCulture)] = new JsonObject { ["p50_ns"] = percentiles[0], ["p99_ns"] = percentiles[2], ["bytes_per_decision"] = bytes };
             if (count == 10_000)
@@ -52,7 +53,7 @@ internal static class CedarFleetRun
     // policies and the index are as cold as random traffic leaves them. Allocation is counted around the decision.
     // Also the p50 of the requests with 0, 1, 2 and 3 or more candidates apart: more policies give a request more
     // candidates (the workload's growth), and each candidate's tables and conditions are colder (the engine's).
-    private static (double[] Percentiles, double Mean, double AllowedPercent, double Bytes, string ByCandidates) Measure(AgentFleet fleet, double overhead)
+    private static (double[] Percentiles, double Mean, double AllowedPercent, double Bytes, string ByCandidates) Measure(AgentFleet fleet, int[] candidates, double overhead)
     {
         WarmUp(fleet);
         const int Rounds = 50;
@@ -69,9 +70,7 @@ internal static class CedarFleetRun
         }
 
         var toNs = 1e9 / Stopwatch.Frequency;
-        var candidates = new int[fleet.Policies.Index.Policies.Length];
-        var classes = requests.Select(r => Math.Min(3, fleet.Policies.Index.Candidates(new PreparedRequest(r, fleet.Entities), candidates))).ToArray();
-        var byCandidates = string.Join(", ", Enumerable.Range(0, samples.Length).GroupBy(i => classes[i % requests.Length]).OrderBy(g => g.Key).Select(g =>
+        var byCandidates = string.Join(", ", Enumerable.Range(0, samples.Length).GroupBy(i => Math.Min(3, candidates[i % requests.Length])).OrderBy(g => g.Key).Select(g =>
         {
             var times = g.Select(i => samples[i]).Order().ToArray();
             return string.Create(CultureInfo.InvariantCulture,
@@ -114,13 +113,13 @@ internal static class CedarFleetRun
         }
     }
 
-    // How many policies the scope index hands the evaluator per request, on average: what keeps latency flat as
-    // the policy count grows.
-    private static double Candidates(AgentFleet fleet)
+    // How many policies the scope index hands the evaluator for each request (their average is what keeps latency flat
+    // as the policy count grows).
+    private static int[] Candidates(AgentFleet fleet)
     {
         var index = fleet.Policies.Index;
         var ordinals = new int[index.Policies.Length];
-        return fleet.Requests.Average(request => index.Candidates(new PreparedRequest(request, fleet.Entities), ordinals));
+        return [.. fleet.Requests.Select(request => index.Candidates(new PreparedRequest(request, fleet.Entities), ordinals))];
     }
 
     private static void Search(AgentFleet fleet, JsonObject summary)
@@ -185,7 +184,7 @@ internal static class CedarFleetRun
         return samples[samples.Length / 2] * 1e9 / Stopwatch.Frequency;
     }
 
-    private static string? Option(string[] args, string name)
+    internal static string? Option(string[] args, string name)
     {
         var at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
