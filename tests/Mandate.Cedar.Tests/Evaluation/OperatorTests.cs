@@ -90,12 +90,12 @@ public sealed class OperatorTests
     public void Chains_DecideAtTheFirstDecidingOperand(string expression, bool expected) => Assert.Equal(expected, EvalBool(expression));
 
     [Theory]
-    [InlineData("true && true && (1 + true) && false", "type error")]
-    [InlineData("true && true && 1 && false", "type error")]
-    [InlineData("false || false || \"x\" || true", "type error")]
-    [InlineData("true && true && true && 1", "type error")]
-    public void Chains_FailAtTheFirstFailingOperand(string expression, string message) =>
-        Assert.Contains(message, EvalError(expression).Message, StringComparison.Ordinal);
+    [InlineData("true && true && (1 + true) && false")]
+    [InlineData("true && true && 1 && false")]
+    [InlineData("false || false || \"x\" || true")]
+    [InlineData("true && true && true && 1")]
+    public void Chains_FailAtTheFirstFailingOperand(string expression) =>
+        Assert.Contains("type error", EvalError(expression).Message, StringComparison.Ordinal);
 
     [Fact]
     public void LongChains_CompileAndEvaluate()
