@@ -28,6 +28,12 @@ internal sealed partial class PolicyIndex
         private readonly Name[] _types;
         private readonly string[] _ids;
 
+        // Proofs (see Confirm) are this table's number in the high bits and the anchor id in the low ProofIdBits; 0 when
+        // the table's number does not fit, which would take 2^39 tables in one process.
+        private const int ProofIdBits = 24;
+        private static long s_tables;
+        private readonly long _proofBase;
+
         private AnchorTable(List<EntityUid> anchors)
         {
             // At most three quarters full: a lookup's linear probe still ends within a cache line or two, and the table
@@ -40,6 +46,8 @@ internal sealed partial class PolicyIndex
 
             _slots = new long[size];
             _mask = size - 1;
+            var table = Interlocked.Increment(ref s_tables);
+            _proofBase = table < 1L << (63 - ProofIdBits) ? table << ProofIdBits : 0;
             _types = new Name[anchors.Count + 1];
             _ids = new string[anchors.Count + 1];
             var hashes = new Dictionary<int, int>(anchors.Count);
@@ -155,8 +163,34 @@ internal sealed partial class PolicyIndex
         }
 
         /// <summary>Whether <paramref name="uid"/> is the anchor with id <paramref name="id"/> (not merely hash-equal).</summary>
-        public bool Confirm(int id, EntityUid uid) =>
-            _types[id].Equals(uid.EntityType) && string.Equals(_ids[id], uid.Id, StringComparison.Ordinal);
+        /// <remarks>
+        /// Comparing type and id reads the anchor's copy and the reference's own id string: over a large policy set two
+        /// cache misses or more per anchor, for every candidate. So a reference that proved to be an anchor remembers it
+        /// (this table's number and the id, in one word), and is confirmed from then on by reading that word, in the object
+        /// the lookup just read for its hash. Entity references live as long as their store (a request's own entities and
+        /// every ancestor come from it; see <see cref="Evaluation.PreparedRequest"/>), so an entity that calls again is proven once
+        /// per policy set. A reference that is an anchor of two tables keeps the latest proof, which is only slower.
+        /// </remarks>
+        public bool Confirm(int id, EntityUid uid)
+        {
+            var proof = _proofBase != 0 && id < 1 << ProofIdBits ? _proofBase | (uint)id : 0;
+            if (proof != 0 && uid.AnchorProof == proof)
+            {
+                return true;
+            }
+
+            if (!_types[id].Equals(uid.EntityType) || !string.Equals(_ids[id], uid.Id, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            if (proof != 0)
+            {
+                uid.AnchorProof = proof;
+            }
+
+            return true;
+        }
 
         // The anchor id of `uid`, or Open. With `deferred`, a slot whose hash no other anchor shares is taken on its
         // hash alone (`exact` false): it is the only anchor `uid` can be.

@@ -105,8 +105,16 @@ public sealed class EntityStore
 
         while (pending.Count > 0)
         {
+            // A stored ancestor is held as the entity's own reference, so every descendant shares one instance (and what
+            // the policy index remembers on it; see PolicyIndex.AnchorTable.Confirm).
             var next = pending.Pop();
-            if (!seen.Add(next) || !map.TryGetValue(next, out var entity))
+            if (!map.TryGetValue(next, out var entity))
+            {
+                seen.Add(next);
+                continue;
+            }
+
+            if (!seen.Add(entity.Uid))
             {
                 continue;
             }

@@ -42,21 +42,25 @@ public sealed class PreparedRequest
             principal = resource = resource ?? principal;
         }
 
-        if (principal is null)
+        // A stored entity's lineage starts with the store's own reference to it, as its ancestors are the store's (see
+        // the policy index's anchor proofs): the request's reference is new with every request.
+        var principalUid = request.Principal;
+        if (principal is null && entities.TryGet(request.Principal, out principal))
         {
-            entities.TryGet(request.Principal, out principal);
+            principalUid = principal.Uid;
         }
 
-        if (resource is null)
+        var resourceUid = request.Resource;
+        if (resource is null && entities.TryGet(request.Resource, out resource))
         {
-            entities.TryGet(request.Resource, out resource);
+            resourceUid = resource.Uid;
         }
 
         PrincipalEntity = principal;
         ResourceEntity = resource;
-        PrincipalLineage = Lineage(request.Principal, entities);
+        PrincipalLineage = Lineage(principalUid, entities);
         ActionLineage = Lineage(request.Action, entities);
-        ResourceLineage = Lineage(request.Resource, entities);
+        ResourceLineage = Lineage(resourceUid, entities);
     }
 
     /// <summary>
@@ -73,9 +77,8 @@ public sealed class PreparedRequest
         PrincipalEntity = basis.PrincipalEntity;
         PrincipalLineage = basis.PrincipalLineage;
         ActionLineage = basis.ActionLineage;
-        Entities.TryGet(resource, out var entity);
-        ResourceEntity = entity;
-        ResourceLineage = Lineage(resource, Entities);
+        ResourceEntity = Entities.TryGet(resource, out var entity) ? entity : null;
+        ResourceLineage = Lineage(entity?.Uid ?? resource, Entities);
     }
 
     private readonly bool _overlaid;

@@ -7,6 +7,10 @@ public sealed class EntityUid : CedarValue
 {
     private readonly int _hash;
 
+    // The last policy-index anchor this reference was proven to be (see PolicyIndex.AnchorTable.Confirm); 0 for none.
+    // One 64-bit word, so a reader never sees half of another thread's write.
+    private long _anchorProof;
+
     /// <summary>Creates the reference.</summary>
     public EntityUid(Name type, string id)
     {
@@ -33,6 +37,13 @@ public sealed class EntityUid : CedarValue
 
     /// <inheritdoc />
     public override int GetHashCode() => _hash;
+
+    /// <summary>What the policy index last proved this reference to be; it names an anchor of one index, never an identity.</summary>
+    internal long AnchorProof
+    {
+        get => Volatile.Read(ref _anchorProof);
+        set => Volatile.Write(ref _anchorProof, value);
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"{EntityType}::{CedarText.Quote(Id)}";

@@ -246,6 +246,47 @@ public sealed class PolicyIndexTests
         Assert.Equal([0, 1], Candidates(index, anchor, resource, anchorFirst));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Candidates_OfAReferenceProvenInOneIndex_AreStillCheckedInAnother(bool keyed)
+    {
+        // In both indexes the only principal anchor has id 1, and the two anchors share a hash: a proof that the reference
+        // is anchor 1 of the first index must not make it anchor 1 of the second.
+        var (anchor, stranger) = CollidingUids();
+        var first = new PolicyIndex(CedarParser.ParsePolicySet($"permit(principal == {anchor}, action, resource);\n" + Unmatched(keyed, anchor)).Policies);
+        var second = new PolicyIndex(CedarParser.ParsePolicySet($"permit(principal == {stranger}, action, resource);\n" + Unmatched(keyed, stranger)).Policies);
+        var resource = EntityUid.Of("R", "r");
+
+        for (var round = 0; round < 2; round++)
+        {
+            Assert.Equal([0], Candidates(first, anchor, resource, Entities.EntityStore.Empty));
+            Assert.Empty(Candidates(second, anchor, resource, Entities.EntityStore.Empty));
+            Assert.Empty(Candidates(first, stranger, resource, Entities.EntityStore.Empty));
+            Assert.Equal([0], Candidates(second, stranger, resource, Entities.EntityStore.Empty));
+        }
+    }
+
+    [Fact]
+    public void Candidates_OfAReferenceThatAnchorsBothSides_StayExactWhenDecidedAgain()
+    {
+        // The one reference is proven as a principal anchor and as a resource anchor in turn; the latest proof wins.
+        var (anchor, stranger) = CollidingUids();
+        var index = new PolicyIndex(CedarParser.ParsePolicySet($"""
+            permit(principal == {anchor}, action, resource == {anchor});
+            permit(principal == {anchor}, action, resource);
+            permit(principal, action, resource == {anchor});
+            """).Policies);
+
+        for (var round = 0; round < 3; round++)
+        {
+            Assert.Equal([0, 1, 2], Candidates(index, anchor, anchor, Entities.EntityStore.Empty));
+            Assert.Equal([1], Candidates(index, anchor, stranger, Entities.EntityStore.Empty));
+            Assert.Equal([2], Candidates(index, stranger, anchor, Entities.EntityStore.Empty));
+            Assert.Empty(Candidates(index, stranger, stranger, Entities.EntityStore.Empty));
+        }
+    }
+
     // With `keyed`, enough policies under each of the principal anchors (after the ones a test counts, and matching
     // none of its requests) that the index files them in its key table instead of reading them in a row.
     private static string Unmatched(bool keyed, params EntityUid[] principals) => keyed

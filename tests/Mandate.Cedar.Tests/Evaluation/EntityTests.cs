@@ -1,4 +1,5 @@
 using Mandate.Cedar.Entities;
+using Mandate.Cedar.Evaluation;
 using Mandate.Cedar.Values;
 using static Mandate.Cedar.Tests.CedarFixture;
 
@@ -71,6 +72,35 @@ public sealed class EntityTests
 
         Assert.Equal(3, ancestors.Count);
         Assert.Contains(EntityUid.Of("Group", "everyone"), ancestors);
+    }
+
+    [Fact]
+    public void Store_HoldsStoredAncestorsAsTheEntitiesOwnReferences()
+    {
+        Assert.True(Store.TryGet(EntityUid.Of("Group", "staff"), out var staff));
+        var ancestors = Store.AncestorsOf(EntityUid.Of("User", "alice"));
+
+        Assert.Same(staff.Uid, ancestors.Single(a => a.Equals(staff.Uid)));
+
+        // An ancestor that is not stored is held as the reference that named it.
+        Assert.Contains(EntityUid.Of("Group", "everyone"), ancestors);
+    }
+
+    [Fact]
+    public void PreparedRequest_StartsAStoredEntitysLineageWithTheStoresReference()
+    {
+        Assert.True(Store.TryGet(EntityUid.Of("User", "alice"), out var alice));
+        var request = new Request(EntityUid.Of("User", "alice"), EntityUid.Of("Action", "view"), EntityUid.Of("User", "alice"), RecordValue.Empty);
+
+        var prepared = new PreparedRequest(request, Store);
+        var overlaid = new PreparedRequest(request, Store, new Entity(request.Principal), null);
+
+        Assert.Same(alice.Uid, prepared.PrincipalLineage[0]);
+        Assert.Same(alice.Uid, prepared.ResourceLineage[0]);
+
+        // An overlay of the one entity that is both sides replaces both, so neither lineage starts with the stored reference.
+        Assert.Same(request.Principal, overlaid.PrincipalLineage[0]);
+        Assert.Equal(prepared.PrincipalLineage, overlaid.PrincipalLineage);
     }
 
     [Fact]
