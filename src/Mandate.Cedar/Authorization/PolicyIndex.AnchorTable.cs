@@ -166,10 +166,11 @@ internal sealed partial class PolicyIndex
         /// <remarks>
         /// Comparing type and id reads the anchor's copy and the reference's own id string: over a large policy set two
         /// cache misses or more per anchor, for every candidate. So a reference that proved to be an anchor remembers it
-        /// (this table's number and the id, in one word), and is confirmed from then on by reading that word, in the object
-        /// the lookup just read for its hash. Entity references live as long as their store (a request's own entities and
-        /// every ancestor come from it; see <see cref="Evaluation.PreparedRequest"/>), so an entity that calls again is proven once
-        /// per policy set. A reference that is an anchor of two tables keeps the latest proof, which is only slower.
+        /// (this table's number and the id, in one word), and is confirmed from then on by reading that word, in the
+        /// object the lookup just read for its hash. A prepared request's lineages hold the store's references, which
+        /// live as long as the store (see <see cref="Evaluation.PreparedRequest"/>), so an entity that calls again is
+        /// proven once per policy set. A reference that is an anchor of two tables keeps the latest proof, which is only
+        /// slower.
         /// </remarks>
         public bool Confirm(int id, EntityUid uid)
         {
