@@ -268,6 +268,41 @@ public sealed class PolicyIndexTests
     }
 
     [Fact]
+    public void Candidates_StayExactWhileThreadsProveTheSameReferencesInSeveralIndexes()
+    {
+        // The references are shared by every thread and rewritten by each index's proofs as they go: whatever another
+        // thread proved last, each lookup must find exactly what it finds alone.
+        var (anchor, stranger) = CollidingUids();
+        var indexes = new[]
+        {
+            new PolicyIndex(CedarParser.ParsePolicySet($"permit(principal == {anchor}, action, resource);\npermit(principal, action, resource == {stranger});").Policies),
+            new PolicyIndex(CedarParser.ParsePolicySet($"permit(principal == {stranger}, action, resource);\npermit(principal, action, resource == {anchor});").Policies),
+            new PolicyIndex(CedarParser.ParsePolicySet($"permit(principal in {anchor}, action, resource in {anchor});").Policies),
+        };
+        var pairs = new[] { (anchor, anchor), (anchor, stranger), (stranger, anchor), (stranger, stranger) };
+        var expected = indexes.Select(index => pairs.Select(p => string.Join(",", Candidates(index, p.Item1, p.Item2, Entities.EntityStore.Empty))).ToArray()).ToArray();
+
+        var wrong = 0;
+        Parallel.For(0, 4, worker =>
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                var at = (i + worker) % indexes.Length;
+                var pair = (i / indexes.Length + worker) % pairs.Length;
+                var (principal, resource) = pairs[pair];
+                if (string.Join(",", Candidates(indexes[at], principal, resource, Entities.EntityStore.Empty)) != expected[at][pair])
+                {
+                    Interlocked.Increment(ref wrong);
+                }
+            }
+        });
+
+        Assert.Equal(0, wrong);
+        Assert.Equal(["0", "0,1", "", "1"], expected[0]);
+        Assert.Equal(["1", "", "0,1", "0"], expected[1]);
+    }
+
+    [Fact]
     public void Candidates_OfAReferenceThatAnchorsBothSides_StayExactWhenDecidedAgain()
     {
         // The one reference is proven as a principal anchor and as a resource anchor in turn; the latest proof wins.
