@@ -130,18 +130,9 @@ internal sealed class CompiledPolicy
 
     private CompiledExpression[]? _guards;
 
-    private static CompiledExpression? Combine((CompiledExpression Body, bool MustHold)[] conditions)
+    // The conditions of a policy with more than MaxJoinedConditions of them, checked in order as a list.
+    private static CompiledExpression Combine((CompiledExpression Body, bool MustHold)[] conditions)
     {
-        if (conditions.Length == 0)
-        {
-            return null;
-        }
-
-        if (conditions is [(var body, true)])
-        {
-            return body;
-        }
-
         return e =>
         {
             foreach (var (body, mustHold) in conditions)
