@@ -100,6 +100,7 @@ public sealed class EntityTests
 
         // An overlay of the one entity that is both sides replaces both, so neither lineage starts with the stored reference.
         Assert.Same(request.Principal, overlaid.PrincipalLineage[0]);
+        Assert.Same(request.Resource, overlaid.ResourceLineage[0]);
         Assert.Equal(prepared.PrincipalLineage, overlaid.PrincipalLineage);
     }
 
