@@ -92,28 +92,12 @@ internal sealed class SqliteCredentialStore(SqliteDatabase database) : ICredenti
                 throw new MandateException(ErrorCode.Conflict, $"an api key with prefix `{apiKey.Prefix}` already exists");
             }
 
-            await using var command = session.Command(Update);
-            command.Bind(CredentialRows.Parameters(credential));
-            await using var reader = await command.ExecuteReaderAsync(session.CancellationToken);
-            if (!await reader.ReadAsync(session.CancellationToken))
-            {
-                await reader.DisposeAsync();
-                throw await session.ExistsAsync("SELECT 1 FROM credentials WHERE id = $id", ("$id", credential.Id))
-                    ? new MandateException(ErrorCode.VersionConflict, $"credential `{credential.Id}` changed since it was read; read it again and retry")
-                    : MandateException.NotFound("credential", credential.Id);
-            }
-
-            var updated = credential with { Version = credential.Version + 1, LastUsedAt = reader.GetInstantOrNull(0) };
+            var lastUsed = await session.UpdateReturningLastUseAsync(Update, CredentialRows.Parameters(credential), "credentials", "credential", credential.Id);
             session.MarkStateChanged();
-            return updated;
+            return credential with { Version = credential.Version + 1, LastUsedAt = lastUsed };
         }, cancellationToken);
     }
 
     public Task TouchAsync(string id, DateTimeOffset usedAt, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(
-            session => session.ExecuteAsync(
-                "UPDATE credentials SET last_used_at = $at WHERE id = $id AND (last_used_at IS NULL OR last_used_at < $at)",
-                ("$id", id),
-                ("$at", usedAt.ToStored())),
-            cancellationToken);
+        database.WriteAsync(session => session.TouchAsync("credentials", id, usedAt), cancellationToken);
 }

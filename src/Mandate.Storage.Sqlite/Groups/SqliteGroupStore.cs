@@ -65,9 +65,7 @@ internal sealed partial class SqliteGroupStore(SqliteDatabase database) : IGroup
                 GroupRows.Parameters(group));
             if (changed == 0)
             {
-                throw await session.ExistsAsync("SELECT 1 FROM groups WHERE id = $id", ("$id", group.Id))
-                    ? new MandateException(ErrorCode.VersionConflict, $"group `{group.Id}` changed since it was read; read it again and retry")
-                    : MandateException.NotFound("group", group.Id);
+                throw await session.UpdateRefusedAsync("groups", "group", group.Id);
             }
 
             session.MarkStateChanged();

@@ -89,30 +89,14 @@ internal sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentitySt
         ArgumentNullException.ThrowIfNull(identity);
         return database.WriteAsync(async session =>
         {
-            await using var command = session.Command(Update);
-            command.Bind(IdentityRows.Parameters(identity));
-            await using var reader = await command.ExecuteReaderAsync(session.CancellationToken);
-            if (!await reader.ReadAsync(session.CancellationToken))
-            {
-                await reader.DisposeAsync();
-                throw await session.ExistsAsync("SELECT 1 FROM identities WHERE id = $id", ("$id", identity.Id))
-                    ? new MandateException(ErrorCode.VersionConflict, $"identity `{identity.Id}` changed since it was read; read it again and retry")
-                    : MandateException.NotFound("identity", identity.Id);
-            }
-
-            var updated = identity with { Version = identity.Version + 1, LastUsedAt = reader.GetInstantOrNull(0) };
+            var lastUsed = await session.UpdateReturningLastUseAsync(Update, IdentityRows.Parameters(identity), "identities", "identity", identity.Id);
             session.MarkStateChanged();
-            return updated;
+            return identity with { Version = identity.Version + 1, LastUsedAt = lastUsed };
         }, cancellationToken);
     }
 
     public Task TouchAsync(string id, DateTimeOffset usedAt, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(
-            session => session.ExecuteAsync(
-                "UPDATE identities SET last_used_at = $at WHERE id = $id AND (last_used_at IS NULL OR last_used_at < $at)",
-                ("$id", id),
-                ("$at", usedAt.ToStored())),
-            cancellationToken);
+        database.WriteAsync(session => session.TouchAsync("identities", id, usedAt), cancellationToken);
 
     public IAsyncEnumerable<Identity> ScanAsync(CancellationToken cancellationToken = default) =>
         database.ScanAsync($"SELECT {IdentityRows.Columns} FROM identities ORDER BY id", IdentityRows.Read, cancellationToken);

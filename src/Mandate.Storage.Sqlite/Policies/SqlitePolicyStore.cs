@@ -67,9 +67,7 @@ internal sealed class SqlitePolicyStore(SqliteDatabase database) : IPolicyStore
                 Parameters(policy));
             if (changed == 0)
             {
-                throw await session.ExistsAsync("SELECT 1 FROM policies WHERE id = $id", ("$id", policy.Id))
-                    ? new MandateException(ErrorCode.VersionConflict, $"policy `{policy.Id}` changed since it was read; read it again and retry")
-                    : MandateException.NotFound("policy", policy.Id);
+                throw await session.UpdateRefusedAsync("policies", "policy", policy.Id);
             }
 
             session.MarkStateChanged();
