@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Mandate.Cedar.Values;
@@ -262,18 +261,10 @@ internal static class AuthZenReader
         return reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw Invalid(field, "must be a string");
     }
 
-    // Entity types, action names and the member names of flat contexts: a deployment has a few dozen, sent again and
-    // again, so each is made into a string once and shared. Only short names are looked up, and only the first MaxNames
-    // distinct ones are kept, so a caller sending new names on every request cannot grow the set (those are read as
-    // usual, and cost only the sharing, never a result).
+    // Entity types, action names and the member names of flat contexts are made into strings once and shared (see
+    // SharedByName); only short names are looked up.
     private const int MaxNameLength = 128;
-    private const int MaxNames = 1024;
-    private static readonly ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> NamesByChars =
-        Names.GetAlternateLookup<ReadOnlySpan<char>>();
-
-    // Counted apart: a concurrent dictionary's Count takes every lock it has.
-    private static int s_nameCount;
+    private static readonly SharedByName<string> Names = new(1024);
 
     private static string ReadName(ref Utf8JsonReader reader, Field field)
     {
@@ -297,24 +288,13 @@ internal static class AuthZenReader
         // A string's UTF-8 bytes are at least as many as its UTF-16 units, so the copy fits.
         Span<char> chars = stackalloc char[MaxNameLength];
         var name = chars[..reader.CopyString(chars)];
-        if (NamesByChars.TryGetValue(name, out var known))
+        if (Names.TryGet(name, out var known))
         {
             return known;
         }
 
         var made = name.ToString();
-        if (Volatile.Read(ref s_nameCount) >= MaxNames)
-        {
-            return made;
-        }
-
-        if (Names.TryAdd(made, made))
-        {
-            Interlocked.Increment(ref s_nameCount);
-            return made;
-        }
-
-        return Names.TryGetValue(made, out var raced) ? raced : made;
+        return Names.Share(made, made);
     }
 
     /// <summary>

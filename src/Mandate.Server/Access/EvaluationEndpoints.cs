@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -256,30 +255,18 @@ internal static class EvaluationEndpoints
         return new DecisionOrigin(http.Caller().Subject, tokenId, http.SourceIp(), http.UserAgent(), http.RequestId());
     }
 
-    // A deployment names a few dozen actions, on every request, so each Action::"name" is made once and shared. Only
-    // the first MaxActions distinct ones are kept, so a caller naming new actions on every request cannot grow the set
-    // (those are made per request, as before).
-    private const int MaxActions = 1024;
-    private static readonly ConcurrentDictionary<string, EntityUid> Actions = new(StringComparer.Ordinal);
-
-    // Counted apart: a concurrent dictionary's Count takes every lock it has.
-    private static int s_actionCount;
+    // A deployment names a few dozen actions, on every request, so each Action::"name" is made once and shared.
+    private static readonly SharedByName<EntityUid> Actions = new(1024);
 
     // An absent name is refused by Entity, as any unusable one is.
     internal static EntityUid ActionUid(string? name)
     {
-        if (name is not null && Actions.TryGetValue(name, out var known))
+        if (name is not null && Actions.TryGet(name, out var known))
         {
             return known;
         }
 
-        var made = Entity("Action", name, "action");
-        if (Volatile.Read(ref s_actionCount) < MaxActions && Actions.TryAdd(name!, made))
-        {
-            Interlocked.Increment(ref s_actionCount);
-        }
-
-        return made;
+        return Actions.Share(name!, Entity("Action", name, "action"));
     }
 
     internal static EntityUid Entity(string? type, string? id, string field)
