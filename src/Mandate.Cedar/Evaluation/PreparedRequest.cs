@@ -42,25 +42,11 @@ public sealed class PreparedRequest
             principal = resource = resource ?? principal;
         }
 
-        // A stored entity's lineage starts with the store's own reference to it, as its ancestors are the store's (see
-        // the policy index's anchor proofs): the request's reference is new with every request.
-        var principalUid = request.Principal;
-        if (principal is null && entities.TryGet(request.Principal, out principal))
-        {
-            principalUid = principal.Uid;
-        }
-
-        var resourceUid = request.Resource;
-        if (resource is null && entities.TryGet(request.Resource, out resource))
-        {
-            resourceUid = resource.Uid;
-        }
-
+        PrincipalLineage = Lineage(Resolve(request.Principal, entities, ref principal), entities);
+        ActionLineage = Lineage(request.Action, entities);
+        ResourceLineage = Lineage(Resolve(request.Resource, entities, ref resource), entities);
         PrincipalEntity = principal;
         ResourceEntity = resource;
-        PrincipalLineage = Lineage(principalUid, entities);
-        ActionLineage = Lineage(request.Action, entities);
-        ResourceLineage = Lineage(resourceUid, entities);
     }
 
     /// <summary>
@@ -77,8 +63,9 @@ public sealed class PreparedRequest
         PrincipalEntity = basis.PrincipalEntity;
         PrincipalLineage = basis.PrincipalLineage;
         ActionLineage = basis.ActionLineage;
-        ResourceEntity = Entities.TryGet(resource, out var entity) ? entity : null;
-        ResourceLineage = Lineage(entity?.Uid ?? resource, Entities);
+        Entity? entity = null;
+        ResourceLineage = Lineage(Resolve(resource, Entities, ref entity), Entities);
+        ResourceEntity = entity;
     }
 
     private readonly bool _overlaid;
@@ -150,6 +137,14 @@ public sealed class PreparedRequest
 
         return false;
     }
+
+    /// <summary>
+    /// The reference a request entity's lineage starts with, and its entity: unless <paramref name="overlay"/> already
+    /// gives the entity, the stored one and the store's own reference to it, as the lineage's ancestors are the store's
+    /// (see the policy index's anchor proofs; the request's reference is new with every request).
+    /// </summary>
+    private static EntityUid Resolve(EntityUid uid, EntityStore entities, ref Entity? overlay) =>
+        overlay is null && entities.TryGet(uid, out overlay) ? overlay.Uid : uid;
 
     /// <summary>The entity and its ancestors, each once (a cyclic hierarchy may list the entity among its own ancestors).</summary>
     internal static EntityUid[] Lineage(EntityUid uid, EntityStore entities)
