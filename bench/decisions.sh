@@ -21,11 +21,14 @@
 # the schedule back), so the phase offers RATE requests/s whatever the latency. wrk's timers count whole
 # milliseconds, so requests leave in small bursts at each millisecond; latency is measured from each send. The
 # achieved rate is printed: if the server cannot keep up it is lower.
-# Environment: DURATION (10s), THREADS (2), CONNS (64), RATE (25000), PROXY_CONNS (8), PROXY_RATE (2000).
+# The paced phases (3 and 5) run ROUNDS times, each round the reference and then what is measured against it, so a
+# noisy minute on a shared machine weighs on both; every round is printed, and the summary lines give the median over
+# the rounds (for the proxy, the median of each round's difference).
+# Environment: DURATION (10s), THREADS (2), CONNS (64), RATE (25000), PROXY_CONNS (8), PROXY_RATE (2000), ROUNDS (3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s} THREADS=${THREADS:-2} CONNS=${CONNS:-64} RATE=${RATE:-25000}
-PROXY_CONNS=${PROXY_CONNS:-8} PROXY_RATE=${PROXY_RATE:-2000}
+PROXY_CONNS=${PROXY_CONNS:-8} PROXY_RATE=${PROXY_RATE:-2000} ROUNDS=${ROUNDS:-3}
 
 if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; fi
@@ -101,6 +104,9 @@ alloc() { cut -d' ' -f1 "$out/$1.alloc"; }
 events() { # the decision events a phase stored and dropped (stored ones may trail the phase by a batch or two)
   awk '{ printf "events stored %d, dropped %d", $3, $4 }' "$out/$1.alloc"; }
 gc() { awk '{ printf "%d collections, paused %.1f ms", $2, $5 }' "$out/$1.alloc"; }
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+rounds() { # function phase percentile -> the median over the rounds of that phase
+  local f=$1 phase=$2 p=$3; median $(for r in $(seq "$ROUNDS"); do "$f" "$phase-$r" "$p"; echo; done); }
 us() { # percentile (50%, 99%) of a run, in microseconds
   awk -v p="$2" '$1 == p { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
     f = (u == "us") ? 1 : (u == "ms") ? 1000 : (u == "s") ? 1000000 : 1; printf "%.0f", v * f }' "$out/$1.txt"
@@ -116,24 +122,39 @@ done
 echo "wrk ${DURATION} per phase, ${THREADS} threads, keep-alive; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 run bare "$CONNS" "$out/bare.lua" "$BARE/bare"
 run single "$CONNS" "$out/single.lua" "$MANDATE/access/v1/evaluation"
-run bare-paced "$CONNS" "$(paced "$out/bare.lua" "$RATE")" "$BARE/bare"
-run paced "$CONNS" "$(paced "$out/single.lua" "$RATE")" "$MANDATE/access/v1/evaluation"
+for r in $(seq "$ROUNDS"); do
+  run "bare-paced-$r" "$CONNS" "$(paced "$out/bare.lua" "$RATE")" "$BARE/bare"
+  run "paced-$r" "$CONNS" "$(paced "$out/single.lua" "$RATE")" "$MANDATE/access/v1/evaluation"
+done
 run batch 16 "$out/batch.lua" "$MANDATE/access/v1/evaluations"
-run direct "$PROXY_CONNS" "$(paced "$out/direct.lua" "$PROXY_RATE")" "$BARE/invoices/7"
-run proxied "$PROXY_CONNS" "$(paced "$out/proxied.lua" "$PROXY_RATE")" "$PROXY/invoices/7"
-run hop "$PROXY_CONNS" "$(paced "$out/direct.lua" "$PROXY_RATE")" "$PROXY/invoices/open"
+for r in $(seq "$ROUNDS"); do
+  run "direct-$r" "$PROXY_CONNS" "$(paced "$out/direct.lua" "$PROXY_RATE")" "$BARE/invoices/7"
+  run "proxied-$r" "$PROXY_CONNS" "$(paced "$out/proxied.lua" "$PROXY_RATE")" "$PROXY/invoices/7"
+  run "hop-$r" "$PROXY_CONNS" "$(paced "$out/direct.lua" "$PROXY_RATE")" "$PROXY/invoices/open"
+done
 
 bare=$(rps bare) single=$(rps single) batch=$(( $(rps batch) * BATCH ))
 printf '%-44s %12s   %s B/request allocated\n' "bare Kestrel endpoint (reference)" "$bare req/s" "$(alloc bare)"
 printf '%-44s %12s   (target >= 50000) %s B/request allocated, %s\n' "single evaluations" "$single decisions/s" "$(alloc single)" "$(events single)"
 printf '%-44s %12s   (goal >= 0.5)\n' "ratio single / bare" "$(awk -v a="$single" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')"
-printf '%-44s %12s   achieved %s req/s\n' "bare endpoint at ${RATE}/s (reference): p50" "$(us bare-paced 50%) us" "$(rps bare-paced)"
-printf '%-44s %12s\n' "bare endpoint at ${RATE}/s (reference): p99" "$(us bare-paced 99%) us"
-printf '%-44s %12s   achieved %s req/s\n' "single at ${RATE}/s: p50" "$(us paced 50%) us" "$(rps paced)"
-printf '%-44s %12s   (target < 2000) rig GC: %s\n' "single at ${RATE}/s: p99" "$(us paced 99%) us" "$(gc paced)"
+for r in $(seq "$ROUNDS"); do
+  printf '  round %d at %s/s: bare p50 %s us, p99 %s us (achieved %s req/s); single p50 %s us, p99 %s us (achieved %s/s), rig GC: %s\n' \
+    "$r" "$RATE" "$(us "bare-paced-$r" 50%)" "$(us "bare-paced-$r" 99%)" "$(rps "bare-paced-$r")" \
+    "$(us "paced-$r" 50%)" "$(us "paced-$r" 99%)" "$(rps "paced-$r")" "$(gc "paced-$r")"
+done
+printf '%-44s %12s\n' "bare endpoint at ${RATE}/s (reference): p50" "$(rounds us bare-paced 50%) us"
+printf '%-44s %12s\n' "bare endpoint at ${RATE}/s (reference): p99" "$(rounds us bare-paced 99%) us"
+printf '%-44s %12s\n' "single at ${RATE}/s: p50" "$(rounds us paced 50%) us"
+printf '%-44s %12s   (target < 2000)\n' "single at ${RATE}/s: p99" "$(rounds us paced 99%) us"
 printf '%-44s %12s   (target >= 500000) %s B/decision allocated, %s\n' "batched evaluations (${BATCH} per request)" "$batch decisions/s" "$(( $(alloc batch) / BATCH ))" "$(events batch)"
 printf '%-44s %12s\n' "ratio batched decisions / bare requests" "$(awk -v a="$batch" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')"
-printf '%-44s %12s   achieved %s req/s\n' "direct GET at ${PROXY_RATE}/s: p50" "$(us direct 50%) us" "$(rps direct)"
-printf '%-44s %12s   achieved %s req/s, %s B/request allocated\n' "through mandate proxy at ${PROXY_RATE}/s: p50" "$(us proxied 50%) us" "$(rps proxied)" "$(alloc proxied)"
-printf '%-44s %12s   (target <= 200)\n' "proxy adds (p50)" "$(( $(us proxied 50%) - $(us direct 50%) )) us"
-printf '%-44s %12s   (an anonymous path: forwarding alone)\n' "  of which the proxy hop without enforcement" "$(( $(us hop 50%) - $(us direct 50%) )) us"
+adds() { echo $(( $(us "proxied-$1" 50%) - $(us "direct-$1" 50%) )); }
+hop() { echo $(( $(us "hop-$1" 50%) - $(us "direct-$1" 50%) )); }
+for r in $(seq "$ROUNDS"); do
+  printf '  round %d at %s/s: direct p50 %s us, through the proxy %s us (adds %s us; %s B/request allocated), forwarding alone adds %s us\n' \
+    "$r" "$PROXY_RATE" "$(us "direct-$r" 50%)" "$(us "proxied-$r" 50%)" "$(adds "$r")" "$(alloc "proxied-$r")" "$(hop "$r")"
+done
+printf '%-44s %12s\n' "direct GET at ${PROXY_RATE}/s: p50" "$(rounds us direct 50%) us"
+printf '%-44s %12s\n' "through mandate proxy at ${PROXY_RATE}/s: p50" "$(rounds us proxied 50%) us"
+printf '%-44s %12s   (target <= 200)\n' "proxy adds (p50)" "$(median $(for r in $(seq "$ROUNDS"); do adds "$r"; done)) us"
+printf '%-44s %12s   (an anonymous path: forwarding alone)\n' "  of which the proxy hop without enforcement" "$(median $(for r in $(seq "$ROUNDS"); do hop "$r"; done)) us"
