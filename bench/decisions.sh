@@ -11,11 +11,12 @@
 #      decision (an anonymous path through the same proxy)
 # Each phase also reports the bytes the rig allocated per request in it (the whole process: the server, the bare
 # endpoint and the proxy share it, but only the phase's targets are busy), which is most of what a request costs beyond
-# its own work on this machine; the single and batched phases the decision events the server stored and dropped during
-# them; and the paced phase the rig's collections and the time they paused it (a collection stops every thread, and
-# the requests that arrive meanwhile wait). Under server GC the runtime's allocation total can step back when the GC
-# retires a heap (DATAS; dotnet/runtime#131069): a phase that shows a negative or implausibly low figure crossed such
-# a step; re-run it.
+# its own work on this machine; the saturated phases the rig's CPU time per request (or decision: it counts no time the
+# hypervisor takes, though a slower host and idle threads spinning still add to it); the single and batched phases the
+# decision events the server stored and dropped during them; and the paced phase the rig's collections and the time
+# they paused it (a collection stops every thread, and the requests that arrive meanwhile wait). Under server GC the
+# runtime's allocation total can step back when the GC retires a heap (DATAS; dotnet/runtime#131069): a phase that shows
+# a negative or implausibly low figure crossed such a step; re-run it.
 # wrk has no rate limit of its own: phases 3 and 5 add a Lua delay() hook that keeps an open-loop schedule per wrk
 # thread, one request every THREADS/RATE seconds, and waits only until the next slot (a late request does not push
 # the schedule back), so the phase offers RATE requests/s whatever the latency. wrk's timers count whole
@@ -84,7 +85,7 @@ end
 LUA
   echo "$copy"
 }
-stats() { # -> "allocated-bytes gen0 gen1 gen2 events-written events-dropped gc-pause-us" of the rig, asked for through its standard input
+stats() { # -> "allocated-bytes gen0 gen1 gen2 events-written events-dropped gc-pause-us cpu-us" of the rig, asked for through its standard input
   local seen; seen=$(grep -c '^STATS' "$out/rig.log" || true)
   echo stats >&3
   for _ in $(seq 100); do [ "$(grep -c '^STATS' "$out/rig.log" || true)" -gt "$seen" ] && break; sleep 0.05; done
@@ -96,11 +97,13 @@ run() { # name connections script url
   wrk -t"$THREADS" -c"$2" -d"$DURATION" --latency -s "$3" "$4" >"$out/$1.txt"
   after=$(stats)
   awk -v b="$before" -v a="$after" '/ requests in / { split(b, x, " "); split(a, y, " ");
-    printf "%.0f %d %d %d %.1f\n", (y[1] - x[1]) / $1, y[2] - x[2], y[5] - x[5], y[6] - x[6], (y[7] - x[7]) / 1000 }' "$out/$1.txt" >"$out/$1.alloc"
+    printf "%.0f %d %d %d %.1f %.2f\n", (y[1] - x[1]) / $1, y[2] - x[2], y[5] - x[5], y[6] - x[6], (y[7] - x[7]) / 1000, (y[8] - x[8]) / $1 }' "$out/$1.txt" >"$out/$1.alloc"
   if grep -q 'Non-2xx' "$out/$1.txt"; then echo "$1: the server refused requests"; cat "$out/$1.txt"; exit 1; fi
 }
 rps() { awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out/$1.txt"; }
 alloc() { cut -d' ' -f1 "$out/$1.alloc"; }
+cpu() { # the rig's CPU time per request in a phase, in microseconds (time the hypervisor takes is not counted)
+  cut -d' ' -f6 "$out/$1.alloc"; }
 events() { # the decision events a phase stored and dropped (stored ones may trail the phase by a batch or two)
   awk '{ printf "events stored %d, dropped %d", $3, $4 }' "$out/$1.alloc"; }
 gc() { awk '{ printf "%d collections, paused %.1f ms", $2, $5 }' "$out/$1.alloc"; }
@@ -136,8 +139,8 @@ for r in $(seq "$ROUNDS"); do
 done
 
 bare=$(rps bare) single=$(rps single) batch=$(( $(rps batch) * BATCH ))
-printf '%-44s %12s   %s B/request allocated\n' "bare Kestrel endpoint (reference)" "$bare req/s" "$(alloc bare)"
-printf '%-44s %12s   (target >= 50000) %s B/request allocated, %s\n' "single evaluations" "$single decisions/s" "$(alloc single)" "$(events single)"
+printf '%-44s %12s   %s B/request allocated, %s us rig CPU/request\n' "bare Kestrel endpoint (reference)" "$bare req/s" "$(alloc bare)" "$(cpu bare)"
+printf '%-44s %12s   (target >= 50000) %s B/request allocated, %s us rig CPU/request, %s\n' "single evaluations" "$single decisions/s" "$(alloc single)" "$(cpu single)" "$(events single)"
 printf '%-44s %12s   (goal >= 0.5)\n' "ratio single / bare" "$(awk -v a="$single" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')"
 for r in $(seq "$ROUNDS"); do
   printf '  round %d at %s/s: bare p50 %s us, p99 %s us (achieved %s req/s); single p50 %s us, p99 %s us (achieved %s/s), rig GC: %s\n' \
@@ -148,7 +151,7 @@ printf '%-44s %12s\n' "bare endpoint at ${RATE}/s (reference): p50" "$(rounds us
 printf '%-44s %12s\n' "bare endpoint at ${RATE}/s (reference): p99" "$(rounds us bare-paced 99%) us"
 printf '%-44s %12s\n' "single at ${RATE}/s: p50" "$(rounds us paced 50%) us"
 printf '%-44s %12s   (target < 2000)\n' "single at ${RATE}/s: p99" "$(rounds us paced 99%) us"
-printf '%-44s %12s   (target >= 500000) %s B/decision allocated, %s\n' "batched evaluations (${BATCH} per request)" "$batch decisions/s" "$(( $(alloc batch) / BATCH ))" "$(events batch)"
+printf '%-44s %12s   (target >= 500000) %s B/decision allocated, %s us rig CPU/decision, %s\n' "batched evaluations (${BATCH} per request)" "$batch decisions/s" "$(( $(alloc batch) / BATCH ))" "$(awk -v c="$(cpu batch)" -v b="$BATCH" 'BEGIN { printf "%.2f", c / b }')" "$(events batch)"
 printf '%-44s %12s\n' "ratio batched decisions / bare requests" "$(awk -v a="$batch" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')"
 adds() { echo $(( $(us "proxied-$1" 50%) - $(us "direct-$1" 50%) )); }
 hop() { echo $(( $(us "hop-$1" 50%) - $(us "direct-$1" 50%) )); }

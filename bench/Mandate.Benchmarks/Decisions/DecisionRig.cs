@@ -79,7 +79,7 @@ internal static class DecisionRig
                 if (line == "stats")
                 {
                     Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"STATS {GC.GetTotalAllocatedBytes(precise: true)} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {events.Written} {events.Dropped} {GC.GetTotalPauseDuration().TotalMicroseconds:F0}"));
+                        $"STATS {GC.GetTotalAllocatedBytes(precise: true)} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {events.Written} {events.Dropped} {GC.GetTotalPauseDuration().TotalMicroseconds:F0} {Environment.CpuUsage.TotalTime.TotalMicroseconds:F0}"));
                 }
             }
         }
