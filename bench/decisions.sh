@@ -108,8 +108,8 @@ events() { # the decision events a phase stored and dropped (stored ones may tra
   awk '{ printf "events stored %d, dropped %d", $3, $4 }' "$out/$1.alloc"; }
 gc() { awk '{ printf "%d collections, paused %.1f ms", $2, $5 }' "$out/$1.alloc"; }
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-rounds() { # function phase percentile -> the median over the rounds of that phase
-  local f=$1 phase=$2 p=$3; median $(for r in $(seq "$ROUNDS"); do "$f" "$phase-$r" "$p"; echo; done); }
+rounds() { # function phase [arguments] -> the median over the rounds of `function phase-ROUND [arguments]`
+  local f=$1 phase=$2; shift 2; median $(for r in $(seq "$ROUNDS"); do "$f" "$phase-$r" "$@"; echo; done); }
 us() { # percentile (50%, 99%) of a run, in microseconds
   awk -v p="$2" '$1 == p { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
     f = (u == "us") ? 1 : (u == "ms") ? 1000 : (u == "s") ? 1000000 : 1; printf "%.0f", v * f }' "$out/$1.txt"
@@ -153,13 +153,13 @@ printf '%-44s %12s\n' "single at ${RATE}/s: p50" "$(rounds us paced 50%) us"
 printf '%-44s %12s   (target < 2000)\n' "single at ${RATE}/s: p99" "$(rounds us paced 99%) us"
 printf '%-44s %12s   (target >= 500000) %s B/decision allocated, %s us rig CPU/decision, %s\n' "batched evaluations (${BATCH} per request)" "$batch decisions/s" "$(( $(alloc batch) / BATCH ))" "$(awk -v c="$(cpu batch)" -v b="$BATCH" 'BEGIN { printf "%.2f", c / b }')" "$(events batch)"
 printf '%-44s %12s\n' "ratio batched decisions / bare requests" "$(awk -v a="$batch" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')"
-adds() { echo $(( $(us "proxied-$1" 50%) - $(us "direct-$1" 50%) )); }
-hop() { echo $(( $(us "hop-$1" 50%) - $(us "direct-$1" 50%) )); }
+added() { # phase-ROUND -> its p50 less the direct GET's p50 in the same round, in microseconds
+  printf '%d' $(( $(us "$1" 50%) - $(us "direct-${1##*-}" 50%) )); }
 for r in $(seq "$ROUNDS"); do
   printf '  round %d at %s/s: direct p50 %s us, through the proxy %s us (adds %s us; %s B/request allocated), forwarding alone adds %s us\n' \
-    "$r" "$PROXY_RATE" "$(us "direct-$r" 50%)" "$(us "proxied-$r" 50%)" "$(adds "$r")" "$(alloc "proxied-$r")" "$(hop "$r")"
+    "$r" "$PROXY_RATE" "$(us "direct-$r" 50%)" "$(us "proxied-$r" 50%)" "$(added "proxied-$r")" "$(alloc "proxied-$r")" "$(added "hop-$r")"
 done
 printf '%-44s %12s\n' "direct GET at ${PROXY_RATE}/s: p50" "$(rounds us direct 50%) us"
 printf '%-44s %12s\n' "through mandate proxy at ${PROXY_RATE}/s: p50" "$(rounds us proxied 50%) us"
-printf '%-44s %12s   (target <= 200)\n' "proxy adds (p50)" "$(median $(for r in $(seq "$ROUNDS"); do adds "$r"; done)) us"
-printf '%-44s %12s   (an anonymous path: forwarding alone)\n' "  of which the proxy hop without enforcement" "$(median $(for r in $(seq "$ROUNDS"); do hop "$r"; done)) us"
+printf '%-44s %12s   (target <= 200)\n' "proxy adds (p50)" "$(rounds added proxied) us"
+printf '%-44s %12s   (an anonymous path: forwarding alone)\n' "  of which the proxy hop without enforcement" "$(rounds added hop) us"
