@@ -25,11 +25,15 @@
 # The paced phases (3 and 5) run ROUNDS times, each round the reference and then what is measured against it, so a
 # noisy minute on a shared machine weighs on both; every round is printed, and the summary lines give the median over
 # the rounds (for the proxy, the median of each round's difference).
-# Environment: DURATION (10s), THREADS (2), CONNS (64), RATE (25000), PROXY_CONNS (8), PROXY_RATE (2000), ROUNDS (3), WARMUP (10s).
+# With ALLOCATIONS=1 two more saturated phases follow the measured ones, single and batched evaluations with the rig
+# sampling its allocations by type (the runtime's allocation ticks, about one per 100 KB), and print the types that
+# took the most bytes per request or decision. Sampling slows the rig, so these phases give no figures of their own.
+# Environment: DURATION (10s), THREADS (2), CONNS (64), RATE (25000), PROXY_CONNS (8), PROXY_RATE (2000), ROUNDS (3), WARMUP (10s),
+# ALLOCATIONS (0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s} THREADS=${THREADS:-2} CONNS=${CONNS:-64} RATE=${RATE:-25000}
-PROXY_CONNS=${PROXY_CONNS:-8} PROXY_RATE=${PROXY_RATE:-2000} ROUNDS=${ROUNDS:-3} WARMUP=${WARMUP:-10s}
+PROXY_CONNS=${PROXY_CONNS:-8} PROXY_RATE=${PROXY_RATE:-2000} ROUNDS=${ROUNDS:-3} WARMUP=${WARMUP:-10s} ALLOCATIONS=${ALLOCATIONS:-0}
 
 if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; fi
@@ -100,6 +104,16 @@ run() { # name connections script url
     printf "%.0f %d %d %d %.1f %.2f\n", (y[1] - x[1]) / $1, y[2] - x[2], y[5] - x[5], y[6] - x[6], (y[7] - x[7]) / 1000, (y[8] - x[8]) / $1 }' "$out/$1.txt" >"$out/$1.alloc"
   if grep -q 'Non-2xx' "$out/$1.txt"; then echo "$1: the server refused requests"; cat "$out/$1.txt"; exit 1; fi
 }
+sampled() { # name connections script url per-request -> the phase run with allocations sampled, the top types per unit
+  local ended; ended=$(grep -c '^ALLOCATIONS END' "$out/rig.log" || true)
+  echo sample >&3
+  run "$1" "$2" "$3" "$4"
+  echo allocations >&3
+  for _ in $(seq 100); do [ "$(grep -c '^ALLOCATIONS END' "$out/rig.log" || true)" -gt "$ended" ] && break; sleep 0.05; done
+  local units; units=$(awk -v per="$5" '/ requests in / { print $1 * per }' "$out/$1.txt")
+  awk -v block="$((ended + 1))" -v units="$units" '/^ALLOCATIONS END/ { n++ } n == block - 1 && /^ALLOC / {
+    printf "    %8.1f B  %s\n", $2 / units, $3 }' "$out/rig.log"
+}
 rps() { awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out/$1.txt"; }
 alloc() { cut -d' ' -f1 "$out/$1.alloc"; }
 cpu() { # the rig's CPU time per request in a phase, in microseconds (time the hypervisor takes is not counted)
@@ -163,3 +177,10 @@ printf '%-44s %12s\n' "direct GET at ${PROXY_RATE}/s: p50" "$(rounds us direct 5
 printf '%-44s %12s\n' "through mandate proxy at ${PROXY_RATE}/s: p50" "$(rounds us proxied 50%) us"
 printf '%-44s %12s   (target <= 200)\n' "proxy adds (p50)" "$(rounds added proxied) us"
 printf '%-44s %12s   (an anonymous path: forwarding alone)\n' "  of which the proxy hop without enforcement" "$(rounds added hop) us"
+
+if [ "$ALLOCATIONS" = 1 ]; then
+  echo "allocated per single evaluation, by type (sampled; the figures above were measured without sampling):"
+  sampled single-sampled "$CONNS" "$out/single.lua" "$MANDATE/access/v1/evaluation" 1
+  echo "allocated per batched decision, by type (sampled):"
+  sampled batch-sampled 16 "$out/batch.lua" "$MANDATE/access/v1/evaluations" "$BATCH"
+fi

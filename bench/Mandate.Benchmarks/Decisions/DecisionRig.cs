@@ -20,8 +20,9 @@ namespace Mandate.Benchmarks.Decisions;
 /// The targets of <c>bench/decisions.sh</c>, all on 127.0.0.1: a Mandate server with an agent, its policies and a
 /// token; the reference, a bare Kestrel endpoint answering a fixed JSON body (also the proxy's upstream); and
 /// <c>mandate proxy</c> in front of it (in-process decisions). Writes the wrk Lua scripts and <c>rig.env</c> into the
-/// output directory, prints READY, answers each <c>stats</c> line on its standard input with its allocation count, and
-/// runs until its standard input closes.
+/// output directory, prints READY, answers each <c>stats</c> line on its standard input with its allocation count (and
+/// <c>sample</c>, then <c>allocations</c>, with what it allocated in between by type), and runs until its standard input
+/// closes.
 /// </summary>
 internal static class DecisionRig
 {
@@ -72,11 +73,28 @@ internal static class DecisionRig
 
             // Each line `stats` asks for the bytes this process has allocated, its collections and the server's events
             // written and dropped so far, so the script can report per phase what a request allocated and whether every
-            // decision became a stored event; the rig stops when its input closes.
+            // decision became a stored event; `sample` starts sampling allocations by type and `allocations` prints what
+            // was sampled and stops; the rig stops when its input closes.
             var events = server.Services.GetRequiredService<EventPipeline>();
+            AllocationSampler? sampler = null;
             while (await Console.In.ReadLineAsync() is { } line)
             {
-                if (line == "stats")
+                if (line == "sample")
+                {
+                    sampler ??= new AllocationSampler();
+                }
+                else if (line == "allocations" && sampler is not null)
+                {
+                    foreach (var row in sampler.Report(12))
+                    {
+                        Console.WriteLine(row);
+                    }
+
+                    Console.WriteLine("ALLOCATIONS END");
+                    sampler.Dispose();
+                    sampler = null;
+                }
+                else if (line == "stats")
                 {
                     Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                         $"STATS {GC.GetTotalAllocatedBytes(precise: true)} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {events.Written} {events.Dropped} {GC.GetTotalPauseDuration().TotalMicroseconds:F0} {Environment.CpuUsage.TotalTime.TotalMicroseconds:F0}"));
