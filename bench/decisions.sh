@@ -89,10 +89,14 @@ end
 LUA
   echo "$copy"
 }
+ask() { # command marker -> sends the rig a command and waits (up to 5 s) for one more line starting with marker; prints how many there were before
+  local seen; seen=$(grep -c "^$2" "$out/rig.log" || true)
+  echo "$1" >&3
+  for _ in $(seq 100); do [ "$(grep -c "^$2" "$out/rig.log" || true)" -gt "$seen" ] && break; sleep 0.05; done
+  echo "$seen"
+}
 stats() { # -> "allocated-bytes gen0 gen1 gen2 events-written events-dropped gc-pause-us cpu-us" of the rig, asked for through its standard input
-  local seen; seen=$(grep -c '^STATS' "$out/rig.log" || true)
-  echo stats >&3
-  for _ in $(seq 100); do [ "$(grep -c '^STATS' "$out/rig.log" || true)" -gt "$seen" ] && break; sleep 0.05; done
+  ask stats STATS >/dev/null
   grep '^STATS' "$out/rig.log" | tail -1 | cut -d' ' -f2-
 }
 run() { # name connections script url
@@ -105,13 +109,12 @@ run() { # name connections script url
   if grep -q 'Non-2xx' "$out/$1.txt"; then echo "$1: the server refused requests"; cat "$out/$1.txt"; exit 1; fi
 }
 sampled() { # name connections script url per-request -> the phase run with allocations sampled, the top types per unit
-  local ended; ended=$(grep -c '^ALLOCATIONS END' "$out/rig.log" || true)
   echo sample >&3
   run "$1" "$2" "$3" "$4"
-  echo allocations >&3
-  for _ in $(seq 100); do [ "$(grep -c '^ALLOCATIONS END' "$out/rig.log" || true)" -gt "$ended" ] && break; sleep 0.05; done
-  local units; units=$(awk -v per="$5" '/ requests in / { print $1 * per }' "$out/$1.txt")
-  awk -v block="$((ended + 1))" -v units="$units" '/^ALLOCATIONS END/ { n++ } n == block - 1 && /^ALLOC / {
+  local before units; before=$(ask allocations 'ALLOCATIONS END')
+  units=$(awk -v per="$5" '/ requests in / { print $1 * per }' "$out/$1.txt")
+  # The rows printed after the reports before this one, up to its end line.
+  awk -v before="$before" -v units="$units" '/^ALLOCATIONS END/ { n++ } n == before && /^ALLOC / {
     printf "    %8.1f B  %s\n", $2 / units, $3 }' "$out/rig.log"
 }
 rps() { awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out/$1.txt"; }
