@@ -8,6 +8,7 @@ namespace Mandate.Tokens.Tests.Keys;
 public sealed class JwksServer : IDisposable
 {
     private readonly HttpListener _listener = new();
+    private readonly CancellationTokenSource _stopping = new();
     private readonly Task _serving;
     private int _fetches;
 
@@ -28,11 +29,14 @@ public sealed class JwksServer : IDisposable
     /// <summary>The body, status and extra headers of the next answers.</summary>
     public (string Body, int Status, (string Name, string Value)[] Headers) Answer { get; set; } = ("""{"keys":[]}""", 200, []);
 
+    // Stopping the listener does not always end a pending GetContextAsync on Linux (a run hung here for an hour), so the
+    // serving loop also stops waiting when told to, and only then is the listener stopped.
     public void Dispose()
     {
-        _listener.Stop();
+        _stopping.Cancel();
         _serving.GetAwaiter().GetResult();
         _listener.Close();
+        _stopping.Dispose();
     }
 
     private async Task ServeAsync()
@@ -42,9 +46,9 @@ public sealed class JwksServer : IDisposable
             HttpListenerContext context;
             try
             {
-                context = await _listener.GetContextAsync();
+                context = await _listener.GetContextAsync().WaitAsync(_stopping.Token);
             }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception ex) when (ex is OperationCanceledException or HttpListenerException or ObjectDisposedException or InvalidOperationException)
             {
                 return;
             }
