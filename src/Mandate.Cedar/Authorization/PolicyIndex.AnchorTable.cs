@@ -12,10 +12,11 @@ internal sealed partial class PolicyIndex
     /// scope entities (scattered over the heap). Ids are dense from 1; 0 means "open" (no anchor).
     /// </summary>
     /// <remarks>
-    /// A lookup may stop at the hash: when no other anchor shares an entity's hash, the slot it lands on names the
-    /// only anchor it can be, and comparing type and id (two more cache misses per entity in a large table) can wait
-    /// until a policy filed under that anchor would become a candidate, which most lookups never reach. Hashes that
-    /// two anchors share are flagged in their slots and always compared at once.
+    /// An entity looked up before is found without reading the table at all (see <see cref="Recall"/>). In a table that
+    /// cannot remember, a lookup may stop at the hash instead: when no other anchor shares an entity's hash, the slot it
+    /// lands on names the only anchor it can be, and comparing type and id (two more cache misses per entity in a large
+    /// table) can wait until a policy filed under that anchor would become a candidate, which most lookups never reach.
+    /// Hashes that two anchors share are flagged in their slots and always compared at once.
     /// </remarks>
     private sealed class AnchorTable
     {
@@ -28,13 +29,17 @@ internal sealed partial class PolicyIndex
         private readonly Name[] _types;
         private readonly string[] _ids;
 
-        // Proofs (see Confirm) are this table's number in the high bits and the anchor id in the low ProofIdBits; 0 when
-        // the table's number does not fit, which would take 2^39 tables in one process.
-        private const int ProofIdBits = 24;
-        private static long s_tables;
-        private readonly long _proofBase;
+        // What a reference remembers of this table (see Recall) sits in one 64-bit word of it: the number of the index
+        // in the top 24 bits, then a field of FieldBits for each side's table (principals above resources), holding
+        // 0 when nothing is known, 1 when the reference is no anchor of that table, and 2 + id when it is anchor id.
+        private const int FieldBits = 20;
+        private const int IndexShift = 2 * FieldBits;
+        private const long FieldMask = (1L << FieldBits) - 1;
+        private const long MaxIndexNumber = (1L << (64 - IndexShift)) - 1;
+        private readonly long _index;
+        private readonly int _shift;
 
-        private AnchorTable(List<EntityUid> anchors)
+        private AnchorTable(List<EntityUid> anchors, long index, AnchorSide side)
         {
             // At most three quarters full: a lookup's linear probe still ends within a cache line or two, and the table
             // is half the size it would be at half full, which over a large policy set is what keeps it in cache.
@@ -46,8 +51,10 @@ internal sealed partial class PolicyIndex
 
             _slots = new long[size];
             _mask = size - 1;
-            var table = Interlocked.Increment(ref s_tables);
-            _proofBase = table < 1L << (63 - ProofIdBits) ? table << ProofIdBits : 0;
+            // Ids that do not fit a field (a million anchors on one side) are simply not remembered; nor is anything
+            // once a process has built more indexes than the number holds.
+            _index = side == AnchorSide.None || index is <= 0 or > MaxIndexNumber ? 0 : index;
+            _shift = side == AnchorSide.Principal ? FieldBits : 0;
             _types = new Name[anchors.Count + 1];
             _ids = new string[anchors.Count + 1];
             var hashes = new Dictionary<int, int>(anchors.Count);
@@ -157,7 +164,10 @@ internal sealed partial class PolicyIndex
             {
                 foreach (var uid in lineage)
                 {
-                    Sse.Prefetch0(slots + Slot(uid.GetHashCode()));
+                    if (Recall(uid) < 0)
+                    {
+                        Sse.Prefetch0(slots + Slot(uid.GetHashCode()));
+                    }
                 }
             }
         }
@@ -165,19 +175,14 @@ internal sealed partial class PolicyIndex
         /// <summary>Whether <paramref name="uid"/> is the anchor with id <paramref name="id"/> (not merely hash-equal).</summary>
         /// <remarks>
         /// Comparing type and id reads the anchor's copy and the reference's own id string: over a large policy set two
-        /// cache misses or more per anchor, for every candidate. So a reference that proved to be an anchor remembers it
-        /// (this table's number and the id, in one word), and is confirmed from then on by reading that word, in the
-        /// object the lookup just read for its hash. A prepared request's lineages hold the store's references, which
-        /// live as long as the store (see <see cref="Evaluation.PreparedRequest"/>), so an entity that calls again is
-        /// proven once per policy set. A reference that is an anchor of two tables keeps the latest proof, which is only
-        /// slower.
+        /// cache misses or more per anchor. A reference that proved to be an anchor remembers it (see
+        /// <see cref="Recall"/>), and is confirmed from then on by reading one word of it.
         /// </remarks>
         public bool Confirm(int id, EntityUid uid)
         {
-            var proof = _proofBase != 0 && id < 1 << ProofIdBits ? _proofBase | (uint)id : 0;
-            if (proof != 0 && uid.AnchorProof == proof)
+            if (Recall(uid) is var known && known >= 0)
             {
-                return true;
+                return known == id;
             }
 
             if (!_types[id].Equals(uid.EntityType) || !string.Equals(_ids[id], uid.Id, StringComparison.Ordinal))
@@ -185,24 +190,62 @@ internal sealed partial class PolicyIndex
                 return false;
             }
 
-            if (proof != 0)
-            {
-                uid.AnchorProof = proof;
-            }
-
+            Remember(uid, id);
             return true;
         }
 
-        // The anchor id of `uid`, or Open. With `deferred`, a slot whose hash no other anchor shares is taken on its
-        // hash alone (`exact` false): it is the only anchor `uid` can be.
+        /// <summary>
+        /// What <paramref name="uid"/> is known to be in this table: an anchor id, <see cref="Open"/> for no anchor, or -1
+        /// when it has not been looked up here yet.
+        /// </summary>
+        /// <remarks>
+        /// Over a large policy set the slot an entity hashes to is a cache miss, for every entity of every lineage,
+        /// however few of them are anchors. What a lookup settles about a reference cannot change while this table
+        /// lives (anchors and references are both immutable), so the reference keeps it: one word, in the object the
+        /// lookup reads for its hash anyway, naming this index and, for its principal and its resource table each,
+        /// the anchor or "none". A prepared request's lineages hold the store's references, which live as long as the
+        /// store (see <see cref="Evaluation.PreparedRequest"/>), so an entity that appears again is looked up without
+        /// touching the table. The word is written whole (a racing writer's word is either whole or absent), and a
+        /// reference that meets another index starts over, so it remembers one index at a time.
+        /// </remarks>
+        public int Recall(EntityUid uid)
+        {
+            var word = uid.AnchorProof;
+            return _index != 0 && word >>> IndexShift == _index && ((word >>> _shift) & FieldMask) is var field and not 0
+                ? (int)field - 2
+                : -1;
+        }
+
+        private void Remember(EntityUid uid, int id)
+        {
+            if (_index == 0 || id + 2 > FieldMask)
+            {
+                return;
+            }
+
+            var word = uid.AnchorProof;
+            var kept = word >>> IndexShift == _index ? word & ~(FieldMask << _shift) : _index << IndexShift;
+            uid.AnchorProof = kept | ((long)(id + 2) << _shift);
+        }
+
+        // The anchor id of `uid`, or Open. With `deferred`, in a table that cannot remember, a slot whose hash no other
+        // anchor shares is taken on its hash alone (`exact` false): it is the only anchor `uid` can be. A table that
+        // remembers confirms the anchor at once instead, so that the reference remembers it.
         private int Find(EntityUid uid, bool deferred, out bool exact)
         {
+            if (Recall(uid) is var known && known >= 0)
+            {
+                exact = true;
+                return known;
+            }
+
             var hash = uid.GetHashCode();
             for (var i = Slot(hash); ; i = (i + 1) & _mask)
             {
                 var slot = _slots[i];
                 if (slot == 0)
                 {
+                    Remember(uid, Open);
                     exact = true;
                     return Open;
                 }
@@ -213,7 +256,7 @@ internal sealed partial class PolicyIndex
                 }
 
                 var id = (int)slot & int.MaxValue;
-                if (deferred && (int)slot >= 0)
+                if (deferred && (int)slot >= 0 && _index == 0)
                 {
                     exact = false;
                     return id;
@@ -255,7 +298,16 @@ internal sealed partial class PolicyIndex
                 return id;
             }
 
-            public AnchorTable Build() => new(_anchors);
+            /// <summary>The table of one side of index number <paramref name="index"/> (see <see cref="Recall"/>).</summary>
+            public AnchorTable Build(long index, AnchorSide side) => new(_anchors, index, side);
         }
     }
+}
+
+/// <summary>Which side of a policy's scope an anchor table holds; only the principal and resource tables remember.</summary>
+internal enum AnchorSide
+{
+    None,
+    Principal,
+    Resource,
 }

@@ -35,6 +35,9 @@ internal sealed partial class PolicyIndex
     // The id of "no anchor": an open scope side, and the action key of a policy naming no single action.
     private const int Open = 0;
 
+    // Each index's number, which the references its tables remember anchors on carry (see AnchorTable.Recall).
+    private static long s_indexes;
+
     private readonly ImmutableArray<CompiledPolicy> _policies;
     private readonly AnchorTable _principals;
     private readonly AnchorTable _resources;
@@ -52,7 +55,11 @@ internal sealed partial class PolicyIndex
     private readonly Entry[] _entries;
     private readonly int[] _entryActions;
 
-    public PolicyIndex(ImmutableArray<Policy> policies)
+    /// <summary>
+    /// Indexes <paramref name="policies"/>. Without <paramref name="rememberAnchors"/> (tests, and what every index falls
+    /// back to once a process has built more than the references can number) no reference remembers what it is here.
+    /// </summary>
+    public PolicyIndex(ImmutableArray<Policy> policies, bool rememberAnchors = true)
     {
         var shared = new Dictionary<Expr, CompiledExpression>(ExprShape.Comparer);
         _policies = [.. policies.Select(p => new CompiledPolicy(p, shared))];
@@ -86,9 +93,10 @@ internal sealed partial class PolicyIndex
                 | (policy.Action.Operator == ActionScopeOperator.Equal ? EntryFlags.ActionSelf : 0);
         }
 
-        _principals = principals.Build();
-        _resources = resources.Build();
-        _actions = actions.Build();
+        var number = rememberAnchors ? Interlocked.Increment(ref s_indexes) : 0;
+        _principals = principals.Build(number, AnchorSide.Principal);
+        _resources = resources.Build(number, AnchorSide.Resource);
+        _actions = actions.Build(0, AnchorSide.None);
         _entryStarts = new int[principals.Count + 2];
         _principalActions = new ulong[principals.Count + 1];
         _entries = new Entry[filed.Values.Sum(ordinals => ordinals.Count)];

@@ -106,7 +106,7 @@ public sealed class EntityStore
         while (pending.Count > 0)
         {
             // A stored ancestor is held as the entity's own reference, so every descendant shares one instance (and what
-            // the policy index remembers on it; see PolicyIndex.AnchorTable.Confirm).
+            // the policy index remembers on it; see PolicyIndex.AnchorTable.Recall).
             var next = pending.Pop();
             if (!map.TryGetValue(next, out var entity))
             {

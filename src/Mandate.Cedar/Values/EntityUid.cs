@@ -7,8 +7,9 @@ public sealed class EntityUid : CedarValue
 {
     private readonly int _hash;
 
-    // The last policy-index anchor this reference was proven to be (see PolicyIndex.AnchorTable.Confirm); 0 for none.
-    // One 64-bit word, so a reader never sees half of another thread's write.
+    // What the policy index last settled about this reference: which anchor it is, or that it is none, in one index's
+    // principal and resource tables (see PolicyIndex.AnchorTable.Recall); 0 for nothing. One 64-bit word, so a reader
+    // never sees half of another thread's write.
     private long _anchorProof;
 
     /// <summary>Creates the reference.</summary>
@@ -38,7 +39,7 @@ public sealed class EntityUid : CedarValue
     /// <inheritdoc />
     public override int GetHashCode() => _hash;
 
-    /// <summary>What the policy index last proved this reference to be; it names an anchor of one index, never an identity.</summary>
+    /// <summary>What the policy index last settled about this reference in one index; never an identity.</summary>
     internal long AnchorProof
     {
         get => Volatile.Read(ref _anchorProof);

@@ -172,9 +172,11 @@ public sealed class PolicyIndexTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Candidates_TellAnchorsWithEqualHashesApart(bool keyed)
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    public void Candidates_TellAnchorsWithEqualHashesApart(bool keyed, bool remember)
     {
         var (anchor, stranger) = CollidingUids();
         var store = new Entities.EntityStore([new Entities.Entity(stranger, parents: [anchor]), new Entities.Entity(anchor)]);
@@ -182,7 +184,7 @@ public sealed class PolicyIndexTests
             permit(principal == {anchor}, action, resource);
             permit(principal == {stranger}, action, resource);
             permit(principal in {anchor}, action, resource);
-            """ + Unmatched(keyed, anchor, stranger)).Policies);
+            """ + Unmatched(keyed, anchor, stranger)).Policies, remember);
         var ordinals = new int[3];
 
         // The request's principal hashes like the anchor of policy0; only policy1 names it.
@@ -211,31 +213,35 @@ public sealed class PolicyIndexTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Candidates_NeverTakeAnEntityForAnAnchorThatMerelySharesItsHash(bool keyed)
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    public void Candidates_NeverTakeAnEntityForAnAnchorThatMerelySharesItsHash(bool keyed, bool remember)
     {
         // Only the anchor is in the policies, so its slot is not flagged as shared and a lookup may stop at the hash.
         var (anchor, stranger) = CollidingUids();
         var index = new PolicyIndex(CedarParser.ParsePolicySet($"""
             permit(principal == {anchor}, action, resource);
             permit(principal, action, resource in {anchor});
-            """ + Unmatched(keyed, anchor)).Policies);
+            """ + Unmatched(keyed, anchor)).Policies, remember);
 
         Assert.Equal([0, 1], Candidates(index, anchor, anchor, Entities.EntityStore.Empty));
         Assert.Empty(Candidates(index, stranger, stranger, Entities.EntityStore.Empty));
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Candidates_InALineageOfAnAnchorAndAStrangerSharingItsHash_MatchOnlyTheAnchor(bool keyed)
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    public void Candidates_InALineageOfAnAnchorAndAStrangerSharingItsHash_MatchOnlyTheAnchor(bool keyed, bool remember)
     {
         var (anchor, stranger) = CollidingUids();
         var index = new PolicyIndex(CedarParser.ParsePolicySet($"""
             permit(principal == {anchor}, action, resource);
             permit(principal in {anchor}, action, resource);
-            """ + Unmatched(keyed, anchor)).Policies);
+            """ + Unmatched(keyed, anchor)).Policies, remember);
         var resource = EntityUid.Of("R", "r");
 
         // The stranger, first in its own lineage, lands on the anchor's slot before the anchor (its parent) does.
@@ -247,15 +253,17 @@ public sealed class PolicyIndexTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Candidates_OfAReferenceProvenInOneIndex_AreStillCheckedInAnother(bool keyed)
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    public void Candidates_OfAReferenceProvenInOneIndex_AreStillCheckedInAnother(bool keyed, bool remember)
     {
         // In both indexes the only principal anchor has id 1, and the two anchors share a hash: a proof that the reference
         // is anchor 1 of the first index must not make it anchor 1 of the second.
         var (anchor, stranger) = CollidingUids();
-        var first = new PolicyIndex(CedarParser.ParsePolicySet($"permit(principal == {anchor}, action, resource);\n" + Unmatched(keyed, anchor)).Policies);
-        var second = new PolicyIndex(CedarParser.ParsePolicySet($"permit(principal == {stranger}, action, resource);\n" + Unmatched(keyed, stranger)).Policies);
+        var first = new PolicyIndex(CedarParser.ParsePolicySet($"permit(principal == {anchor}, action, resource);\n" + Unmatched(keyed, anchor)).Policies, remember);
+        var second = new PolicyIndex(CedarParser.ParsePolicySet($"permit(principal == {stranger}, action, resource);\n" + Unmatched(keyed, stranger)).Policies, remember);
         var resource = EntityUid.Of("R", "r");
 
         for (var round = 0; round < 2; round++)
@@ -305,7 +313,7 @@ public sealed class PolicyIndexTests
     [Fact]
     public void Candidates_OfAReferenceThatAnchorsBothSides_StayExactWhenDecidedAgain()
     {
-        // The one reference is proven as a principal anchor and as a resource anchor in turn; the latest proof wins.
+        // The one reference is remembered as a principal anchor and as a resource anchor, each in its own field.
         var (anchor, stranger) = CollidingUids();
         var index = new PolicyIndex(CedarParser.ParsePolicySet($"""
             permit(principal == {anchor}, action, resource == {anchor});
@@ -319,6 +327,63 @@ public sealed class PolicyIndexTests
             Assert.Equal([1], Candidates(index, anchor, stranger, Entities.EntityStore.Empty));
             Assert.Equal([2], Candidates(index, stranger, anchor, Entities.EntityStore.Empty));
             Assert.Empty(Candidates(index, stranger, stranger, Entities.EntityStore.Empty));
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Candidates_OfAReferenceRememberedAsNoAnchor_FindItWhereItIsOne(bool keyed)
+    {
+        // The first index anchors neither side on the agent, so the reference remembers "none" for both of its tables;
+        // the second anchors the principal side on it, the third the resource side, and no index may trust another's.
+        var agent = EntityUid.Of("Agent", "a");
+        var other = EntityUid.Of("Agent", "b");
+        var none = new PolicyIndex(CedarParser.ParsePolicySet($"permit(principal == {other}, action, resource == {other});\n" + Unmatched(keyed, other)).Policies);
+        var asPrincipal = new PolicyIndex(CedarParser.ParsePolicySet($"permit(principal in {agent}, action, resource);\n" + Unmatched(keyed, agent)).Policies);
+        var asResource = new PolicyIndex(CedarParser.ParsePolicySet($"permit(principal, action, resource in {agent});").Policies);
+
+        for (var round = 0; round < 3; round++)
+        {
+            Assert.Empty(Candidates(none, agent, agent, Entities.EntityStore.Empty));
+            Assert.Equal([0], Candidates(asPrincipal, agent, other, Entities.EntityStore.Empty));
+            Assert.Empty(Candidates(asPrincipal, other, agent, Entities.EntityStore.Empty));
+            Assert.Equal([0], Candidates(asResource, other, agent, Entities.EntityStore.Empty));
+            Assert.Empty(Candidates(asResource, agent, other, Entities.EntityStore.Empty));
+            Assert.Equal([0], Candidates(none, other, other, Entities.EntityStore.Empty));
+        }
+    }
+
+    [Fact]
+    public void Candidates_OfAnAncestorInBothLineages_FollowEachIndexsAnchorsOnEachSide()
+    {
+        // The org is an ancestor of the principal (through its team) and of the resource (through its project), so the
+        // store's one reference for it is looked up in both tables of every index.
+        var org = EntityUid.Of("Org", "o");
+        var team = EntityUid.Of("Team", "t");
+        var project = EntityUid.Of("Project", "p");
+        var store = new Entities.EntityStore(
+        [
+            new Entities.Entity(EntityUid.Of("Agent", "a"), parents: [team]),
+            new Entities.Entity(team, parents: [org]),
+            new Entities.Entity(EntityUid.Of("Doc", "d"), parents: [project]),
+            new Entities.Entity(project, parents: [org]),
+            new Entities.Entity(org),
+        ]);
+        var indexes = new[]
+        {
+            new PolicyIndex(CedarParser.ParsePolicySet($"permit(principal in {org}, action, resource in {project});").Policies),
+            new PolicyIndex(CedarParser.ParsePolicySet($"permit(principal in {team}, action, resource in {org});").Policies),
+            new PolicyIndex(CedarParser.ParsePolicySet($"permit(principal in {project}, action, resource in {team});\npermit(principal in {org}, action, resource in {org});").Policies),
+        };
+        int[][] expected = [[0], [0], [1]];
+
+        for (var round = 0; round < 3; round++)
+        {
+            for (var i = 0; i < indexes.Length; i++)
+            {
+                Assert.Equal(expected[i], Candidates(indexes[i], EntityUid.Of("Agent", "a"), EntityUid.Of("Doc", "d"), store));
+            }
         }
     }
 
