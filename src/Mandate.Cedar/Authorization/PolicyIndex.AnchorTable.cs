@@ -210,7 +210,7 @@ internal sealed partial class PolicyIndex
         /// </remarks>
         public int Recall(EntityUid uid)
         {
-            var word = uid.AnchorProof;
+            var word = uid.IndexMemory;
             return _index != 0 && word >>> IndexShift == _index && ((word >>> _shift) & FieldMask) is var field and not 0
                 ? (int)field - 2
                 : -1;
@@ -223,9 +223,9 @@ internal sealed partial class PolicyIndex
                 return;
             }
 
-            var word = uid.AnchorProof;
+            var word = uid.IndexMemory;
             var kept = word >>> IndexShift == _index ? word & ~(FieldMask << _shift) : _index << IndexShift;
-            uid.AnchorProof = kept | ((long)(id + 2) << _shift);
+            uid.IndexMemory = kept | ((long)(id + 2) << _shift);
         }
 
         // The anchor id of `uid`, or Open. With `deferred`, in a table that cannot remember, a slot whose hash no other

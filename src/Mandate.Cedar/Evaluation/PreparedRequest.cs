@@ -141,7 +141,7 @@ public sealed class PreparedRequest
     /// <summary>
     /// The reference a request entity's lineage starts with, and its entity: unless <paramref name="overlay"/> already
     /// gives the entity, the stored one and the store's own reference to it, as the lineage's ancestors are the store's
-    /// (see the policy index's anchor proofs; the request's reference is new with every request).
+    /// (what the policy index remembers on it; the request's reference is new with every request).
     /// </summary>
     private static EntityUid Resolve(EntityUid uid, EntityStore entities, ref Entity? overlay) =>
         overlay is null && entities.TryGet(uid, out overlay) ? overlay.Uid : uid;

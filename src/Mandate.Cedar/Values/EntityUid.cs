@@ -10,7 +10,7 @@ public sealed class EntityUid : CedarValue
     // What the policy index last settled about this reference: which anchor it is, or that it is none, in one index's
     // principal and resource tables (see PolicyIndex.AnchorTable.Recall); 0 for nothing. One 64-bit word, so a reader
     // never sees half of another thread's write.
-    private long _anchorProof;
+    private long _indexMemory;
 
     /// <summary>Creates the reference.</summary>
     public EntityUid(Name type, string id)
@@ -40,10 +40,10 @@ public sealed class EntityUid : CedarValue
     public override int GetHashCode() => _hash;
 
     /// <summary>What the policy index last settled about this reference in one index; never an identity.</summary>
-    internal long AnchorProof
+    internal long IndexMemory
     {
-        get => Volatile.Read(ref _anchorProof);
-        set => Volatile.Write(ref _anchorProof, value);
+        get => Volatile.Read(ref _indexMemory);
+        set => Volatile.Write(ref _indexMemory, value);
     }
 
     /// <inheritdoc />
