@@ -56,8 +56,9 @@ internal sealed partial class PolicyIndex
     private readonly int[] _entryActions;
 
     /// <summary>
-    /// Indexes <paramref name="policies"/>. Without <paramref name="rememberAnchors"/> (tests, and what every index falls
-    /// back to once a process has built more than the references can number) no reference remembers what it is here.
+    /// Indexes <paramref name="policies"/>. Without <paramref name="rememberAnchors"/> (for tests) no reference remembers
+    /// what it is here, as in every index built after a process has built more than references can number (see
+    /// AnchorTable.Recall).
     /// </summary>
     public PolicyIndex(ImmutableArray<Policy> policies, bool rememberAnchors = true)
     {
