@@ -9,8 +9,9 @@
 #   5. the same GET directly to the upstream and through `mandate proxy` (in-process decisions), held at
 #      PROXY_RATE -> the p50 the proxy adds, and the part of it a forwarded request costs with no token check or
 #      decision (an anonymous path through the same proxy)
-# Each phase also reports the bytes the rig allocated per request in it (the whole process: the server, the bare
-# endpoint and the proxy share it, but only the phase's targets are busy), which is most of what a request costs beyond
+# The server and the bare endpoint run in one process (the rig), the proxy in another. Each phase also reports the bytes
+# the process serving it allocated per request (the rig for the server's phases: the bare endpoint shares it, but only
+# the phase's targets are busy; the proxy's process for the proxied ones), which is most of what a request costs beyond
 # its own work on this machine; the saturated phases the rig's CPU time per request (or decision: it counts no time the
 # hypervisor takes, though a slower host and idle threads spinning still add to it); the single and batched phases the
 # decision events the server stored and dropped during them; and the paced phase the rig's collections and the time
@@ -41,19 +42,29 @@ if ! command -v wrk >/dev/null; then
 fi
 
 out=$(mktemp -d)
-rig=
-cleanup() { exec 3>&- 2>/dev/null || true; [ -n "$rig" ] && wait "$rig" 2>/dev/null || true; rm -rf "$out"; }
+rigs=()
+cleanup() { exec 3>&- 4>&- 2>/dev/null || true; for pid in "${rigs[@]}"; do wait "$pid" 2>/dev/null || true; done; rm -rf "$out"; }
 trap cleanup EXIT
 
 dotnet build bench/Mandate.Benchmarks -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
-mkfifo "$out/stdin"
-dotnet bench/Mandate.Benchmarks/bin/Release/net10.0/Mandate.Benchmarks.dll decision-rig --out "$out" <"$out/stdin" >"$out/rig.log" 2>&1 &
-rig=$!
-exec 3>"$out/stdin"   # the rig runs until this closes
-for _ in $(seq 600); do grep -q READY "$out/rig.log" 2>/dev/null && break; kill -0 "$rig" 2>/dev/null || { cat "$out/rig.log"; exit 1; }; sleep 0.1; done
-grep -q READY "$out/rig.log" || { echo "the rig did not start"; cat "$out/rig.log"; exit 1; }
+start() { # name fd [arguments] -> starts `decision-rig [arguments] --out $out` with its standard input on fd, its output in
+          # $out/name.log, and waits until it is ready; it runs until fd closes
+  local name=$1 fd=$2; shift 2
+  mkfifo "$out/$name.stdin"
+  dotnet bench/Mandate.Benchmarks/bin/Release/net10.0/Mandate.Benchmarks.dll decision-rig "$@" --out "$out" <"$out/$name.stdin" >"$out/$name.log" 2>&1 &
+  local pid=$!
+  rigs+=("$pid")
+  eval "exec $fd>\"\$out/$name.stdin\""
+  for _ in $(seq 600); do grep -q READY "$out/$name.log" 2>/dev/null && break; kill -0 "$pid" 2>/dev/null || { cat "$out/$name.log"; exit 1; }; sleep 0.1; done
+  grep -q READY "$out/$name.log" || { echo "decision-rig $* did not start"; cat "$out/$name.log"; exit 1; }
+}
+# The server and the bare endpoint share one process; the proxy has its own, as in a deployment.
+start rig 3
+start proxy 4 --proxy
 # shellcheck disable=SC1091
 source "$out/rig.env"
+# shellcheck disable=SC1091
+source "$out/proxy.env"
 
 # Make sure every phase measures real answers, not refusals.
 check() { local answer; answer=$(curl -s "$@"); case "$answer" in *'"decision":true'*) ;; *) echo "unexpected answer: $answer"; exit 1;; esac; }
@@ -89,21 +100,22 @@ end
 LUA
   echo "$copy"
 }
-ask() { # command marker -> sends the rig a command and waits (up to 5 s) for one more line starting with marker; prints how many there were before
-  local seen; seen=$(grep -c "^$2" "$out/rig.log" || true)
-  echo "$1" >&3
-  for _ in $(seq 100); do [ "$(grep -c "^$2" "$out/rig.log" || true)" -gt "$seen" ] && break; sleep 0.05; done
+ask() { # rig command marker -> sends a rig a command and waits (up to 5 s) for one more line starting with marker; prints how many there were before
+  local log="$out/$1.log" fd; fd=$([ "$1" = proxy ] && echo 4 || echo 3)
+  local seen; seen=$(grep -c "^$3" "$log" || true)
+  echo "$2" >&"$fd"
+  for _ in $(seq 100); do [ "$(grep -c "^$3" "$log" || true)" -gt "$seen" ] && break; sleep 0.05; done
   echo "$seen"
 }
-stats() { # -> "allocated-bytes gen0 gen1 gen2 events-written events-dropped gc-pause-us cpu-us" of the rig, asked for through its standard input
-  ask stats STATS >/dev/null
-  grep '^STATS' "$out/rig.log" | tail -1 | cut -d' ' -f2-
+stats() { # rig -> "allocated-bytes gen0 gen1 gen2 events-written events-dropped gc-pause-us cpu-us" of a rig, asked for through its standard input
+  ask "$1" stats STATS >/dev/null
+  grep '^STATS' "$out/$1.log" | tail -1 | cut -d' ' -f2-
 }
-run() { # name connections script url
-  local before after
-  before=$(stats)
+run() { # name connections script url [rig] -> a phase, with the figures of the rig that serves it (default: the server's)
+  local before after rig=${5:-rig}
+  before=$(stats "$rig")
   wrk -t"$THREADS" -c"$2" -d"$DURATION" --latency -s "$3" "$4" >"$out/$1.txt"
-  after=$(stats)
+  after=$(stats "$rig")
   awk -v b="$before" -v a="$after" '/ requests in / { split(b, x, " "); split(a, y, " ");
     printf "%.0f %d %d %d %.1f %.2f\n", (y[1] - x[1]) / $1, y[2] - x[2], y[5] - x[5], y[6] - x[6], (y[7] - x[7]) / 1000, (y[8] - x[8]) / $1 }' "$out/$1.txt" >"$out/$1.alloc"
   if grep -q 'Non-2xx' "$out/$1.txt"; then echo "$1: the server refused requests"; cat "$out/$1.txt"; exit 1; fi
@@ -111,7 +123,7 @@ run() { # name connections script url
 sampled() { # name connections script url per-request -> the phase run with allocations sampled, the top types per unit
   echo sample >&3
   run "$1" "$2" "$3" "$4"
-  local before units; before=$(ask allocations 'ALLOCATIONS END')
+  local before units; before=$(ask rig allocations 'ALLOCATIONS END')
   units=$(awk -v per="$5" '/ requests in / { print $1 * per }' "$out/$1.txt")
   # The rows printed after the reports before this one, up to its end line.
   awk -v before="$before" -v units="$units" '/^ALLOCATIONS END/ { n++ } n == before && /^ALLOC / {
@@ -151,8 +163,8 @@ done
 run batch 16 "$out/batch.lua" "$MANDATE/access/v1/evaluations"
 for r in $(seq "$ROUNDS"); do
   run "direct-$r" "$PROXY_CONNS" "$(paced "$out/direct.lua" "$PROXY_RATE")" "$BARE/invoices/7"
-  run "proxied-$r" "$PROXY_CONNS" "$(paced "$out/proxied.lua" "$PROXY_RATE")" "$PROXY/invoices/7"
-  run "hop-$r" "$PROXY_CONNS" "$(paced "$out/direct.lua" "$PROXY_RATE")" "$PROXY/invoices/open"
+  run "proxied-$r" "$PROXY_CONNS" "$(paced "$out/proxied.lua" "$PROXY_RATE")" "$PROXY/invoices/7" proxy
+  run "hop-$r" "$PROXY_CONNS" "$(paced "$out/direct.lua" "$PROXY_RATE")" "$PROXY/invoices/open" proxy
 done
 
 bare=$(rps bare) single=$(rps single) batch=$(( $(rps batch) * BATCH ))

@@ -17,12 +17,12 @@ using Microsoft.Extensions.Logging;
 namespace Mandate.Benchmarks.Decisions;
 
 /// <summary>
-/// The targets of <c>bench/decisions.sh</c>, all on 127.0.0.1: a Mandate server with an agent, its policies and a
-/// token; the reference, a bare Kestrel endpoint answering a fixed JSON body (also the proxy's upstream); and
-/// <c>mandate proxy</c> in front of it (in-process decisions). Writes the wrk Lua scripts and <c>rig.env</c> into the
-/// output directory, prints READY, answers each <c>stats</c> line on its standard input with its allocation count (and
-/// <c>sample</c>, then <c>allocations</c>, with what it allocated in between by type), and runs until its standard input
-/// closes.
+/// The targets of <c>bench/decisions.sh</c>, all on 127.0.0.1. <c>decision-rig --out DIR</c> runs a Mandate server with
+/// an agent, its policies and a token, and the reference, a bare Kestrel endpoint answering a fixed JSON body (also the
+/// proxy's upstream); it writes the wrk Lua scripts, <c>rig.env</c> and the proxy's configuration into DIR and prints
+/// READY. <c>decision-rig --proxy --out DIR</c> then runs <c>mandate proxy</c> (in-process decisions) in front of the
+/// bare endpoint, in a process of its own, writes <c>proxy.env</c> and prints READY. Both answer <c>stats</c> lines on
+/// their standard input (and <c>sample</c>, then <c>allocations</c>) and run until it closes.
 /// </summary>
 internal static class DecisionRig
 {
@@ -31,7 +31,21 @@ internal static class DecisionRig
 
     public static async Task RunAsync(string[] args)
     {
-        var output = args is ["--out", var dir, ..] ? dir : throw new ArgumentException("usage: decision-rig --out DIR");
+        switch (args)
+        {
+            case ["--out", var dir]:
+                await RunServerAsync(dir);
+                break;
+            case ["--proxy", "--out", var dir]:
+                await RunProxyAsync(dir);
+                break;
+            default:
+                throw new ArgumentException("usage: decision-rig [--proxy] --out DIR");
+        }
+    }
+
+    private static async Task RunServerAsync(string output)
+    {
         var data = Path.Combine(Path.GetTempPath(), "mandate-bench-" + Guid.NewGuid().ToString("N"));
         var adminToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         await using var server = await MandateServer.StartAsync(new MandateServerOptions
@@ -50,7 +64,17 @@ internal static class DecisionRig
             await SeedAsync(admin, key);
 
             await using var bare = await StartBareAsync();
-            var proxyConfig = ProxyConfiguration.Parse($$"""
+            using var http = new HttpClient();
+            var tokens = new MandateTokenClient(http, mandate, "bench-bot", key);
+            var mandateToken = await tokens.GetTokenAsync();
+            var serviceToken = await tokens.GetTokenAsync(Audience);
+            Directory.CreateDirectory(output);
+            WriteScripts(output, mandateToken, serviceToken);
+
+            // The proxy runs in a process of its own (`decision-rig --proxy`), started by the script once this one is
+            // ready, as `mandate proxy` runs in a deployment: its CPU, allocations and collections are then its own, and
+            // the proxied phases report them apart from the server's.
+            await File.WriteAllTextAsync(Path.Combine(output, "proxy.json"), $$"""
                 {
                   "upstream": "{{bare}}", "listen": ["http://127.0.0.1:0"], "server": "{{mandate}}", "audience": "{{Audience}}",
                   "mode": "in_process",
@@ -59,47 +83,11 @@ internal static class DecisionRig
                   "anonymous_paths": ["/invoices/open"]
                 }
                 """);
-            await using var proxy = await MandateProxy.StartAsync(proxyConfig, adminToken);
-
-            using var http = new HttpClient();
-            var tokens = new MandateTokenClient(http, mandate, "bench-bot", key);
-            var mandateToken = await tokens.GetTokenAsync();
-            var serviceToken = await tokens.GetTokenAsync(Audience);
-            Directory.CreateDirectory(output);
-            WriteScripts(output, mandateToken, serviceToken);
+            await File.WriteAllTextAsync(Path.Combine(output, "proxy.credential"), adminToken);
             await File.WriteAllTextAsync(Path.Combine(output, "rig.env"),
-                $"MANDATE={mandate.AbsoluteUri.TrimEnd('/')}\nBARE={bare}\nPROXY={proxy.Addresses[0].AbsoluteUri.TrimEnd('/')}\nBATCH={BatchSize}\n");
+                $"MANDATE={mandate.AbsoluteUri.TrimEnd('/')}\nBARE={bare}\nBATCH={BatchSize}\n");
             Console.WriteLine("READY");
-
-            // Each line `stats` asks for the bytes this process has allocated, its collections and the server's events
-            // written and dropped so far, so the script can report per phase what a request allocated and whether every
-            // decision became a stored event; `sample` starts sampling allocations by type and `allocations` prints what
-            // was sampled and stops; the rig stops when its input closes.
-            var events = server.Services.GetRequiredService<EventPipeline>();
-            AllocationSampler? sampler = null;
-            while (await Console.In.ReadLineAsync() is { } line)
-            {
-                if (line == "sample")
-                {
-                    sampler ??= new AllocationSampler();
-                }
-                else if (line == "allocations" && sampler is not null)
-                {
-                    foreach (var row in sampler.Report(12))
-                    {
-                        Console.WriteLine(row);
-                    }
-
-                    Console.WriteLine("ALLOCATIONS END");
-                    sampler.Dispose();
-                    sampler = null;
-                }
-                else if (line == "stats")
-                {
-                    Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"STATS {GC.GetTotalAllocatedBytes(precise: true)} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {events.Written} {events.Dropped} {GC.GetTotalPauseDuration().TotalMicroseconds:F0} {Environment.CpuUsage.TotalTime.TotalMicroseconds:F0}"));
-                }
-            }
+            await AnswerAsync(server.Services.GetRequiredService<EventPipeline>());
         }
         finally
         {
@@ -109,6 +97,50 @@ internal static class DecisionRig
             }
             catch (IOException)
             {
+            }
+        }
+    }
+
+    private static async Task RunProxyAsync(string output)
+    {
+        var configuration = ProxyConfiguration.Parse(await File.ReadAllTextAsync(Path.Combine(output, "proxy.json")));
+        await using var proxy = await MandateProxy.StartAsync(configuration, await File.ReadAllTextAsync(Path.Combine(output, "proxy.credential")));
+        await File.WriteAllTextAsync(Path.Combine(output, "proxy.env"), $"PROXY={proxy.Addresses[0].AbsoluteUri.TrimEnd('/')}\n");
+        Console.WriteLine("READY");
+        await AnswerAsync(events: null);
+    }
+
+    /// <summary>
+    /// Answers the script on standard input until it closes: each line <c>stats</c> asks for the bytes this process has
+    /// allocated, its collections, the server's events written and dropped so far (0 in the proxy's process), the GC's
+    /// pauses and the process's CPU time, so the script can report per phase what a request cost and whether every
+    /// decision became a stored event; <c>sample</c> starts sampling allocations by type and <c>allocations</c> prints
+    /// what was sampled and stops.
+    /// </summary>
+    private static async Task AnswerAsync(EventPipeline? events)
+    {
+        AllocationSampler? sampler = null;
+        while (await Console.In.ReadLineAsync() is { } line)
+        {
+            if (line == "sample")
+            {
+                sampler ??= new AllocationSampler();
+            }
+            else if (line == "allocations" && sampler is not null)
+            {
+                foreach (var row in sampler.Report(12))
+                {
+                    Console.WriteLine(row);
+                }
+
+                Console.WriteLine("ALLOCATIONS END");
+                sampler.Dispose();
+                sampler = null;
+            }
+            else if (line == "stats")
+            {
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"STATS {GC.GetTotalAllocatedBytes(precise: true)} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {events?.Written ?? 0} {events?.Dropped ?? 0} {GC.GetTotalPauseDuration().TotalMicroseconds:F0} {Environment.CpuUsage.TotalTime.TotalMicroseconds:F0}"));
             }
         }
     }
