@@ -26,9 +26,10 @@
 # The paced phases (3 and 5) run ROUNDS times, each round the reference and then what is measured against it, so a
 # noisy minute on a shared machine weighs on both; every round is printed, and the summary lines give the median over
 # the rounds (for the proxy, the median of each round's difference).
-# With ALLOCATIONS=1 two more saturated phases follow the measured ones, single and batched evaluations with the rig
-# sampling its allocations by type (the runtime's allocation ticks, about one per 100 KB), and print the types that
-# took the most bytes per request or decision. Sampling slows the rig, so these phases give no figures of their own.
+# With ALLOCATIONS=1 three more phases follow the measured ones: single and batched evaluations saturated, and proxied
+# requests at PROXY_RATE, with the process serving them sampling its allocations by type (the runtime's allocation
+# ticks, about one per 100 KB); each prints the types that took the most bytes per request or decision. Sampling slows
+# the process, so these phases give no figures of their own.
 # Environment: DURATION (10s), THREADS (2), CONNS (64), RATE (25000), PROXY_CONNS (8), PROXY_RATE (2000), ROUNDS (3), WARMUP (10s),
 # ALLOCATIONS (0).
 set -euo pipefail
@@ -120,14 +121,16 @@ run() { # name connections script url [rig] -> a phase, with the figures of the 
     printf "%.0f %d %d %d %.1f %.2f\n", (y[1] - x[1]) / $1, y[2] - x[2], y[5] - x[5], y[6] - x[6], (y[7] - x[7]) / 1000, (y[8] - x[8]) / $1 }' "$out/$1.txt" >"$out/$1.alloc"
   if grep -q 'Non-2xx' "$out/$1.txt"; then echo "$1: the server refused requests"; cat "$out/$1.txt"; exit 1; fi
 }
-sampled() { # name connections script url per-request -> the phase run with allocations sampled, the top types per unit
-  echo sample >&3
-  run "$1" "$2" "$3" "$4"
-  local before units; before=$(ask rig allocations 'ALLOCATIONS END')
+sampled() { # name connections script url per-request [rig] -> the phase run with allocations sampled in the rig that
+            # serves it (default: the server's), the top types per unit
+  local rig=${6:-rig}
+  ask "$rig" sample SAMPLING >/dev/null
+  run "$1" "$2" "$3" "$4" "$rig"
+  local before units; before=$(ask "$rig" allocations 'ALLOCATIONS END')
   units=$(awk -v per="$5" '/ requests in / { print $1 * per }' "$out/$1.txt")
   # The rows printed after the reports before this one, up to its end line.
   awk -v before="$before" -v units="$units" '/^ALLOCATIONS END/ { n++ } n == before && /^ALLOC / {
-    printf "    %8.1f B  %s\n", $2 / units, $3 }' "$out/rig.log"
+    printf "    %8.1f B  %s\n", $2 / units, $3 }' "$out/$rig.log"
 }
 rps() { awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out/$1.txt"; }
 alloc() { cut -d' ' -f1 "$out/$1.alloc"; }
@@ -185,8 +188,8 @@ printf '%-44s %12s\n' "ratio batched decisions / bare requests" "$(awk -v a="$ba
 added() { # phase-ROUND -> its p50 less the direct GET's p50 in the same round, in microseconds
   printf '%d' $(( $(us "$1" 50%) - $(us "direct-${1##*-}" 50%) )); }
 for r in $(seq "$ROUNDS"); do
-  printf '  round %d at %s/s: direct p50 %s us, through the proxy %s us (adds %s us; %s B/request allocated), forwarding alone adds %s us\n' \
-    "$r" "$PROXY_RATE" "$(us "direct-$r" 50%)" "$(us "proxied-$r" 50%)" "$(added "proxied-$r")" "$(alloc "proxied-$r")" "$(added "hop-$r")"
+  printf '  round %d at %s/s: direct p50 %s us, through the proxy %s us (adds %s us; the proxy allocated %s B/request), forwarding alone adds %s us (%s B/request)\n' \
+    "$r" "$PROXY_RATE" "$(us "direct-$r" 50%)" "$(us "proxied-$r" 50%)" "$(added "proxied-$r")" "$(alloc "proxied-$r")" "$(added "hop-$r")" "$(alloc "hop-$r")"
 done
 printf '%-44s %12s\n' "direct GET at ${PROXY_RATE}/s: p50" "$(rounds us direct 50%) us"
 printf '%-44s %12s\n' "through mandate proxy at ${PROXY_RATE}/s: p50" "$(rounds us proxied 50%) us"
@@ -198,4 +201,6 @@ if [ "$ALLOCATIONS" = 1 ]; then
   sampled single-sampled "$CONNS" "$out/single.lua" "$MANDATE/access/v1/evaluation" 1
   echo "allocated per batched decision, by type (sampled):"
   sampled batch-sampled 16 "$out/batch.lua" "$MANDATE/access/v1/evaluations" "$BATCH"
+  echo "allocated by the proxy per proxied request, by type (sampled):"
+  sampled proxied-sampled "$PROXY_CONNS" "$(paced "$out/proxied.lua" "$PROXY_RATE")" "$PROXY/invoices/7" 1 proxy
 fi

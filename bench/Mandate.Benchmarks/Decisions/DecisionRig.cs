@@ -114,7 +114,7 @@ internal static class DecisionRig
     /// Answers the script on standard input until it closes: each line <c>stats</c> asks for the bytes this process has
     /// allocated, its collections, the server's events written and dropped so far (0 in the proxy's process), the GC's
     /// pauses and the process's CPU time, so the script can report per phase what a request cost and whether every
-    /// decision became a stored event; <c>sample</c> starts sampling allocations by type and <c>allocations</c> prints
+    /// decision became a stored event; <c>sample</c> starts sampling allocations by type (answering SAMPLING) and <c>allocations</c> prints
     /// what was sampled and stops.
     /// </summary>
     private static async Task AnswerAsync(EventPipeline? events)
@@ -125,6 +125,7 @@ internal static class DecisionRig
             if (line == "sample")
             {
                 sampler ??= new AllocationSampler();
+                Console.WriteLine("SAMPLING");
             }
             else if (line == "allocations" && sampler is not null)
             {
