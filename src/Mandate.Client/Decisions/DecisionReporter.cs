@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -28,6 +29,12 @@ public sealed partial class DecisionReporter : IAsyncDisposable
     private readonly Channel<MandateEvent> _queue = Channel.CreateBounded<MandateEvent>(
         new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Task _sender;
+
+    // The send loop's one body buffer and writer, reused for every batch: a batch is sent (and retried) before the next
+    // is written, so nothing reads the buffer while it is rewritten, and a request's decision costs no body bytes of its
+    // own beyond its share of the buffer's one-time growth.
+    private readonly ArrayBufferWriter<byte> _body = new(16 * 1024);
+    private readonly Utf8JsonWriter _writer;
     private long _dropped;
     private long _sent;
 
@@ -40,6 +47,7 @@ public sealed partial class DecisionReporter : IAsyncDisposable
         _credential = credential;
         _source = source;
         _logger = logger;
+        _writer = new Utf8JsonWriter(_body);
         _sender = Task.Run(SendLoopAsync);
     }
 
@@ -64,6 +72,7 @@ public sealed partial class DecisionReporter : IAsyncDisposable
         _queue.Writer.TryComplete();
         _closing.TrySetResult();
         await _sender;
+        await _writer.DisposeAsync();
     }
 
     private async Task SendLoopAsync()
@@ -100,7 +109,7 @@ public sealed partial class DecisionReporter : IAsyncDisposable
         {
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ByteArrayContent(body) };
+                using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ReadOnlyMemoryContent(body) };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _credential(CancellationToken.None));
                 using var response = await _http.SendAsync(request);
@@ -127,46 +136,48 @@ public sealed partial class DecisionReporter : IAsyncDisposable
         Interlocked.Add(ref _dropped, batch.Count);
     }
 
-    /// <summary>The events as the JSON array <c>POST /v1/events</c> takes (the same members <c>GET /v1/events</c> returns).</summary>
-    internal byte[] Serialize(List<MandateEvent> batch)
+    /// <summary>
+    /// The events as the JSON array <c>POST /v1/events</c> takes (the same members <c>GET /v1/events</c> returns), in the
+    /// reporter's body buffer: valid until the next call. Only the send loop calls it once the reporter runs.
+    /// </summary>
+    internal ReadOnlyMemory<byte> Serialize(List<MandateEvent> batch)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        _body.ResetWrittenCount();
+        var writer = _writer;
+        writer.Reset(_body);
+        writer.WriteStartArray();
+        foreach (var e in batch)
         {
-            writer.WriteStartArray();
-            foreach (var e in batch)
+            writer.WriteStartObject();
+            writer.WriteString("id", e.Id);
+            writer.WriteString("time", e.Time);
+            writer.WriteString("type", e.Type);
+            writer.WriteString("category", "authorization");
+            writer.WriteString("outcome", e.Outcome == EventOutcome.Success ? "success" : "failure");
+            Optional(writer, "actor_id", e.ActorId);
+            Optional(writer, "actor_kind", e.ActorKind);
+            Optional(writer, "action", e.Action);
+            Optional(writer, "resource_type", e.ResourceType);
+            Optional(writer, "resource_id", e.ResourceId);
+            Optional(writer, "token_id", e.TokenId);
+            Optional(writer, "source_ip", e.SourceIp);
+            Optional(writer, "user_agent", e.UserAgent);
+            Optional(writer, "request_id", e.RequestId);
+            Optional(writer, "message", e.Message);
+            writer.WriteString("source", _source);
+            writer.WriteStartArray("policies");
+            foreach (var policy in e.Policies)
             {
-                writer.WriteStartObject();
-                writer.WriteString("id", e.Id);
-                writer.WriteString("time", e.Time);
-                writer.WriteString("type", e.Type);
-                writer.WriteString("category", "authorization");
-                writer.WriteString("outcome", e.Outcome == EventOutcome.Success ? "success" : "failure");
-                Optional(writer, "actor_id", e.ActorId);
-                Optional(writer, "actor_kind", e.ActorKind);
-                Optional(writer, "action", e.Action);
-                Optional(writer, "resource_type", e.ResourceType);
-                Optional(writer, "resource_id", e.ResourceId);
-                Optional(writer, "token_id", e.TokenId);
-                Optional(writer, "source_ip", e.SourceIp);
-                Optional(writer, "user_agent", e.UserAgent);
-                Optional(writer, "request_id", e.RequestId);
-                Optional(writer, "message", e.Message);
-                writer.WriteString("source", _source);
-                writer.WriteStartArray("policies");
-                foreach (var policy in e.Policies)
-                {
-                    writer.WriteStringValue(policy);
-                }
-
-                writer.WriteEndArray();
-                writer.WriteEndObject();
+                writer.WriteStringValue(policy);
             }
 
             writer.WriteEndArray();
+            writer.WriteEndObject();
         }
 
-        return buffer.ToArray();
+        writer.WriteEndArray();
+        writer.Flush();
+        return _body.WrittenMemory;
     }
 
     // The event endpoint refuses a whole submission for one over-long field: cut each to what it accepts.
