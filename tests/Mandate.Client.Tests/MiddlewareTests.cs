@@ -52,6 +52,16 @@ public sealed class MiddlewareTests
         await SendAsync(http, token, "marketing", HttpStatusCode.Forbidden);
         await SendAsync(http, null, "monthly-close", HttpStatusCode.Unauthorized);
         Assert.Equal(1, reached);
+
+        // One keep-alive connection presenting a token, a forgery of it, then the token again: the middleware
+        // remembers the token text its connection presented last, and each request must still be judged on its own.
+        using var oneConnection = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = address };
+        var forged = token[..^2] + (token[^2] == 'A' ? "B" : "A") + token[^1];
+        Assert.Equal("Agent:invoice-bot read 9", await SendAsync(oneConnection, token, "monthly-close", HttpStatusCode.OK));
+        await SendAsync(oneConnection, forged, "monthly-close", HttpStatusCode.Unauthorized);
+        Assert.Equal("Agent:invoice-bot read 9", await SendAsync(oneConnection, token, "monthly-close", HttpStatusCode.OK));
+        await SendAsync(oneConnection, null, "monthly-close", HttpStatusCode.Unauthorized);
+        Assert.Equal(3, reached);
     }
 
     private static async Task<string> SendAsync(HttpClient http, string? token, string purpose, HttpStatusCode expected)

@@ -45,7 +45,7 @@ internal sealed partial class EnforcementMiddleware(
             return;
         }
 
-        var presented = AuthorizationHeader.Token(header, tokenStart);
+        var presented = PresentedToken.Of(context, header, tokenStart);
         Mandate.Tokens.Validation.AccessTokenValidation validation;
         try
         {
