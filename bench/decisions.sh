@@ -44,6 +44,7 @@ fi
 
 out=$(mktemp -d)
 rigs=()
+declare -A fds   # rig name -> the descriptor its standard input is open on
 cleanup() { exec 3>&- 4>&- 2>/dev/null || true; for pid in "${rigs[@]}"; do wait "$pid" 2>/dev/null || true; done; rm -rf "$out"; }
 trap cleanup EXIT
 
@@ -55,6 +56,7 @@ start() { # name fd [arguments] -> starts `decision-rig [arguments] --out $out` 
   dotnet bench/Mandate.Benchmarks/bin/Release/net10.0/Mandate.Benchmarks.dll decision-rig "$@" --out "$out" <"$out/$name.stdin" >"$out/$name.log" 2>&1 &
   local pid=$!
   rigs+=("$pid")
+  fds[$name]=$fd
   eval "exec $fd>\"\$out/$name.stdin\""
   for _ in $(seq 600); do grep -q READY "$out/$name.log" 2>/dev/null && break; kill -0 "$pid" 2>/dev/null || { cat "$out/$name.log"; exit 1; }; sleep 0.1; done
   grep -q READY "$out/$name.log" || { echo "decision-rig $* did not start"; cat "$out/$name.log"; exit 1; }
@@ -102,9 +104,9 @@ LUA
   echo "$copy"
 }
 ask() { # rig command marker -> sends a rig a command and waits (up to 5 s) for one more line starting with marker; prints how many there were before
-  local log="$out/$1.log" fd; fd=$([ "$1" = proxy ] && echo 4 || echo 3)
+  local log="$out/$1.log"
   local seen; seen=$(grep -c "^$3" "$log" || true)
-  echo "$2" >&"$fd"
+  echo "$2" >&"${fds[$1]}"
   for _ in $(seq 100); do [ "$(grep -c "^$3" "$log" || true)" -gt "$seen" ] && break; sleep 0.05; done
   echo "$seen"
 }
