@@ -203,6 +203,11 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService<KeyRotation>();
         services.AddHostedService<AuditCheckpointing>();
+        if (options.HugePages)
+        {
+            services.AddHostedService<HugePageUpkeep>();
+        }
+
         services.AddHostedService<EventRetentionService>();
         services.AddSingleton<ITokenEvents, TokenEventRecorder>();
         services.AddSingleton<ClientAuthenticator>();

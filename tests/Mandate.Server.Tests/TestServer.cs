@@ -43,6 +43,8 @@ public sealed class TestServer : IAsyncDisposable
             Urls = ["http://127.0.0.1:0"],
             AdminToken = AdminToken,
             Announcements = TextWriter.Null,
+            // Collapsing is process-wide, and a test run starts hundreds of servers in one process (HugePagesTests covers it).
+            HugePages = false,
         };
         var server = await MandateServer.StartAsync(configure is null ? options : configure(options));
         return new TestServer(server, dataDirectory, ownsDirectory);

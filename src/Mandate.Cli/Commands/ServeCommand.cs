@@ -54,7 +54,9 @@ internal static class ServeCommand
         signingAlg.AcceptOnlyFromAmong("ES256", "EdDSA");
         var noDpopNonce = new Option<bool>("--no-dpop-nonce") { Description = "Accept DPoP proofs at the token endpoint without a server nonce" };
 
-        var command = new Command("serve", "Run the Mandate server") { data, urls, issuer, demo, bundle, depth, trustDomain, maxAge, maxEvents, signingAlg, noDpopNonce };
+        var noHugePages = new Option<bool>("--no-huge-pages") { Description = "Keep the authorization snapshot on small pages (by default it is backed by transparent huge pages on Linux)" };
+
+        var command = new Command("serve", "Run the Mandate server") { data, urls, issuer, demo, bundle, depth, trustDomain, maxAge, maxEvents, signingAlg, noDpopNonce, noHugePages };
         command.SetAction(async (parse, ct) => await CommandActions.Guard(parse, async () =>
         {
             var options = new MandateServerOptions
@@ -69,6 +71,7 @@ internal static class ServeCommand
                 EventRetention = new() { MaxAge = parse.GetValue(maxAge), MaxEvents = parse.GetValue(maxEvents) },
                 SigningAlgorithm = parse.GetValue(signingAlg)!,
                 DpopNonceRequired = !parse.GetValue(noDpopNonce),
+                HugePages = !parse.GetValue(noHugePages),
                 AdminToken = Environment.GetEnvironmentVariable(MandateServerOptions.AdminTokenVariable),
                 Announcements = parse.InvocationConfiguration.Output,
             };

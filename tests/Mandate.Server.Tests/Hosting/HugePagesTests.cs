@@ -1,0 +1,180 @@
+using System.Runtime.InteropServices;
+using Mandate.Authorization;
+using Mandate.Core.Memory;
+using Mandate.Server.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Mandate.Server.Tests.Hosting;
+
+/// <summary>Backing dense anonymous memory with huge pages: which memory qualifies, that content survives, and the server's upkeep.</summary>
+public sealed class HugePagesTests
+{
+    private const long Chunk = 2 * 1024 * 1024;
+
+    [Theory]
+    [InlineData("7f0a00000000-7f0a04000000 rw-p 00000000 00:00 0 ", true)]
+    [InlineData("55d1c9a3e000-55d1c9c00000 rw-p 00000000 00:00 0                          [heap]", true)]
+    [InlineData("7ffd5f9a0000-7ffd5f9c1000 rw-p 00000000 00:00 0                          [stack]", false)]
+    [InlineData("7f0a00000000-7f0a04000000 rw-s 00000000 00:05 1234                       /memfd:doublemapper (deleted)", false)]
+    [InlineData("7f0a00000000-7f0a04000000 rw-p 00000000 08:01 5678                       /usr/lib/libc.so.6", false)]
+    [InlineData("7f0a00000000-7f0a04000000 r--p 00000000 00:00 0 ", false)]
+    [InlineData("7f0a00000000-7f0a04000000 ---p 00000000 00:00 0 ", false)]
+    public void OnlyPrivateAnonymousReadWriteMappings_Qualify(string line, bool qualifies)
+    {
+        Assert.True(HugePages.Mapping.TryParse(line, out var mapping));
+        Assert.Equal(qualifies, mapping.IsPrivateAnonymousReadWrite);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not a mapping")]
+    [InlineData("7f0a04000000-7f0a00000000 rw-p 00000000 00:00 0")]
+    [InlineData("zz-7f0a04000000 rw-p 00000000 00:00 0")]
+    [InlineData("7f0a00000000-7f0a04000000 rw-p 00000000 00:00")]
+    public void MalformedLines_AreSkipped(string line) => Assert.False(HugePages.Mapping.TryParse(line, out _));
+
+    [Fact]
+    public void PathsWithSpaces_AreKeptWhole()
+    {
+        Assert.True(HugePages.Mapping.TryParse("7f0a00000000-7f0a04000000 rw-p 00000000 08:01 42    /tmp/a file (deleted)", out var mapping));
+
+        Assert.Equal("/tmp/a file (deleted)", mapping.Path);
+        Assert.Equal(42, mapping.Inode);
+    }
+
+    [Fact]
+    public void Chunks_AreWholeAndAligned()
+    {
+        var mapping = new HugePages.Mapping(0x1ff000, 0x800000, "rw-p", 0, string.Empty);
+
+        Assert.Equal([0x200000L, 0x400000L, 0x600000L], mapping.AlignedChunks(Chunk));
+        Assert.Empty(new HugePages.Mapping(0x201000, 0x400000, "rw-p", 0, string.Empty).AlignedChunks(Chunk));
+        Assert.Equal([0x200000L], new HugePages.Mapping(0x200000, 0x400000, "rw-p", 0, string.Empty).AlignedChunks(Chunk));
+    }
+
+    [Fact]
+    public void AChunk_IsDenseFromThreeQuartersOfItsPagesResident()
+    {
+        var pages = new byte[512];
+        pages.AsSpan(0, 383).Fill(1);
+        Assert.False(HugePages.IsDense(pages));
+
+        pages[383] = 1;
+        Assert.True(HugePages.IsDense(pages));
+
+        // Only bit 0 says a page is resident; the kernel may set others.
+        pages.AsSpan().Fill(2);
+        Assert.False(HugePages.IsDense(pages));
+    }
+
+    [Fact]
+    public void Collapsing_KeepsEveryByte_AndBacksDenseMemoryWithHugePages()
+    {
+        // 16 MiB written end to end: at least seven whole aligned chunks, all resident.
+        var data = new byte[16 * 1024 * 1024];
+        for (var i = 0; i < data.Length; i++)
+        {
+            data[i] = (byte)(i * 31 + (i >> 12));
+        }
+
+        var pinned = GCHandle.Alloc(data, GCHandleType.Pinned);
+        try
+        {
+            var report = HugePages.Collapse();
+
+            for (var i = 0; i < data.Length; i++)
+            {
+                Assert.Equal((byte)(i * 31 + (i >> 12)), data[i]);
+            }
+
+            if (report.UnsupportedReason is not null)
+            {
+                Assert.False(OperatingSystem.IsLinux() && ThpEnabled(), $"collapsing was skipped on a system with huge pages: {report.UnsupportedReason}");
+                return;
+            }
+
+            Assert.True(report.Dense >= 7, report.ToString());
+            Assert.Equal(report.Dense, report.Collapsed + report.Refused);
+            if (report.Refused == 0)
+            {
+                // Nothing refused, so the array's chunks are huge pages now.
+                Assert.True(AnonHugeBytesAround(pinned.AddrOfPinnedObject()) >= 7 * Chunk, report.ToString());
+            }
+        }
+        finally
+        {
+            pinned.Free();
+        }
+    }
+
+    [Fact]
+    public async Task TheServer_RunsTheUpkeep_UnlessTurnedOff()
+    {
+        await using (var on = await TestServer.StartAsync(o => o with { HugePages = true }))
+        {
+            Assert.Contains(on.Server.Services.GetServices<IHostedService>(), s => s is HugePageUpkeep);
+        }
+
+        await using var off = await TestServer.StartAsync();
+        Assert.DoesNotContain(off.Server.Services.GetServices<IHostedService>(), s => s is HugePageUpkeep);
+    }
+
+    [Fact]
+    public async Task TheUpkeep_CollapsesOnceASnapshotIsCurrent()
+    {
+        await using var server = await TestServer.StartAsync();
+        var log = new CapturingLogger();
+        using var upkeep = new HugePageUpkeep(server.Server.Services.GetRequiredService<SnapshotSource>(), new ImmediateTime(), log);
+
+        await upkeep.StartAsync(CancellationToken.None);
+        var line = await log.First.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await upkeep.StopAsync(CancellationToken.None);
+
+        Assert.Matches(OperatingSystem.IsLinux() && ThpEnabled() ? "^snapshot 1: \\d+ MiB in huge pages" : "^huge pages are not used: ", line);
+    }
+
+    private static bool ThpEnabled() =>
+        File.Exists("/sys/kernel/mm/transparent_hugepage/enabled")
+        && !File.ReadAllText("/sys/kernel/mm/transparent_hugepage/enabled").Contains("[never]", StringComparison.Ordinal);
+
+    // AnonHugePages of the mapping holding the address, from /proc/self/smaps.
+    private static long AnonHugeBytesAround(nint address)
+    {
+        var inside = false;
+        foreach (var line in File.ReadLines("/proc/self/smaps"))
+        {
+            if (HugePages.Mapping.TryParse(line, out var mapping))
+            {
+                inside = mapping.Start <= address && address < mapping.End;
+            }
+            else if (inside && line.StartsWith("AnonHugePages:", StringComparison.Ordinal))
+            {
+                return long.Parse(line["AnonHugePages:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Every delay and timer fires at once.</summary>
+    private sealed class ImmediateTime : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            base.CreateTimer(callback, state, TimeSpan.Zero, period == Timeout.InfiniteTimeSpan ? period : TimeSpan.FromMilliseconds(1));
+    }
+
+    private sealed class CapturingLogger : ILogger<HugePageUpkeep>
+    {
+        public TaskCompletionSource<string> First { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            First.TrySetResult(formatter(state, exception));
+    }
+}
