@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Mandate's Cedar engine on the agent-fleet workload beside the reference implementation, in one run:
 # per-decision percentiles at 100..100,000 policies, allocation, resource search, then cedar-wasm on the same
-# 10,000-policy requests, and the ratio. Needs `npm ci` at the repository root (test.sh does it).
+# 10,000-policy requests, and the ratio. Needs `npm ci` at the repository root (test.sh does it). Each workload is backed
+# by huge pages once built, as the server does with its snapshot; `bash bench/cedar.sh --small-pages` leaves it on small ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)

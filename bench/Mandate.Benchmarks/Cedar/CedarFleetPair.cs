@@ -13,7 +13,8 @@ namespace Mandate.Benchmarks.Cedar;
 /// </summary>
 /// <remarks>
 /// Each build holds its own copy of the workload, so the two compete for the caches: absolute figures come out higher
-/// than a run alone, and only the comparison is the result. Options: <c>--policies N</c> (100000), <c>--rounds R</c> (60).
+/// than a run alone, and only the comparison is the result. Options: <c>--policies N</c> (100000), <c>--rounds R</c> (60),
+/// <c>--small-pages</c> (do not back the two workloads with huge pages, as the server does).
 /// </remarks>
 internal static class CedarFleetPair
 {
@@ -22,7 +23,7 @@ internal static class CedarFleetPair
         var against = CedarFleetRun.Option(args, "--against");
         if (against is null || !File.Exists(Path.Combine(against, "Mandate.Benchmarks.dll")))
         {
-            Console.Error.WriteLine("usage: cedar-fleet-pair --against DIR [--policies N] [--rounds R]  (DIR: another build's bin/Release/net10.0)");
+            Console.Error.WriteLine("usage: cedar-fleet-pair --against DIR [--policies N] [--rounds R] [--small-pages]  (DIR: another build's bin/Release/net10.0)");
             return 2;
         }
 
@@ -38,6 +39,11 @@ internal static class CedarFleetPair
         // Both workloads compacted alike (the first one built has been through more collections than the second).
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        if (!args.Contains("--small-pages"))
+        {
+            Console.WriteLine(CedarFleetRun.CollapseIntoHugePages());
+        }
+
         var samples = new[] { new List<long>(), new List<long>() };
         var roundP99s = new[] { new List<long>(), new List<long>() };
         var roundWins = new int[2];

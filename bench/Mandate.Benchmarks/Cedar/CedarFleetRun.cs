@@ -6,6 +6,7 @@ using Mandate.Cedar.Ast;
 using Mandate.Cedar.Authorization;
 using Mandate.Cedar.Evaluation;
 using Mandate.Cedar.Search;
+using Mandate.Core.Memory;
 
 namespace Mandate.Benchmarks.Cedar;
 
@@ -13,7 +14,9 @@ namespace Mandate.Benchmarks.Cedar;
 /// <c>cedar-fleet</c>: per-decision latency percentiles of prepared decisions over the agent-fleet workload at
 /// several policy counts, bytes allocated per decision, and resource search over 100,000 documents; writes the
 /// 10,000-policy workload (policies, requests with their entity slices, Mandate's decisions and figures) for
-/// <c>bench/cedar-wasm/bench.mjs</c> to time the reference on the same requests.
+/// <c>bench/cedar-wasm/bench.mjs</c> to time the reference on the same requests. Options: <c>--policies N,N..</c>,
+/// <c>--out DIR</c>, <c>--small-pages</c> (leave each workload on small pages; by default it is collapsed into huge pages
+/// once built, as the server does with its snapshot).
 /// </summary>
 internal static class CedarFleetRun
 {
@@ -23,19 +26,26 @@ internal static class CedarFleetRun
     {
         var output = Option(args, "--out") ?? Path.Combine(Path.GetTempPath(), "mandate-cedar-fleet");
         var counts = (Option(args, "--policies") ?? "100,1000,10000,100000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+        var hugePages = !args.Contains("--small-pages");
         Directory.CreateDirectory(output);
         var overhead = TimerOverhead();
-        Console.WriteLine($"timer overhead {overhead:F0} ns (subtracted); {Environment.ProcessorCount} cores; .NET {Environment.Version}");
+        Console.WriteLine($"timer overhead {overhead:F0} ns (subtracted); {Environment.ProcessorCount} cores; .NET {Environment.Version}; {(hugePages ? "each workload collapsed into huge pages once built, as the server does" : "small pages (--small-pages)")}");
         Console.WriteLine("policies   entities   allow%  candidates    p50 ns    p90 ns    p99 ns  p99.9 ns   mean ns  bytes/decision");
         var summary = new JsonObject();
         foreach (var count in counts)
         {
             var fleet = new AgentFleet(count);
             var candidates = Candidates(fleet);
+            var pages = hugePages ? CollapseIntoHugePages() : null;
             var (percentiles, mean, allowed, bytes, byCandidates) = Measure(fleet, candidates, overhead);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{count,8} {fleet.Entities.Count,10} {allowed,7:F1}% {candidates.Average(),11:F1} {percentiles[0],9:F0} {percentiles[1],9:F0} {percentiles[2],9:F0} {percentiles[3],9:F0} {mean,9:F0} {bytes,15:F2}"));
             Console.WriteLine($"{"",8} p50 by candidates: {byCandidates}");
+            if (pages is not null)
+            {
+                Console.WriteLine($"{"",8} {pages}");
+            }
+
             summary[count.ToString(CultureInfo.InvariantCulture)] = new JsonObject { ["p50_ns"] = percentiles[0], ["p99_ns"] = percentiles[2], ["bytes_per_decision"] = bytes };
             if (count == 10_000)
             {
@@ -79,6 +89,16 @@ internal static class CedarFleetRun
         Array.Sort(samples);
         double At(double q) => Math.Max(0, (samples[(int)(q * (samples.Length - 1))] * toNs) - overhead);
         return ([At(0.50), At(0.90), At(0.99), At(0.999)], Math.Max(0, (samples.Average() * toNs) - overhead), 100.0 * allowed / samples.Length, (double)allocated / samples.Length, byCandidates);
+    }
+
+    /// <summary>
+    /// What the server does once a snapshot is built (<c>HugePageUpkeep</c>): the workload's memory, compacted first, is
+    /// backed by transparent huge pages where the system allows it.
+    /// </summary>
+    internal static HugePageReport CollapseIntoHugePages()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return HugePages.Collapse();
     }
 
     /// <summary>
