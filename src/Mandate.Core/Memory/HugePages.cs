@@ -51,6 +51,12 @@ public static partial class HugePages
             return HugePageReport.Unsupported("transparent huge pages are disabled on this system (enabled: never)");
         }
 
+        // The kernel checks the advice before the range, so an empty range asks only whether it knows MADV_COLLAPSE.
+        if (madvise(0, 0, MadvCollapse) != 0)
+        {
+            return HugePageReport.Unsupported("this kernel cannot collapse memory into huge pages (MADV_COLLAPSE needs Linux 6.1 or later)");
+        }
+
         lock (Gate)
         {
             return CollapseDense(chunkBytes, cancellationToken);
