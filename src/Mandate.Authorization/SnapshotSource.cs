@@ -48,6 +48,9 @@ public sealed partial class SnapshotSource : IAsyncDisposable
         return source;
     }
 
+    /// <summary>Raised after a rebuilt snapshot is in use (not for the first one, which <see cref="StartAsync"/> returns with).</summary>
+    public event EventHandler? Updated;
+
     /// <summary>The bundle served beside the store's contents, if any.</summary>
     public PolicyBundle? Bundle => Volatile.Read(ref _bundle);
 
@@ -152,6 +155,7 @@ public sealed partial class SnapshotSource : IAsyncDisposable
                 var next = await BuildAsync(_store, Bundle, generation, token);
                 Volatile.Write(ref _current, next);
                 Interlocked.Exchange(ref _rebuilt, NewSignal()).TrySetResult();
+                Updated?.Invoke(this, EventArgs.Empty);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

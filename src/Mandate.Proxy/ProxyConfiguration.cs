@@ -43,6 +43,9 @@ public sealed record ProxyConfiguration
     /// <summary>Exact paths forwarded without authentication or decision.</summary>
     public IReadOnlyList<string> AnonymousPaths { get; init; } = [];
 
+    /// <summary>In-process mode: back the local snapshot with huge pages (see <see cref="MandateEnforcementOptions.HugePages"/>); on by default.</summary>
+    public bool HugePages { get; init; } = true;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -77,6 +80,7 @@ public sealed record ProxyConfiguration
         options.Name = Name;
         options.DecisionTimeout = TimeSpan.FromMilliseconds(DecisionTimeoutMs);
         options.PublicOrigin = PublicOrigin;
+        options.HugePages = HugePages;
         foreach (var route in Routes)
         {
             options.Routes.Add(route);

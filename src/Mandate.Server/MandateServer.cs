@@ -88,6 +88,12 @@ public sealed class MandateServer : IAsyncDisposable
             // An explicit --bundle wins; otherwise the last uploaded bundle is served again.
             var bundle = options.BundleDirectory is null ? app.Services.GetRequiredService<StoredBundle>().Load() : PolicyBundle.Load(options.BundleDirectory);
             await snapshots.StartAsync(store, bundle, app.Services.GetRequiredService<ILogger<SnapshotSource>>(), cancellationToken);
+            if (options.HugePages)
+            {
+                var pages = app.Services.GetRequiredService<SnapshotHugePages>();
+                snapshots.Source.Updated += (_, _) => pages.SnapshotChanged();
+                pages.SnapshotChanged();
+            }
 
             // The revocation set must hold every live revocation and delegation before the first token is checked.
             await app.Services.GetRequiredService<RevocationSet>().LoadAsync(store.Delegations, TimeProvider.System.GetUtcNow(), cancellationToken);
@@ -168,6 +174,11 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton(sp => new EventImporter(store, (events, token) => sp.GetRequiredService<EventPipeline>().AppendDurableAsync(events, token)));
         services.AddSingleton(keys);
         services.AddSingleton<SnapshotSourceHolder>();
+        if (options.HugePages)
+        {
+            services.AddSingleton<SnapshotHugePages>();
+        }
+
         services.AddSingleton(sp => sp.GetRequiredService<SnapshotSourceHolder>().Source);
         services.AddSingleton(sp =>
         {
@@ -203,11 +214,6 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService<KeyRotation>();
         services.AddHostedService<AuditCheckpointing>();
-        if (options.HugePages)
-        {
-            services.AddHostedService<HugePageUpkeep>();
-        }
-
         services.AddHostedService<EventRetentionService>();
         services.AddSingleton<ITokenEvents, TokenEventRecorder>();
         services.AddSingleton<ClientAuthenticator>();

@@ -92,7 +92,7 @@ internal static class CedarFleetRun
     }
 
     /// <summary>
-    /// What the server does once a snapshot is built (<c>HugePageUpkeep</c>): the workload's memory, compacted first, is
+    /// What the server does once a snapshot is in use (<c>SnapshotHugePages</c>): the workload's memory, compacted first, is
     /// backed by transparent huge pages where the system allows it.
     /// </summary>
     internal static HugePageReport CollapseIntoHugePages()

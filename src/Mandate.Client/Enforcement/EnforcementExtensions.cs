@@ -1,3 +1,4 @@
+using Mandate.Authorization;
 using Mandate.Client.Decisions;
 using Mandate.Client.Tokens;
 using Microsoft.AspNetCore.Builder;
@@ -43,7 +44,21 @@ public static class EnforcementExtensions
         }
         else
         {
-            services.AddSingleton(sp => new SnapshotFollower(sp.GetRequiredService<HttpClient>(), server, credential, sp.GetRequiredService<ILogger<SnapshotFollower>>()));
+            services.AddSingleton(sp =>
+            {
+                var follower = new SnapshotFollower(sp.GetRequiredService<HttpClient>(), server, credential, sp.GetRequiredService<ILogger<SnapshotFollower>>());
+                if (sp.GetService<SnapshotHugePages>() is { } pages)
+                {
+                    follower.Updated += (_, _) => pages.SnapshotChanged();
+                }
+
+                return follower;
+            });
+            if (options.HugePages)
+            {
+                services.AddSingleton(sp => new SnapshotHugePages(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SnapshotHugePages>>()));
+            }
+
             services.AddSingleton(sp => new DecisionReporter(sp.GetRequiredService<HttpClient>(), server, credential, options.Name, sp.GetRequiredService<ILogger<DecisionReporter>>()));
             services.AddSingleton<IAccessDecider>(sp => new LocalAccessDecider(
                 sp.GetRequiredService<SnapshotFollower>(), sp.GetRequiredService<DecisionReporter>(), options.Name, sp.GetRequiredService<TimeProvider>(),

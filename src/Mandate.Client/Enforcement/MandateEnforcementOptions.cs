@@ -50,6 +50,13 @@ public sealed class MandateEnforcementOptions
 
     /// <summary>Paths (exact) served without authentication or decision, e.g. a health check.</summary>
     public IList<string> AnonymousPaths { get; } = [];
+
+    /// <summary>
+    /// In-process mode: back the local snapshot with transparent huge pages once it is in use (Linux 6.1 and later), so
+    /// decisions over large policy sets miss the TLB less. Off by default, because it collapses the memory of the whole
+    /// process, not just the snapshot's: turn it on where the process exists to enforce (<c>mandate proxy</c> does).
+    /// </summary>
+    public bool HugePages { get; set; }
 }
 
 /// <summary>

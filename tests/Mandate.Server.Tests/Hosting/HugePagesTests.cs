@@ -1,14 +1,12 @@
 using System.Runtime.InteropServices;
 using Mandate.Authorization;
 using Mandate.Core.Memory;
-using Mandate.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Mandate.Server.Tests.Hosting;
 
-/// <summary>Backing dense anonymous memory with huge pages: which memory qualifies, that content survives, and the server's upkeep.</summary>
+/// <summary>Backing dense anonymous memory with huge pages: which memory qualifies, that content survives, and when a snapshot is collapsed.</summary>
 public sealed class HugePagesTests
 {
     private const long Chunk = 2 * 1024 * 1024;
@@ -110,29 +108,37 @@ public sealed class HugePagesTests
     }
 
     [Fact]
-    public async Task TheServer_RunsTheUpkeep_UnlessTurnedOff()
+    public async Task TheServer_BacksItsSnapshotWithHugePages_UnlessTurnedOff()
     {
         await using (var on = await TestServer.StartAsync(o => o with { HugePages = true }))
         {
-            Assert.Contains(on.Server.Services.GetServices<IHostedService>(), s => s is HugePageUpkeep);
+            Assert.NotNull(on.Server.Services.GetService<SnapshotHugePages>());
         }
 
         await using var off = await TestServer.StartAsync();
-        Assert.DoesNotContain(off.Server.Services.GetServices<IHostedService>(), s => s is HugePageUpkeep);
+        Assert.Null(off.Server.Services.GetService<SnapshotHugePages>());
     }
 
     [Fact]
-    public async Task TheUpkeep_CollapsesOnceASnapshotIsCurrent()
+    public async Task ASnapshotInUse_IsCollapsedOnceItHasSettled()
     {
-        await using var server = await TestServer.StartAsync();
         var log = new CapturingLogger();
-        using var upkeep = new HugePageUpkeep(server.Server.Services.GetRequiredService<SnapshotSource>(), new ImmediateTime(), log);
+        await using var pages = new SnapshotHugePages(new ImmediateTime(), log);
 
-        await upkeep.StartAsync(CancellationToken.None);
+        pages.SnapshotChanged();
         var line = await log.First.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await upkeep.StopAsync(CancellationToken.None);
 
-        Assert.Matches(OperatingSystem.IsLinux() && ThpEnabled() ? "^snapshot 1: \\d+ MiB in huge pages" : "^huge pages are not used: ", line);
+        Assert.Matches(OperatingSystem.IsLinux() && ThpEnabled() ? "^decision snapshot in use: \\d+ MiB in huge pages" : "^huge pages are not used: ", line);
+    }
+
+    [Fact]
+    public async Task ChangesAfterShutdown_AreIgnored()
+    {
+        var pages = new SnapshotHugePages(TimeProvider.System, new CapturingLogger());
+        await pages.DisposeAsync();
+
+        pages.SnapshotChanged();
+        await pages.DisposeAsync();
     }
 
     private static bool ThpEnabled() =>
@@ -165,7 +171,7 @@ public sealed class HugePagesTests
             base.CreateTimer(callback, state, TimeSpan.Zero, period == Timeout.InfiniteTimeSpan ? period : TimeSpan.FromMilliseconds(1));
     }
 
-    private sealed class CapturingLogger : ILogger<HugePageUpkeep>
+    private sealed class CapturingLogger : ILogger<SnapshotHugePages>
     {
         public TaskCompletionSource<string> First { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
