@@ -71,7 +71,9 @@ public static partial class HugePages
         var clock = Stopwatch.StartNew();
         int chunks = 0, dense = 0, collapsed = 0, refused = 0;
         string? firstRefusal = null;
-        foreach (var line in File.ReadLines("/proc/self/maps"))
+        // Read whole before any chunk is collapsed: the listing is then one picture of the mappings, not one read
+        // while the kernel changes them.
+        foreach (var line in File.ReadAllLines("/proc/self/maps"))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!Mapping.TryParse(line, out var mapping) || !mapping.IsPrivateAnonymousReadWrite)
