@@ -120,6 +120,20 @@ public sealed class HugePagesTests
     }
 
     [Fact]
+    public async Task TheSnapshotSource_SaysWhenARebuiltSnapshotIsInUse()
+    {
+        await using var server = await TestServer.StartAsync();
+        var source = server.Server.Services.GetRequiredService<SnapshotSource>();
+        var first = source.Current.Generation;
+        var updated = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        source.Updated += (_, _) => updated.TrySetResult(source.Current.Generation);
+
+        await server.PostJsonAsync("/v1/policies", new { id = "p", text = "permit (principal, action, resource);" });
+
+        Assert.True(await updated.Task.WaitAsync(TimeSpan.FromSeconds(30)) > first);
+    }
+
+    [Fact]
     public async Task ASnapshotInUse_IsCollapsedOnceItHasSettled()
     {
         var log = new CapturingLogger();
