@@ -4,17 +4,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace Mandate.Client.Enforcement;
 
-/// <summary>
-/// The token text a keep-alive connection presented last, cut from its <c>Authorization</c> header. Kestrel hands the
-/// same header string back while the header's bytes repeat, so an agent calling again and again with one token costs
-/// no new copy of it (a token is about a kilobyte of text). Only the text is remembered: the token is still validated,
-/// and decided on, for every request.
-/// </summary>
-internal sealed class PresentedToken
+/// <summary>The token a request presents, cut once per keep-alive connection while it repeats (<see cref="PresentedTokenText"/>).</summary>
+internal static class PresentedToken
 {
     private static readonly object Key = new();
-    private string? _header;
-    private string? _token;
 
     /// <summary>The token of a header <see cref="AuthorizationHeader.TryParse"/> accepted, reusing the connection's last cut.</summary>
     public static string Of(HttpContext context, string header, int tokenStart)
@@ -26,18 +19,12 @@ internal sealed class PresentedToken
             return AuthorizationHeader.Token(header, tokenStart);
         }
 
-        if (!items.TryGetValue(Key, out var found) || found is not PresentedToken memory)
+        if (!items.TryGetValue(Key, out var found) || found is not PresentedTokenText memory)
         {
-            memory = new PresentedToken();
+            memory = new PresentedTokenText();
             items[Key] = memory;
         }
 
-        if (memory._token is null || !string.Equals(header, memory._header, StringComparison.Ordinal))
-        {
-            memory._token = AuthorizationHeader.Token(header, tokenStart);
-            memory._header = header;
-        }
-
-        return memory._token;
+        return memory.Token(header, tokenStart);
     }
 }

@@ -111,16 +111,14 @@ internal sealed class BearerAuthentication(AdminCredential admin, AccessTokenAut
         new(new ClaimsIdentity(claims, MandateClaims.Scheme, MandateClaims.Subject, MandateClaims.Role));
 
     /// <summary>
-    /// What one keep-alive connection presented last: the token text cut from its <c>Authorization</c> header (Kestrel
-    /// hands the same header string back while the bytes repeat), and the principal built for the validated token the
-    /// validator remembered for it. The token is still validated on every request (expiry, revocation, standing); only
-    /// the principal of the very same validated token is reused, and principals are never changed after they are built.
+    /// What one keep-alive connection presented last: the token text (<see cref="PresentedTokenText"/>), and the principal
+    /// built for the validated token the validator remembered for it. The token is still validated on every request
+    /// (expiry, revocation, standing); only the principal of the very same validated token is reused, and principals are
+    /// never changed after they are built.
     /// </summary>
-    private sealed class ConnectionMemory
+    private sealed class ConnectionMemory : PresentedTokenText
     {
         private static readonly object Key = new();
-        private string? _header;
-        private string? _token;
         private ValidatedAccessToken? _validated;
         private ClaimsPrincipal? _principal;
 
@@ -145,17 +143,6 @@ internal sealed class BearerAuthentication(AdminCredential admin, AccessTokenAut
             memory = new ConnectionMemory();
             items[Key] = memory;
             return memory;
-        }
-
-        public string Token(string header, int tokenStart)
-        {
-            if (!string.Equals(header, _header, StringComparison.Ordinal))
-            {
-                _token = AuthorizationHeader.Token(header, tokenStart);
-                _header = header;
-            }
-
-            return _token!;
         }
 
         public ClaimsPrincipal? Principal(ValidatedAccessToken token) => ReferenceEquals(token, _validated) ? _principal : null;

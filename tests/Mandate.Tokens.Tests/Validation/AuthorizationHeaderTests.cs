@@ -30,4 +30,17 @@ public sealed class AuthorizationHeaderTests
     [InlineData("")]
     public void OtherSchemesAndEmptyTokens_AreNotTokens(string header) =>
         Assert.False(AuthorizationHeader.TryParse(header, out _, out _));
+
+    [Fact]
+    public void TheSameHeader_ReusesItsCut_AndAnotherIsCutAfresh()
+    {
+        var memory = new PresentedTokenText();
+        var first = "Bearer abc";
+
+        var cut = memory.Token(first, 7);
+        Assert.Equal("abc", cut);
+        Assert.Same(cut, memory.Token(first, 7));
+        Assert.Equal("xyz", memory.Token("DPoP  xyz ", 5));
+        Assert.Equal("abc", memory.Token(first, 7));
+    }
 }
