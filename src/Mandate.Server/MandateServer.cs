@@ -88,9 +88,8 @@ public sealed class MandateServer : IAsyncDisposable
             // An explicit --bundle wins; otherwise the last uploaded bundle is served again.
             var bundle = options.BundleDirectory is null ? app.Services.GetRequiredService<StoredBundle>().Load() : PolicyBundle.Load(options.BundleDirectory);
             await snapshots.StartAsync(store, bundle, app.Services.GetRequiredService<ILogger<SnapshotSource>>(), cancellationToken);
-            if (options.HugePages)
+            if (app.Services.GetService<SnapshotHugePages>() is { } pages)
             {
-                var pages = app.Services.GetRequiredService<SnapshotHugePages>();
                 snapshots.Source.Updated += (_, _) => pages.SnapshotChanged();
                 pages.SnapshotChanged();
             }
