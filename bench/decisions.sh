@@ -45,7 +45,7 @@ fi
 out=$(mktemp -d)
 rigs=()
 declare -A fds   # rig name -> the descriptor its standard input is open on
-cleanup() { exec 3>&- 4>&- 2>/dev/null || true; for pid in "${rigs[@]}"; do wait "$pid" 2>/dev/null || true; done; rm -rf "$out"; }
+cleanup() { for fd in "${fds[@]}"; do eval "exec $fd>&-" 2>/dev/null || true; done; for pid in "${rigs[@]}"; do wait "$pid" 2>/dev/null || true; done; rm -rf "$out"; }
 trap cleanup EXIT
 
 dotnet build bench/Mandate.Benchmarks -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
