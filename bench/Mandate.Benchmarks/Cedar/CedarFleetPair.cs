@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.Loader;
+using Mandate.Core.Memory;
 
 namespace Mandate.Benchmarks.Cedar;
 
@@ -41,7 +42,8 @@ internal static class CedarFleetPair
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         if (!args.Contains("--small-pages"))
         {
-            Console.WriteLine(CedarFleetRun.CollapseIntoHugePages());
+            // Both workloads were just compacted: collapse them as they lie.
+            Console.WriteLine(HugePages.Collapse());
         }
 
         var samples = new[] { new List<long>(), new List<long>() };
