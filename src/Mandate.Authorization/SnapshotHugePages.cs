@@ -23,6 +23,7 @@ public sealed partial class SnapshotHugePages : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Task _loop;
+    private volatile HugePageReport? _lastReport;
 
     /// <summary>Starts waiting for the first <see cref="SnapshotChanged"/>.</summary>
     public SnapshotHugePages(TimeProvider time, ILogger<SnapshotHugePages> logger)
@@ -31,6 +32,9 @@ public sealed partial class SnapshotHugePages : IAsyncDisposable
         _logger = logger;
         _loop = Task.Run(RunAsync);
     }
+
+    /// <summary>What the last collapse did (why nothing was tried, when the system cannot), or null before the first.</summary>
+    public HugePageReport? LastReport => _lastReport;
 
     /// <summary>Says that a new snapshot is in use (the first one too).</summary>
     public void SnapshotChanged() => _changed.Release();
@@ -79,6 +83,7 @@ public sealed partial class SnapshotHugePages : IAsyncDisposable
                 // Synchronous system calls for up to a few seconds: on a thread of its own, not the pool's.
                 var report = await Task.Factory.StartNew(() => HugePages.Collapse(stopping), stopping,
                     TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                _lastReport = report;
                 if (report.UnsupportedReason is not null)
                 {
                     LogUnsupported(report.UnsupportedReason);

@@ -205,7 +205,8 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton<ClientRegistration>();
         // This server's instruments only: meters are matched by name across the process.
         var meterScope = new object();
-        services.AddSingleton(sp => new MandateMetrics(sp.GetRequiredService<EventPipeline>(), meterScope));
+        services.AddSingleton(sp => new MandateMetrics(sp.GetRequiredService<EventPipeline>(), meterScope,
+            sp.GetService<SnapshotHugePages>() is { } pages ? () => pages.LastReport : null));
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(MandateMetrics.MeterName)
             .AddView(instrument => ReferenceEquals(instrument.Meter.Scope, meterScope) ? null : MetricStreamConfiguration.Drop)

@@ -1,10 +1,12 @@
 using System.Diagnostics.Metrics;
+using Mandate.Core.Memory;
 
 namespace Mandate.Telemetry;
 
 /// <summary>
 /// Mandate's instruments on the .NET metrics API (OpenTelemetry-compatible): decisions and their latency,
-/// tokens issued and refused, and the event pipeline's throughput, backlog, backpressure, ingest and drops.
+/// tokens issued and refused, the event pipeline's throughput, backlog, backpressure, ingest and drops, and how much of
+/// the process (and of the decision snapshot, where it is collapsed) sits on huge pages.
 /// </summary>
 public sealed class MandateMetrics : IDisposable
 {
@@ -21,9 +23,10 @@ public sealed class MandateMetrics : IDisposable
     /// <summary>
     /// Creates the instruments; <paramref name="events"/> backs the pipeline gauges. The meter carries
     /// <paramref name="scope"/>, so an exporter can take one server's instruments only: meters are matched by name
-    /// process-wide, and two servers in one process (tests) must not add up each other's counts.
+    /// process-wide, and two servers in one process (tests) must not add up each other's counts. <paramref name="snapshotHugePages"/>,
+    /// when the host collapses its decision snapshot into huge pages, gives the last collapse's report.
     /// </summary>
-    public MandateMetrics(EventPipeline events, object scope)
+    public MandateMetrics(EventPipeline events, object scope, Func<HugePageReport?>? snapshotHugePages = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(scope);
@@ -39,7 +42,22 @@ public sealed class MandateMetrics : IDisposable
             "Ingest and import calls waiting for room in the pipeline or for their events to be durable (backpressure)");
         _ingested = _meter.CreateCounter<long>("mandate.events.ingested", "{event}", "Events accepted from external producers, by route (ingest or import)");
         _ingestRefused = _meter.CreateCounter<long>("mandate.events.ingest.refused", "{request}", "Submissions refused as malformed, by route");
+        _meter.CreateObservableGauge("mandate.memory.huge_pages", () => Present(HugePages.ProcessBytes()), "By",
+            "Bytes of the process's anonymous memory the kernel backs with huge pages (Linux only)");
+        if (snapshotHugePages is not null)
+        {
+            _meter.CreateObservableGauge("mandate.snapshot.huge_pages.collapsed", () => Collapse(snapshotHugePages, r => r.CollapsedBytes), "By",
+                "Bytes the last collapse of the decision snapshot backed with huge pages");
+            _meter.CreateObservableGauge("mandate.snapshot.huge_pages.refused", () => Collapse(snapshotHugePages, r => r.Refused), "{chunk}",
+                "Dense chunks the kernel did not collapse into huge pages in the last collapse");
+        }
     }
+
+    // Nothing is reported until there is something to report: a gauge that reads 0 would claim a measurement.
+    private static IEnumerable<Measurement<long>> Present(long? value) => value is { } v ? [new Measurement<long>(v)] : [];
+
+    private static IEnumerable<Measurement<long>> Collapse(Func<HugePageReport?> last, Func<HugePageReport, long> figure) =>
+        Present(last() is { UnsupportedReason: null } report ? figure(report) : null);
 
     /// <summary>Counts a decision and records how long it took.</summary>
     public void Decided(bool allowed, TimeSpan elapsed)

@@ -171,6 +171,7 @@ public sealed class AccessEvaluationTests : IAsyncLifetime
         Assert.Matches(@"mandate_decisions(_decision)?_total\{[^}]*decision=""allow""[^}]*\} [1-9]", text);
         Assert.Contains("mandate_decision_duration", text, StringComparison.Ordinal);
         Assert.Contains("mandate_events_pending", text, StringComparison.Ordinal);
+        Assert.Equal(File.Exists("/proc/self/smaps_rollup"), text.Contains("mandate_memory_huge_pages", StringComparison.Ordinal));
     }
 
     // Items that inherit, one that cannot be evaluated, and one with a subject of its own.

@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Runtime.InteropServices;
 using Mandate.Authorization;
 using Mandate.Core.Memory;
+using Mandate.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -99,12 +101,53 @@ public sealed class HugePagesTests
             {
                 // Nothing refused, so the array's chunks are huge pages now.
                 Assert.True(AnonHugeBytesAround(pinned.AddrOfPinnedObject()) >= 7 * Chunk, report.ToString());
+                Assert.True(HugePages.ProcessBytes() >= 7 * Chunk, report.ToString());
             }
         }
         finally
         {
             pinned.Free();
         }
+    }
+
+    [Fact]
+    public void TheKernelsFigure_IsReadInBytes()
+    {
+        Assert.Equal(6 * Chunk, HugePages.AnonHugePages(["Rss:              812340 kB", "AnonHugePages:     12288 kB", "Swap: 0 kB"]));
+        Assert.Null(HugePages.AnonHugePages(["Rss:              812340 kB"]));
+        Assert.Null(HugePages.AnonHugePages(["AnonHugePages:     lots kB"]));
+        Assert.Null(HugePages.AnonHugePages(["AnonHugePages:     12 MB"]));
+        Assert.Null(HugePages.AnonHugePages(["AnonHugePages:     -1 kB"]));
+        if (File.Exists("/proc/self/smaps_rollup"))
+        {
+            Assert.NotNull(HugePages.ProcessBytes());
+        }
+    }
+
+    [Fact]
+    public async Task TheMetrics_ReportTheLastCollapse_AndNothingBeforeOrWithoutOne()
+    {
+        await using var server = await TestServer.StartAsync();
+        var events = server.Server.Services.GetRequiredService<EventPipeline>();
+        HugePageReport? last = null;
+        var scope = new object();
+        using var metrics = new MandateMetrics(events, scope, () => last);
+
+        Assert.DoesNotContain("mandate.snapshot.huge_pages.collapsed", Observe(scope).Keys);
+
+        last = new HugePageReport(null, Chunks: 10, Dense: 8, Collapsed: 7, Refused: 1, "ENOMEM", Chunk, TimeSpan.FromMilliseconds(3));
+        var observed = Observe(scope);
+        Assert.Equal(7 * Chunk, observed["mandate.snapshot.huge_pages.collapsed"]);
+        Assert.Equal(1, observed["mandate.snapshot.huge_pages.refused"]);
+        Assert.Equal(File.Exists("/proc/self/smaps_rollup"), observed.ContainsKey("mandate.memory.huge_pages"));
+
+        // A system that cannot collapse reports no collapse figures, rather than zeros.
+        last = new HugePageReport("transparent huge pages are disabled on this system (enabled: never)", 0, 0, 0, 0, null, 0, TimeSpan.Zero);
+        Assert.DoesNotContain("mandate.snapshot.huge_pages.refused", Observe(scope).Keys);
+
+        var scopeWithout = new object();
+        using var without = new MandateMetrics(events, scopeWithout);
+        Assert.DoesNotContain(Observe(scopeWithout).Keys, name => name.StartsWith("mandate.snapshot.huge_pages", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -142,6 +185,7 @@ public sealed class HugePagesTests
         pages.SnapshotChanged();
         var line = await log.First.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
+        Assert.Equal(pages.LastReport?.ToString(), line[(line.IndexOf(": ", StringComparison.Ordinal) + 2)..]);
         Assert.Matches(OperatingSystem.IsLinux() && ThpEnabled() ? "^decision snapshot in use: \\d+ MiB in huge pages" : "^huge pages are not used: ", line);
     }
 
@@ -169,13 +213,33 @@ public sealed class HugePagesTests
             {
                 inside = mapping.Start <= address && address < mapping.End;
             }
-            else if (inside && line.StartsWith("AnonHugePages:", StringComparison.Ordinal))
+            else if (inside && HugePages.AnonHugePages([line]) is { } bytes)
             {
-                return long.Parse(line["AnonHugePages:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+                return bytes;
             }
         }
 
         return 0;
+    }
+
+    // The latest value of each observable instrument of the meter with this scope.
+    private static Dictionary<string, long> Observe(object scope)
+    {
+        var observed = new Dictionary<string, long>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, scope))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => observed[instrument.Name] = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return observed;
     }
 
     /// <summary>Every delay and timer fires at once.</summary>
