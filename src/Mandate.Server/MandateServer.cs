@@ -67,6 +67,12 @@ public sealed class MandateServer : IAsyncDisposable
             throw new InvalidOperationException($"the maximum delegation depth must be between 1 and {MandateServerOptions.MaxDelegationDepthLimit}, not {options.MaxDelegationDepth}");
         }
 
+        if (options.AccessTokenLifetime < MandateServerOptions.MinAccessTokenLifetime || options.AccessTokenLifetime > MandateServerOptions.MaxAccessTokenLifetime)
+        {
+            throw new InvalidOperationException(
+                $"the access token lifetime must be between {MandateServerOptions.MinAccessTokenLifetime.TotalMinutes:0} minute and {MandateServerOptions.MaxAccessTokenLifetime.TotalMinutes:0} minutes, not {options.AccessTokenLifetime}");
+        }
+
         if (options.SigningAlgorithm is not (Tokens.Jose.JwsAlgorithms.ES256 or Tokens.Jose.JwsAlgorithms.EdDSA))
         {
             throw new InvalidOperationException($"the signing algorithm must be ES256 or EdDSA, not `{options.SigningAlgorithm}`");
@@ -186,6 +192,7 @@ public sealed class MandateServer : IAsyncDisposable
             {
                 Issuer = issuer,
                 MaxDelegationDepth = options.MaxDelegationDepth,
+                AccessTokenLifetime = options.AccessTokenLifetime,
                 TrustDomain = options.TrustDomain ?? issuer,
                 DpopNonceRequired = options.DpopNonceRequired,
             };

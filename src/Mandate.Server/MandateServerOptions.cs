@@ -48,6 +48,21 @@ public sealed record MandateServerOptions
     /// <summary>Most <c>act</c> hops a delegated token may carry (1 to <see cref="MaxDelegationDepthLimit"/>).</summary>
     public int MaxDelegationDepth { get; init; } = 5;
 
+    /// <summary>The default <see cref="AccessTokenLifetime"/>.</summary>
+    public static readonly TimeSpan DefaultAccessTokenLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>Shortest <see cref="AccessTokenLifetime"/> accepted.</summary>
+    public static readonly TimeSpan MinAccessTokenLifetime = TimeSpan.FromMinutes(1);
+
+    /// <summary>Longest <see cref="AccessTokenLifetime"/> accepted: access tokens are meant to live minutes, not days.</summary>
+    public static readonly TimeSpan MaxAccessTokenLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How long an access token is valid (<see cref="DefaultAccessTokenLifetime"/> unless set; <see cref="MinAccessTokenLifetime"/>
+    /// to <see cref="MaxAccessTokenLifetime"/>). A delegated token never outlives the tokens it was exchanged from.
+    /// </summary>
+    public TimeSpan AccessTokenLifetime { get; init; } = DefaultAccessTokenLifetime;
+
     /// <summary>The trust domain of transaction tokens (their <c>aud</c>); defaults to the issuer.</summary>
     public string? TrustDomain { get; init; }
 

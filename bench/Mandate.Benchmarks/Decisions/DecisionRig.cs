@@ -54,6 +54,10 @@ internal static class DecisionRig
             Urls = ["http://127.0.0.1:0"],
             AdminToken = adminToken,
             Announcements = TextWriter.Null,
+
+            // The scripts carry tokens minted once at start; a run with more rounds or longer phases than the default
+            // lasts longer than the default five minutes.
+            AccessTokenLifetime = MandateServerOptions.MaxAccessTokenLifetime,
         });
         try
         {

@@ -34,6 +34,11 @@ internal static class ServeCommand
                 result.AddError($"--max-delegation-depth must be between 1 and {MandateServerOptions.MaxDelegationDepthLimit}");
             }
         });
+        var tokenLifetime = new Option<TimeSpan?>("--access-token-lifetime")
+        {
+            Description = $"How long access tokens are valid, for example 10m (default {Spans.Format(MandateServerOptions.DefaultAccessTokenLifetime)}; {Spans.Format(MandateServerOptions.MinAccessTokenLifetime)} to {Spans.Format(MandateServerOptions.MaxAccessTokenLifetime)})",
+            CustomParser = result => Spans.Parse(result, MandateServerOptions.MinAccessTokenLifetime, MandateServerOptions.MaxAccessTokenLifetime),
+        };
         var trustDomain = new Option<string?>("--trust-domain") { Description = "Trust domain of transaction tokens, their aud (defaults to the issuer)" };
 
         var maxAge = new Option<TimeSpan?>("--event-max-age") { Description = "Remove events older than this, for example 90d (default: keep forever)", CustomParser = Spans.Parse };
@@ -56,7 +61,7 @@ internal static class ServeCommand
 
         var noHugePages = new Option<bool>("--no-huge-pages") { Description = "Keep the authorization snapshot on small pages (by default it is backed by transparent huge pages on Linux)" };
 
-        var command = new Command("serve", "Run the Mandate server") { data, urls, issuer, demo, bundle, depth, trustDomain, maxAge, maxEvents, signingAlg, noDpopNonce, noHugePages };
+        var command = new Command("serve", "Run the Mandate server") { data, urls, issuer, demo, bundle, depth, tokenLifetime, trustDomain, maxAge, maxEvents, signingAlg, noDpopNonce, noHugePages };
         command.SetAction(async (parse, ct) => await CommandActions.Guard(parse, async () =>
         {
             var options = new MandateServerOptions
@@ -67,6 +72,7 @@ internal static class ServeCommand
                 Demo = parse.GetValue(demo),
                 BundleDirectory = parse.GetValue(bundle),
                 MaxDelegationDepth = parse.GetValue(depth),
+                AccessTokenLifetime = parse.GetValue(tokenLifetime) ?? MandateServerOptions.DefaultAccessTokenLifetime,
                 TrustDomain = parse.GetValue(trustDomain),
                 EventRetention = new() { MaxAge = parse.GetValue(maxAge), MaxEvents = parse.GetValue(maxEvents) },
                 SigningAlgorithm = parse.GetValue(signingAlg)!,

@@ -23,4 +23,29 @@ internal static class Spans
         result.AddError($"`{text}` is not a span: use a positive number and s, m, h or d, for example 15m");
         return null;
     }
+
+    /// <summary>As <see cref="Parse(ArgumentResult)"/>, refusing a span outside <paramref name="least"/>..<paramref name="most"/>.</summary>
+    public static TimeSpan? Parse(ArgumentResult result, TimeSpan least, TimeSpan most)
+    {
+        if (Parse(result) is not { } span)
+        {
+            return null;
+        }
+
+        if (span < least || span > most)
+        {
+            var option = (result.Parent as OptionResult)?.Option.Name;
+            result.AddError($"`{result.Tokens[0].Value}` is out of range{(option is null ? string.Empty : $" for {option}")}: use {Format(least)} to {Format(most)}");
+            return null;
+        }
+
+        return span;
+    }
+
+    /// <summary>A span as <see cref="Parse(ArgumentResult)"/> reads it, in its largest whole unit (<c>90s</c>, <c>1m</c>, <c>1h</c>).</summary>
+    public static string Format(TimeSpan span) =>
+        span.Ticks % TimeSpan.TicksPerDay == 0 ? $"{span.Ticks / TimeSpan.TicksPerDay}d"
+        : span.Ticks % TimeSpan.TicksPerHour == 0 ? $"{span.Ticks / TimeSpan.TicksPerHour}h"
+        : span.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{span.Ticks / TimeSpan.TicksPerMinute}m"
+        : $"{(long)span.TotalSeconds}s";
 }
