@@ -56,9 +56,9 @@ internal static class ExpressionCompiler
         UnaryExpr unary => Unary(unary.Operator, Compile(unary.Operand, shared)),
         BinaryExpr { Right: LiteralExpr literal } binary => Binary(binary.Operator, Compile(binary.Left, shared), literal.Value),
         BinaryExpr binary => Binary(binary.Operator, Compile(binary.Left, shared), Compile(binary.Right, shared)),
-        GetAttributeExpr { Target: VariableExpr variable } get => GetAttribute(variable.Variable, get.Attribute),
-        GetAttributeExpr get => GetAttribute(Compile(get.Target, shared), get.Attribute),
-        HasAttributeExpr has => HasAttribute(Compile(has.Target, shared), has.Attribute),
+        GetAttributeExpr { Target: VariableExpr variable } get => GetAttribute(variable.Variable, AttributeName(get.Attribute)),
+        GetAttributeExpr get => GetAttribute(Compile(get.Target, shared), AttributeName(get.Attribute)),
+        HasAttributeExpr has => HasAttribute(Compile(has.Target, shared), AttributeName(has.Attribute)),
         LikeExpr like => Like(Compile(like.Target, shared), like.Pattern),
         IsExpr isExpr => Is(Compile(isExpr.Target, shared), isExpr.EntityType, isExpr.In is null ? null : Compile(isExpr.In, shared)),
         SetExpr set => Set([.. set.Elements.Select(e => Compile(e, shared))]),
@@ -67,6 +67,12 @@ internal static class ExpressionCompiler
         SlotExpr slot => Fail($"template slot `{Policy.SlotText(slot.Slot)}` has no value"),
         _ => Fail("unsupported expression"),
     };
+
+    // The runtime's own instance of an attribute name. Records are searched by comparing names, and a comparison stops at
+    // the first step when both sides are one instance: the names of a context or an entity come from the same pool when
+    // its reader finds them there (string literals are in it, and so are names a policy asks for, once compiled), so
+    // reading an attribute does not compare its characters. Policy names are few, so the pool stays small.
+    private static string AttributeName(string name) => string.Intern(name);
 
     private static CompiledExpression Constant(CedarValue value) => _ => value;
 

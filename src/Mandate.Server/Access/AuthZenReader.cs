@@ -293,7 +293,10 @@ internal static class AuthZenReader
             return known;
         }
 
+        // The runtime's instance when it has one (the attribute names of compiled policies are there), so that a context
+        // member a policy reads is found by reference; asked only the first time a name is seen.
         var made = name.ToString();
+        made = string.IsInterned(made) ?? made;
         return Names.Share(made, made);
     }
 

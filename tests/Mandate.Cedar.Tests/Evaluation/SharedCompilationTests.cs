@@ -3,6 +3,7 @@ using Mandate.Cedar.Authorization;
 using Mandate.Cedar.Evaluation;
 using Mandate.Cedar.Json;
 using Mandate.Cedar.Syntax;
+using Mandate.Cedar.Values;
 
 namespace Mandate.Cedar.Tests.Evaluation;
 
@@ -99,5 +100,26 @@ public sealed class SharedCompilationTests
         var errored = Decide("""{"level": "high", "purpose": "etl"}""");
         Assert.Equal(Decision.Deny, errored.Decision);
         Assert.Equal(["policy0", "policy1", "policy2"], errored.Errors.Select(e => e.PolicyId));
+    }
+    [Fact]
+    public void AttributeNamesAPolicyReads_AreTheRuntimesOwn_AndRecordsAnswerAlikeWithAnyCopyOfTheName()
+    {
+        // A name no other code uses, so that only compiling the policy can have put it in the runtime's pool.
+        var name = "attr_" + Guid.NewGuid().ToString("N");
+        Assert.Null(string.IsInterned(name));
+
+        var policies = CedarParser.ParsePolicySet($$"""
+            permit(principal, action, resource) when { context has {{name}} && context.{{name}} == "yes" };
+            """);
+        Assert.NotNull(policies.Index);
+        var pooled = string.IsInterned(name);
+        Assert.NotNull(pooled);
+
+        // The pooled instance and a fresh copy of the name are the same key.
+        foreach (var key in new[] { pooled, new string(name.AsSpan()) })
+        {
+            var context = new RecordValue([KeyValuePair.Create<string, CedarValue>(key, new StringValue("yes"))]);
+            Assert.Equal(Decision.Allow, Authorizer.IsAuthorized(CedarFixture.DefaultRequest with { Context = context }, policies, Entities.EntityStore.Empty).Decision);
+        }
     }
 }
