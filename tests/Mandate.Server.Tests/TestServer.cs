@@ -90,31 +90,6 @@ public sealed class TestServer : IAsyncDisposable
         return json;
     }
 
-    /// <summary>
-    /// Registers agent <paramref name="id"/>, owned by a human <c>alice</c> registered with it, authenticating with
-    /// <paramref name="key"/>; then asks for its client-credentials token and returns the token endpoint's successful answer.
-    /// </summary>
-    public async Task<JsonElement> IssueAgentTokenAsync(AgentKey key, string id)
-    {
-        await PostJsonAsync("/v1/identities", new { kind = "human", id = "alice", display_name = "Alice" });
-        await PostJsonAsync("/v1/identities", new
-        {
-            kind = "agent", id, display_name = id, owner = "alice",
-            credentials = new[] { new { kind = "public_key", jwk = key.PublicJwkJson } },
-        });
-        using var anonymous = CreateClient();
-        var tokenEndpoint = new Uri(BaseAddress, "/oauth2/token").ToString();
-        using var response = await anonymous.PostAsync(tokenEndpoint, new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ["client_assertion"] = key.Assertion(id, tokenEndpoint),
-        }));
-        var body = await ReadJsonAsync(response);
-        Assert.True(response.IsSuccessStatusCode, $"POST /oauth2/token: {(int)response.StatusCode}: {body}");
-        return body;
-    }
-
     /// <summary>Waits on the pipeline's append signal (no sleeping) until <paramref name="count"/> events of a type are stored.</summary>
     public async Task<List<JsonElement>> WaitForEventsAsync(string type, int count, Func<JsonElement, bool>? where = null)
     {

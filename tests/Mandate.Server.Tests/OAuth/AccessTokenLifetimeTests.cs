@@ -1,6 +1,8 @@
 using System.Buffers.Text;
+using System.Net;
 using System.Text.Json;
 using Mandate.Server.Tests.Cli;
+using Mandate.Server.Tests.Delegation;
 
 namespace Mandate.Server.Tests.OAuth;
 
@@ -13,9 +15,12 @@ public sealed class AccessTokenLifetimeTests
     public async Task AccessTokens_LiveAsLongAsTheServerSays(int? minutes, int seconds)
     {
         await using var server = await TestServer.StartAsync(o => minutes is { } m ? o with { AccessTokenLifetime = TimeSpan.FromMinutes(m) } : o);
-        using var key = new AgentKey();
-        var body = await server.IssueAgentTokenAsync(key, "bot");
+        using var fleet = new Fleet(server);
+        await fleet.AddAsync("alice", "human");
+        await fleet.AddAsync("bot", "agent", owner: "alice");
+        var (status, body) = await fleet.PostAsync("/oauth2/token", "bot", ("grant_type", "client_credentials"));
 
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
         Assert.Equal(seconds, body.GetProperty("expires_in").GetInt32());
         var claims = JsonDocument.Parse(Base64Url.DecodeFromChars(body.GetProperty("access_token").GetString()!.Split('.')[1])).RootElement;
         Assert.Equal(seconds, claims.GetProperty("exp").GetInt64() - claims.GetProperty("iat").GetInt64());

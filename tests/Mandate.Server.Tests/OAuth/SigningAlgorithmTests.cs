@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Mandate.Server.Tests.Delegation;
 using Mandate.Server.Tests.Node;
 
 namespace Mandate.Server.Tests.OAuth;
@@ -11,8 +12,10 @@ public sealed class SigningAlgorithmTests
     public async Task EdDsaServer_IssuesTokensThatJoseAndMandateVerify()
     {
         await using var server = await TestServer.StartAsync(o => o with { SigningAlgorithm = "EdDSA" });
-        using var key = new AgentKey();
-        var token = (await server.IssueAgentTokenAsync(key, "eddsa-bot")).GetProperty("access_token").GetString()!;
+        using var fleet = new Fleet(server);
+        await fleet.AddAsync("alice", "human");
+        await fleet.AddAsync("eddsa-bot", "agent", owner: "alice");
+        var token = await fleet.TokenAsync("eddsa-bot");
 
         using var agent = server.CreateClient(token);
         using var decision = await agent.PostAsJsonAsync("/access/v1/evaluation", new
