@@ -69,21 +69,8 @@ public static partial class HugePages
     /// back is split into small pages again. Reading it walks the process's page tables: a few milliseconds for gigabytes,
     /// so it suits a metrics scrape, not a request.
     /// </summary>
-    public static long? ProcessBytes()
-    {
-        try
-        {
-            return OperatingSystem.IsLinux() ? AnonHugePages(File.ReadLines("/proc/self/smaps_rollup")) : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    public static long? ProcessBytes() =>
+        OperatingSystem.IsLinux() && ReadText("/proc/self/smaps_rollup") is { } rollup ? AnonHugePages(rollup.Split('\n')) : null;
 
     /// <summary>The <c>AnonHugePages:</c> line of an smaps listing, in bytes (the kernel writes kB), or null when it has none.</summary>
     internal static long? AnonHugePages(IEnumerable<string> lines)
@@ -161,11 +148,14 @@ public static partial class HugePages
         return resident * 4 >= residency.Length * 3;
     }
 
-    private static string? ReadSetting(string name)
+    private static string? ReadSetting(string name) => ReadText(Path.Combine(ThpDirectory, name))?.Trim();
+
+    // A small file the kernel writes (a setting, a summary of the process), or null when it is absent or not readable.
+    private static string? ReadText(string path)
     {
         try
         {
-            return File.ReadAllText(Path.Combine(ThpDirectory, name)).Trim();
+            return File.ReadAllText(path);
         }
         catch (IOException)
         {
