@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Mandate.Proxy;
@@ -14,17 +16,25 @@ namespace Mandate.Proxy;
 /// <summary>
 /// A running <c>mandate proxy</c>: Kestrel in front of one upstream. Every request passes the enforcement middleware
 /// (token, route mapping, decision) and only allowed ones are forwarded, with YARP's forwarder, over pooled keep-alive
-/// connections to the upstream.
+/// connections to the upstream. With <see cref="ProxyConfiguration.AdminListen"/> a second listener serves the proxy's own
+/// <c>/metrics</c> and <c>/healthz</c>.
 /// </summary>
 public sealed class MandateProxy : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly WebApplication? _admin;
 
-    private MandateProxy(WebApplication app) => _app = app;
+    private MandateProxy(WebApplication app, WebApplication? admin)
+    {
+        _app = app;
+        _admin = admin;
+    }
 
     /// <summary>The addresses the proxy listens on (port 0 resolved).</summary>
-    public IReadOnlyList<Uri> Addresses =>
-        [.. _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a))];
+    public IReadOnlyList<Uri> Addresses => AddressesOf(_app);
+
+    /// <summary>The addresses of the admin listener (<c>/metrics</c>, <c>/healthz</c>); empty when there is none.</summary>
+    public IReadOnlyList<Uri> AdminAddresses => _admin is null ? [] : AddressesOf(_admin);
 
     /// <summary>The in-process decision snapshot follower, when the proxy decides in process.</summary>
     public SnapshotFollower? Snapshots => _app.Services.GetService<SnapshotFollower>();
@@ -51,9 +61,16 @@ public sealed class MandateProxy : IAsyncDisposable
         var app = builder.Build();
         app.UseMandateEnforcement();
         app.MapForwarder("/{**path}", upstream.AbsoluteUri, ForwarderRequestConfig.Empty, HttpTransformer.Default);
+        WebApplication? admin = null;
         try
         {
             await app.StartAsync(cancellationToken);
+            if (configuration.AdminListen.Count > 0)
+            {
+                admin = BuildAdmin(configuration, app.Services);
+                await admin.StartAsync(cancellationToken);
+            }
+
             if (app.Services.GetService<SnapshotFollower>() is { } follower)
             {
                 using var ready = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -63,12 +80,43 @@ public sealed class MandateProxy : IAsyncDisposable
         }
         catch
         {
+            if (admin is not null)
+            {
+                await admin.DisposeAsync();
+            }
+
             await app.DisposeAsync();
             throw;
         }
 
-        return new MandateProxy(app);
+        return new MandateProxy(app, admin);
     }
+
+    // The admin listener: a host of its own, so its paths never shadow the upstream's and its port can stay private.
+    private static WebApplication BuildAdmin(ProxyConfiguration configuration, IServiceProvider proxy)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls([.. configuration.AdminListen]);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
+        // This proxy's instruments only: the enforcement meter's scope is its options instance, and meters are matched by
+        // name across the process.
+        var scope = proxy.GetRequiredService<MandateEnforcementOptions>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(EnforcementMetrics.MeterName)
+            .AddView(instrument => ReferenceEquals(instrument.Meter.Scope, scope) ? null : MetricStreamConfiguration.Drop)
+            .AddPrometheusExporter());
+        var admin = builder.Build();
+        admin.MapPrometheusScrapingEndpoint("/metrics");
+        var follower = proxy.GetService<SnapshotFollower>();
+        admin.MapGet("/healthz", () => TypedResults.Ok(new ProxyHealth("ok", follower is null ? "remote" : "in_process", follower?.Version)));
+        return admin;
+    }
+
+    private static List<Uri> AddressesOf(WebApplication app) =>
+        [.. app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a))];
 
     /// <summary>Completes when the host shuts down.</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
@@ -76,7 +124,16 @@ public sealed class MandateProxy : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_admin is not null)
+        {
+            await _admin.StopAsync();
+            await _admin.DisposeAsync();
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+
+    /// <summary>The body of <c>GET /healthz</c>: the decision mode and, in process, the snapshot version in use.</summary>
+    private sealed record ProxyHealth(string Status, string Mode, string? Snapshot);
 }

@@ -16,6 +16,12 @@ public sealed record ProxyConfiguration
     /// <summary>Where the proxy listens (Kestrel URL syntax).</summary>
     public IReadOnlyList<string> Listen { get; init; } = ["http://127.0.0.1:8081"];
 
+    /// <summary>
+    /// Where the proxy serves its own endpoints, <c>GET /metrics</c> (Prometheus) and <c>GET /healthz</c>, apart from the
+    /// forwarded traffic (so they never shadow the upstream's paths); none by default.
+    /// </summary>
+    public IReadOnlyList<string> AdminListen { get; init; } = [];
+
     /// <summary>The Mandate server's address.</summary>
     public Uri? Server { get; init; }
 

@@ -42,22 +42,8 @@ public sealed class MandateMetrics : IDisposable
             "Ingest and import calls waiting for room in the pipeline or for their events to be durable (backpressure)");
         _ingested = _meter.CreateCounter<long>("mandate.events.ingested", "{event}", "Events accepted from external producers, by route (ingest or import)");
         _ingestRefused = _meter.CreateCounter<long>("mandate.events.ingest.refused", "{request}", "Submissions refused as malformed, by route");
-        _meter.CreateObservableGauge("mandate.memory.huge_pages", () => Present(HugePages.ProcessBytes()), "By",
-            "Bytes of the process's anonymous memory the kernel backs with huge pages (Linux only)");
-        if (snapshotHugePages is not null)
-        {
-            _meter.CreateObservableGauge("mandate.snapshot.huge_pages.collapsed", () => Collapse(snapshotHugePages, r => r.CollapsedBytes), "By",
-                "Bytes the last collapse of the decision snapshot backed with huge pages");
-            _meter.CreateObservableGauge("mandate.snapshot.huge_pages.refused", () => Collapse(snapshotHugePages, r => r.Refused), "{chunk}",
-                "Dense chunks the kernel did not collapse into huge pages in the last collapse");
-        }
+        HugePageInstruments.Add(_meter, snapshotHugePages);
     }
-
-    // Nothing is reported until there is something to report: a gauge that reads 0 would claim a measurement.
-    private static IEnumerable<Measurement<long>> Present(long? value) => value is { } v ? [new Measurement<long>(v)] : [];
-
-    private static IEnumerable<Measurement<long>> Collapse(Func<HugePageReport?> last, Func<HugePageReport, long> figure) =>
-        Present(last() is { UnsupportedReason: null } report ? figure(report) : null);
 
     /// <summary>Counts a decision and records how long it took.</summary>
     public void Decided(bool allowed, TimeSpan elapsed)

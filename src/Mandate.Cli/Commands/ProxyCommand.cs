@@ -14,11 +14,12 @@ internal static class ProxyCommand
     {
         var config = new Option<string>("--config") { Description = "Proxy configuration file (JSON: upstream, server, audience, routes, ...)", Required = true };
         var listen = new Option<string?>("--listen") { Description = "Listen addresses, separated by ';' (overrides the file)" };
+        var admin = new Option<string?>("--admin-listen") { Description = "Addresses for /metrics and /healthz, separated by ';' (overrides the file)" };
         var upstream = new Option<Uri?>("--upstream") { Description = "Upstream address (overrides the file)" };
         var mode = new Option<string?>("--mode") { Description = "remote or in_process (overrides the file)" };
         var command = new Command("proxy", "Run a reverse proxy that forwards only authenticated, allowed requests to an upstream")
         {
-            config, listen, upstream, mode,
+            config, listen, admin, upstream, mode,
         };
         command.SetAction(async (parse, ct) => await CommandActions.Guard(parse, async () =>
         {
@@ -29,6 +30,7 @@ internal static class ProxyCommand
                 configuration = configuration with
                 {
                     Listen = parse.GetValue(listen)?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? configuration.Listen,
+                    AdminListen = parse.GetValue(admin)?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? configuration.AdminListen,
                     Upstream = parse.GetValue(upstream) ?? configuration.Upstream,
                     Server = configuration.Server ?? parse.GetValue(CliContext.Server),
                     Mode = parse.GetValue(mode) switch
@@ -62,7 +64,8 @@ internal static class ProxyCommand
 
             await using var running = proxy;
             await parse.InvocationConfiguration.Output.WriteLineAsync(
-                $"mandate proxy is listening on {string.Join(", ", proxy.Addresses)}, forwarding to {configuration.Upstream} ({(configuration.Mode == DecisionMode.Remote ? "remote" : "in-process")} decisions)");
+                $"mandate proxy is listening on {string.Join(", ", proxy.Addresses)}, forwarding to {configuration.Upstream} ({(configuration.Mode == DecisionMode.Remote ? "remote" : "in-process")} decisions)"
+                + (proxy.AdminAddresses.Count > 0 ? $"; /metrics and /healthz on {string.Join(", ", proxy.AdminAddresses)}" : string.Empty));
             await proxy.WaitForShutdownAsync(ct);
             return ExitCodes.Ok;
         }));

@@ -57,6 +57,9 @@ public sealed partial class DecisionReporter : IAsyncDisposable
     /// <summary>Events the server acknowledged.</summary>
     public long Sent => Interlocked.Read(ref _sent);
 
+    /// <summary>Events queued and not yet sent.</summary>
+    public int Pending => _queue.Reader.Count;
+
     /// <summary>Queues one event; never blocks.</summary>
     public void Report(MandateEvent decision)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using Mandate.Authorization;
@@ -25,6 +26,11 @@ public sealed partial class SnapshotFollower : IAsyncDisposable
     private readonly Task _loop;
     private Followed? _current;
     private long _generation;
+    private long _updates;
+    private long _failures;
+
+    // When the server last confirmed the copy current (Stopwatch ticks), 0 before the first copy.
+    private long _confirmedAt;
 
     /// <summary>Starts following the server at <paramref name="server"/>.</summary>
     public SnapshotFollower(HttpClient http, Uri server, Func<CancellationToken, ValueTask<string>> credential, ILogger<SnapshotFollower> logger)
@@ -42,6 +48,19 @@ public sealed partial class SnapshotFollower : IAsyncDisposable
 
     /// <summary>The server's version of <see cref="Current"/>.</summary>
     public string? Version => Volatile.Read(ref _current)?.Version;
+
+    /// <summary>How many snapshot copies were taken into use.</summary>
+    public long Updates => Interlocked.Read(ref _updates);
+
+    /// <summary>How many exchanges with the server failed (the last good copy stayed in use each time).</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>
+    /// How long ago the server last confirmed the copy in use current: by sending it, or by answering that it has not
+    /// changed. A long poll waits up to 30 seconds for a change, so while the server is reachable this stays below that;
+    /// beyond it the copy may be stale. Null before the first copy.
+    /// </summary>
+    public TimeSpan? SinceConfirmed => Interlocked.Read(ref _confirmedAt) is var at and not 0 ? Stopwatch.GetElapsedTime(at) : null;
 
     /// <summary>Raised after a new snapshot copy is in use.</summary>
     public event EventHandler? Updated;
@@ -77,6 +96,7 @@ public sealed partial class SnapshotFollower : IAsyncDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
             {
+                Interlocked.Increment(ref _failures);
                 LogFollowFailed(ex, _endpoint);
                 await Task.Delay(backoff, token);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
@@ -99,6 +119,7 @@ public sealed partial class SnapshotFollower : IAsyncDisposable
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token);
         if (response.StatusCode == HttpStatusCode.NotModified)
         {
+            Interlocked.Exchange(ref _confirmedAt, Stopwatch.GetTimestamp());
             return;
         }
 
@@ -110,6 +131,8 @@ public sealed partial class SnapshotFollower : IAsyncDisposable
         var body = await response.Content.ReadAsByteArrayAsync(deadline.Token);
         var (version, snapshot) = SnapshotDocument.Read(body, Interlocked.Increment(ref _generation));
         Volatile.Write(ref _current, new Followed(version, snapshot));
+        Interlocked.Exchange(ref _confirmedAt, Stopwatch.GetTimestamp());
+        Interlocked.Increment(ref _updates);
         LogUpdated(version);
         _first.TrySetResult();
         Updated?.Invoke(this, EventArgs.Empty);

@@ -65,6 +65,9 @@ public static class EnforcementExtensions
                 new RemoteAccessDecider(sp.GetRequiredService<HttpClient>(), server, credential, options.DecisionTimeout)));
         }
 
+        // This registration's instruments. Their meter's scope is the options instance, so an exporter can tell them from
+        // another enforcement point's in the same process (Instrument.Meter.Scope).
+        services.AddSingleton(sp => new EnforcementMetrics(options, sp.GetService<SnapshotFollower>(), sp.GetService<DecisionReporter>(), sp.GetService<SnapshotHugePages>()));
         return services;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Claims;
 using Mandate.Client.Decisions;
 using Mandate.Client.Tokens;
@@ -20,29 +21,40 @@ internal sealed partial class EnforcementMiddleware(
     MandateTokenValidator tokens,
     ProofOfPossession possession,
     IAccessDecider decider,
+    EnforcementMetrics metrics,
     ILogger<EnforcementMiddleware> logger)
 {
     private const string RequestIdHeader = "X-Request-ID";
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (options.AnonymousPaths.Contains(context.Request.Path.Value ?? string.Empty))
+        var outcome = await EnforceAsync(context);
+        metrics.Request(outcome);
+        if (outcome is EnforcementOutcome.Allow or EnforcementOutcome.Anonymous)
         {
             await next(context);
-            return;
+        }
+    }
+
+    // Decides the request, answering it when it is refused; an allowed or anonymous one is left for the next stage.
+    private async Task<EnforcementOutcome> EnforceAsync(HttpContext context)
+    {
+        if (options.AnonymousPaths.Contains(context.Request.Path.Value ?? string.Empty))
+        {
+            return EnforcementOutcome.Anonymous;
         }
 
         var header = context.Request.Headers.Authorization.ToString();
         if (header.Length == 0)
         {
             await EnforcementProblems.UnauthenticatedAsync(context, null);
-            return;
+            return EnforcementOutcome.Unauthenticated;
         }
 
         if (!AuthorizationHeader.TryParse(header, out var dpopScheme, out var tokenStart))
         {
             await EnforcementProblems.UnauthenticatedAsync(context, "the Authorization header must be `Bearer <token>`, or `DPoP <token>` with a `DPoP` proof");
-            return;
+            return EnforcementOutcome.Unauthenticated;
         }
 
         var presented = PresentedToken.Of(context, header, tokenStart);
@@ -55,39 +67,39 @@ internal sealed partial class EnforcementMiddleware(
         {
             LogUnavailable(ex, context.Request.Method, context.Request.Path);
             await EnforcementProblems.UnavailableAsync(context, "tokens cannot be validated now");
-            return;
+            return EnforcementOutcome.Unavailable;
         }
 
         if (validation.Token is not { } token)
         {
             await EnforcementProblems.UnauthenticatedAsync(context, validation.Error);
-            return;
+            return EnforcementOutcome.Unauthenticated;
         }
 
         if (possession.Check(context, dpopScheme, presented, token) is { } refusal)
         {
             await EnforcementProblems.UnauthenticatedAsync(context, refusal.Description, refusal.Error, dpop: true);
-            return;
+            return EnforcementOutcome.Unauthenticated;
         }
 
         if (token.SubjectKind is not { Length: > 0 } subjectType)
         {
             await EnforcementProblems.UnauthenticatedAsync(context, "the token does not say what kind of identity it speaks for (`sub_kind`)");
-            return;
+            return EnforcementOutcome.Unauthenticated;
         }
 
         context.User = Principal(token);
         if (routes.Map(context.Request.Method, context.Request.Path) is not { } mapped)
         {
             await EnforcementProblems.ForbiddenAsync(context, "no_route_mapping", $"`{context.Request.Method} {context.Request.Path}` is not a mapped route");
-            return;
+            return EnforcementOutcome.Deny;
         }
 
         // Mandate names entities with 1 to 1024 characters; a longer id from the path can never be allowed.
         if (mapped.ResourceId.Length is 0 or > 1024)
         {
             await EnforcementProblems.ForbiddenAsync(context, "access_denied", "the resource id taken from the path must have 1 to 1024 characters");
-            return;
+            return EnforcementOutcome.Deny;
         }
 
         // The decision is for the token: its holder, over its whole delegation chain when it has one.
@@ -98,22 +110,26 @@ internal sealed partial class EnforcementMiddleware(
             Token = token,
             TransactionToken = context.Request.Headers[RemoteAccessDecider.TransactionHeader].ToString() is { Length: > 0 } transaction ? transaction : null,
         };
+        var started = metrics.TimesDecisions ? Stopwatch.GetTimestamp() : 0;
         var decision = await decider.DecideAsync(question, context.RequestAborted);
-        if (decision.Allowed)
+        var outcome = decision.Allowed ? EnforcementOutcome.Allow : decision.Unavailable ? EnforcementOutcome.Unavailable : EnforcementOutcome.Deny;
+        if (started != 0)
         {
-            await next(context);
-            return;
+            metrics.Decided(outcome, started);
         }
 
-        if (decision.Unavailable)
+        if (outcome == EnforcementOutcome.Unavailable)
         {
             LogDecisionFailed(context.Request.Method, context.Request.Path, decision.Reason);
             await EnforcementProblems.UnavailableAsync(context, "no access decision could be made");
-            return;
+        }
+        else if (outcome == EnforcementOutcome.Deny)
+        {
+            await EnforcementProblems.ForbiddenAsync(context, "access_denied",
+                $"`{token.Holder}`{(token.Actors.Count > 0 ? $" acting for `{token.Subject}`" : string.Empty)} may not `{mapped.Action}` `{mapped.ResourceType}::\"{mapped.ResourceId}\"`");
         }
 
-        await EnforcementProblems.ForbiddenAsync(context, "access_denied",
-            $"`{token.Holder}`{(token.Actors.Count > 0 ? $" acting for `{token.Subject}`" : string.Empty)} may not `{mapped.Action}` `{mapped.ResourceType}::\"{mapped.ResourceId}\"`");
+        return outcome;
     }
 
     private Dictionary<string, string> Context(HttpContext context)
