@@ -44,6 +44,8 @@ public sealed class MandateProxy : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var upstream = configuration.Upstream ?? throw new ArgumentException("the proxy configuration needs `upstream`, the address of the service to protect");
+        CheckAddresses("listen", configuration.Listen, required: true);
+        CheckAddresses("admin_listen", configuration.AdminListen, required: false);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls([.. configuration.Listen]);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
@@ -113,6 +115,27 @@ public sealed class MandateProxy : IAsyncDisposable
         var follower = proxy.GetService<SnapshotFollower>();
         admin.MapGet("/healthz", () => TypedResults.Ok(new ProxyHealth("ok", follower is null ? "remote" : "in_process", follower?.Version)));
         return admin;
+    }
+
+    // What Kestrel can bind: checked before anything starts, so a typo is named rather than thrown from the host's start.
+    private static void CheckAddresses(string member, IReadOnlyList<string> addresses, bool required)
+    {
+        if (required && addresses.Count == 0)
+        {
+            throw new ArgumentException($"the proxy configuration needs at least one `{member}` address, for example http://127.0.0.1:8081");
+        }
+
+        foreach (var address in addresses)
+        {
+            try
+            {
+                BindingAddress.Parse(address);
+            }
+            catch (FormatException)
+            {
+                throw new ArgumentException($"`{member}` has `{address}`, which is not a listen address such as http://127.0.0.1:8081");
+            }
+        }
     }
 
     private static List<Uri> AddressesOf(WebApplication app) =>

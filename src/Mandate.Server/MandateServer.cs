@@ -78,6 +78,19 @@ public sealed class MandateServer : IAsyncDisposable
             throw new InvalidOperationException($"the signing algorithm must be ES256 or EdDSA, not `{options.SigningAlgorithm}`");
         }
 
+        if (options.Urls.Count == 0)
+        {
+            throw new InvalidOperationException("the server needs at least one listen address, for example http://127.0.0.1:8080");
+        }
+
+        foreach (var url in options.Urls)
+        {
+            if (!IsListenAddress(url))
+            {
+                throw new InvalidOperationException($"`{url}` is not a listen address, such as http://127.0.0.1:8080 (port 0 picks a free port)");
+            }
+        }
+
         var store = await SqliteMandateStore.OpenAsync(options.DataDirectory, cancellationToken);
         SigningKeyRing? keys = null;
         WebApplication? app = null;
@@ -315,6 +328,20 @@ public sealed class MandateServer : IAsyncDisposable
         }
 
         return result;
+    }
+
+    // What Kestrel can bind: checked before anything starts, so a typo is named rather than thrown from the host's start.
+    private static bool IsListenAddress(string url)
+    {
+        try
+        {
+            BindingAddress.Parse(url);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     private static string Issuer(IServiceProvider services)
