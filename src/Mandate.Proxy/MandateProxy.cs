@@ -44,6 +44,11 @@ public sealed class MandateProxy : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var upstream = configuration.Upstream ?? throw new ArgumentException("the proxy configuration needs `upstream`, the address of the service to protect");
+        if (upstream is not { IsAbsoluteUri: true, Scheme: "http" or "https" })
+        {
+            throw new ArgumentException($"`upstream` must be an absolute http or https address, such as http://127.0.0.1:5000, not `{upstream}`");
+        }
+
         CheckAddresses("listen", configuration.Listen, required: true);
         CheckAddresses("admin_listen", configuration.AdminListen, required: false);
         var builder = WebApplication.CreateSlimBuilder();

@@ -80,6 +80,11 @@ public sealed record ProxyConfiguration
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Server = Server ?? throw new ArgumentException("the proxy configuration needs `server`, the Mandate server's address");
+        if (Server is not { IsAbsoluteUri: true, Scheme: "http" or "https" })
+        {
+            throw new ArgumentException($"`server` must be an absolute http or https address, such as http://127.0.0.1:8080, not `{Server}`");
+        }
+
         options.Audience = Audience ?? throw new ArgumentException("the proxy configuration needs `audience`, the audience callers' tokens carry");
         options.Mode = Mode;
         options.Credential = credential;

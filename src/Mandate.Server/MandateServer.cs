@@ -91,7 +91,7 @@ public sealed class MandateServer : IAsyncDisposable
             }
         }
 
-        var store = await SqliteMandateStore.OpenAsync(options.DataDirectory, cancellationToken);
+        var store = await OpenStoreAsync(options.DataDirectory, cancellationToken);
         SigningKeyRing? keys = null;
         WebApplication? app = null;
         try
@@ -328,6 +328,20 @@ public sealed class MandateServer : IAsyncDisposable
         }
 
         return result;
+    }
+
+    // A data directory that cannot be created or read, or a database file that is not one, is the operator's to fix: say
+    // which and why. The files are left as they were.
+    private static async Task<SqliteMandateStore> OpenStoreAsync(string directory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SqliteMandateStore.OpenAsync(directory, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            throw new InvalidOperationException($"the data directory `{Path.GetFullPath(directory)}` cannot be used: {ex.Message}", ex);
+        }
     }
 
     // What Kestrel can bind: checked before anything starts, so a typo is named rather than thrown from the host's start.

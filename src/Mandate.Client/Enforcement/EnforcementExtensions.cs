@@ -17,6 +17,11 @@ public static class EnforcementExtensions
         var options = new MandateEnforcementOptions();
         configure(options);
         var server = options.Server ?? throw new ArgumentException("set MandateEnforcementOptions.Server to the Mandate server's address");
+        if (server is not { IsAbsoluteUri: true, Scheme: "http" or "https" })
+        {
+            throw new ArgumentException($"MandateEnforcementOptions.Server must be an absolute http or https address, not `{server}`");
+        }
+
         var audience = options.Audience ?? throw new ArgumentException("set MandateEnforcementOptions.Audience to the audience this service's tokens carry");
         if (options.Mode == DecisionMode.InProcess && string.IsNullOrEmpty(options.Credential))
         {
