@@ -31,14 +31,10 @@ internal static class CedarCommands
             {
                 string text;
                 string formatted;
+                text = await ReadFileAsync(file, "policy file", ct);
                 try
                 {
-                    text = await File.ReadAllTextAsync(file, ct);
                     formatted = Cedar.Formatting.PolicyFormatter.Format(text);
-                }
-                catch (IOException ex)
-                {
-                    throw new Http.CliException(ex.Message, ExitCodes.Usage);
                 }
                 catch (Cedar.Syntax.CedarParseException ex)
                 {
@@ -72,23 +68,21 @@ internal static class CedarCommands
         var command = new Command("authorize", "Decide one request offline, as Cedar would (exit 0 allow, 3 deny)") { policies, entities, request };
         command.SetAction(async (parse, ct) => await CommandActions.Guard(parse, async () =>
         {
+            var policyFile = parse.GetValue(policies)!;
+            var policyText = await ReadFileAsync(policyFile, "policy file", ct);
+            var entitiesFile = parse.GetValue(entities);
+            var entitiesText = entitiesFile is null ? null : await ReadFileAsync(entitiesFile, "entities file", ct);
+            using var requestJson = await ReadRequestAsync(parse.GetValue(request)!, ct);
             Cedar.Authorization.AuthorizationResponse response;
             try
             {
-                var policySet = Cedar.Syntax.CedarParser.ParsePolicySet(await File.ReadAllTextAsync(parse.GetValue(policies)!, ct));
-                var store = parse.GetValue(entities) is { } entitiesFile
-                    ? Cedar.Json.CedarJson.ParseEntities(await File.ReadAllTextAsync(entitiesFile, ct))
-                    : Cedar.Entities.EntityStore.Empty;
-                var requestText = parse.GetValue(request)!;
-                using var requestJson = System.Text.Json.JsonDocument.Parse(File.Exists(requestText) ? await File.ReadAllTextAsync(requestText, ct) : requestText);
-                response = Cedar.Authorization.Authorizer.IsAuthorized(Cedar.Json.CedarJson.ParseRequest(requestJson.RootElement), policySet, store);
+                var policySet = Cedar.Syntax.CedarParser.ParsePolicySet(policyText);
+                var store = entitiesText is null ? Cedar.Entities.EntityStore.Empty : Entities(entitiesFile!, () => Cedar.Json.CedarJson.ParseEntities(entitiesText));
+                response = Cedar.Authorization.Authorizer.IsAuthorized(Request(() => Cedar.Json.CedarJson.ParseRequest(requestJson.RootElement)), policySet, store);
             }
-            catch (Exception ex) when (ex is IOException or Cedar.Syntax.CedarParseException or Cedar.Json.CedarJsonException
-                or System.Text.Json.JsonException or ArgumentException)
+            catch (Cedar.Syntax.CedarParseException ex)
             {
-                throw new Http.CliException(ex is Cedar.Syntax.CedarParseException parseError
-                    ? $"{parse.GetValue(policies)}:{parseError.Line}:{parseError.Column}: {parseError.Reason}"
-                    : ex.Message, ExitCodes.Usage);
+                throw new Http.CliException($"{policyFile}:{ex.Line}:{ex.Column}: {ex.Reason}", ExitCodes.Usage);
             }
 
             var output = parse.InvocationConfiguration.Output;
@@ -126,24 +120,28 @@ internal static class CedarCommands
             Cedar.Schema.CedarSchema parsedSchema;
             Cedar.Ast.PolicySet policySet;
             var problems = new List<string>();
+            var schemaText = await ReadFileAsync(schemaFile, "schema file", ct);
+            var policyText = await ReadFileAsync(policyFile, "policy file", ct);
+            var entitiesFile = parse.GetValue(entities);
+            var entitiesText = entitiesFile is null ? null : await ReadFileAsync(entitiesFile, "entities file", ct);
+            using var requestJson = parse.GetValue(request) is { } requestText ? await ReadRequestAsync(requestText, ct) : null;
             try
             {
-                var schemaText = await File.ReadAllTextAsync(schemaFile, ct);
                 parsedSchema = schemaFile.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
                     ? Cedar.Schema.CedarSchema.ParseJson(schemaText)
                     : Cedar.Schema.CedarSchema.Parse(schemaText);
-                policySet = Cedar.Syntax.CedarParser.ParsePolicySet(await File.ReadAllTextAsync(policyFile, ct));
+                policySet = Cedar.Syntax.CedarParser.ParsePolicySet(policyText);
                 var data = new Cedar.Validation.RequestValidator(parsedSchema);
-                if (parse.GetValue(entities) is { } entitiesFile)
+                if (entitiesText is not null)
                 {
-                    var store = data.Conform(Cedar.Json.CedarJson.ParseEntities(await File.ReadAllTextAsync(entitiesFile, ct), ImplicitReferences));
+                    var store = data.Conform(Entities(entitiesFile!, () => Cedar.Json.CedarJson.ParseEntities(entitiesText, ImplicitReferences)));
                     problems.AddRange(data.Validate(store).Select(p => $"{entitiesFile}: {p}"));
                 }
 
-                if (parse.GetValue(request) is { } requestText)
+                if (requestJson is not null)
                 {
-                    using var requestJson = System.Text.Json.JsonDocument.Parse(File.Exists(requestText) ? await File.ReadAllTextAsync(requestText, ct) : requestText);
-                    problems.AddRange(data.Validate(data.Conform(Cedar.Json.CedarJson.ParseRequest(requestJson.RootElement, ImplicitReferences))).Select(p => $"request: {p}"));
+                    problems.AddRange(data.Validate(data.Conform(Request(() => Cedar.Json.CedarJson.ParseRequest(requestJson.RootElement, ImplicitReferences))))
+                        .Select(p => $"request: {p}"));
                 }
             }
             catch (Cedar.Schema.SchemaException ex)
@@ -153,10 +151,6 @@ internal static class CedarCommands
             catch (Cedar.Syntax.CedarParseException ex)
             {
                 throw new Http.CliException($"{policyFile}:{ex.Line}:{ex.Column}: {ex.Reason}", ExitCodes.Usage);
-            }
-            catch (Exception ex) when (ex is IOException or Cedar.Json.CedarJsonException or System.Text.Json.JsonException or ArgumentException)
-            {
-                throw new Http.CliException(ex.Message, ExitCodes.Usage);
             }
 
             var result = new Cedar.Validation.PolicyValidator(parsedSchema).Validate(policySet);
@@ -186,6 +180,64 @@ internal static class CedarCommands
     }
 
     private static readonly Cedar.Json.CedarJsonOptions ImplicitReferences = new() { ImplicitEntityReferences = true };
+
+    // A file the command was pointed at: one it cannot read (missing, a directory, not permitted) is a usage error naming it.
+    private static async Task<string> ReadFileAsync(string path, string what, CancellationToken ct)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new Http.CliException($"the {what} `{path}` is a directory; name a file", ExitCodes.Usage);
+        }
+
+        try
+        {
+            return await File.ReadAllTextAsync(path, ct);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new Http.CliException($"cannot read the {what} `{path}`: {ex.Message}", ExitCodes.Usage);
+        }
+    }
+
+    // --request is a file holding the request, or the request's JSON itself.
+    private static async Task<System.Text.Json.JsonDocument> ReadRequestAsync(string text, CancellationToken ct)
+    {
+        var json = File.Exists(text) ? await ReadFileAsync(text, "request file", ct)
+            : text.TrimStart().StartsWith('{') ? text
+            : throw new Http.CliException($"--request `{text}` is neither a file nor a request's JSON (an object with principal, action, resource and context)", ExitCodes.Usage);
+        try
+        {
+            return System.Text.Json.JsonDocument.Parse(json);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new Http.CliException($"the request is not valid JSON: {ex.Message}", ExitCodes.Usage);
+        }
+    }
+
+    private static Cedar.Entities.EntityStore Entities(string file, Func<Cedar.Entities.EntityStore> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (Exception ex) when (ex is Cedar.Json.CedarJsonException or ArgumentException)
+        {
+            throw new Http.CliException($"{file}: {ex.Message}", ExitCodes.Usage);
+        }
+    }
+
+    private static Cedar.Evaluation.Request Request(Func<Cedar.Evaluation.Request> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (Exception ex) when (ex is Cedar.Json.CedarJsonException or ArgumentException)
+        {
+            throw new Http.CliException($"request: {ex.Message}", ExitCodes.Usage);
+        }
+    }
 
     private static Command TestCommand()
     {

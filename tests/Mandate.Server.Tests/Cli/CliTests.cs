@@ -147,6 +147,36 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CedarTools_NameTheInputTheyCannotUse()
+    {
+        var policies = Path.Combine(_workDirectory, "ok.cedar");
+        await File.WriteAllTextAsync(policies, "permit (principal, action, resource);");
+        var entities = Path.Combine(_workDirectory, "entities.json");
+        await File.WriteAllTextAsync(entities, "[{\"uid\":");
+        var schema = Path.Combine(_workDirectory, "s.cedarschema");
+        await File.WriteAllTextAsync(schema, "entity User;");
+        const string Request = """{"principal":{"type":"User","id":"a"},"action":{"type":"Action","id":"r"},"resource":{"type":"D","id":"1"}}""";
+
+        async Task Refused(string expected, params string[] args)
+        {
+            var run = await CliRun.InvokeAsync(null, ["cedar", .. args]);
+            Assert.True(run.ExitCode == 2, run.ToString());
+            Assert.Contains(expected, run.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled", run.Error, StringComparison.Ordinal);
+        }
+
+        await Refused($"the policy file `{_workDirectory}` is a directory", "authorize", "--policies", _workDirectory, "--request", Request);
+        await Refused("cannot read the policy file `missing.cedar`", "authorize", "--policies", "missing.cedar", "--request", Request);
+        await Refused("--request `missing.json` is neither a file nor a request's JSON", "authorize", "--policies", policies, "--request", "missing.json");
+        await Refused("the request is not valid JSON", "authorize", "--policies", policies, "--request", "{\"principal\":");
+        await Refused("request: expected an entity uid", "authorize", "--policies", policies, "--request", """{"principal":5}""");
+        await Refused($"{entities}: invalid JSON", "authorize", "--policies", policies, "--entities", entities, "--request", Request);
+        await Refused($"the schema file `{_workDirectory}` is a directory", "validate", "--schema", _workDirectory, "--policies", policies);
+        await Refused($"{entities}: invalid JSON", "validate", "--schema", schema, "--policies", policies, "--entities", entities);
+        await Refused($"the policy file `{_workDirectory}` is a directory", "fmt", _workDirectory);
+    }
+
+    [Fact]
     public async Task CedarFmt_PrintsCanonicalForm_AndCheckFindsUnformattedFiles()
     {
         var file = Path.Combine(_workDirectory, "messy.cedar");
