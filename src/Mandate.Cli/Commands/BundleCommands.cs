@@ -33,7 +33,7 @@ internal static class BundleCommands
             var files = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var file in Directory.GetFiles(path).Where(f => PolicyBundle.IsBundleFile(Path.GetFileName(f))))
             {
-                files[Path.GetFileName(file)] = await File.ReadAllTextAsync(file, ct);
+                files[Path.GetFileName(file)] = await InputFiles.ReadTextAsync(file, "bundle file", ct);
             }
 
             if (files.Count == 0)

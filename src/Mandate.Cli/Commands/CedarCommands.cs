@@ -31,7 +31,7 @@ internal static class CedarCommands
             {
                 string text;
                 string formatted;
-                text = await ReadFileAsync(file, "policy file", ct);
+                text = await InputFiles.ReadTextAsync(file, "policy file", ct);
                 try
                 {
                     formatted = Cedar.Formatting.PolicyFormatter.Format(text);
@@ -69,9 +69,9 @@ internal static class CedarCommands
         command.SetAction(async (parse, ct) => await CommandActions.Guard(parse, async () =>
         {
             var policyFile = parse.GetValue(policies)!;
-            var policyText = await ReadFileAsync(policyFile, "policy file", ct);
+            var policyText = await InputFiles.ReadTextAsync(policyFile, "policy file", ct);
             var entitiesFile = parse.GetValue(entities);
-            var entitiesText = entitiesFile is null ? null : await ReadFileAsync(entitiesFile, "entities file", ct);
+            var entitiesText = entitiesFile is null ? null : await InputFiles.ReadTextAsync(entitiesFile, "entities file", ct);
             using var requestJson = await ReadRequestAsync(parse.GetValue(request)!, ct);
             Cedar.Authorization.AuthorizationResponse response;
             try
@@ -120,10 +120,10 @@ internal static class CedarCommands
             Cedar.Schema.CedarSchema parsedSchema;
             Cedar.Ast.PolicySet policySet;
             var problems = new List<string>();
-            var schemaText = await ReadFileAsync(schemaFile, "schema file", ct);
-            var policyText = await ReadFileAsync(policyFile, "policy file", ct);
+            var schemaText = await InputFiles.ReadTextAsync(schemaFile, "schema file", ct);
+            var policyText = await InputFiles.ReadTextAsync(policyFile, "policy file", ct);
             var entitiesFile = parse.GetValue(entities);
-            var entitiesText = entitiesFile is null ? null : await ReadFileAsync(entitiesFile, "entities file", ct);
+            var entitiesText = entitiesFile is null ? null : await InputFiles.ReadTextAsync(entitiesFile, "entities file", ct);
             using var requestJson = parse.GetValue(request) is { } requestText ? await ReadRequestAsync(requestText, ct) : null;
             try
             {
@@ -181,28 +181,10 @@ internal static class CedarCommands
 
     private static readonly Cedar.Json.CedarJsonOptions ImplicitReferences = new() { ImplicitEntityReferences = true };
 
-    // A file the command was pointed at: one it cannot read (missing, a directory, not permitted) is a usage error naming it.
-    private static async Task<string> ReadFileAsync(string path, string what, CancellationToken ct)
-    {
-        if (Directory.Exists(path))
-        {
-            throw new Http.CliException($"the {what} `{path}` is a directory; name a file", ExitCodes.Usage);
-        }
-
-        try
-        {
-            return await File.ReadAllTextAsync(path, ct);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new Http.CliException($"cannot read the {what} `{path}`: {ex.Message}", ExitCodes.Usage);
-        }
-    }
-
     // --request is a file holding the request, or the request's JSON itself.
     private static async Task<System.Text.Json.JsonDocument> ReadRequestAsync(string text, CancellationToken ct)
     {
-        var json = File.Exists(text) ? await ReadFileAsync(text, "request file", ct)
+        var json = File.Exists(text) ? await InputFiles.ReadTextAsync(text, "request file", ct)
             : text.TrimStart().StartsWith('{') ? text
             : throw new Http.CliException($"--request `{text}` is neither a file nor a request's JSON (an object with principal, action, resource and context)", ExitCodes.Usage);
         try

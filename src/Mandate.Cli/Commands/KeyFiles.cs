@@ -11,14 +11,7 @@ internal static class KeyFiles
     /// <summary>Reads a JSON file (for example a JWK Set), failing with a usage error.</summary>
     public static JsonElement ReadJson(string path)
     {
-        try
-        {
-            return ParseJson(File.ReadAllText(path), path);
-        }
-        catch (IOException ex)
-        {
-            throw new CliException($"cannot read `{path}`: {ex.Message}", Output.ExitCodes.Usage);
-        }
+        return ParseJson(InputFiles.ReadText(path, "JWKS file"), path);
     }
 
     private static JsonElement ParseJson(string text, string path)
@@ -36,15 +29,7 @@ internal static class KeyFiles
 
     public static JsonElement ReadPublicJwk(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (IOException ex)
-        {
-            throw new CliException($"cannot read key file `{path}`: {ex.Message}", Output.ExitCodes.Usage);
-        }
+        var text = InputFiles.ReadText(path, "key file");
 
         if (text.TrimStart().StartsWith('{'))
         {

@@ -90,15 +90,6 @@ internal static class PolicyCommands
         return command;
     }
 
-    private static async Task<string> ReadTextAsync(string path, CancellationToken ct)
-    {
-        try
-        {
-            return path == "-" ? await Console.In.ReadToEndAsync(ct) : await File.ReadAllTextAsync(path, ct);
-        }
-        catch (IOException ex)
-        {
-            throw new CliException($"cannot read `{path}`: {ex.Message}", ExitCodes.Usage);
-        }
-    }
+    private static async Task<string> ReadTextAsync(string path, CancellationToken ct) =>
+        path == "-" ? await Console.In.ReadToEndAsync(ct) : await InputFiles.ReadTextAsync(path, "policy file", ct);
 }

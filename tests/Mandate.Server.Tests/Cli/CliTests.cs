@@ -111,6 +111,14 @@ public sealed class CliTests : IAsyncLifetime
         var unreachable = await CliRun.InvokeAsync(null, "identity", "list", "--server", "http://127.0.0.1:1", "--token", "x");
         Assert.Equal(1, unreachable.ExitCode);
         Assert.Contains("cannot reach", unreachable.Error, StringComparison.Ordinal);
+
+        // A file argument that names a directory or nothing is a usage error naming it.
+        var keyDirectory = await CliRun.InvokeAsync(_server, "identity", "create", "--kind", "agent", "--name", "x", "--owner", "alice", "--public-key", _workDirectory);
+        Assert.Equal(2, keyDirectory.ExitCode);
+        Assert.Contains($"the key file `{_workDirectory}` is a directory", keyDirectory.Error, StringComparison.Ordinal);
+        var policyMissing = await CliRun.InvokeAsync(_server, "policy", "add", "p1", Path.Combine(_workDirectory, "none.cedar"));
+        Assert.Equal(2, policyMissing.ExitCode);
+        Assert.Contains("cannot read the policy file", policyMissing.Error, StringComparison.Ordinal);
     }
 
     [Fact]
