@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
@@ -79,6 +80,17 @@ internal static class JsonBody
             response.ContentType = JsonContentType;
             response.ContentLength = buffer.WrittenCount;
 
+            // Started first, so the headers are in the connection's output and the body is copied in behind them: asked
+            // for memory before the response has started, Kestrel lends a block of its own to hold the body and copies it
+            // again once the headers are written.
+            var started = response.StartAsync(http.RequestAborted);
+            if (!started.IsCompletedSuccessfully)
+            {
+                // Work registered to run as the response starts has not finished: the answer may be written after this
+                // thread has moved on and reused its buffer, so it gets a copy of its own.
+                return WriteWhenStartedAsync(started, response.BodyWriter, buffer.WrittenSpan.ToArray(), http.RequestAborted);
+            }
+
             // Copied into the response before this returns, so the buffer is free for the next answer on this thread.
             var body = response.BodyWriter;
             buffer.WrittenSpan.CopyTo(body.GetSpan(buffer.WrittenCount));
@@ -93,5 +105,11 @@ internal static class JsonBody
                 t_writer = null;
             }
         }
+    }
+
+    private static async Task WriteWhenStartedAsync(Task started, PipeWriter body, byte[] answer, CancellationToken cancellationToken)
+    {
+        await started;
+        await body.WriteAsync(answer, cancellationToken);
     }
 }
