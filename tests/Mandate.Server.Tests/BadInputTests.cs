@@ -53,6 +53,49 @@ public sealed class BadInputTests : IAsyncLifetime
         await AssertOnlyAliceAsync();
     }
 
+    // Valid JSON until a string is made into text: raw bytes that are not UTF-8, and an escaped half of a surrogate pair.
+    public static TheoryData<string, string> UnreadableText
+    {
+        get
+        {
+            var data = new TheoryData<string, string>();
+            var decisions = new[]
+            {
+                ("/access/v1/evaluation", """{"subject":{"type":"Agent","id":"a"},"action":{"name":"TEXT"},"resource":{"type":"Doc","id":"1"}}"""),
+                ("/access/v1/evaluation", """{"subject":{"type":"Agent","id":"a"},"action":{"name":"read"},"resource":{"type":"Doc","id":"1"},"context":{"purpose":"TEXT"}}"""),
+                ("/access/v1/evaluation", """{"subject":{"type":"Agent","id":"a","properties":{"TEXT":{"deep":[1]}}},"action":{"name":"read"},"resource":{"type":"Doc","id":"1"}}"""),
+                ("/access/v1/evaluations", """{"subject":{"type":"TEXT","id":"a"},"action":{"name":"read"},"evaluations":[{"resource":{"type":"Doc","id":"1"}}]}"""),
+                ("/access/v1/search/resource", """{"subject":{"type":"Agent","id":"TEXT"},"action":{"name":"read"},"resource":{"type":"Doc"}}"""),
+                ("/v1/events", """[{"type":"custom.TEXT","category":"authorization","outcome":"success"}]"""),
+                ("/v1/identities", """{"kind":"agent","display_name":"TEXT","owner":"alice"}"""),
+            };
+            foreach (var (path, body) in decisions)
+            {
+                data.Add(path, body.Replace("TEXT", "\\ud800x", StringComparison.Ordinal));
+                data.Add(path, body.Replace("TEXT", "\u00ff\u00fe", StringComparison.Ordinal));
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(UnreadableText))]
+    public async Task JsonBodies_WithTextThatIsNotText_Return400Problem(string path, string body)
+    {
+        // The second form stands for raw bytes 0xFF 0xFE: written as Latin-1, so they reach the server undecoded.
+        var bytes = body.Contains('\u00ff', StringComparison.Ordinal) ? Encoding.Latin1.GetBytes(body) : Encoding.UTF8.GetBytes(body);
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await _server.Admin.PostAsync(path, content);
+
+        var problem = await TestServer.ReadJsonAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{path}: {(int)response.StatusCode} {problem}");
+        Assert.Equal("invalid_argument", problem.GetProperty("code").GetString());
+        await AssertOnlyAliceAsync();
+    }
+
     [Fact]
     public async Task CreateIdentity_WithOversizeBody_Returns413ProblemAndStoresNothing()
     {

@@ -101,10 +101,18 @@ internal static partial class ErrorHandling
                     : Problems.Create(bad.StatusCode, ErrorCode.InvalidArgument, DescribeBinding(bad.Message));
             case JsonException json:
                 return Problems.Create(400, ErrorCode.InvalidArgument, DescribeJson(json), json.Path);
+            case InvalidOperationException { Source: JsonDataError } text:
+                // Raised by the JSON reader for what the body holds: above all a string that is not valid UTF-8, or that
+                // escapes half a surrogate pair, which passes as JSON until it is made into text.
+                return Problems.Create(400, ErrorCode.InvalidArgument, $"the request body holds JSON that cannot be read: {Lower(FirstSentence(text.Message))}");
             default:
                 return Problems.Create(500, "internal_error", "the server failed to handle the request; it has been logged");
         }
     }
+
+    // The Source System.Text.Json gives the exceptions its reader raises when the data is not what it was asked to read
+    // (invalid text, another type of token); its own serializer turns those into JsonException.
+    private const string JsonDataError = "System.Text.Json.Rethrowable";
 
     private static JsonException? FindJsonError(Exception error)
     {
