@@ -96,6 +96,52 @@ public sealed class BadInputTests : IAsyncLifetime
         await AssertOnlyAliceAsync();
     }
 
+    /// <summary>
+    /// Valid decision and search bodies, mutated at random (bytes replaced, cut or repeated, JSON punctuation and odd
+    /// literals inserted) with a fixed seed: every answer is a decision or a 4xx problem, never a server failure.
+    /// <c>MANDATE_HTTP_FUZZ</c> sets how many (3,000 by default; <c>MANDATE_HTTP_FUZZ_SEED</c> the seed).
+    /// </summary>
+    [Fact]
+    public async Task MutatedDecisionBodies_AreAnsweredOrRefused_NeverAServerFailure()
+    {
+        string[][] seeds =
+        [
+            ["/access/v1/evaluation", """{"subject":{"type":"Agent","id":"a","properties":{"x":1,"tags":["a"],"n":{"k":true}}},"action":{"name":"read","properties":{"m":"GET"}},"resource":{"type":"Doc","id":"1","properties":{"owner":{"type":"User","id":"u"}}},"context":{"time":"2026-12-03T10:00:00Z","ip":"10.0.0.1","n":12345678901234567890,"f":1.5,"arr":[1,2,3],"e":{"__entity":{"type":"User","id":"x"}},"x":{"__extn":{"fn":"ip","arg":"10.0.0.0/8"}}},"options":{"explain":true}}"""],
+            ["/access/v1/evaluations", """{"subject":{"type":"Agent","id":"a"},"action":{"name":"read"},"context":{"p":"x"},"options":{"evaluations_semantic":"deny_on_first_deny","explain":true},"evaluations":[{"resource":{"type":"Doc","id":"1"}},{"resource":{"type":"Doc","id":"2"},"context":{"q":1}},{"subject":{"type":"mandate_token","id":"abc"}}]}"""],
+            ["/access/v1/search/resource", """{"subject":{"type":"Agent","id":"a"},"action":{"name":"read"},"resource":{"type":"Doc"},"page":{"limit":5,"token":"abc"}}"""],
+            ["/access/v1/search/subject", """{"subject":{"type":"Agent"},"action":{"name":"read"},"resource":{"type":"Doc","id":"1"},"page":{"limit":0}}"""],
+            ["/access/v1/search/action", """{"subject":{"type":"Agent","id":"a"},"resource":{"type":"Doc","id":"1"}}"""],
+        ];
+        byte[][] inserts = [.. new[] { "{", "}", "[", "]", "\"", ",", ":", "null", "1e999", "-0", "\"\\ud800\"", "true", "99999999999999999999999", "\u00ff" }
+            .Select(t => t == "\u00ff" ? new byte[] { 0xFF } : Encoding.UTF8.GetBytes(t))];
+        var count = int.TryParse(Environment.GetEnvironmentVariable("MANDATE_HTTP_FUZZ"), out var n) ? n : 3000;
+        var random = new Random(int.TryParse(Environment.GetEnvironmentVariable("MANDATE_HTTP_FUZZ_SEED"), out var seed) ? seed : 3);
+        for (var i = 0; i < count; i++)
+        {
+            var (path, body) = (seeds[i % seeds.Length][0], Encoding.UTF8.GetBytes(seeds[i % seeds.Length][1]).ToList());
+            for (var m = random.Next(1, 5); m > 0 && body.Count > 0; m--)
+            {
+                var at = random.Next(body.Count);
+                switch (random.Next(5))
+                {
+                    case 0: body[at] = (byte)random.Next(256); break;
+                    case 1: body.RemoveRange(at, Math.Min(random.Next(1, 9), body.Count - at)); break;
+                    case 2: body.InsertRange(at, inserts[random.Next(inserts.Length)]); break;
+                    case 3:
+                        var from = random.Next(body.Count);
+                        body.InsertRange(at, body.GetRange(from, Math.Min(random.Next(1, 31), body.Count - from)));
+                        break;
+                    default: body.RemoveRange(at, body.Count - at); break;
+                }
+            }
+
+            using var content = new ByteArrayContent([.. body]);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var response = await _server.Admin.PostAsync(path, content);
+            Assert.True((int)response.StatusCode < 500, $"{path} answered {(int)response.StatusCode} to {Encoding.Latin1.GetString([.. body])}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
     [Fact]
     public async Task CreateIdentity_WithOversizeBody_Returns413ProblemAndStoresNothing()
     {
