@@ -29,9 +29,8 @@ internal static class CedarCommands
             var unformatted = 0;
             foreach (var file in parse.GetValue(files)!)
             {
-                string text;
+                var text = await InputFiles.ReadTextAsync(file, "policy file", ct);
                 string formatted;
-                text = await InputFiles.ReadTextAsync(file, "policy file", ct);
                 try
                 {
                     formatted = Cedar.Formatting.PolicyFormatter.Format(text);

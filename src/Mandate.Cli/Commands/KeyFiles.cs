@@ -9,10 +9,7 @@ namespace Mandate.Cli.Commands;
 internal static class KeyFiles
 {
     /// <summary>Reads a JSON file (for example a JWK Set), failing with a usage error.</summary>
-    public static JsonElement ReadJson(string path)
-    {
-        return ParseJson(InputFiles.ReadText(path, "JWKS file"), path);
-    }
+    public static JsonElement ReadJson(string path) => ParseJson(InputFiles.ReadText(path, "JWKS file"), path);
 
     private static JsonElement ParseJson(string text, string path)
     {
