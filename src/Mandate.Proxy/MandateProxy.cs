@@ -21,6 +21,8 @@ namespace Mandate.Proxy;
 /// </summary>
 public sealed class MandateProxy : IAsyncDisposable
 {
+    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
     private readonly WebApplication _app;
     private readonly WebApplication? _admin;
 
@@ -62,6 +64,10 @@ public sealed class MandateProxy : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
+        // A failed start is thrown to the caller (`mandate proxy` names it in one line); the host's own error for it would
+        // repeat it with a stack trace.
+        builder.Logging.AddFilter(HostCategory, LogLevel.Critical);
         builder.Services.AddHttpForwarder();
         builder.Services.AddMandateEnforcement(options => configuration.ApplyTo(options, credential));
 
@@ -107,6 +113,7 @@ public sealed class MandateProxy : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Logging.AddFilter(HostCategory, LogLevel.Critical);
 
         // This proxy's instruments only: the enforcement meter's scope is its options instance, and meters are matched by
         // name across the process.

@@ -134,6 +134,7 @@ public sealed class MandateServer : IAsyncDisposable
         {
             if (app is not null)
             {
+                await StopQuietlyAsync(app);
                 await app.DisposeAsync();
             }
 
@@ -179,6 +180,10 @@ public sealed class MandateServer : IAsyncDisposable
 
         // Unhandled failures are logged once, by ErrorHandling, with the request they broke.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.None);
+
+        // A failed start is thrown to the caller (`mandate serve` names it in one line), and the host's own error for it
+        // would repeat it with a stack trace; a background service's failure still reaches the log at Critical.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
         var services = builder.Services;
         services.AddSingleton(options);
@@ -328,6 +333,22 @@ public sealed class MandateServer : IAsyncDisposable
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Stops a host whose start failed part way, before it is disposed: the background services it started then end as
+    /// a stopping host's do, rather than each being reported as failed when disposal cancels them.
+    /// </summary>
+    private static async Task StopQuietlyAsync(IHost host)
+    {
+        try
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException or AggregateException)
+        {
+            // The start's own failure is what the caller is told about.
+        }
     }
 
     // A data directory that cannot be created or read, or a database file that is not one, is the operator's to fix: say

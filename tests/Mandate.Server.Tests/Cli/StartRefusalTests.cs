@@ -20,6 +20,40 @@ public sealed class StartRefusalTests
     }
 
     [Fact]
+    public async Task Serve_OnAPortInUse_SaysSoInOneLine_WithoutAStackTrace()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var data = Directory.CreateTempSubdirectory("mandate-port-").FullName;
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "mandate.dll"), "serve", "--data", data, "--urls", $"http://127.0.0.1:{port}" })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            start.Environment[MandateServerOptions.AdminTokenVariable] = TestServer.AdminToken;
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(timeout.Token);
+            var all = await output + await error;
+
+            Assert.Equal(1, process.ExitCode);
+            Assert.Contains($"cannot listen: Failed to bind to address http://127.0.0.1:{port}", all, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", all, StringComparison.Ordinal);
+            Assert.DoesNotContain("BackgroundService failed", all, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task TheServer_NeedsAListenAddress()
     {
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => TestServer.StartAsync(o => o with { Urls = [] }));
