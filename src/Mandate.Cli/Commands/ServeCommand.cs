@@ -90,6 +90,12 @@ internal static class ServeCommand
             {
                 throw new Http.CliException(ex.Message);
             }
+            catch (Authorization.PolicyBundleException ex)
+            {
+                // Every problem, each with its file and place, as `mandate bundle push` reports them.
+                throw new Http.CliException($"the bundle `{options.BundleDirectory}` cannot be served: "
+                    + string.Join(Environment.NewLine + "  ", ex.Problems.Select(p => p.ToString()).Prepend($"{ex.Problems.Count} problem(s)")));
+            }
             catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
             {
                 throw new Http.CliException($"cannot listen: {ex.Message} (pick another --urls)");

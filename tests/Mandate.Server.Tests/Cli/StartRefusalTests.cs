@@ -54,6 +54,30 @@ public sealed class StartRefusalTests
     }
 
     [Fact]
+    public async Task Serve_WithABundleThatDoesNotCompile_ListsEveryProblem()
+    {
+        var root = Directory.CreateTempSubdirectory("mandate-bad-bundle-").FullName;
+        try
+        {
+            var bundle = Directory.CreateDirectory(Path.Combine(root, "bundle")).FullName;
+            await File.WriteAllTextAsync(Path.Combine(bundle, "a.cedar"), "permit (principal ==;");
+            await File.WriteAllTextAsync(Path.Combine(bundle, "b.cedar"), "forbid (principal, action, resource) when { nope };");
+
+            var run = await CliRun.InvokeAsync(null, "serve", "--urls", "http://127.0.0.1:0", "--data", Path.Combine(root, "data"), "--bundle", bundle);
+
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains($"the bundle `{bundle}` cannot be served: 2 problem(s)", run.Error, StringComparison.Ordinal);
+            Assert.Contains("a.cedar:1:", run.Error, StringComparison.Ordinal);
+            Assert.Contains("b.cedar:1:", run.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled", run.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task TheServer_NeedsAListenAddress()
     {
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => TestServer.StartAsync(o => o with { Urls = [] }));
