@@ -32,4 +32,24 @@ public sealed class RouteMapTests
     [InlineData("", "read", "Invoice::\"x\"")]
     public void Compile_RefusesABadRule(string path, string action, string resource) =>
         Assert.Throws<ArgumentException>(() => new RouteMap([new RouteRule { Path = path, Action = action, Resource = resource }]));
+
+    [Theory]
+    [InlineData("GET", "/invoices/{", "read", "Invoice::\"x\"", "the path is not a route template")]
+    [InlineData("GET", "/invoices/{id}", "read", "Invoice::\"{other}\"", "the resource id names `{other}`, which the path does not capture")]
+    [InlineData("GET", "/invoices/{id}", "{verb}", "Invoice::\"{id}\"", "the action names `{verb}`, which the path does not capture")]
+    [InlineData("GET", "/invoices/{id}", "read", "Invoice::\"{id\"", "opens a `{` it does not close")]
+    [InlineData("FOO BAR", "/invoices/{id}", "read", "Invoice::\"{id}\"", "the method must be an HTTP method")]
+    [InlineData("", "/invoices/{id}", "read", "Invoice::\"{id}\"", "the method must be an HTTP method")]
+    public void Compile_NamesWhatIsWrongWithARule(string method, string path, string action, string resource, string message)
+    {
+        var refused = Assert.Throws<ArgumentException>(() => new RouteMap([new RouteRule { Method = method, Path = path, Action = action, Resource = resource }]));
+        Assert.Contains(message, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void APlaceholder_MayNameACatchAllOrAnyCase()
+    {
+        var map = new RouteMap([new RouteRule { Method = "PATCH", Path = "/files/{**rest}", Action = "use", Resource = "File::\"{REST}\"" }]);
+        Assert.Equal(new MappedRequest("use", "File", "a/b"), map.Map("PATCH", "/files/a/b"));
+    }
 }

@@ -59,7 +59,35 @@ internal sealed class RouteMap
             throw new ArgumentException($"route rule `{rule.Method} {rule.Path}`: `{resourceType}` is not a Cedar entity type name");
         }
 
-        var template = TemplateParser.Parse(rule.Path.TrimStart('/'));
+        if (rule.Method != "*" && (rule.Method.Length == 0 || !rule.Method.All(IsTokenChar)))
+        {
+            throw new ArgumentException($"route rule `{rule.Method} {rule.Path}`: the method must be an HTTP method such as GET, or `*` for any");
+        }
+
+        RouteTemplate template;
+        try
+        {
+            template = TemplateParser.Parse(rule.Path.TrimStart('/'));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"route rule `{rule.Method} {rule.Path}`: the path is not a route template: {ex.Message.Split(" (Parameter", 2)[0]}", ex);
+        }
+
+        // Every value the action and the resource id name must be one the path captures: otherwise it would be filled
+        // with nothing, on every request.
+        var captured = template.Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var (text, part) in new[] { (rule.Action, "action"), (rule.Resource[(separator + 3)..^1], "resource id") })
+        {
+            foreach (var name in Placeholders(text, rule, part))
+            {
+                if (!captured.Contains(name))
+                {
+                    throw new ArgumentException($"route rule `{rule.Method} {rule.Path}`: the {part} names `{{{name}}}`, which the path does not capture");
+                }
+            }
+        }
+
         return new CompiledRule(
             rule.Method == "*" ? null : rule.Method,
             new TemplateMatcher(template, new RouteValueDictionary()),
@@ -67,6 +95,25 @@ internal sealed class RouteMap
             resourceType,
             rule.Resource[(separator + 3)..^1]);
     }
+
+    // The names of the `{name}` placeholders in an action or resource id (a leading `*` of a catch-all is not part of it).
+    private static IEnumerable<string> Placeholders(string text, RouteRule rule, string part)
+    {
+        for (var at = text.IndexOf('{', StringComparison.Ordinal); at >= 0; at = text.IndexOf('{', at))
+        {
+            var close = text.IndexOf('}', at);
+            if (close < 0)
+            {
+                throw new ArgumentException($"route rule `{rule.Method} {rule.Path}`: the {part} `{text}` opens a `{{` it does not close");
+            }
+
+            yield return text[(at + 1)..close].TrimStart('*');
+            at = close + 1;
+        }
+    }
+
+    // RFC 9110 token characters, which an HTTP method is made of.
+    private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
 
     private static string Fill(string text, RouteValueDictionary values)
     {
