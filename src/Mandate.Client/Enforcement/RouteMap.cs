@@ -29,7 +29,7 @@ internal sealed class RouteMap
             var values = new RouteValueDictionary();
             if (rule.Matcher.TryMatch(path, values))
             {
-                return new MappedRequest(Fill(rule.Action, values), rule.ResourceType, Fill(rule.ResourceId, values));
+                return new MappedRequest(rule.Action.Fill(values), rule.ResourceType, rule.ResourceId.Fill(values));
             }
         }
 
@@ -77,9 +77,11 @@ internal sealed class RouteMap
         // Every value the action and the resource id name must be one the path captures: otherwise it would be filled
         // with nothing, on every request.
         var captured = template.Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        foreach (var (text, part) in new[] { (rule.Action, "action"), (rule.Resource[(separator + 3)..^1], "resource id") })
+        var action = Placeholders.Parse(rule.Action, rule, "action");
+        var resourceId = Placeholders.Parse(rule.Resource[(separator + 3)..^1], rule, "resource id");
+        foreach (var (text, part) in new[] { (action, "action"), (resourceId, "resource id") })
         {
-            foreach (var name in Placeholders(text, rule, part))
+            foreach (var name in text.Names)
             {
                 if (!captured.Contains(name))
                 {
@@ -91,59 +93,72 @@ internal sealed class RouteMap
         return new CompiledRule(
             rule.Method == "*" ? null : rule.Method,
             new TemplateMatcher(template, new RouteValueDictionary()),
-            rule.Action,
+            action,
             resourceType,
-            rule.Resource[(separator + 3)..^1]);
-    }
-
-    // The names of the `{name}` placeholders in an action or resource id (a leading `*` of a catch-all is not part of it).
-    private static IEnumerable<string> Placeholders(string text, RouteRule rule, string part)
-    {
-        for (var at = text.IndexOf('{', StringComparison.Ordinal); at >= 0; at = text.IndexOf('{', at))
-        {
-            var close = text.IndexOf('}', at);
-            if (close < 0)
-            {
-                throw new ArgumentException($"route rule `{rule.Method} {rule.Path}`: the {part} `{text}` opens a `{{` it does not close");
-            }
-
-            yield return text[(at + 1)..close].TrimStart('*');
-            at = close + 1;
-        }
+            resourceId);
     }
 
     // RFC 9110 token characters, which an HTTP method is made of.
     private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
 
-    private static string Fill(string text, RouteValueDictionary values)
+    /// <summary>
+    /// An action or resource id with its <c>{name}</c> placeholders found once, when the rule is compiled, and filled from
+    /// each request's route values (a leading <c>*</c> of a catch-all is not part of the name).
+    /// </summary>
+    private sealed class Placeholders
     {
-        if (!text.Contains('{', StringComparison.Ordinal))
+        // The text before each placeholder, then the text after the last one: one more than there are names.
+        private readonly string[] _literals;
+
+        private Placeholders(string[] literals, string[] names)
         {
-            return text;
+            _literals = literals;
+            Names = names;
         }
 
-        var result = new StringBuilder(text.Length + 16);
-        var at = 0;
-        while (at < text.Length)
+        public string[] Names { get; }
+
+        public static Placeholders Parse(string text, RouteRule rule, string part)
         {
-            var open = text.IndexOf('{', at);
-            var close = open < 0 ? -1 : text.IndexOf('}', open);
-            if (open < 0 || close < 0)
+            var literals = new List<string>();
+            var names = new List<string>();
+            var at = 0;
+            for (var open = text.IndexOf('{', StringComparison.Ordinal); open >= 0; open = text.IndexOf('{', at))
             {
-                result.Append(text, at, text.Length - at);
-                break;
+                var close = text.IndexOf('}', open);
+                if (close < 0)
+                {
+                    throw new ArgumentException($"route rule `{rule.Method} {rule.Path}`: the {part} `{text}` opens a `{{` it does not close");
+                }
+
+                literals.Add(text[at..open]);
+                names.Add(text[(open + 1)..close].TrimStart('*'));
+                at = close + 1;
             }
 
-            result.Append(text, at, open - at);
-            var name = text[(open + 1)..close].TrimStart('*');
-            result.Append(values.TryGetValue(name, out var value) ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) : string.Empty);
-            at = close + 1;
+            literals.Add(text[at..]);
+            return new Placeholders([.. literals], [.. names]);
         }
 
-        return result.ToString();
+        public string Fill(RouteValueDictionary values)
+        {
+            if (Names.Length == 0)
+            {
+                return _literals[0];
+            }
+
+            var result = new StringBuilder(_literals[0], 64);
+            for (var i = 0; i < Names.Length; i++)
+            {
+                result.Append(values.TryGetValue(Names[i], out var value) ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) : string.Empty);
+                result.Append(_literals[i + 1]);
+            }
+
+            return result.ToString();
+        }
     }
 
-    private sealed record CompiledRule(string? Method, TemplateMatcher Matcher, string Action, string ResourceType, string ResourceId);
+    private sealed record CompiledRule(string? Method, TemplateMatcher Matcher, Placeholders Action, string ResourceType, Placeholders ResourceId);
 }
 
 /// <summary>What a request asks to do: an action on a resource.</summary>
