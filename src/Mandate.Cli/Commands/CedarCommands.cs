@@ -76,8 +76,8 @@ internal static class CedarCommands
             try
             {
                 var policySet = Cedar.Syntax.CedarParser.ParsePolicySet(policyText);
-                var store = entitiesText is null ? Cedar.Entities.EntityStore.Empty : Entities(entitiesFile!, () => Cedar.Json.CedarJson.ParseEntities(entitiesText));
-                response = Cedar.Authorization.Authorizer.IsAuthorized(Request(() => Cedar.Json.CedarJson.ParseRequest(requestJson.RootElement)), policySet, store);
+                var store = entitiesText is null ? Cedar.Entities.EntityStore.Empty : FromJson(entitiesFile!, () => Cedar.Json.CedarJson.ParseEntities(entitiesText));
+                response = Cedar.Authorization.Authorizer.IsAuthorized(FromJson("request", () => Cedar.Json.CedarJson.ParseRequest(requestJson.RootElement)), policySet, store);
             }
             catch (Cedar.Syntax.CedarParseException ex)
             {
@@ -133,13 +133,13 @@ internal static class CedarCommands
                 var data = new Cedar.Validation.RequestValidator(parsedSchema);
                 if (entitiesText is not null)
                 {
-                    var store = data.Conform(Entities(entitiesFile!, () => Cedar.Json.CedarJson.ParseEntities(entitiesText, ImplicitReferences)));
+                    var store = data.Conform(FromJson(entitiesFile!, () => Cedar.Json.CedarJson.ParseEntities(entitiesText, ImplicitReferences)));
                     problems.AddRange(data.Validate(store).Select(p => $"{entitiesFile}: {p}"));
                 }
 
                 if (requestJson is not null)
                 {
-                    problems.AddRange(data.Validate(data.Conform(Request(() => Cedar.Json.CedarJson.ParseRequest(requestJson.RootElement, ImplicitReferences))))
+                    problems.AddRange(data.Validate(data.Conform(FromJson("request", () => Cedar.Json.CedarJson.ParseRequest(requestJson.RootElement, ImplicitReferences))))
                         .Select(p => $"request: {p}"));
                 }
             }
@@ -196,7 +196,8 @@ internal static class CedarCommands
         }
     }
 
-    private static Cedar.Entities.EntityStore Entities(string file, Func<Cedar.Entities.EntityStore> parse)
+    // Reads entities or a request from Cedar's JSON; what it refuses is a usage error naming the input it came from.
+    private static T FromJson<T>(string input, Func<T> parse)
     {
         try
         {
@@ -204,19 +205,7 @@ internal static class CedarCommands
         }
         catch (Exception ex) when (ex is Cedar.Json.CedarJsonException or ArgumentException)
         {
-            throw new Http.CliException($"{file}: {ex.Message}", ExitCodes.Usage);
-        }
-    }
-
-    private static Cedar.Evaluation.Request Request(Func<Cedar.Evaluation.Request> parse)
-    {
-        try
-        {
-            return parse();
-        }
-        catch (Exception ex) when (ex is Cedar.Json.CedarJsonException or ArgumentException)
-        {
-            throw new Http.CliException($"request: {ex.Message}", ExitCodes.Usage);
+            throw new Http.CliException($"{input}: {ex.Message}", ExitCodes.Usage);
         }
     }
 
