@@ -48,6 +48,7 @@ public sealed class EnforcementMetrics : IDisposable
             _meter.CreateObservableGauge("mandate.enforcement.snapshot.since_confirmed",
                 () => snapshots.SinceConfirmed is { } since ? [new Measurement<double>(since.TotalSeconds)] : Array.Empty<Measurement<double>>(), "s",
                 "Seconds since the server last confirmed the snapshot copy current (a long poll waits up to 30 s for a change)");
+            HugePageInstruments.Add(_meter, hugePages is null ? null : () => hugePages.LastReport);
         }
 
         if (reporter is not null)
@@ -56,11 +57,6 @@ public sealed class EnforcementMetrics : IDisposable
             _meter.CreateObservableCounter("mandate.enforcement.events.dropped", () => reporter.Dropped, "{event}",
                 "Decision events dropped because the queue was full or the server kept refusing them");
             _meter.CreateObservableGauge("mandate.enforcement.events.pending", () => reporter.Pending, "{event}", "Decision events waiting to be sent");
-        }
-
-        if (snapshots is not null)
-        {
-            HugePageInstruments.Add(_meter, hugePages is null ? null : () => hugePages.LastReport);
         }
     }
 

@@ -27,11 +27,9 @@ public static class HugePageInstruments
         }
     }
 
-    /// <summary>
-    /// The measurement of a gauge whose value may be unknown: none rather than zero, since a gauge that reads 0 would claim
-    /// a measurement.
-    /// </summary>
-    public static IEnumerable<Measurement<long>> Present(long? value) => value is { } v ? [new Measurement<long>(v)] : [];
+    // The measurement of a gauge whose value may be unknown: none rather than zero, since a gauge that reads 0 would claim
+    // a measurement.
+    private static IEnumerable<Measurement<long>> Present(long? value) => value is { } v ? [new Measurement<long>(v)] : [];
 
     // Nothing before the first collapse, nor where the system cannot collapse.
     private static IEnumerable<Measurement<long>> Collapse(Func<HugePageReport?> last, Func<HugePageReport, long> figure) =>
