@@ -1,20 +1,28 @@
 using System.Text;
 using Mandate.Cedar.Ast;
+using Mandate.Cedar.Syntax;
 
 namespace Mandate.Cedar.Formatting;
 
 /// <summary>
 /// Prints policies in one canonical layout: annotations one per line, the scope on three
 /// indented lines, each condition on its own line, the fewest parentheses that keep the tree.
-/// Formatting is idempotent and the output parses back to the same policies. Comments are not
-/// part of the syntax tree and are not kept.
+/// Formatting is idempotent and the output parses back to the same policies. Formatting text keeps
+/// its comments, in their order (see <see cref="CommentLayout"/>); policies formatted from syntax
+/// trees have none.
 /// </summary>
 public static class PolicyFormatter
 {
-    /// <summary>Parses <paramref name="text"/> as a policy set and prints it canonically.</summary>
+    /// <summary>Parses <paramref name="text"/> as a policy set and prints it canonically, with its comments.</summary>
     /// <param name="text">Cedar policy text.</param>
     /// <returns>The canonical text, policies separated by a blank line.</returns>
-    public static string Format(string text) => Format(Syntax.CedarParser.ParsePolicies(text));
+    public static string Format(string text)
+    {
+        var comments = new List<Comment>();
+        var parser = new Parser(text, comments);
+        var policies = parser.ParsePolicies();
+        return comments.Count == 0 ? Format(policies) : CommentLayout.Format(text, policies, parser.Layouts!, parser.Tokens, comments);
+    }
 
     /// <summary>Prints policies canonically, separated by a blank line.</summary>
     /// <param name="policies">The policies, in the order to print them.</param>
@@ -52,28 +60,36 @@ public static class PolicyFormatter
 
     private static void AppendPolicy(StringBuilder text, Policy policy)
     {
+        foreach (var line in Lines(policy))
+        {
+            text.Append(line).Append('\n');
+        }
+    }
+
+    /// <summary>
+    /// A policy's lines, one for each part of its layout in this order: each annotation, the effect and <c>(</c>, the
+    /// principal, action and resource constraints, the <c>)</c>, and each condition. The last line ends with the
+    /// <c>;</c>.
+    /// </summary>
+    internal static List<string> Lines(Policy policy)
+    {
+        var lines = new List<string>(policy.Annotations.Length + 5 + policy.Conditions.Length);
         foreach (var annotation in policy.Annotations)
         {
-            text.Append('@').Append(annotation.Key);
-            if (annotation.Value is not null)
-            {
-                text.Append('(').Append(Values.CedarText.Quote(annotation.Value)).Append(')');
-            }
-
-            text.Append('\n');
+            lines.Add(annotation.Value is null ? "@" + annotation.Key : $"@{annotation.Key}({Values.CedarText.Quote(annotation.Value)})");
         }
 
-        text.Append(policy.Effect == Effect.Permit ? "permit" : "forbid").Append(" (\n");
-        text.Append("  ").Append(ScopePrinter.Print("principal", policy.Principal)).Append(",\n");
-        text.Append("  ").Append(ScopePrinter.Print(policy.Action)).Append(",\n");
-        text.Append("  ").Append(ScopePrinter.Print("resource", policy.Resource)).Append('\n');
-        text.Append(')');
+        lines.Add(policy.Effect == Effect.Permit ? "permit (" : "forbid (");
+        lines.Add("  " + ScopePrinter.Print("principal", policy.Principal) + ",");
+        lines.Add("  " + ScopePrinter.Print(policy.Action) + ",");
+        lines.Add("  " + ScopePrinter.Print("resource", policy.Resource));
+        lines.Add(")");
         foreach (var condition in policy.Conditions)
         {
-            text.Append('\n').Append(condition.Kind == ConditionKind.When ? "when" : "unless");
-            text.Append(" { ").Append(ExpressionPrinter.Print(condition.Body)).Append(" }");
+            lines.Add($"{(condition.Kind == ConditionKind.When ? "when" : "unless")} {{ {ExpressionPrinter.Print(condition.Body)} }}");
         }
 
-        text.Append(";\n");
+        lines[^1] += ";";
+        return lines;
     }
 }

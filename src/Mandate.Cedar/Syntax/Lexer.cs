@@ -1,16 +1,20 @@
 namespace Mandate.Cedar.Syntax;
 
-/// <summary>Splits Cedar text into tokens, skipping whitespace and <c>//</c> comments.</summary>
-internal sealed class Lexer(string text)
+/// <summary>
+/// Splits Cedar text into tokens, skipping whitespace and <c>//</c> comments (collected into
+/// <paramref name="comments"/> when it is given, for the formatter).
+/// </summary>
+internal sealed class Lexer(string text, List<Comment>? comments = null)
 {
     private readonly string _text = text;
+    private readonly List<Comment>? _comments = comments;
     private int _position;
     private int _line = 1;
     private int _lineStart;
 
-    public static List<Token> Tokenize(string text)
+    public static List<Token> Tokenize(string text, List<Comment>? comments = null)
     {
-        var lexer = new Lexer(text);
+        var lexer = new Lexer(text, comments);
         var tokens = new List<Token>();
         Token token;
         do
@@ -170,10 +174,13 @@ internal sealed class Lexer(string text)
             }
             else if (c == '/' && _position + 1 < _text.Length && _text[_position + 1] == '/')
             {
+                var start = _position;
                 while (_position < _text.Length && _text[_position] != '\n')
                 {
                     _position++;
                 }
+
+                _comments?.Add(new Comment(_text[start.._position].TrimEnd(), start, _text.AsSpan(_lineStart, start - _lineStart).IsWhiteSpace()));
             }
             else
             {

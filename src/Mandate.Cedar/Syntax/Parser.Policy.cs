@@ -39,15 +39,19 @@ internal sealed partial class Parser
         }
 
         Expect(TokenKind.LeftParen, "`(` after the effect");
+        var principalAt = Current.Location.Offset;
         ExpectKeyword("principal");
         var principal = ParseEntityScope(Variable.Principal);
         Expect(TokenKind.Comma, "`,` after the principal constraint");
+        var actionAt = Current.Location.Offset;
         ExpectKeyword("action");
         var action = ParseActionScope();
         Expect(TokenKind.Comma, "`,` after the action constraint");
+        var resourceAt = Current.Location.Offset;
         ExpectKeyword("resource");
         var resource = ParseEntityScope(Variable.Resource);
         Accept(TokenKind.Comma); // the reference accepts a trailing comma here
+        var closeAt = Current.Location.Offset;
         Expect(TokenKind.RightParen, "`)` to close the policy scope");
 
         var conditions = ImmutableArray.CreateBuilder<Condition>();
@@ -66,6 +70,7 @@ internal sealed partial class Parser
             conditions.Add(new Condition(kind, body) { Location = keyword.Location });
         }
 
+        Layouts?.Add(new PolicyLayout(effectToken.Location.Offset, principalAt, actionAt, resourceAt, closeAt, Current.Location.Offset));
         Expect(TokenKind.Semicolon, "`;` at the end of the policy");
         return new Policy(id, effect, annotations, principal, action, resource, conditions.ToImmutable()) { Location = start };
     }
@@ -188,3 +193,9 @@ internal sealed partial class Parser
         return uid;
     }
 }
+
+/// <summary>
+/// Where the parts of a policy start in its text (character offsets): the effect, the three scope constraints, the
+/// <c>)</c> that closes the scope and the final <c>;</c>. Annotations and conditions carry their own locations.
+/// </summary>
+internal readonly record struct PolicyLayout(int Effect, int Principal, int Action, int Resource, int Close, int End);

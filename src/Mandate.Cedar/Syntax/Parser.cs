@@ -24,6 +24,22 @@ internal sealed partial class Parser
         _tokens = Lexer.Tokenize(text);
     }
 
+    /// <summary>
+    /// A parser that also collects the text's comments into <paramref name="comments"/> and, for each policy it parses,
+    /// where the parts of its layout start (<see cref="Layouts"/>): what the formatter needs to keep the comments.
+    /// </summary>
+    public Parser(string text, List<Comment> comments)
+    {
+        _tokens = Lexer.Tokenize(text, comments);
+        Layouts = [];
+    }
+
+    /// <summary>The parsed policies' layouts, in order; only from a parser that collects comments.</summary>
+    internal List<PolicyLayout>? Layouts { get; }
+
+    /// <summary>Every token of the text, the last one the end of input.</summary>
+    internal IReadOnlyList<Token> Tokens => _tokens;
+
     internal Token Current => _tokens[_index];
 
     internal Token PeekAhead(int offset) => _tokens[Math.Min(_index + offset, _tokens.Count - 1)];

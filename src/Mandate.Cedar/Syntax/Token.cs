@@ -54,3 +54,9 @@ internal readonly record struct Token(TokenKind Kind, string Text, SourceLocatio
         _ => $"`{Text}`",
     };
 }
+
+/// <summary>
+/// A <c>//</c> comment: its text (from the slashes, trailing white space removed), where it starts, and whether it has a
+/// line of its own (nothing but white space before it) or trails code.
+/// </summary>
+internal readonly record struct Comment(string Text, int Offset, bool OwnLine);

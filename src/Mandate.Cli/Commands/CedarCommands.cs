@@ -17,34 +17,52 @@ internal static class CedarCommands
         return cedar;
     }
 
-    /// <summary>Prints the canonical layout; <c>--check</c> only reports files that differ. Comments are not kept yet, so files are never rewritten in place.</summary>
+    /// <summary>
+    /// Prints the canonical layout, comments kept; <c>--check</c> only reports files that differ, <c>--write</c> rewrites
+    /// them in place.
+    /// </summary>
     private static Command FormatCommand()
     {
         var files = new Argument<string[]>("files") { Description = "Cedar policy files", Arity = ArgumentArity.OneOrMore };
         var check = new Option<bool>("--check") { Description = "Print nothing but the files that are not in canonical form; exit 1 if any" };
-        var command = new Command("fmt", "Print Cedar policies in canonical form") { files, check };
+        var write = new Option<bool>("--write", "-w") { Description = "Rewrite the files that are not in canonical form in place, and name them" };
+        var command = new Command("fmt", "Print Cedar policies in canonical form, keeping their comments") { files, check, write };
         command.SetAction(async (parse, ct) => await CommandActions.Guard(parse, async () =>
         {
             var output = parse.InvocationConfiguration.Output;
-            var unformatted = 0;
+            if (parse.GetValue(check) && parse.GetValue(write))
+            {
+                throw new Http.CliException("use either --check or --write", ExitCodes.Usage);
+            }
+
+            // Every file is read and formatted before any is written: a file that does not parse leaves them all as they were.
+            var results = new List<(string File, string Text, string Formatted)>();
             foreach (var file in parse.GetValue(files)!)
             {
                 var text = await InputFiles.ReadTextAsync(file, "policy file", ct);
-                string formatted;
                 try
                 {
-                    formatted = Cedar.Formatting.PolicyFormatter.Format(text);
+                    results.Add((file, text, Cedar.Formatting.PolicyFormatter.Format(text)));
                 }
                 catch (Cedar.Syntax.CedarParseException ex)
                 {
                     throw new Http.CliException($"{file}:{ex.Line}:{ex.Column}: {ex.Reason}");
                 }
+            }
 
-                if (parse.GetValue(check))
+            var unformatted = 0;
+            foreach (var (file, text, formatted) in results)
+            {
+                if (parse.GetValue(check) || parse.GetValue(write))
                 {
                     if (formatted != text)
                     {
                         unformatted++;
+                        if (parse.GetValue(write))
+                        {
+                            await Rewrite(file, formatted, ct);
+                        }
+
                         output.WriteLine(file);
                     }
                 }
@@ -54,9 +72,32 @@ internal static class CedarCommands
                 }
             }
 
-            return unformatted == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+            return unformatted > 0 && parse.GetValue(check) ? ExitCodes.Failure : ExitCodes.Ok;
         }));
         return command;
+    }
+
+    // Writes beside the file and moves the copy over it, so a failure part way never leaves half a policy file; the
+    // file keeps its permissions.
+    private static async Task Rewrite(string file, string text, CancellationToken cancellationToken)
+    {
+        var full = Path.GetFullPath(file);
+        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await File.WriteAllTextAsync(temporary, text, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, File.GetUnixFileMode(full));
+            }
+
+            File.Move(temporary, full, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temporary);
+            throw new Http.CliException($"`{file}` could not be rewritten: {ex.Message}");
+        }
     }
 
     private static Command AuthorizeCommand()

@@ -90,6 +90,121 @@ public sealed class PolicyFormatterTests
         Assert.True(failures.Count == 0, $"{failures.Count} files failed:\n{string.Join('\n', failures.Take(5))}");
     }
 
+    [Fact]
+    public void Format_KeepsEveryComment_BesideThePartItDescribes()
+    {
+        var formatted = PolicyFormatter.Format("""
+            // Copyright header
+
+            // About the first policy
+            permit(principal, // anyone
+              // the action
+              action in [Action::"read", // reading
+                 Action::"list"],
+              resource // any resource
+              , // trailing comma
+              // before the paren
+            ) when { context.a // first
+              && context.b } // after the condition
+              // before the semicolon
+            ; // after the semicolon
+            // follows the first
+
+            // stands alone
+
+            // leads the second
+            @id("two") @advice("x") // on the annotations
+            forbid (principal, action, resource);
+            // at the end
+            """);
+
+        Assert.Equal("""
+            // Copyright header
+
+            // About the first policy
+            permit (
+              principal, // anyone
+              // the action
+              action in [Action::"read", Action::"list"], // reading
+              // any resource
+              // trailing comma
+              resource
+            // before the paren
+            )
+            // first
+            // after the condition
+            when { context.a && context.b };
+            // before the semicolon
+            // after the semicolon
+            // follows the first
+
+            // stands alone
+
+            // leads the second
+            @id("two")
+            @advice("x") // on the annotations
+            forbid (
+              principal,
+              action,
+              resource
+            );
+            // at the end
+
+            """, formatted);
+        Assert.Equal(formatted, PolicyFormatter.Format(formatted));
+    }
+
+    [Theory]
+    [InlineData("// only a note\n", "// only a note\n")]
+    [InlineData("// one\n\n\n// two   \r\n", "// one\n\n// two\n")]
+    [InlineData("permit(principal, action, resource) when { context.url == \"http://x//y\" };", "permit (\n  principal,\n  action,\n  resource\n)\nwhen { context.url == \"http://x//y\" };\n")]
+    public void Format_CommentsAlone_AndSlashesInStrings(string text, string expected)
+    {
+        Assert.Equal(expected, PolicyFormatter.Format(text));
+    }
+
+    [Fact]
+    public void Format_CorpusPoliciesWithCommentsBetweenAnyTokens_KeepTheTreeAndEveryCommentInOrder()
+    {
+        var random = new Random(20261203);
+        var failures = new List<string>();
+        var files = 0;
+        foreach (var (path, original) in CorpusFiles.WithSuffix(".cedar"))
+        {
+            // Comments of both kinds before random tokens and at the end, beside those the file has.
+            var tokens = Lexer.Tokenize(original);
+            var offsets = Enumerable.Range(0, 8).Select(_ => tokens[random.Next(tokens.Count)].Location.Offset).Append(original.Length).Distinct().Order().ToList();
+            var text = new System.Text.StringBuilder(original);
+            for (var i = offsets.Count - 1; i >= 0; i--)
+            {
+                text.Insert(offsets[i], random.Next(2) == 0 ? $"\n// note {i}\n" : $" // note {i}\n");
+            }
+
+            var commented = text.ToString();
+            files++;
+            var formatted = PolicyFormatter.Format(commented);
+            List<Comment> written = [], kept = [];
+            Lexer.Tokenize(commented, written);
+            Lexer.Tokenize(formatted, kept);
+            var expected = written.Select(c => c.Text);
+            if (!CedarParser.ParsePolicies(original).Select(SyntaxTreeDump.Of).SequenceEqual(CedarParser.ParsePolicies(formatted).Select(SyntaxTreeDump.Of)))
+            {
+                failures.Add($"{path}: tree changed\n{formatted}");
+            }
+            else if (!kept.Select(c => c.Text).SequenceEqual(expected))
+            {
+                failures.Add($"{path}: comments {string.Join(", ", kept.Select(c => c.Text))}\n{commented}\n---\n{formatted}");
+            }
+            else if (PolicyFormatter.Format(formatted) != formatted)
+            {
+                failures.Add($"{path}: formatting is not idempotent\n{commented}\n---\n{formatted}\n---\n{PolicyFormatter.Format(formatted)}");
+            }
+        }
+
+        Assert.True(files > 6000, $"expected the whole corpus, found {files} policy files");
+        Assert.True(failures.Count == 0, $"{failures.Count} files failed:\n{string.Join('\n', failures.Take(3))}");
+    }
+
     // Short names stand for attributes of the context so every case is a valid expression.
     private static string Wrap(string expression) =>
         System.Text.RegularExpressions.Regex.Replace(expression, @"(?<![\w.""\\])\b([a-e]|x|y|s)\b(?![""(:])", "context.$1");

@@ -185,6 +185,34 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CedarFmt_Write_RewritesOnlyFilesThatDiffer_AndKeepsTheirComments()
+    {
+        var messy = Path.Combine(_workDirectory, "messy.cedar");
+        await File.WriteAllTextAsync(messy, "// who may read\npermit(principal==User::\"a\",action,resource) // no limits\n;");
+        var canonical = Path.Combine(_workDirectory, "canonical.cedar");
+        await File.WriteAllTextAsync(canonical, "forbid (\n  principal,\n  action,\n  resource\n);\n");
+        var broken = Path.Combine(_workDirectory, "broken.cedar");
+        await File.WriteAllTextAsync(broken, "permit(principal,");
+
+        var refused = await CliRun.InvokeAsync(null, "cedar", "fmt", "--write", messy, broken);
+        var both = await CliRun.InvokeAsync(null, "cedar", "fmt", "--write", "--check", messy);
+        var untouched = await File.ReadAllTextAsync(messy);
+        var written = await CliRun.InvokeAsync(null, "cedar", "fmt", "-w", messy, canonical);
+        var again = await CliRun.InvokeAsync(null, "cedar", "fmt", "--check", messy, canonical);
+
+        // A file that does not parse leaves every file as it was.
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("broken.cedar:1:18", refused.Error, StringComparison.Ordinal);
+        Assert.StartsWith("// who may read\npermit(", untouched, StringComparison.Ordinal);
+        Assert.Equal(2, both.ExitCode);
+        Assert.True(written.ExitCode == 0, written.ToString());
+        Assert.Equal(messy + "\n", written.Output.ReplaceLineEndings("\n"));
+        Assert.Equal("// who may read\npermit (\n  principal == User::\"a\",\n  action,\n  resource\n); // no limits\n", await File.ReadAllTextAsync(messy));
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Empty(Directory.GetFiles(_workDirectory, "*.tmp"));
+    }
+
+    [Fact]
     public async Task CedarFmt_PrintsCanonicalForm_AndCheckFindsUnformattedFiles()
     {
         var file = Path.Combine(_workDirectory, "messy.cedar");
