@@ -7,7 +7,7 @@ using Mandate.Server.Admin.Contracts;
 
 namespace Mandate.Cli.Commands;
 
-/// <summary><c>mandate policy add|list|test</c>.</summary>
+/// <summary><c>mandate policy add|list|show|enable|disable|remove|test</c>.</summary>
 internal static class PolicyCommands
 {
     public static Command Create()
@@ -15,8 +15,54 @@ internal static class PolicyCommands
         var policy = new Command("policy", "Manage Cedar policies");
         policy.Subcommands.Add(AddCommand());
         policy.Subcommands.Add(ListCommand());
+        policy.Subcommands.Add(ShowCommand());
+        policy.Subcommands.Add(EnabledCommand("enable", "Enforce a stored policy again", enabled: true));
+        policy.Subcommands.Add(EnabledCommand("disable", "Keep a policy stored without enforcing it", enabled: false));
+        policy.Subcommands.Add(RemoveCommand());
         policy.Subcommands.Add(TestCommand());
         return policy;
+    }
+
+    private static string PathOf(string id) => $"v1/policies/{Uri.EscapeDataString(id)}";
+
+    private static Command ShowCommand()
+    {
+        var id = new Argument<string>("id") { Description = "Policy id" };
+        var command = new Command("show", "Print a policy's text as stored, comments and all (with --json, its whole record)") { id };
+        command.SetClientAction(async (parse, cli, ct) =>
+        {
+            var policy = await cli.Client.GetAsync<PolicyDocument>(PathOf(parse.GetValue(id)!), ct);
+            cli.Print(policy, (p, o) => o.Write(p.Text.EndsWith('\n') ? p.Text : p.Text + "\n"));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command EnabledCommand(string name, string description, bool enabled)
+    {
+        var id = new Argument<string>("id") { Description = "Policy id" };
+        var command = new Command(name, description) { id };
+        command.SetClientAction(async (parse, cli, ct) =>
+        {
+            var policy = await cli.Client.PatchAsync<PolicyDocument>(PathOf(parse.GetValue(id)!), new UpdatePolicyRequest(Enabled: enabled), ct);
+            cli.Print(policy, (p, o) => o.WriteLine($"{name}d policy {p.Id} (version {p.Version})"));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command RemoveCommand()
+    {
+        var id = new Argument<string>("id") { Description = "Policy id" };
+        var command = new Command("remove", "Delete a policy; decisions stop using it at once") { id };
+        command.SetClientAction(async (parse, cli, ct) =>
+        {
+            var policyId = parse.GetValue(id)!;
+            await cli.Client.DeleteAsync(PathOf(policyId), ct);
+            cli.Print(new { id = policyId, removed = true }, (_, o) => o.WriteLine($"removed policy {policyId}"));
+            return ExitCodes.Ok;
+        });
+        return command;
     }
 
     private static Command AddCommand()
@@ -32,7 +78,7 @@ internal static class PolicyCommands
             var text = await ReadTextAsync(parse.GetValue(file)!, ct);
             var policyId = parse.GetValue(id)!;
             var stored = parse.GetValue(replace)
-                ? await cli.Client.PatchAsync<PolicyDocument>($"v1/policies/{Uri.EscapeDataString(policyId)}",
+                ? await cli.Client.PatchAsync<PolicyDocument>(PathOf(policyId),
                     new UpdatePolicyRequest(text, parse.GetValue(description), parse.GetValue(disabled) ? false : null), ct)
                 : await cli.Client.PostAsync<PolicyDocument>("v1/policies",
                     new CreatePolicyRequest(policyId, text, parse.GetValue(description), !parse.GetValue(disabled)), ct);

@@ -21,6 +21,15 @@ internal sealed class AdminClient(Uri server, string? token) : IDisposable
 
     public Task<T> PatchAsync<T>(string path, object? body, CancellationToken ct) => SendAsync<T>(HttpMethod.Patch, path, body, ct);
 
+    /// <summary>Deletes what <paramref name="path"/> names; the answer has no body.</summary>
+    public async Task DeleteAsync(string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, path.TrimStart('/'));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(RequestTimeout);
+        using var response = await SendCheckedAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
+    }
+
     public Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct) =>
         SendContentAsync<T>(method, path, body is null ? null : JsonContent.Create(body, body.GetType(), options: ApiJson.Options), ct);
 

@@ -94,6 +94,36 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PolicyCommands_ShowDisableEnableAndRemoveAStoredPolicy()
+    {
+        const string Text = "// reads for the close\npermit (principal == Agent::\"bot\", action == Action::\"read\", resource);\n";
+        var file = Path.Combine(_workDirectory, "close.cedar");
+        await File.WriteAllTextAsync(file, Text);
+        await Ok("policy", "add", "close", file);
+
+        var shown = await Ok("policy", "show", "close");
+        var disabled = await Ok("policy", "disable", "close");
+        var whileDisabled = await Ok("policy", "list", "--json");
+        var enabled = await Ok("policy", "enable", "close");
+        var record = JsonDocument.Parse((await Ok("policy", "show", "close", "--json")).Output).RootElement;
+        var removed = await Ok("policy", "remove", "close");
+        var again = await CliRun.InvokeAsync(_server, "policy", "remove", "close");
+        var missing = await CliRun.InvokeAsync(_server, "policy", "show", "close");
+
+        Assert.Equal(Text, shown.Output.ReplaceLineEndings("\n"));
+        Assert.Contains("disabled policy close (version 2)", disabled.Output, StringComparison.Ordinal);
+        Assert.False(JsonDocument.Parse(whileDisabled.Output).RootElement.GetProperty("items")[0].GetProperty("enabled").GetBoolean());
+        Assert.Contains("enabled policy close (version 3)", enabled.Output, StringComparison.Ordinal);
+        Assert.Equal(Text, record.GetProperty("text").GetString());
+        Assert.True(record.GetProperty("enabled").GetBoolean());
+        Assert.Contains("removed policy close", removed.Output, StringComparison.Ordinal);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("policy `close` does not exist [404]", again.Error, StringComparison.Ordinal);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.DoesNotContain("close", (await Ok("policy", "list")).Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Failures_AreOneLineErrorsWithNonZeroExitCodes()
     {
         var missing = await CliRun.InvokeAsync(_server, "identity", "show", "nobody");
