@@ -55,6 +55,7 @@ internal static class Program
         root.Subcommands.Add(BundleCommands.Create());
         root.Subcommands.Add(ProxyCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(SearchCommands.Create());
         root.Subcommands.Add(EventCommands.Create());
         root.Subcommands.Add(AuditCommands.Create());
         root.Subcommands.Add(ImportCommands.Create());

@@ -124,6 +124,42 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Search_FindsSubjectsResourcesAndActions_PageByPageOrAll()
+    {
+        var bundle = Path.Combine(_workDirectory, "search-bundle");
+        Directory.CreateDirectory(bundle);
+        await File.WriteAllTextAsync(Path.Combine(bundle, "p.cedar"), """
+            permit (principal is User, action == Action::"view", resource is Doc) when { resource.owner == principal || principal.manager };
+            permit (principal is User, action == Action::"edit", resource is Doc) when { resource.owner == principal };
+            """);
+        await File.WriteAllTextAsync(Path.Combine(bundle, "entities.json"), """
+            [{"uid":{"type":"User","id":"ann"},"attrs":{"manager":true},"parents":[]},
+             {"uid":{"type":"User","id":"ben"},"attrs":{"manager":false},"parents":[]},
+             {"uid":{"type":"Doc","id":"d1"},"attrs":{"owner":{"__entity":{"type":"User","id":"ben"}}},"parents":[]},
+             {"uid":{"type":"Doc","id":"d \"2\""},"attrs":{"owner":{"__entity":{"type":"User","id":"ben"}}},"parents":[]},
+             {"uid":{"type":"Doc","id":"d3"},"attrs":{"owner":{"__entity":{"type":"User","id":"ann"}}},"parents":[]}]
+            """);
+        await Ok("bundle", "push", bundle);
+
+        var subjects = await Ok("search", "subjects", "--type", "User", "--action", "view", "--resource", "Doc::\"d1\"");
+        var first = await Ok("search", "resources", "--principal", "User::\"ben\"", "--action", "view", "--type", "Doc", "--limit", "1");
+        var token = first.Output.Split("--page-token ")[1].Trim();
+        var second = await Ok("search", "resources", "--principal", "User::\"ben\"", "--action", "view", "--type", "Doc", "--limit", "1", "--page-token", token);
+        var all = await Ok("search", "resources", "--principal", "User::\"ben\"", "--action", "view", "--type", "Doc", "--limit", "1", "--all");
+        var actions = JsonDocument.Parse((await Ok("search", "actions", "--principal", "User::\"ben\"", "--resource", "Doc::\"d1\"", "--json")).Output).RootElement;
+        var badType = await CliRun.InvokeAsync(_server, "search", "resources", "--principal", "User::\"ben\"", "--action", "view", "--type", "no type");
+
+        Assert.Equal("User::\"ann\"\nUser::\"ben\"\n", subjects.Output.ReplaceLineEndings("\n"));
+        Assert.StartsWith("Doc::\"d \\\"2\\\"\"\nmore: --page-token ", first.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Equal("Doc::\"d1\"\n", second.Output.ReplaceLineEndings("\n"));
+        Assert.Equal("Doc::\"d \\\"2\\\"\"\nDoc::\"d1\"\n", all.Output.ReplaceLineEndings("\n"));
+        Assert.Equal(["edit", "view"], actions.GetProperty("results").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
+        Assert.Equal(string.Empty, actions.GetProperty("page").GetProperty("next_token").GetString());
+        Assert.Equal(1, badType.ExitCode);
+        Assert.Contains("is not a Cedar entity type name", badType.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Failures_AreOneLineErrorsWithNonZeroExitCodes()
     {
         var missing = await CliRun.InvokeAsync(_server, "identity", "show", "nobody");
