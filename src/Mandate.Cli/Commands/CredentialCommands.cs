@@ -75,15 +75,13 @@ internal static class CredentialCommands
     private static Command ListCommand()
     {
         var identity = new Option<string?>("--identity") { Description = "Only credentials of this identity" };
-        var limit = new Option<int>("--limit") { Description = "Page size", DefaultValueFactory = _ => 50 };
-        var cursor = new Option<string?>("--cursor") { Description = "Cursor from a previous page" };
-        var command = new Command("list", "List credentials") { identity, limit, cursor };
+        var paging = new PageOptions();
+        var command = new Command("list", "List credentials") { identity };
+        paging.AddTo(command);
         command.SetClientAction(async (parse, cli, ct) =>
         {
-            var query = new QueryString()
-                .Add("identity", parse.GetValue(identity))
-                .Add("limit", parse.GetValue(limit).ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .Add("cursor", parse.GetValue(cursor));
+            var query = paging.Query(parse, new QueryString()
+                .Add("identity", parse.GetValue(identity)));
             var page = await cli.Client.GetAsync<PageResponse<Credential>>("v1/credentials" + query, ct);
             cli.Print(page, (p, o) =>
             {
@@ -95,10 +93,7 @@ internal static class CredentialCommands
                 }
 
                 table.Write(o);
-                if (p.NextCursor is not null)
-                {
-                    o.WriteLine($"more: --cursor {p.NextCursor}");
-                }
+                PageOptions.WriteMore(o, p.NextCursor);
             });
             return ExitCodes.Ok;
         });

@@ -65,17 +65,15 @@ internal static class EventCommands
     {
         var filters = new Filters();
         var since = new Option<TimeSpan?>("--since") { Description = "Only the last span, for example 15m, 2h or 1d", CustomParser = Spans.Parse };
-        var limit = new Option<int>("--limit") { Description = "Most events to show", DefaultValueFactory = _ => 100 };
-        var cursor = new Option<string?>("--cursor") { Description = "Continue after this cursor" };
-        var command = new Command("list", "List recorded events, oldest first") { since, limit, cursor };
+        var paging = new PageOptions(100, "Most events to show", "Continue after this cursor");
+        var command = new Command("list", "List recorded events, oldest first") { since };
+        paging.AddTo(command);
         filters.AddTo(command);
         command.SetClientAction(async (parse, cli, ct) =>
         {
             var from = parse.GetValue(since) is { } span ? DateTimeOffset.UtcNow - span : (DateTimeOffset?)null;
-            var query = filters.Query(parse)
-                .Add("from", from?.ToString("O", CultureInfo.InvariantCulture))
-                .Add("limit", parse.GetValue(limit).ToString(CultureInfo.InvariantCulture))
-                .Add("cursor", parse.GetValue(cursor));
+            var query = paging.Query(parse, filters.Query(parse)
+                .Add("from", from?.ToString("O", CultureInfo.InvariantCulture)));
             var page = await cli.Client.GetAsync<PageResponse<MandateEvent>>("v1/events" + query, ct);
             cli.Print(page, (p, o) =>
             {
@@ -86,10 +84,7 @@ internal static class EventCommands
                 }
 
                 table.Write(o);
-                if (p.NextCursor is not null)
-                {
-                    o.WriteLine($"more: --cursor {p.NextCursor}");
-                }
+                PageOptions.WriteMore(o, p.NextCursor);
             });
             return ExitCodes.Ok;
         });

@@ -82,19 +82,17 @@ internal static class IdentityCommands
         var status = new Option<IdentityStatus?>("--status") { Description = "Only this status (active, suspended, deactivated)" };
         var owner = new Option<string?>("--owner") { Description = "Only identities owned by this id" };
         var search = new Option<string?>("--search", "-q") { Description = "Substring of id or name" };
-        var limit = new Option<int>("--limit") { Description = "Page size", DefaultValueFactory = _ => 50 };
-        var cursor = new Option<string?>("--cursor") { Description = "Cursor from a previous page" };
+        var paging = new PageOptions();
 
-        var command = new Command("list", "List identities") { kind, status, owner, search, limit, cursor };
+        var command = new Command("list", "List identities") { kind, status, owner, search };
+        paging.AddTo(command);
         command.SetClientAction(async (parse, cli, ct) =>
         {
-            var query = new QueryString()
+            var query = paging.Query(parse, new QueryString()
                 .Add("kind", parse.GetValue(kind) is { } k ? IdentityWords.Wire(k) : null)
                 .Add("status", parse.GetValue(status)?.ToString().ToLowerInvariant())
                 .Add("owner", parse.GetValue(owner))
-                .Add("q", parse.GetValue(search))
-                .Add("limit", parse.GetValue(limit).ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .Add("cursor", parse.GetValue(cursor));
+                .Add("q", parse.GetValue(search)));
             var page = await cli.Client.GetAsync<PageResponse<Identity>>("v1/identities" + query, ct);
             cli.Print(page, (p, o) =>
             {
@@ -106,10 +104,7 @@ internal static class IdentityCommands
                 }
 
                 table.Write(o);
-                if (p.NextCursor is not null)
-                {
-                    o.WriteLine($"more: --cursor {p.NextCursor}");
-                }
+                PageOptions.WriteMore(o, p.NextCursor);
             });
             return ExitCodes.Ok;
         });

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Mandate.Cli.Http;
 using Mandate.Cli.Output;
 using Mandate.Core.Policies;
 using Mandate.Server.Access;
@@ -90,14 +89,12 @@ internal static class PolicyCommands
 
     private static Command ListCommand()
     {
-        var limit = new Option<int>("--limit") { Description = "Page size", DefaultValueFactory = _ => 50 };
-        var cursor = new Option<string?>("--cursor") { Description = "Cursor from a previous page" };
-        var command = new Command("list", "List policies") { limit, cursor };
+        var paging = new PageOptions();
+        var command = new Command("list", "List policies");
+        paging.AddTo(command);
         command.SetClientAction(async (parse, cli, ct) =>
         {
-            var query = new QueryString()
-                .Add("limit", parse.GetValue(limit).ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .Add("cursor", parse.GetValue(cursor));
+            var query = paging.Query(parse);
             var page = await cli.Client.GetAsync<PageResponse<PolicyDocument>>("v1/policies" + query, ct);
             cli.Print(page, (p, o) =>
             {
@@ -109,10 +106,7 @@ internal static class PolicyCommands
                 }
 
                 table.Write(o);
-                if (p.NextCursor is not null)
-                {
-                    o.WriteLine($"more: --cursor {p.NextCursor}");
-                }
+                PageOptions.WriteMore(o, p.NextCursor);
             });
             return ExitCodes.Ok;
         });

@@ -49,14 +49,12 @@ internal static class RegistrationTokenCommands
 
     private static Command ListCommand()
     {
-        var limit = new Option<int>("--limit") { Description = "Page size", DefaultValueFactory = _ => 50 };
-        var cursor = new Option<string?>("--cursor") { Description = "Cursor from a previous page" };
-        var command = new Command("list", "List registration tokens (never their secrets)") { limit, cursor };
+        var paging = new PageOptions();
+        var command = new Command("list", "List registration tokens (never their secrets)");
+        paging.AddTo(command);
         command.SetClientAction(async (parse, cli, ct) =>
         {
-            var query = new QueryString()
-                .Add("limit", parse.GetValue(limit).ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .Add("cursor", parse.GetValue(cursor));
+            var query = paging.Query(parse);
             var page = await cli.Client.GetAsync<PageResponse<RegistrationTokenResponse>>("v1/registration-tokens" + query, ct);
             cli.Print(page, (p, o) =>
             {
@@ -67,10 +65,7 @@ internal static class RegistrationTokenCommands
                 }
 
                 table.Write(o);
-                if (p.NextCursor is not null)
-                {
-                    o.WriteLine($"more: --cursor {p.NextCursor}");
-                }
+                PageOptions.WriteMore(o, p.NextCursor);
             });
             return ExitCodes.Ok;
         });

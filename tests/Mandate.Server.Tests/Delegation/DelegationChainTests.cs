@@ -239,6 +239,38 @@ public sealed class DelegationChainTests : FleetTests
     }
 
     [Fact]
+    public async Task DelegationCli_ShowsTheChain_ListsChildren_AndCutsASubtree()
+    {
+        var (root, hop1, hop2, hop3) = await ChainAsync();
+        var (rootId, hop1Id, hop2Id) = (Jti(root), Jti(hop1), Jti(hop2));
+
+        var shown = await Cli.CliRun.InvokeAsync(Server, "delegation", "show", hop2Id);
+        var children = await Cli.CliRun.InvokeAsync(Server, "delegation", "children", rootId);
+        var revoked = await Cli.CliRun.InvokeAsync(Server, "delegation", "revoke", hop1Id, "--reason", "agent compromised");
+        var again = await Cli.CliRun.InvokeAsync(Server, "delegation", "revoke", hop1Id);
+        var below = await Cli.CliRun.InvokeAsync(Server, "delegation", "show", Jti(hop3), "--json");
+        var unknown = await Cli.CliRun.InvokeAsync(Server, "delegation", "show", "unknown");
+
+        Assert.True(shown.ExitCode == 0, shown.ToString());
+        Assert.Contains($"{hop2Id}  (delegation, standing)", shown.Output, StringComparison.Ordinal);
+        Assert.Contains("chain:       sub > agent > alice", shown.Output, StringComparison.Ordinal);
+        Assert.Contains($"parent:      {hop1Id}", shown.Output, StringComparison.Ordinal);
+        Assert.Contains("scope:       invoices:read", shown.Output, StringComparison.Ordinal);
+        Assert.True(children.ExitCode == 0, children.ToString());
+        Assert.Contains(hop1Id, children.Output, StringComparison.Ordinal);
+        Assert.Contains("agent > alice", children.Output, StringComparison.Ordinal);
+        Assert.Equal($"revoked {hop1Id} and every token below it", revoked.Output.Trim());
+        Assert.Equal($"{hop1Id} was already revoked", again.Output.Trim());
+        Assert.Contains("revoked", JsonDocument.Parse(below.Output).RootElement.GetProperty("standing").GetString(), StringComparison.Ordinal);
+        Assert.False(await Fleet.IsActiveAsync(hop3));
+        Assert.True(await Fleet.IsActiveAsync(root));
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("[404]", unknown.Error, StringComparison.Ordinal);
+
+        static string Jti(string token) => Fleet.Claims(token).GetProperty("jti").GetString()!;
+    }
+
+    [Fact]
     public async Task AForgedActChain_IsRefusedByMandatesApisAsAnInvalidToken()
     {
         var (_, _, _, hop3) = await ChainAsync();

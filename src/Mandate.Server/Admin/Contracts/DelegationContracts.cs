@@ -6,7 +6,7 @@ namespace Mandate.Server.Admin.Contracts;
 /// <param name="Node">The recorded node.</param>
 /// <param name="Revoked">Whether this token itself was revoked.</param>
 /// <param name="Standing">Null while the token and everything upstream of it stand; otherwise why they do not.</param>
-public sealed record DelegationResponse(DelegationNode Node, bool Revoked, string? Standing);
+public sealed record DelegationResponse(DelegationNode Node, bool Revoked, string? Standing = null);
 
 /// <summary>The answer to a revocation by token id.</summary>
 /// <param name="TokenId">The revoked token.</param>
