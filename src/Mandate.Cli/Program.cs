@@ -57,6 +57,7 @@ internal static class Program
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(SearchCommands.Create());
         root.Subcommands.Add(DelegationCommands.Create());
+        root.Subcommands.Add(GroupCommands.Create());
         root.Subcommands.Add(EventCommands.Create());
         root.Subcommands.Add(AuditCommands.Create());
         root.Subcommands.Add(ImportCommands.Create());

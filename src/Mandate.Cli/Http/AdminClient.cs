@@ -22,12 +22,16 @@ internal sealed class AdminClient(Uri server, string? token) : IDisposable
     public Task<T> PatchAsync<T>(string path, object? body, CancellationToken ct) => SendAsync<T>(HttpMethod.Patch, path, body, ct);
 
     /// <summary>Deletes what <paramref name="path"/> names; the answer has no body.</summary>
-    public async Task DeleteAsync(string path, CancellationToken ct)
+    public Task DeleteAsync(string path, CancellationToken ct) => SendWithoutBodyAsync(HttpMethod.Delete, path, ct);
+
+    /// <summary>Sends a request with no body whose answer has none either, and returns the answer's status.</summary>
+    public async Task<HttpStatusCode> SendWithoutBodyAsync(HttpMethod method, string path, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Delete, path.TrimStart('/'));
+        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(RequestTimeout);
         using var response = await SendCheckedAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
+        return response.StatusCode;
     }
 
     public Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct) =>

@@ -160,6 +160,46 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GroupCommands_ManageGroupsRolesAndMembers_ThatDecisionsSee()
+    {
+        await Ok("identity", "create", "--kind", "human", "--id", "alice", "--name", "Alice Ng");
+        var policy = Path.Combine(_workDirectory, "finance.cedar");
+        await File.WriteAllTextAsync(policy, "permit (principal in Group::\"finance\", action == Action::\"read\", resource);");
+        await Ok("policy", "add", "finance-reads", policy);
+        string[] check = ["check", "--principal", "Human::\"alice\"", "--action", "read", "--resource", "Table::\"ledger\""];
+
+        var created = await Ok("group", "create", "finance", "--name", "Finance", "--owner", "alice");
+        await Ok("group", "create", "auditors", "--name", "Auditors", "--role");
+        var added = await Ok("group", "add-member", "finance", "alice");
+        var repeated = await Ok("group", "add-member", "finance", "alice");
+        var nested = await Ok("group", "add-member", "finance", "auditors", "--group");
+        var allowed = await CliRun.InvokeAsync(_server, check);
+        var roles = await Ok("group", "list", "--kind", "role");
+        var shown = await Ok("group", "show", "finance");
+        var removed = await Ok("group", "remove-member", "finance", "alice");
+        var denied = await CliRun.InvokeAsync(_server, check);
+        var deleted = await Ok("group", "delete", "auditors");
+        var missing = await CliRun.InvokeAsync(_server, "group", "show", "auditors");
+        var badKind = await CliRun.InvokeAsync(_server, "group", "list", "--kind", "team");
+
+        Assert.Contains("created group finance", created.Output, StringComparison.Ordinal);
+        Assert.Contains("added alice to finance", added.Output, StringComparison.Ordinal);
+        Assert.Contains("alice was already in finance", repeated.Output, StringComparison.Ordinal);
+        Assert.Contains("added auditors to finance", nested.Output, StringComparison.Ordinal);
+        Assert.True(allowed.ExitCode == 0, allowed.ToString());
+        Assert.Contains("auditors", roles.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("finance", roles.Output, StringComparison.Ordinal);
+        Assert.Contains("owner:       alice", shown.Output, StringComparison.Ordinal);
+        Assert.Contains("    alice", shown.Output, StringComparison.Ordinal);
+        Assert.Contains("    auditors  (group)", shown.Output, StringComparison.Ordinal);
+        Assert.Contains("removed alice from finance", removed.Output, StringComparison.Ordinal);
+        Assert.True(denied.ExitCode == 3, denied.ToString());
+        Assert.Contains("deleted auditors", deleted.Output, StringComparison.Ordinal);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Equal(2, badKind.ExitCode);
+    }
+
+    [Fact]
     public async Task Failures_AreOneLineErrorsWithNonZeroExitCodes()
     {
         var missing = await CliRun.InvokeAsync(_server, "identity", "show", "nobody");
