@@ -54,6 +54,7 @@ internal static class Program
         root.Subcommands.Add(PolicyCommands.Create());
         root.Subcommands.Add(BundleCommands.Create());
         root.Subcommands.Add(ProxyCommand.Create());
+        root.Subcommands.Add(TokenCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(SearchCommands.Create());
         root.Subcommands.Add(DelegationCommands.Create());

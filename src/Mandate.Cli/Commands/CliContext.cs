@@ -40,7 +40,7 @@ internal sealed class CliContext : IDisposable
     };
 
     // For a terminal or a pipe, not a web page: quotes, `<` and `&` need no escaping.
-    private static readonly JsonSerializerOptions Indented = new(ApiJson.Options) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static readonly JsonSerializerOptions Indented = new(ApiJson.Options) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private CliContext(ParseResult parse)
     {

@@ -5,7 +5,10 @@ using Mandate.Cli.Http;
 
 namespace Mandate.Cli.Commands;
 
-/// <summary>Reads a public key file (a JWK, or a PEM public or private EC key) into the public JWK to register.</summary>
+/// <summary>
+/// Reads key files: a public key (a JWK, or a PEM public or private EC key) into the public JWK to register, or a PEM
+/// private key to sign with.
+/// </summary>
 internal static class KeyFiles
 {
     /// <summary>Reads a JSON file (for example a JWK Set), failing with a usage error.</summary>
@@ -38,10 +41,7 @@ internal static class KeyFiles
             using var key = ECDsa.Create();
             key.ImportFromPem(text);
             var p = key.ExportParameters(includePrivateParameters: false);
-            if (p.Curve.Oid.FriendlyName is not ("nistP256" or "ECDSA_P256"))
-            {
-                throw new CliException($"key file `{path}` is not a P-256 key; Mandate client assertions use ES256", Output.ExitCodes.Usage);
-            }
+            RequireP256(p, path);
 
             return JsonSerializer.SerializeToElement(new Dictionary<string, string>
             {
@@ -54,6 +54,37 @@ internal static class KeyFiles
         catch (Exception ex) when (ex is ArgumentException or CryptographicException)
         {
             throw new CliException($"key file `{path}` holds neither a JWK nor a PEM EC key: {ex.Message}", Output.ExitCodes.Usage);
+        }
+    }
+
+    /// <summary>Reads a PEM P-256 private key, failing with a usage error.</summary>
+    public static ECDsa ReadPrivateKey(string path)
+    {
+        var text = InputFiles.ReadText(path, "private key file");
+        var key = ECDsa.Create();
+        try
+        {
+            key.ImportFromPem(text);
+            RequireP256(key.ExportParameters(includePrivateParameters: true), path);
+            return key;
+        }
+        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
+        {
+            key.Dispose();
+            throw new CliException($"`{path}` holds no PEM EC private key: {ex.Message}", Output.ExitCodes.Usage);
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+    }
+
+    private static void RequireP256(ECParameters parameters, string path)
+    {
+        if (parameters.Curve.Oid.FriendlyName is not ("nistP256" or "ECDSA_P256"))
+        {
+            throw new CliException($"key file `{path}` is not a P-256 key; Mandate client assertions use ES256", Output.ExitCodes.Usage);
         }
     }
 }

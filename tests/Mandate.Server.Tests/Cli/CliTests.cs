@@ -200,6 +200,43 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Token_IsIssuedToAnIdentityHoldingItsKey_AndShowsItsClaims()
+    {
+        var pem = Path.Combine(_workDirectory, "bot.pem");
+        var stranger = Path.Combine(_workDirectory, "stranger.pem");
+        var publicOnly = Path.Combine(_workDirectory, "bot.pub");
+        using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        using (var other = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            await File.WriteAllTextAsync(pem, key.ExportECPrivateKeyPem());
+            await File.WriteAllTextAsync(publicOnly, key.ExportSubjectPublicKeyInfoPem());
+            await File.WriteAllTextAsync(stranger, other.ExportECPrivateKeyPem());
+        }
+
+        await Ok("identity", "create", "--kind", "human", "--id", "alice", "--name", "Alice Ng");
+        await Ok("identity", "create", "--kind", "agent", "--id", "bot", "--name", "Bot", "--owner", "alice", "--public-key", pem);
+
+        var token = await Ok("token", "--client", "bot", "--key", pem);
+        var claims = JsonDocument.Parse((await Ok("token", "--client", "bot", "--key", pem, "--claims")).Output).RootElement;
+        var wrongKey = await CliRun.InvokeAsync(_server, "token", "--client", "bot", "--key", stranger);
+        var noPrivateKey = await CliRun.InvokeAsync(_server, "token", "--client", "bot", "--key", publicOnly);
+
+        Assert.Equal(3, token.Output.Trim().Split('.').Length);
+        Assert.Equal("bot", claims.GetProperty("sub").GetString());
+        Assert.Equal("bot", claims.GetProperty("client_id").GetString());
+        using var client = _server.CreateClient(token.Output.Trim());
+        using var evaluation = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(client, "/access/v1/evaluation", new
+        {
+            subject = new { type = "Agent", id = "bot" }, action = new { name = "read" }, resource = new { type = "Table", id = "t" },
+        });
+        Assert.Equal(System.Net.HttpStatusCode.OK, evaluation.StatusCode);
+        Assert.Equal(1, wrongKey.ExitCode);
+        Assert.Contains("the token endpoint refused the request: invalid_client", wrongKey.Error, StringComparison.Ordinal);
+        Assert.Equal(2, noPrivateKey.ExitCode);
+        Assert.Contains("holds no PEM EC private key", noPrivateKey.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Failures_AreOneLineErrorsWithNonZeroExitCodes()
     {
         var missing = await CliRun.InvokeAsync(_server, "identity", "show", "nobody");
