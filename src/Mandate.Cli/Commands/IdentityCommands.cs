@@ -16,6 +16,7 @@ internal static class IdentityCommands
         identity.Subcommands.Add(CreateCommand());
         identity.Subcommands.Add(ListCommand());
         identity.Subcommands.Add(ShowCommand());
+        identity.Subcommands.Add(UpdateCommand());
         identity.Subcommands.Add(StatusCommand("suspend", "Suspend an identity at once (the kill switch)"));
         identity.Subcommands.Add(StatusCommand("resume", "Resume a suspended identity"));
         identity.Subcommands.Add(StatusCommand("deactivate", "Deactivate an identity for good (kept for audit)"));
@@ -36,8 +37,9 @@ internal static class IdentityCommands
         var apiKey = new Option<bool>("--api-key") { Description = "Issue an API key (shown once)" };
         var jwks = new Option<string?>("--jwks") { Description = "Register every key of a JWK Set file" };
         var jwksUri = new Option<string?>("--jwks-uri") { Description = "Register a URL where the identity publishes its JWK Set" };
+        var expires = Expires();
 
-        var command = new Command("create", "Register an identity") { kind, name, id, owner, purpose, environment, parent, labels, publicKey, apiKey, jwks, jwksUri };
+        var command = new Command("create", "Register an identity") { kind, name, id, owner, purpose, environment, parent, labels, publicKey, apiKey, jwks, jwksUri, expires };
         command.SetClientAction(async (parse, cli, ct) =>
         {
             var credentials = new List<CredentialInput>();
@@ -53,7 +55,7 @@ internal static class IdentityCommands
 
             var request = new CreateIdentityRequest(
                 parse.GetValue(kind), parse.GetValue(name)!, parse.GetValue(id), parse.GetValue(owner), parse.GetValue(purpose),
-                parse.GetValue(environment), Labels.Parse(parse.GetValue(labels)), parse.GetValue(parent), null,
+                parse.GetValue(environment), Labels.Parse(parse.GetValue(labels)), parse.GetValue(parent), parse.GetValue(expires),
                 credentials.Count == 0 ? null : credentials,
                 parse.GetValue(jwks) is { } jwksFile ? KeyFiles.ReadJson(jwksFile) : null,
                 parse.GetValue(jwksUri));
@@ -139,6 +141,35 @@ internal static class IdentityCommands
                     o.WriteLine($"    {c.Id}  {IdentityWords.Credential(c.Kind)}  {c.Status.ToString().ToLowerInvariant()}");
                 }
             });
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Option<DateTimeOffset?> Expires() =>
+        new("--expires") { Description = "When the identity expires: a span from now (90d) or an ISO 8601 time", CustomParser = Spans.ParseTime };
+
+    private static Command UpdateCommand()
+    {
+        var id = new Argument<string>("id") { Description = "Identity id" };
+        var name = new Option<string?>("--name") { Description = "Display name" };
+        var owner = new Option<string?>("--owner") { Description = "Accountable human's identity id (hand an identity over to a new owner)" };
+        var purpose = new Option<string?>("--purpose") { Description = "What the identity is for" };
+        var environment = new Option<string?>("--env") { Description = "Environment, for example production" };
+        var labels = new Option<string[]>("--label") { Description = "Label key=value (repeatable); replaces all the labels", AllowMultipleArgumentsPerToken = false };
+        var expires = Expires();
+        var command = new Command("update", "Change an identity's name, owner, purpose, environment, labels or expiry") { id, name, owner, purpose, environment, labels, expires };
+        command.SetClientAction(async (parse, cli, ct) =>
+        {
+            var change = new UpdateIdentityRequest(parse.GetValue(name), parse.GetValue(owner), parse.GetValue(purpose), parse.GetValue(environment),
+                Labels.Parse(parse.GetValue(labels)), parse.GetValue(expires));
+            if (change == new UpdateIdentityRequest())
+            {
+                throw new CliException("nothing to change: give --name, --owner, --purpose, --env, --label or --expires", ExitCodes.Usage);
+            }
+
+            var updated = await cli.Client.PatchAsync<Identity>($"v1/identities/{Uri.EscapeDataString(parse.GetValue(id)!)}", change, ct);
+            cli.Print(updated, (i, o) => o.WriteLine($"updated {i.Id} (version {i.Version})"));
             return ExitCodes.Ok;
         });
         return command;

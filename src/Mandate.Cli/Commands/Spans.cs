@@ -42,6 +42,31 @@ internal static class Spans
         return span;
     }
 
+    /// <summary>
+    /// A point in time: a span from now (<c>90d</c>) or an ISO 8601 time with its offset (<c>2027-01-31T00:00:00Z</c>).
+    /// </summary>
+    public static DateTimeOffset? ParseTime(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
+        if (DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd"],
+                CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        {
+            return time;
+        }
+
+        if (text.Length >= 2 && char.IsAsciiLetter(text[^1]) && Parse(result) is { } span)
+        {
+            return DateTimeOffset.UtcNow + span;
+        }
+
+        if (!result.Errors.Any())
+        {
+            result.AddError($"`{text}` is neither a span (90d) nor an ISO 8601 time (2027-01-31T00:00:00Z)");
+        }
+
+        return null;
+    }
+
     /// <summary>A span as <see cref="Parse(ArgumentResult)"/> reads it, in its largest whole unit (<c>90s</c>, <c>1m</c>, <c>1h</c>).</summary>
     public static string Format(TimeSpan span) =>
         span.Ticks % TimeSpan.TicksPerDay == 0 ? $"{span.Ticks / TimeSpan.TicksPerDay}d"

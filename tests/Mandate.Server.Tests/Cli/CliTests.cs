@@ -237,6 +237,32 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IdentityUpdate_HandsOverOwnership_AndSetsAnExpiry()
+    {
+        await Ok("identity", "create", "--kind", "human", "--id", "alice", "--name", "Alice Ng");
+        await Ok("identity", "create", "--kind", "human", "--id", "bob", "--name", "Bob Li");
+        var created = await Ok("identity", "create", "--kind", "agent", "--id", "bot", "--name", "Bot", "--owner", "alice", "--expires", "30d", "--json");
+        var createdExpiry = JsonDocument.Parse(created.Output).RootElement.GetProperty("identity").GetProperty("expires_at").GetDateTimeOffset();
+
+        var updated = await Ok("identity", "update", "bot", "--owner", "bob", "--label", "team=payments", "--expires", "2030-01-31T00:00:00Z");
+        var shown = await Ok("identity", "show", "bot");
+        var nothing = await CliRun.InvokeAsync(_server, "identity", "update", "bot");
+        var badTime = await CliRun.InvokeAsync(_server, "identity", "update", "bot", "--expires", "next week");
+        var unknownOwner = await CliRun.InvokeAsync(_server, "identity", "update", "bot", "--owner", "nobody");
+
+        Assert.InRange(createdExpiry, DateTimeOffset.UtcNow.AddDays(29), DateTimeOffset.UtcNow.AddDays(31));
+        Assert.Contains("updated bot (version 2)", updated.Output, StringComparison.Ordinal);
+        Assert.Contains("owner:       bob", shown.Output, StringComparison.Ordinal);
+        Assert.Contains("team=payments", shown.Output, StringComparison.Ordinal);
+        Assert.Contains("expires:     2030-01-31 00:00:00Z", shown.Output, StringComparison.Ordinal);
+        Assert.Equal(2, nothing.ExitCode);
+        Assert.Contains("nothing to change", nothing.Error, StringComparison.Ordinal);
+        Assert.Equal(2, badTime.ExitCode);
+        Assert.Contains("is neither a span", badTime.Error, StringComparison.Ordinal);
+        Assert.Equal(1, unknownOwner.ExitCode);
+    }
+
+    [Fact]
     public async Task Failures_AreOneLineErrorsWithNonZeroExitCodes()
     {
         var missing = await CliRun.InvokeAsync(_server, "identity", "show", "nobody");
