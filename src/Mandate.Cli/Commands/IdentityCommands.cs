@@ -4,6 +4,7 @@ using Mandate.Cli.Output;
 using Mandate.Core.Credentials;
 using Mandate.Core.Identities;
 using Mandate.Server.Admin.Contracts;
+using Mandate.Server.Events;
 
 namespace Mandate.Cli.Commands;
 
@@ -17,6 +18,7 @@ internal static class IdentityCommands
         identity.Subcommands.Add(ListCommand());
         identity.Subcommands.Add(ShowCommand());
         identity.Subcommands.Add(UpdateCommand());
+        identity.Subcommands.Add(DiscoveredCommand());
         identity.Subcommands.Add(StatusCommand("suspend", "Suspend an identity at once (the kill switch)"));
         identity.Subcommands.Add(StatusCommand("resume", "Resume a suspended identity"));
         identity.Subcommands.Add(StatusCommand("deactivate", "Deactivate an identity for good (kept for audit)"));
@@ -140,6 +142,36 @@ internal static class IdentityCommands
                 {
                     o.WriteLine($"    {c.Id}  {IdentityWords.Credential(c.Kind)}  {c.Status.ToString().ToLowerInvariant()}");
                 }
+            });
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command DiscoveredCommand()
+    {
+        var source = new Option<string?>("--source") { Description = "Only principals seen by this source, for example aws.cloudtrail or kubernetes.audit" };
+        var paging = new PageOptions();
+        var command = new Command("discovered", "Principals seen in imported logs, and the identity that claims each (register one with --label LABEL=ID to claim it)")
+        {
+            source,
+        };
+        paging.AddTo(command);
+        command.SetClientAction(async (parse, cli, ct) =>
+        {
+            var page = await cli.Client.GetAsync<PageResponse<DiscoveredIdentityResponse>>(
+                "v1/discovered-identities" + paging.Query(parse, new QueryString().Add("source", parse.GetValue(source))), ct);
+            cli.Print(page, (p, o) =>
+            {
+                var table = new Table("SOURCE", "PRINCIPAL", "KIND", "LAST SEEN", "EVENTS", "CLAIM LABEL", "MANAGED BY");
+                foreach (var d in p.Items)
+                {
+                    table.Add(d.Source, d.ExternalId, d.Kind.Replace('_', '-'), IdentityWords.When(d.LastSeen),
+                        d.Events.ToString(System.Globalization.CultureInfo.InvariantCulture), d.ClaimLabel, d.ManagedBy ?? "-");
+                }
+
+                table.Write(o);
+                PageOptions.WriteMore(o, p.NextCursor);
             });
             return ExitCodes.Ok;
         });

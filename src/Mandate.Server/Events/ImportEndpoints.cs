@@ -146,9 +146,9 @@ internal static class ImportEndpoints
     /// <summary>The answer to an import.</summary>
     internal sealed record ImportResponse(
         string Format, string Source, int Records, int Imported, int Skipped, int Duplicates, int Attributed, IReadOnlyList<string> Discovered, long FirstSequence, long LastSequence);
-
-    /// <summary>A discovered identity; <c>managed_by</c> names the identity that has claimed it since, if one has.</summary>
-    internal sealed record DiscoveredIdentityResponse(
-        string Source, string ExternalId, string Kind, string DisplayName, string ClaimLabel, DateTimeOffset FirstSeen, DateTimeOffset LastSeen,
-        long Events, string? LastAction, string? ManagedBy);
 }
+
+/// <summary>A discovered identity; <c>managed_by</c> names the identity that has claimed it since, if one has.</summary>
+public sealed record DiscoveredIdentityResponse(
+    string Source, string ExternalId, string Kind, string DisplayName, string ClaimLabel, DateTimeOffset FirstSeen, DateTimeOffset LastSeen,
+    long Events, string? LastAction = null, string? ManagedBy = null);

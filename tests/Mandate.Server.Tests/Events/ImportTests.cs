@@ -119,6 +119,15 @@ public sealed class ImportTests : IAsyncLifetime
         var after = await DiscoveredAsync("kubernetes.audit");
         Assert.Equal("prometheus", after["system:serviceaccount:monitoring:prometheus"].GetProperty("managed_by").GetString());
         Assert.Equal("service_account", after["system:serviceaccount:monitoring:prometheus"].GetProperty("kind").GetString());
+
+        // The CLI lists the same, with the claiming identity.
+        var listed = await CliRun.InvokeAsync(_server, "identity", "discovered", "--source", "kubernetes.audit");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        var row = listed.Output.Split('\n').Single(line => line.Contains("system:serviceaccount:monitoring:prometheus", StringComparison.Ordinal));
+        Assert.Contains("service-account", row, StringComparison.Ordinal);
+        Assert.Contains("k8s.user", row, StringComparison.Ordinal);
+        Assert.EndsWith("prometheus", row.TrimEnd(), StringComparison.Ordinal);
+        Assert.Equal(5, listed.Output.Split('\n').Count(line => line.StartsWith("kubernetes.audit", StringComparison.Ordinal)));
     }
 
     [Fact]
