@@ -24,10 +24,46 @@ internal static class ExpressionPrinter
         "true", "false", "if", "then", "else", "in", "is", "like", "has", "__cedar",
     };
 
-    public static string Print(Expr expression)
+    public static string Print(Expr expression) => Print(expression, Conditional);
+
+    /// <summary>
+    /// A chain of <c>&amp;&amp;</c> or <c>||</c> (along its left spine, as the operators associate) as its operator and
+    /// its operands, each printed as it is inside the chain, so joining them with the operator prints the expression;
+    /// null for any other expression.
+    /// </summary>
+    public static (string Operator, List<string> Operands)? Chain(Expr expression)
+    {
+        if (expression is not (AndExpr or OrExpr))
+        {
+            return null;
+        }
+
+        var and = expression is AndExpr;
+        var operands = new List<string>();
+        while (true)
+        {
+            var (left, right) = expression switch
+            {
+                AndExpr a when and => (a.Left, a.Right),
+                OrExpr o when !and => (o.Left, o.Right),
+                _ => (null, null),
+            };
+            if (left is null)
+            {
+                operands.Add(Print(expression, and ? Conjunction : Disjunction));
+                operands.Reverse();
+                return (and ? "&&" : "||", operands);
+            }
+
+            operands.Add(Print(right!, and ? Relation : Conjunction));
+            expression = left;
+        }
+    }
+
+    private static string Print(Expr expression, int context)
     {
         var text = new StringBuilder();
-        Append(text, expression, Conditional);
+        Append(text, expression, context);
         return text.ToString();
     }
 

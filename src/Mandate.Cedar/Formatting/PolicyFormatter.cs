@@ -6,7 +6,8 @@ namespace Mandate.Cedar.Formatting;
 
 /// <summary>
 /// Prints policies in one canonical layout: annotations one per line, the scope on three
-/// indented lines, each condition on its own line, the fewest parentheses that keep the tree.
+/// indented lines, each condition on its own line (a long chain of <c>&amp;&amp;</c> or <c>||</c> one
+/// operand per line), the fewest parentheses that keep the tree.
 /// Formatting is idempotent and the output parses back to the same policies. Formatting text keeps
 /// its comments, in their order (see <see cref="CommentLayout"/>); policies formatted from syntax
 /// trees have none.
@@ -86,10 +87,25 @@ public static class PolicyFormatter
         lines.Add(")");
         foreach (var condition in policy.Conditions)
         {
-            lines.Add($"{(condition.Kind == ConditionKind.When ? "when" : "unless")} {{ {ExpressionPrinter.Print(condition.Body)} }}");
+            lines.Add(Condition(condition));
         }
 
         lines[^1] += ";";
         return lines;
+    }
+
+    // Lines wider than this are broken where they can be: a condition that is a chain of `&&` or `||` puts each operand
+    // on a line of its own.
+    private const int Width = 80;
+
+    private static string Condition(Condition condition)
+    {
+        var keyword = condition.Kind == ConditionKind.When ? "when" : "unless";
+        var line = $"{keyword} {{ {ExpressionPrinter.Print(condition.Body)} }}";
+
+        // One more column for the `;` a last condition ends with.
+        return line.Length + 1 <= Width || ExpressionPrinter.Chain(condition.Body) is not var (op, operands)
+            ? line
+            : $"{keyword} {{\n  {string.Join($" {op}\n  ", operands)}\n}}";
     }
 }

@@ -37,6 +37,38 @@ public sealed class PolicyFormatterTests
             """, formatted);
     }
 
+    [Fact]
+    public void Format_ALongChainOfConditions_PutsEachOnALineOfItsOwn()
+    {
+        var formatted = PolicyFormatter.Format("""
+            permit (principal, action, resource) // the grant
+            when { context.purpose == "monthly-close" && context.now >= datetime("2026-11-01") && (context.ip.isInRange(ip("10.0.0.0/8")) || context.vpn) }
+            unless { context.a || context.b } // short enough
+            unless { context.tags.contains("a-rather-long-tag-name") || context.labels.contains("another-long-label") || false };
+            """);
+
+        Assert.Equal("""
+            permit (
+              principal,
+              action,
+              resource
+            ) // the grant
+            when {
+              context.purpose == "monthly-close" &&
+              context.now >= datetime("2026-11-01") &&
+              (context.ip.isInRange(ip("10.0.0.0/8")) || context.vpn)
+            }
+            unless { context.a || context.b } // short enough
+            unless {
+              context.tags.contains("a-rather-long-tag-name") ||
+              context.labels.contains("another-long-label") ||
+              false
+            };
+
+            """, formatted);
+        Assert.Equal(formatted, PolicyFormatter.Format(formatted));
+    }
+
     [Theory]
     [InlineData("(1 + 2) * 3", "(1 + 2) * 3")]
     [InlineData("1 + (2 * 3)", "1 + 2 * 3")]
