@@ -11,11 +11,16 @@ internal static class DecisionOutput
         cli.Print(response, (r, o) =>
         {
             o.WriteLine(r.Decision ? "ALLOW" : "DENY");
+            if (r.Context?.Hop is { } hop)
+            {
+                o.WriteLine($"  refused for {hop}, on the token's delegation chain");
+            }
+
             if (r.Context?.Reasons is { Count: > 0 } reasons)
             {
                 o.WriteLine($"  determined by: {string.Join(", ", reasons)}");
             }
-            else if (!r.Decision)
+            else if (!r.Decision && r.Context?.Errors is not { Count: > 0 })
             {
                 o.WriteLine("  no policy permits this request (default deny)");
             }

@@ -271,6 +271,29 @@ public sealed class DelegationChainTests : FleetTests
     }
 
     [Fact]
+    public async Task CheckWithAPrincipalToken_DecidesOverTheChain_UntilAHopIsRevoked()
+    {
+        var (_, hop1, _, hop3) = await ChainAsync();
+        string[] read = ["--action", "read", "--resource", "Table::\"invoices\""];
+
+        var allowed = await Cli.CliRun.InvokeAsync(Server, ["check", "--principal-token", hop3, .. read]);
+        var writes = await Cli.CliRun.InvokeAsync(Server, ["check", "--principal-token", hop3, "--action", "write", "--resource", "Table::\"invoices\""]);
+        await Server.PostJsonAsync($"/v1/delegations/{Fleet.Claims(hop1).GetProperty("jti").GetString()}/revoke", new { reason = "compromised" }, 200);
+        var afterRevocation = await Cli.CliRun.InvokeAsync(Server, ["check", "--principal-token", hop3, .. read]);
+        var both = await Cli.CliRun.InvokeAsync(Server, ["check", "--principal", "Agent::\"tool\"", "--principal-token", hop3, .. read]);
+        var neither = await Cli.CliRun.InvokeAsync(Server, ["check", .. read]);
+
+        Assert.True(allowed.ExitCode == 0, allowed.ToString());
+        Assert.Contains("determined by: read-invoices", allowed.Output, StringComparison.Ordinal);
+        Assert.True(writes.ExitCode == 3, writes.ToString());
+        Assert.Contains("refused for", writes.Output, StringComparison.Ordinal);
+        Assert.True(afterRevocation.ExitCode == 3, afterRevocation.ToString());
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("give either --principal or --principal-token", both.Error, StringComparison.Ordinal);
+        Assert.Equal(2, neither.ExitCode);
+    }
+
+    [Fact]
     public async Task AForgedActChain_IsRefusedByMandatesApisAsAnInvalidToken()
     {
         var (_, _, _, hop3) = await ChainAsync();
