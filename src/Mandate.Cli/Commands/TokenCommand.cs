@@ -9,8 +9,9 @@ using Mandate.Client.Tokens;
 namespace Mandate.Cli.Commands;
 
 /// <summary>
-/// <c>mandate token --client ID --key FILE</c>: an access token for an identity, as the identity itself gets one
-/// (<c>client_credentials</c> with a signed client assertion, RFC 7523), for scripts and for trying policies.
+/// <c>mandate token --client ID --key FILE [--on-behalf-of TOKEN]</c>: an access token for an identity, as the identity
+/// itself gets one (<c>client_credentials</c> with a signed client assertion, RFC 7523), or a delegated one by token
+/// exchange (RFC 8693), for scripts and for trying policies and delegation.
 /// </summary>
 internal static class TokenCommand
 {
@@ -21,9 +22,13 @@ internal static class TokenCommand
         var resource = new Option<string?>("--resource") { Description = "The service the token is for (RFC 8707 resource indicator); the Mandate server by default" };
         var scope = new Option<string?>("--scope") { Description = "Space-separated scopes to ask for" };
         var claims = new Option<bool>("--claims") { Description = "Print the token's claims instead of the token" };
+        var onBehalfOf = new Option<string?>("--on-behalf-of")
+        {
+            Description = "A token to act for (RFC 8693 token exchange): the identity becomes the current actor on its delegation chain",
+        };
         var command = new Command("token", "Get an access token as an identity, with its private key (prints the token, or with --claims what it says)")
         {
-            client, keyFile, resource, scope, claims,
+            client, keyFile, resource, scope, onBehalfOf, claims,
         };
         command.SetAction(async (parse, ct) => await CommandActions.Guard(parse, async () =>
         {
@@ -33,8 +38,10 @@ internal static class TokenCommand
             string token;
             try
             {
-                token = await new MandateTokenClient(http, server, parse.GetValue(client)!, key)
-                    .GetTokenAsync(parse.GetValue(resource), parse.GetValue(scope), ct);
+                var tokens = new MandateTokenClient(http, server, parse.GetValue(client)!, key);
+                token = parse.GetValue(onBehalfOf) is { } subject
+                    ? await tokens.DelegateAsync(subject, parse.GetValue(resource), parse.GetValue(scope), ct)
+                    : await tokens.GetTokenAsync(parse.GetValue(resource), parse.GetValue(scope), ct);
             }
             catch (MandateClientException ex)
             {

@@ -7,8 +7,8 @@ using Mandate.Tokens.Jose;
 namespace Mandate.Client.Tokens;
 
 /// <summary>
-/// Gets access tokens for one client with the <c>client_credentials</c> grant, authenticating with a signed
-/// assertion (RFC 7523 <c>private_key_jwt</c>, ES256). The token endpoint is discovered from the server's RFC 8414
+/// Gets access tokens for one client with the <c>client_credentials</c> grant, and delegated ones by token exchange,
+/// authenticating with a signed assertion (RFC 7523 <c>private_key_jwt</c>, ES256). The token endpoint is discovered from the server's RFC 8414
 /// metadata; tokens are reused until shortly before they expire, per requested resource and scope.
 /// </summary>
 public sealed class MandateTokenClient
@@ -56,14 +56,46 @@ public sealed class MandateTokenClient
             return cached.Token;
         }
 
+        var (token, lifetime) = await RequestAsync([new("grant_type", "client_credentials")], resource, scope, cancellationToken);
+        _tokens[(resource, scope)] = new CachedToken(token, now + (lifetime > RenewBefore * 2 ? lifetime - RenewBefore : lifetime / 2));
+        return token;
+    }
+
+    /// <summary>
+    /// A token for acting on behalf of the holder of <paramref name="subjectToken"/> (RFC 8693 token exchange): this
+    /// client becomes the current actor of the token's delegation chain, presenting a token of its own as the actor
+    /// token. The server grants no more than the subject token holds, narrowed by <paramref name="scope"/>, and only when
+    /// its policies let the holder delegate to this client. Each call exchanges anew; nothing is cached.
+    /// </summary>
+    /// <exception cref="MandateClientException">The server refused the exchange or could not be reached.</exception>
+    public async Task<string> DelegateAsync(string subjectToken, string? resource = null, string? scope = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subjectToken);
+        var actorToken = await GetTokenAsync(cancellationToken: cancellationToken);
+        var (token, _) = await RequestAsync(
+        [
+            new("grant_type", TokenExchangeType),
+            new("subject_token", subjectToken),
+            new("subject_token_type", AccessTokenType),
+            new("actor_token", actorToken),
+            new("actor_token_type", AccessTokenType),
+        ], resource, scope, cancellationToken);
+        return token;
+    }
+
+    private const string TokenExchangeType = "urn:ietf:params:oauth:grant-type:token-exchange";
+    private const string AccessTokenType = "urn:ietf:params:oauth:token-type:access_token";
+
+    // Posts a grant, authenticated with a fresh client assertion, and reads the token and its lifetime from the answer.
+    private async Task<(string Token, TimeSpan Lifetime)> RequestAsync(List<KeyValuePair<string, string>> form, string? resource, string? scope, CancellationToken cancellationToken)
+    {
         var metadata = _metadata ??= await IssuerMetadata.FetchAsync(_http, _server, cancellationToken);
-        var form = new List<KeyValuePair<string, string>>
-        {
-            new("grant_type", "client_credentials"),
+        form.AddRange(
+        [
             new("client_id", _clientId),
             new("client_assertion_type", ClientAssertionValidator.JwtBearerType),
-            new("client_assertion", ClientAssertion.Sign(_key, _keyId, _clientId, metadata.TokenEndpoint, now, AssertionLifetime)),
-        };
+            new("client_assertion", ClientAssertion.Sign(_key, _keyId, _clientId, metadata.TokenEndpoint, _time.GetUtcNow(), AssertionLifetime)),
+        ]);
         if (resource is not null)
         {
             form.Add(new("resource", resource));
@@ -96,9 +128,7 @@ public sealed class MandateTokenClient
                     : $"the token endpoint answered {(int)response.StatusCode} without a token");
             }
 
-            var lifetime = TimeSpan.FromSeconds(Math.Max(answer.ExpiresIn ?? 60, 1));
-            _tokens[(resource, scope)] = new CachedToken(token, now + (lifetime > RenewBefore * 2 ? lifetime - RenewBefore : lifetime / 2));
-            return token;
+            return (token, TimeSpan.FromSeconds(Math.Max(answer.ExpiresIn ?? 60, 1)));
         }
     }
 

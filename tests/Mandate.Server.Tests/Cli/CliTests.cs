@@ -218,6 +218,17 @@ public sealed class CliTests : IAsyncLifetime
 
         var token = await Ok("token", "--client", "bot", "--key", pem);
         var claims = JsonDocument.Parse((await Ok("token", "--client", "bot", "--key", pem, "--claims")).Output).RootElement;
+        var alice = Path.Combine(_workDirectory, "alice.pem");
+        using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            await File.WriteAllTextAsync(alice, key.ExportECPrivateKeyPem());
+        }
+
+        await Ok("credential", "add", "alice", "--public-key", alice);
+        var aliceToken = (await Ok("token", "--client", "alice", "--key", alice)).Output.Trim();
+        var delegated = JsonDocument.Parse((await Ok("token", "--client", "bot", "--key", pem, "--on-behalf-of", aliceToken, "--claims")).Output).RootElement;
+        Assert.Equal("alice", delegated.GetProperty("sub").GetString());
+        Assert.Equal("bot", delegated.GetProperty("act").GetProperty("sub").GetString());
         var wrongKey = await CliRun.InvokeAsync(_server, "token", "--client", "bot", "--key", stranger);
         var noPrivateKey = await CliRun.InvokeAsync(_server, "token", "--client", "bot", "--key", publicOnly);
 
