@@ -6,8 +6,8 @@ using Mandate.Server.Admin.Contracts;
 namespace Mandate.Cli.Commands;
 
 /// <summary>
-/// <c>mandate delegation show|children|revoke TOKEN_ID</c>: read the delegation graph by a token's <c>jti</c>, and cut a
-/// delegation (the token and everything exchanged from it) without holding the token.
+/// <c>mandate delegation show|children|revoke TOKEN</c>: read the delegation graph by a token's <c>jti</c> (or the token),
+/// and cut a delegation (the token and everything exchanged from it).
 /// </summary>
 internal static class DelegationCommands
 {
@@ -20,9 +20,34 @@ internal static class DelegationCommands
         return delegation;
     }
 
-    private static string PathOf(string tokenId) => "v1/delegations/" + Uri.EscapeDataString(tokenId);
+    private static string PathOf(string token) => "v1/delegations/" + Uri.EscapeDataString(JtiOf(token));
 
-    private static Argument<string> TokenId() => new("token-id") { Description = "The token's jti" };
+    private static Argument<string> TokenId() => new("token") { Description = "The token's jti, or the token itself" };
+
+    // A compact JWS stands for its `jti` (read, not verified: the server looks the id up and answers only an admin);
+    // anything else is taken as the id.
+    private static string JtiOf(string token)
+    {
+        var parts = token.Split('.');
+        if (parts.Length == 3 && parts[1].Length > 0)
+        {
+            try
+            {
+                using var payload = System.Text.Json.JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1]));
+                if (payload.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                    && payload.RootElement.TryGetProperty("jti", out var jti) && jti.ValueKind == System.Text.Json.JsonValueKind.String)
+                {
+                    return jti.GetString()!;
+                }
+            }
+            catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException)
+            {
+                // Not a token after all: an id with dots.
+            }
+        }
+
+        return token;
+    }
 
     private static Command ShowCommand()
     {

@@ -245,6 +245,7 @@ public sealed class DelegationChainTests : FleetTests
         var (rootId, hop1Id, hop2Id) = (Jti(root), Jti(hop1), Jti(hop2));
 
         var shown = await Cli.CliRun.InvokeAsync(Server, "delegation", "show", hop2Id);
+        var byToken = await Cli.CliRun.InvokeAsync(Server, "delegation", "show", hop2);
         var children = await Cli.CliRun.InvokeAsync(Server, "delegation", "children", rootId);
         var revoked = await Cli.CliRun.InvokeAsync(Server, "delegation", "revoke", hop1Id, "--reason", "agent compromised");
         var again = await Cli.CliRun.InvokeAsync(Server, "delegation", "revoke", hop1Id);
@@ -256,6 +257,7 @@ public sealed class DelegationChainTests : FleetTests
         Assert.Contains("chain:       sub > agent > alice", shown.Output, StringComparison.Ordinal);
         Assert.Contains($"parent:      {hop1Id}", shown.Output, StringComparison.Ordinal);
         Assert.Contains("scope:       invoices:read", shown.Output, StringComparison.Ordinal);
+        Assert.Equal(shown.Output, byToken.Output);
         Assert.True(children.ExitCode == 0, children.ToString());
         Assert.Contains(hop1Id, children.Output, StringComparison.Ordinal);
         Assert.Contains("agent > alice", children.Output, StringComparison.Ordinal);
