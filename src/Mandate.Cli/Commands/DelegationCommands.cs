@@ -24,30 +24,12 @@ internal static class DelegationCommands
 
     private static Argument<string> TokenId() => new("token") { Description = "The token's jti, or the token itself" };
 
-    // A compact JWS stands for its `jti` (read, not verified: the server looks the id up and answers only an admin);
-    // anything else is taken as the id.
-    private static string JtiOf(string token)
-    {
-        var parts = token.Split('.');
-        if (parts.Length == 3 && parts[1].Length > 0)
-        {
-            try
-            {
-                using var payload = System.Text.Json.JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1]));
-                if (payload.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
-                    && payload.RootElement.TryGetProperty("jti", out var jti) && jti.ValueKind == System.Text.Json.JsonValueKind.String)
-                {
-                    return jti.GetString()!;
-                }
-            }
-            catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException)
-            {
-                // Not a token after all: an id with dots.
-            }
-        }
-
-        return token;
-    }
+    // A token stands for its `jti` (read, not verified: the server looks the id up and answers only an admin); anything
+    // else is taken as the id.
+    private static string JtiOf(string token) =>
+        TokenCommand.Payload(token) is { } claims && claims.TryGetProperty("jti", out var jti) && jti.ValueKind == System.Text.Json.JsonValueKind.String
+            ? jti.GetString()!
+            : token;
 
     private static Command ShowCommand()
     {

@@ -67,11 +67,30 @@ internal static class TokenCommand
         return command;
     }
 
-    // The payload of a compact JWS, as issued by the server this CLI just asked: shown, not trusted.
-    private static JsonElement Claims(string token)
+    /// <summary>
+    /// The claims of a compact JWS, read and not verified (for showing a token, or finding its <c>jti</c>); null when
+    /// <paramref name="token"/> is not one with a JSON object for its payload.
+    /// </summary>
+    internal static JsonElement? Payload(string token)
     {
         var parts = token.Split('.');
-        using var payload = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1]));
-        return payload.RootElement.Clone();
+        if (parts.Length != 3 || parts[1].Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var payload = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1]));
+            return payload.RootElement.ValueKind == JsonValueKind.Object ? payload.RootElement.Clone() : null;
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException)
+        {
+            return null;
+        }
     }
+
+    // The token the server this CLI just asked issued.
+    private static JsonElement Claims(string token) =>
+        Payload(token) ?? throw new CliException("the token endpoint answered with something that is not a JWT");
 }
