@@ -171,6 +171,20 @@ public sealed class EndToEndTests : IAsyncLifetime
             kind = "service_account", id = "legacy-etl", display_name = "Legacy ETL", owner = "alice", credentials = new[] { new { kind = "api_key" } },
         });
         var secret = created.GetProperty("secrets")[0].GetProperty("secret").GetString()!;
+
+        // The API names the key by its prefix and never answers with the hash that checks it.
+        var credentialId = created.GetProperty("credentials")[0].GetProperty("id").GetString()!;
+        foreach (var material in new[]
+        {
+            created.GetProperty("credentials")[0].GetProperty("material"),
+            (await _server.GetJsonAsync($"/v1/credentials/{credentialId}")).GetProperty("material"),
+            (await _server.GetJsonAsync("/v1/credentials?identity=legacy-etl")).GetProperty("items")[0].GetProperty("material"),
+        })
+        {
+            Assert.StartsWith(material.GetProperty("prefix").GetString()!, secret, StringComparison.Ordinal);
+            Assert.False(material.TryGetProperty("hash", out _), material.ToString());
+        }
+
         using var client = _server.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes("legacy-etl:" + secret)));

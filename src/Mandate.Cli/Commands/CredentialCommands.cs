@@ -6,7 +6,7 @@ using Mandate.Server.Admin.Contracts;
 
 namespace Mandate.Cli.Commands;
 
-/// <summary><c>mandate credential add|list|revoke</c>.</summary>
+/// <summary><c>mandate credential add|list|show|revoke|rotate</c>.</summary>
 internal static class CredentialCommands
 {
     public static Command Create()
@@ -14,6 +14,7 @@ internal static class CredentialCommands
         var credential = new Command("credential", "Add, list and revoke credentials");
         credential.Subcommands.Add(AddCommand());
         credential.Subcommands.Add(ListCommand());
+        credential.Subcommands.Add(ShowCommand());
         credential.Subcommands.Add(RevokeCommand());
         credential.Subcommands.Add(RotateCommand());
         return credential;
@@ -99,6 +100,51 @@ internal static class CredentialCommands
         });
         return command;
     }
+
+    private static Command ShowCommand()
+    {
+        var id = new Argument<string>("credential") { Description = "Credential id" };
+        var command = new Command("show", "Show a credential: what proves it (never a secret), its status and its dates") { id };
+        command.SetClientAction(async (parse, cli, ct) =>
+        {
+            var credential = await cli.Client.GetAsync<Credential>($"v1/credentials/{Uri.EscapeDataString(parse.GetValue(id)!)}", ct);
+            cli.Print(credential, (c, o) =>
+            {
+                o.WriteLine($"{c.Id}  ({IdentityWords.Credential(c.Kind)}{(c.IsWeak ? ", weak" : string.Empty)}, {c.Status.ToString().ToLowerInvariant()})");
+                o.WriteLine($"  identity:    {c.IdentityId}");
+                foreach (var (name, value) in Proof(c.Material))
+                {
+                    o.WriteLine($"  {name + ":",-12} {value}");
+                }
+
+                o.WriteLine($"  description: {c.Description ?? "-"}");
+                o.WriteLine($"  created:     {IdentityWords.When(c.CreatedAt)}");
+                o.WriteLine($"  last used:   {IdentityWords.When(c.LastUsedAt)}");
+                o.WriteLine($"  expires:     {IdentityWords.When(c.ExpiresAt)}");
+                if (c.RevokedAt is not null)
+                {
+                    o.WriteLine($"  revoked:     {IdentityWords.When(c.RevokedAt)}");
+                }
+            });
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    // What identifies each kind of credential, and nothing that would let anyone use it.
+    private static IEnumerable<(string Name, string Value)> Proof(CredentialMaterial material) => material switch
+    {
+        PublicKeyMaterial key => [("key id", key.KeyId), ("thumbprint", key.Thumbprint)],
+        ApiKeyMaterial key => [("prefix", key.Prefix)],
+        FederatedTrustMaterial trust =>
+        [
+            ("issuer", trust.Issuer), ("subject", trust.SubjectPattern), ("audience", trust.Audience ?? "-"),
+            ("keys", trust.JwksUri ?? (trust.Jwks is null ? "-" : "a JWK Set")), ("reuse", trust.AllowReuse ? "allowed" : "once per token"),
+        ],
+        CertificateThumbprintMaterial certificate => [("thumbprint", certificate.Thumbprint)],
+        JwksUriMaterial keys => [("jwks uri", keys.Uri)],
+        _ => [],
+    };
 
     private static Command RevokeCommand()
     {

@@ -29,8 +29,11 @@ public sealed record PublicKeyMaterial(string Jwk, string KeyId, string Thumbpri
 
 /// <summary>An API key, of which only a recognisable prefix and a hash are kept.</summary>
 /// <param name="Prefix">The non-secret lookup prefix shown in listings (for example <c>mnd_k7q2x9</c>).</param>
-/// <param name="Hash">SHA-256 of the whole key, base64url.</param>
-public sealed record ApiKeyMaterial(string Prefix, string Hash) : CredentialMaterial
+/// <param name="Hash">
+/// SHA-256 of the whole key, base64url. The API's answers leave it out, so a credential read from them has it empty,
+/// which matches no key.
+/// </param>
+public sealed record ApiKeyMaterial(string Prefix, string Hash = "") : CredentialMaterial
 {
     /// <inheritdoc />
     [JsonIgnore]

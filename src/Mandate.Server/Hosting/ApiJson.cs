@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Mandate.Core.Credentials;
 
 namespace Mandate.Server.Hosting;
 
@@ -17,6 +19,25 @@ public static class ApiJson
         options.RespectRequiredConstructorParameters = true;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
         options.MaxDepth = 32;
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(WithoutKeyHashes);
+    }
+
+    // An API key is stored as a hash of it, which checks a presented key; an answer names the key by its prefix and never
+    // carries the hash (the store writes it with its own options).
+    private static void WithoutKeyHashes(JsonTypeInfo type)
+    {
+        if (type.Type != typeof(ApiKeyMaterial))
+        {
+            return;
+        }
+
+        foreach (var property in type.Properties)
+        {
+            if (property.Name == "hash")
+            {
+                property.ShouldSerialize = static (_, _) => false;
+            }
+        }
     }
 
     /// <summary>Read-only options with the conventions applied.</summary>

@@ -74,7 +74,13 @@ public sealed class CliTests : IAsyncLifetime
         var credentialId = response.GetProperty("credential").GetProperty("id").GetString()!;
 
         Assert.Contains(credentialId, (await Ok("credential", "list", "--identity", "etl")).Output, StringComparison.Ordinal);
+        var shown = (await Ok("credential", "show", credentialId)).Output;
+        Assert.Contains($"{credentialId}  (api-key, weak, active)", shown, StringComparison.Ordinal);
+        Assert.Contains("prefix:      mnd_", shown, StringComparison.Ordinal);
+        Assert.Contains("description: nightly job", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain(response.GetProperty("secret").GetString()!, shown, StringComparison.Ordinal);
         Assert.Contains("is revoked", (await Ok("credential", "revoke", credentialId, "--reason", "rotated")).Output, StringComparison.Ordinal);
+        Assert.Contains("revoked:     ", (await Ok("credential", "show", credentialId)).Output, StringComparison.Ordinal);
         var listed = JsonDocument.Parse((await Ok("credential", "list", "--identity", "etl", "--json")).Output).RootElement;
         Assert.Equal("revoked", listed.GetProperty("items")[0].GetProperty("status").GetString());
     }
