@@ -78,10 +78,10 @@ internal static class CedarCommands
     }
 
     // Writes beside the file and moves the copy over it, so a failure part way never leaves half a policy file; the
-    // file keeps its permissions.
+    // file keeps its permissions, and a symbolic link stays one (its target is rewritten).
     private static async Task Rewrite(string file, string text, CancellationToken cancellationToken)
     {
-        var full = Path.GetFullPath(file);
+        var full = File.ResolveLinkTarget(file, returnFinalTarget: true)?.FullName ?? Path.GetFullPath(file);
         var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {

@@ -383,7 +383,11 @@ public sealed class CliTests : IAsyncLifetime
         var refused = await CliRun.InvokeAsync(null, "cedar", "fmt", "--write", messy, broken);
         var both = await CliRun.InvokeAsync(null, "cedar", "fmt", "--write", "--check", messy);
         var untouched = await File.ReadAllTextAsync(messy);
-        var written = await CliRun.InvokeAsync(null, "cedar", "fmt", "-w", messy, canonical);
+        var target = Path.Combine(_workDirectory, "linked-target.cedar");
+        await File.WriteAllTextAsync(target, "permit(principal,action,resource);");
+        var link = Path.Combine(_workDirectory, "linked.cedar");
+        File.CreateSymbolicLink(link, target);
+        var written = await CliRun.InvokeAsync(null, "cedar", "fmt", "-w", messy, canonical, link);
         var again = await CliRun.InvokeAsync(null, "cedar", "fmt", "--check", messy, canonical);
 
         // A file that does not parse leaves every file as it was.
@@ -392,7 +396,9 @@ public sealed class CliTests : IAsyncLifetime
         Assert.StartsWith("// who may read\npermit(", untouched, StringComparison.Ordinal);
         Assert.Equal(2, both.ExitCode);
         Assert.True(written.ExitCode == 0, written.ToString());
-        Assert.Equal(messy + "\n", written.Output.ReplaceLineEndings("\n"));
+        Assert.Equal(messy + "\n" + link + "\n", written.Output.ReplaceLineEndings("\n"));
+        Assert.NotNull(new FileInfo(link).LinkTarget);
+        Assert.Equal("permit (\n  principal,\n  action,\n  resource\n);\n", await File.ReadAllTextAsync(target));
         Assert.Equal("// who may read\npermit (\n  principal == User::\"a\",\n  action,\n  resource\n); // no limits\n", await File.ReadAllTextAsync(messy));
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Empty(Directory.GetFiles(_workDirectory, "*.tmp"));
