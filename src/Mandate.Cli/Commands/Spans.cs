@@ -8,21 +8,35 @@ internal static class Spans
 {
     public static TimeSpan? Parse(ArgumentResult result)
     {
-        var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
-        if (text.Length >= 2 && long.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 1_000_000)
+        var text = Text(result);
+        if (Read(text) is { } span)
         {
-            switch (text[^1])
-            {
-                case 's': return TimeSpan.FromSeconds(n);
-                case 'm': return TimeSpan.FromMinutes(n);
-                case 'h': return TimeSpan.FromHours(n);
-                case 'd': return TimeSpan.FromDays(n);
-            }
+            return span;
         }
 
         result.AddError($"`{text}` is not a span: use a positive number and s, m, h or d, for example 15m");
         return null;
     }
+
+    // A span's text as Parse accepts it, or null.
+    private static TimeSpan? Read(string text)
+    {
+        if (text.Length < 2 || !long.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is <= 0 or > 1_000_000)
+        {
+            return null;
+        }
+
+        return text[^1] switch
+        {
+            's' => TimeSpan.FromSeconds(n),
+            'm' => TimeSpan.FromMinutes(n),
+            'h' => TimeSpan.FromHours(n),
+            'd' => TimeSpan.FromDays(n),
+            _ => null,
+        };
+    }
+
+    private static string Text(ArgumentResult result) => result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
 
     /// <summary>As <see cref="Parse(ArgumentResult)"/>, refusing a span outside <paramref name="least"/>..<paramref name="most"/>.</summary>
     public static TimeSpan? Parse(ArgumentResult result, TimeSpan least, TimeSpan most)
@@ -47,23 +61,19 @@ internal static class Spans
     /// </summary>
     public static DateTimeOffset? ParseTime(ArgumentResult result)
     {
-        var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
+        var text = Text(result);
         if (DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd"],
                 CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
         {
             return time;
         }
 
-        if (text.Length >= 2 && char.IsAsciiLetter(text[^1]) && Parse(result) is { } span)
+        if (Read(text) is { } span)
         {
             return DateTimeOffset.UtcNow + span;
         }
 
-        if (!result.Errors.Any())
-        {
-            result.AddError($"`{text}` is neither a span (90d) nor an ISO 8601 time (2027-01-31T00:00:00Z)");
-        }
-
+        result.AddError($"`{text}` is neither a span (90d) nor an ISO 8601 time (2027-01-31T00:00:00Z)");
         return null;
     }
 

@@ -276,6 +276,7 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Contains("nothing to change", nothing.Error, StringComparison.Ordinal);
         Assert.Equal(2, badTime.ExitCode);
         Assert.Contains("is neither a span", badTime.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("is not a span", badTime.Error, StringComparison.Ordinal);
         Assert.Equal(1, unknownOwner.ExitCode);
     }
 
