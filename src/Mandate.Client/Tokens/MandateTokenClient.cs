@@ -2,14 +2,16 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Mandate.Tokens.Clients;
+using Mandate.Tokens.Issuance;
 using Mandate.Tokens.Jose;
 
 namespace Mandate.Client.Tokens;
 
 /// <summary>
 /// Gets access tokens for one client with the <c>client_credentials</c> grant, and delegated ones by token exchange,
-/// authenticating with a signed assertion (RFC 7523 <c>private_key_jwt</c>, ES256). The token endpoint is discovered from the server's RFC 8414
-/// metadata; tokens are reused until shortly before they expire, per requested resource and scope.
+/// authenticating with a signed assertion (RFC 7523 <c>private_key_jwt</c>, ES256). The token endpoint is discovered
+/// from the server's RFC 8414 metadata; tokens are reused until shortly before they expire, per requested resource and
+/// scope.
 /// </summary>
 public sealed class MandateTokenClient
 {
@@ -74,17 +76,14 @@ public sealed class MandateTokenClient
         var actorToken = await GetTokenAsync(cancellationToken: cancellationToken);
         var (token, _) = await RequestAsync(
         [
-            new("grant_type", TokenExchangeType),
+            new("grant_type", TokenExchangeGrant.GrantType),
             new("subject_token", subjectToken),
-            new("subject_token_type", AccessTokenType),
+            new("subject_token_type", IssuedToken.AccessTokenTypeUri),
             new("actor_token", actorToken),
-            new("actor_token_type", AccessTokenType),
+            new("actor_token_type", IssuedToken.AccessTokenTypeUri),
         ], resource, scope, cancellationToken);
         return token;
     }
-
-    private const string TokenExchangeType = "urn:ietf:params:oauth:grant-type:token-exchange";
-    private const string AccessTokenType = "urn:ietf:params:oauth:token-type:access_token";
 
     // Posts a grant, authenticated with a fresh client assertion, and reads the token and its lifetime from the answer.
     private async Task<(string Token, TimeSpan Lifetime)> RequestAsync(List<KeyValuePair<string, string>> form, string? resource, string? scope, CancellationToken cancellationToken)
