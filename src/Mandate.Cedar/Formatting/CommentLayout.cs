@@ -39,9 +39,16 @@ internal static class CommentLayout
             gaps[g] = [];
         }
 
+        // Comments come in the text's order, so the policy each lies in or after (k: the last to start before it, -1 for
+        // none) only moves forward.
+        var k = -1;
         foreach (var comment in comments)
         {
-            var k = printed.FindLastIndex(p => p.Start <= comment.Offset);
+            while (k + 1 < printed.Count && printed[k + 1].Start <= comment.Offset)
+            {
+                k++;
+            }
+
             if (k >= 0 && comment.Offset < printed[k].Layout.End)
             {
                 printed[k].Place(comment, tokens);
