@@ -72,6 +72,16 @@ internal sealed class EventLogFile(string dataDirectory)
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Runs a query that answers one number.</summary>
+    public async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = Open();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>
     /// Recomputes every locator and the link of the one block <see cref="WriteAsync"/> writes, from the genesis (what a
     /// forger without the signing key can do); returns that link.
