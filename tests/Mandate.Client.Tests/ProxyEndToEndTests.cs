@@ -82,6 +82,49 @@ public sealed class ProxyEndToEndTests
         }
     }
 
+    [Theory]
+    [InlineData(DecisionMode.Remote)]
+    [InlineData(DecisionMode.InProcess)]
+    public async Task ATokensAuthorizationDetails_BindItInBothModes(DecisionMode mode)
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var upstream = await Upstream.StartAsync();
+        using var key = new AgentKey();
+        await RegisterAsync(server, key.PublicJwkJson);
+        await using var proxy = await MandateProxy.StartAsync(Configuration(server, upstream, mode), TestServer.AdminToken);
+        var token = await DetailedTokenAsync(server, key, """
+            [{"type": "mandate", "actions": ["read"], "resources": ["Invoice::\"7\""], "purpose": "monthly-close"}]
+            """);
+        using var client = new HttpClient { BaseAddress = proxy.Addresses[0] };
+
+        // The detail binds the purpose too: a request that states none is decided with it.
+        using (var allowed = await SendAsync(client, HttpMethod.Get, "/invoices/7", token, null))
+        {
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+
+        var reached = upstream.Hits;
+        await AssertRefusedAsync(client, HttpMethod.Get, "/invoices/8", token, "monthly-close", HttpStatusCode.Forbidden, "access_denied");
+        Assert.Equal(reached, upstream.Hits);
+    }
+
+    private static async Task<string> DetailedTokenAsync(TestServer server, AgentKey key, string details)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ["client_assertion"] = key.Assertion("invoice-bot", new Uri(server.BaseAddress, "/oauth2/token").ToString()),
+            ["resource"] = Audience,
+            ["authorization_details"] = details,
+        };
+        using var http = server.CreateClient();
+        using var response = await http.PostAsync("/oauth2/token", new FormUrlEncodedContent(form));
+        var body = await TestServer.ReadJsonAsync(response);
+        Assert.True(response.IsSuccessStatusCode, body.ToString());
+        return body.GetProperty("access_token").GetString()!;
+    }
+
     internal static Task RegisterAsync(TestServer server, ECDsa agentKey) =>
         RegisterAsync(server, JsonDocument.Parse(Mandate.Tokens.Jose.EcPublicJwk.FromKey(agentKey).ToJson()).RootElement);
 

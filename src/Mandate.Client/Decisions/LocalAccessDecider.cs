@@ -11,8 +11,9 @@ namespace Mandate.Client.Decisions;
 /// <remarks>
 /// The snapshot holds identities and policies, not the delegation graph and revoked tokens, so a question for a
 /// delegated token or with a transaction token goes to <paramref name="server"/>, which knows their standing; without
-/// one it is refused. A plain token's identity standing (the kill switch) is in the snapshot; a plain token revoked
-/// with RFC 7009 is refused here only once it expires.
+/// one it is refused. A plain token is decided here for its holder, inside its <c>authorization_details</c>, with
+/// <c>context.delegation</c> as the server gives it; its identity standing (the kill switch) is in the snapshot; a plain
+/// token revoked with RFC 7009 is refused here only once it expires.
 /// </remarks>
 public sealed class LocalAccessDecider(
     SnapshotFollower snapshots, DecisionReporter reporter, string callerId, TimeProvider? time = null, IAccessDecider? server = null) : IAccessDecider
@@ -43,7 +44,11 @@ public sealed class LocalAccessDecider(
                 new EntityUid(EntityTypeNames.Parse(question.SubjectType), question.SubjectId),
                 new EntityUid(ActionType, question.Action),
                 new EntityUid(EntityTypeNames.Parse(question.ResourceType), question.ResourceId),
-                Context(question.Context));
+                Context(question.Context))
+            {
+                // Decided for the token, as the server does: the request must lie inside its authorization_details.
+                Token = question.Token,
+            };
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or Cedar.Syntax.CedarParseException)
         {
