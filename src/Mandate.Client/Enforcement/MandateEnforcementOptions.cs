@@ -65,8 +65,11 @@ public sealed class MandateEnforcementOptions
 /// </summary>
 public sealed class RouteRule
 {
-    /// <summary>HTTP method, or <c>*</c> for any.</summary>
-    public string Method { get; set; } = "*";
+    /// <summary>
+    /// HTTP method, or <c>*</c> for any; required, so that a rule written without one does not map every method to the
+    /// same action.
+    /// </summary>
+    public string Method { get; set; } = string.Empty;
 
     /// <summary>Route template, e.g. <c>/invoices/{id}</c> (ASP.NET Core template syntax, including <c>{**rest}</c>).</summary>
     public string Path { get; set; } = string.Empty;

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Template;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mandate.Client.Enforcement;
 
@@ -27,7 +28,7 @@ internal sealed class RouteMap
             }
 
             var values = new RouteValueDictionary();
-            if (rule.Matcher.TryMatch(path, values))
+            if (rule.Matcher.TryMatch(path, values) && rule.Accepts(values))
             {
                 return new MappedRequest(rule.Action.Fill(values), rule.ResourceType, rule.ResourceId.Fill(values));
             }
@@ -90,12 +91,49 @@ internal sealed class RouteMap
             }
         }
 
+        // Inline defaults fill what an optional segment leaves out, and inline constraints (`{id:int}`) decide whether
+        // the rule matches at all, as they do in the service's own routing: a rule that ignored them would map
+        // `/invoices/export` to `read Invoice::"export"` where the service routes it to its export endpoint.
+        var defaults = new RouteValueDictionary();
+        var constraints = new List<(string Name, IRouteConstraint Constraint)>();
+        foreach (var parameter in template.Parameters)
+        {
+            if (parameter.DefaultValue is not null)
+            {
+                defaults[parameter.Name!] = parameter.DefaultValue;
+            }
+
+            foreach (var inline in parameter.InlineConstraints)
+            {
+                var constraint = ResolveConstraint(inline.Constraint)
+                    ?? throw new ArgumentException($"route rule `{rule.Method} {rule.Path}`: `{inline.Constraint}` is not a route constraint");
+                constraints.Add((parameter.Name!, constraint));
+            }
+        }
+
         return new CompiledRule(
             rule.Method == "*" ? null : rule.Method,
-            new TemplateMatcher(template, new RouteValueDictionary()),
+            new TemplateMatcher(template, defaults),
+            [.. constraints],
             action,
             resourceType,
             resourceId);
+    }
+
+    // ASP.NET Core's own constraints (int, guid, alpha, length(..), regex(..), ...), resolved as its routing does.
+    private static readonly Lazy<IInlineConstraintResolver> Constraints = new(() =>
+        new ServiceCollection().AddRouting().BuildServiceProvider().GetRequiredService<IInlineConstraintResolver>());
+
+    private static IRouteConstraint? ResolveConstraint(string text)
+    {
+        try
+        {
+            return Constraints.Value.ResolveConstraint(text);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or RouteCreationException)
+        {
+            return null;
+        }
     }
 
     // RFC 9110 token characters, which an HTTP method is made of.
@@ -158,7 +196,24 @@ internal sealed class RouteMap
         }
     }
 
-    private sealed record CompiledRule(string? Method, TemplateMatcher Matcher, Placeholders Action, string ResourceType, Placeholders ResourceId);
+    private sealed record CompiledRule(
+        string? Method, TemplateMatcher Matcher, (string Name, IRouteConstraint Constraint)[] Constraints, Placeholders Action, string ResourceType, Placeholders ResourceId)
+    {
+        // Every constraint holds for its value; an optional segment that is absent has none to check.
+        public bool Accepts(RouteValueDictionary values)
+        {
+            foreach (var (name, constraint) in Constraints)
+            {
+                if (values.TryGetValue(name, out var value) && value is not null
+                    && !constraint.Match(null, null, name, values, RouteDirection.IncomingRequest))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
 }
 
 /// <summary>What a request asks to do: an action on a resource.</summary>
