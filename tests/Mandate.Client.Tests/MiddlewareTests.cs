@@ -64,6 +64,70 @@ public sealed class MiddlewareTests
         Assert.Equal(3, reached);
     }
 
+    [Fact]
+    public async Task AMethodOverrideHeader_IsRefused_SoTheServiceNeverRunsAnUndecidedMethod()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await ProxyEndToEndTests.RegisterAsync(server, key);
+        await server.PostJsonAsync("/v1/policies", new
+        {
+            id = "update-invoices",
+            text = """permit (principal == Agent::"invoice-bot", action == Action::"update", resource is Invoice);""",
+        });
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddMandateEnforcement(options =>
+        {
+            options.Server = server.BaseAddress;
+            options.Audience = "https://invoices.test";
+            options.Credential = TestServer.AdminToken;
+            options.Routes.Add(new RouteRule { Method = "POST", Path = "/invoices/{id}", Action = "update", Resource = "Invoice::\"{id}\"" });
+            options.Routes.Add(new RouteRule { Method = "DELETE", Path = "/invoices/{id}", Action = "delete", Resource = "Invoice::\"{id}\"" });
+        });
+        await using var app = builder.Build();
+        var deleted = 0;
+        app.UseMandateEnforcement();
+        app.UseHttpMethodOverride();
+        app.MapPost("/invoices/{id}", (string id) => $"updated {id}");
+        app.MapDelete("/invoices/{id}", (string id) =>
+        {
+            Interlocked.Increment(ref deleted);
+            return $"deleted {id}";
+        });
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        using var http = new HttpClient { BaseAddress = address };
+        var token = await new MandateTokenClient(http, server.BaseAddress, "invoice-bot", key).GetTokenAsync("https://invoices.test");
+
+        async Task<(HttpStatusCode Status, string Body)> PostAsync(string? header, string? value)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/invoices/9");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            if (header is not null)
+            {
+                request.Headers.Add(header, value);
+            }
+
+            using var response = await http.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal((HttpStatusCode.OK, "updated 9"), await PostAsync(null, null));
+        Assert.Equal((HttpStatusCode.OK, "updated 9"), await PostAsync("X-HTTP-Method-Override", "post"));
+        foreach (var header in new[] { "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override" })
+        {
+            var (status, body) = await PostAsync(header, "DELETE");
+            Assert.Equal(HttpStatusCode.Forbidden, status);
+            Assert.Contains("method_override_refused", body, StringComparison.Ordinal);
+            Assert.Contains(header, body, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, deleted);
+    }
+
     private static async Task<string> SendAsync(HttpClient http, string? token, string purpose, HttpStatusCode expected)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/invoices/9");

@@ -89,6 +89,13 @@ internal sealed partial class EnforcementMiddleware(
         }
 
         context.User = Principal(token);
+        if (MethodOverride(context) is { } overriding)
+        {
+            await EnforcementProblems.ForbiddenAsync(context, "method_override_refused",
+                $"the `{overriding}` header asks the service to run another method than `{context.Request.Method}`, the one that would be decided");
+            return EnforcementOutcome.Deny;
+        }
+
         if (routes.Map(context.Request.Method, context.Request.Path) is not { } mapped)
         {
             await EnforcementProblems.ForbiddenAsync(context, "no_route_mapping", $"`{context.Request.Method} {context.Request.Path}` is not a mapped route");
@@ -130,6 +137,25 @@ internal sealed partial class EnforcementMiddleware(
         }
 
         return outcome;
+    }
+
+    // Headers by which a service's framework (ASP.NET Core's UseHttpMethodOverride, Express's method-override, ...) runs
+    // another method than the request's: a permitted POST could become a forbidden DELETE behind the decision.
+    private static readonly string[] MethodOverrideHeaders = ["X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override"];
+
+    // The first override header that names another method than the request's own.
+    private static string? MethodOverride(HttpContext context)
+    {
+        foreach (var name in MethodOverrideHeaders)
+        {
+            if (context.Request.Headers.TryGetValue(name, out var values)
+                && values.Any(v => !string.Equals(v?.Trim(), context.Request.Method, StringComparison.OrdinalIgnoreCase)))
+            {
+                return name;
+            }
+        }
+
+        return null;
     }
 
     private Dictionary<string, string> Context(HttpContext context)
