@@ -24,18 +24,11 @@ public sealed class MiddlewareTests
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         await ProxyEndToEndTests.RegisterAsync(server, key);
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddMandateEnforcement(options =>
+        await using var app = App(server, options =>
         {
-            options.Server = server.BaseAddress;
-            options.Audience = "https://invoices.test";
-            options.Credential = TestServer.AdminToken;
             options.Routes.Add(new RouteRule { Method = "GET", Path = "/invoices/{id}", Action = "read", Resource = "Invoice::\"{id}\"" });
             options.ContextHeaders["X-Purpose"] = "purpose";
         });
-        await using var app = builder.Build();
         var reached = 0;
         app.UseMandateEnforcement();
         app.MapGet("/invoices/{id}", (string id, HttpContext context) =>
@@ -76,18 +69,11 @@ public sealed class MiddlewareTests
             text = """permit (principal == Agent::"invoice-bot", action == Action::"update", resource is Invoice);""",
         });
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddMandateEnforcement(options =>
+        await using var app = App(server, options =>
         {
-            options.Server = server.BaseAddress;
-            options.Audience = "https://invoices.test";
-            options.Credential = TestServer.AdminToken;
             options.Routes.Add(new RouteRule { Method = "POST", Path = "/invoices/{id}", Action = "update", Resource = "Invoice::\"{id}\"" });
             options.Routes.Add(new RouteRule { Method = "DELETE", Path = "/invoices/{id}", Action = "delete", Resource = "Invoice::\"{id}\"" });
         });
-        await using var app = builder.Build();
         var deleted = 0;
         app.UseMandateEnforcement();
         app.UseHttpMethodOverride();
@@ -126,6 +112,22 @@ public sealed class MiddlewareTests
         }
 
         Assert.Equal(0, deleted);
+    }
+
+    // A service for https://invoices.test that decides with the test server, its routes and headers set by the test.
+    private static WebApplication App(TestServer server, Action<MandateEnforcementOptions> configure)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddMandateEnforcement(options =>
+        {
+            options.Server = server.BaseAddress;
+            options.Audience = "https://invoices.test";
+            options.Credential = TestServer.AdminToken;
+            configure(options);
+        });
+        return builder.Build();
     }
 
     private static async Task<string> SendAsync(HttpClient http, string? token, string purpose, HttpStatusCode expected)
