@@ -31,7 +31,7 @@ public sealed record ProxyConfiguration
     /// <summary><c>remote</c> (default) or <c>in_process</c>.</summary>
     public DecisionMode Mode { get; init; } = DecisionMode.Remote;
 
-    /// <summary>How long to wait for a remote decision, in milliseconds.</summary>
+    /// <summary>How long to wait for a remote decision, in milliseconds (1 to 60,000).</summary>
     public int DecisionTimeoutMs { get; init; } = 2000;
 
     /// <summary>The name of this enforcement point in events.</summary>
@@ -89,7 +89,9 @@ public sealed record ProxyConfiguration
         options.Mode = Mode;
         options.Credential = credential;
         options.Name = Name;
-        options.DecisionTimeout = TimeSpan.FromMilliseconds(DecisionTimeoutMs);
+        options.DecisionTimeout = DecisionTimeoutMs is > 0 and <= 60_000
+            ? TimeSpan.FromMilliseconds(DecisionTimeoutMs)
+            : throw new ArgumentException($"`decision_timeout_ms` must be 1 to 60000, not {DecisionTimeoutMs}");
         options.PublicOrigin = PublicOrigin;
         options.HugePages = HugePages;
         foreach (var route in Routes)

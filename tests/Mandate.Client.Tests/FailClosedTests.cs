@@ -63,6 +63,37 @@ public sealed class FailClosedTests
     }
 
     [Fact]
+    public async Task Proxy_WhenMandateTakesConnectionsButNeverAnswers_Answers503InsteadOfHanging()
+    {
+        // A listener whose backlog completes connections that nobody reads: every call to it waits for ever.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        await using var upstream = await Upstream.StartAsync();
+        var configuration = ProxyConfiguration.Parse($$"""
+            {
+              "upstream": "{{upstream.Address}}", "listen": ["http://127.0.0.1:0"],
+              "server": "http://127.0.0.1:{{((IPEndPoint)silent.LocalEndpoint).Port}}", "audience": "https://invoices.test",
+              "routes": [{ "method": "GET", "path": "/invoices/{id}", "action": "read", "resource": "Invoice::\"{id}\"" }]
+            }
+            """);
+        await using var proxy = await MandateProxy.StartAsync(configuration, "a-credential");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var token = "eyJhbGciOiJFUzI1NiIsImtpZCI6ImsiLCJ0eXAiOiJhdCtqd3QifQ.e30.AAAA";
+
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(proxy.Addresses[0], "/invoices/7"));
+            request.Headers.Authorization = new("Bearer", token);
+            using var response = await http.SendAsync(request);
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("decision_unavailable", (await TestServer.ReadJsonAsync(response)).GetProperty("code").GetString());
+        }
+
+        Assert.Equal(0, upstream.Hits);
+    }
+
+    [Fact]
     public void Engine_WithAnInjectedInternalFailure_Denies()
     {
         // A snapshot whose policy set is missing makes evaluation throw inside the engine.

@@ -32,7 +32,9 @@ internal static class ProxyCommand
                     Listen = parse.GetValue(listen)?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? configuration.Listen,
                     AdminListen = parse.GetValue(admin)?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? configuration.AdminListen,
                     Upstream = parse.GetValue(upstream) ?? configuration.Upstream,
-                    Server = configuration.Server ?? parse.GetValue(CliContext.Server),
+                    // An explicit --server wins over the file; MANDATE_URL (or the default address) only fills a gap.
+                    Server = parse.GetResult(CliContext.Server) is { Implicit: false } ? parse.GetValue(CliContext.Server)
+                        : configuration.Server ?? parse.GetValue(CliContext.Server),
                     Mode = parse.GetValue(mode) switch
                     {
                         null => configuration.Mode,
@@ -47,9 +49,11 @@ internal static class ProxyCommand
                 throw new CliException(ex.Message, ExitCodes.Usage);
             }
 
-            if (configuration.Mode == DecisionMode.InProcess && string.IsNullOrEmpty(parse.GetValue(CliContext.Token)))
+            if (string.IsNullOrEmpty(parse.GetValue(CliContext.Token)))
             {
-                throw new CliException("in-process decisions need a credential to follow the snapshot and report decisions: pass --token or set MANDATE_ADMIN_TOKEN", ExitCodes.Usage);
+                throw new CliException(configuration.Mode == DecisionMode.InProcess
+                    ? "in-process decisions need a credential to follow the snapshot and report decisions: pass --token or set MANDATE_ADMIN_TOKEN"
+                    : "the proxy needs a credential to ask Mandate for decisions: pass --token or set MANDATE_ADMIN_TOKEN", ExitCodes.Usage);
             }
 
             MandateProxy proxy;

@@ -19,6 +19,7 @@ public sealed partial class DecisionReporter : IAsyncDisposable
     private const int MaxText = 4096;
     private const int MaxMessage = 16 * 1024;
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
 
     private readonly HttpClient _http;
     private readonly Uri _endpoint;
@@ -114,15 +115,17 @@ public sealed partial class DecisionReporter : IAsyncDisposable
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ReadOnlyMemoryContent(body) };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _credential(CancellationToken.None));
-                using var response = await _http.SendAsync(request);
+                // An attempt that hangs (Mandate overloaded, packets dropped) must not hold the queue behind it.
+                using var deadline = new CancellationTokenSource(AttemptTimeout);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _credential(deadline.Token));
+                using var response = await _http.SendAsync(request, deadline.Token);
                 if (response.IsSuccessStatusCode)
                 {
                     Interlocked.Add(ref _sent, batch.Count);
                     return;
                 }
 
-                LogRefused((int)response.StatusCode, batch.Count, await response.Content.ReadAsStringAsync());
+                LogRefused((int)response.StatusCode, batch.Count, await response.Content.ReadAsStringAsync(deadline.Token));
                 if ((int)response.StatusCode is >= 400 and < 500)
                 {
                     break;

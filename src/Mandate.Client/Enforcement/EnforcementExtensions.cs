@@ -23,9 +23,16 @@ public static class EnforcementExtensions
         }
 
         var audience = options.Audience ?? throw new ArgumentException("set MandateEnforcementOptions.Audience to the audience this service's tokens carry");
-        if (options.Mode == DecisionMode.InProcess && string.IsNullOrEmpty(options.Credential))
+        if (string.IsNullOrEmpty(options.Credential))
         {
-            throw new ArgumentException("in-process mode needs MandateEnforcementOptions.Credential to follow the snapshot and report decisions");
+            throw new ArgumentException(options.Mode == DecisionMode.InProcess
+                ? "in-process mode needs MandateEnforcementOptions.Credential to follow the snapshot and report decisions"
+                : "remote mode needs MandateEnforcementOptions.Credential to ask Mandate for decisions");
+        }
+
+        if (options.DecisionTimeout <= TimeSpan.Zero || options.DecisionTimeout > MandateEnforcementOptions.MaxDecisionTimeout)
+        {
+            throw new ArgumentException($"MandateEnforcementOptions.DecisionTimeout must be more than zero and at most {MandateEnforcementOptions.MaxDecisionTimeout.TotalSeconds:0} s, not {options.DecisionTimeout}");
         }
 
         var publicOrigin = options.PublicOrigin is { } origin ? ProofOfPossession.Origin(origin) : null;
@@ -38,6 +45,9 @@ public static class EnforcementExtensions
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             MaxConnectionsPerServer = 256,
+
+            // Each call has its own deadline; this one bounds a connection attempt to a host that does not answer.
+            ConnectTimeout = TimeSpan.FromSeconds(5),
         })
         { Timeout = Timeout.InfiniteTimeSpan });
         services.AddSingleton(sp => new ProofOfPossession(sp.GetRequiredService<TimeProvider>(), publicOrigin));

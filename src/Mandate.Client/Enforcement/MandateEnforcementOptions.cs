@@ -28,7 +28,10 @@ public sealed class MandateEnforcementOptions
     /// </summary>
     public string? Credential { get; set; }
 
-    /// <summary>How long to wait for a remote decision before refusing the request.</summary>
+    /// <summary>The longest <see cref="DecisionTimeout"/> allowed.</summary>
+    public static readonly TimeSpan MaxDecisionTimeout = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long to wait for a remote decision before refusing the request: more than zero, at most a minute.</summary>
     public TimeSpan DecisionTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Names this enforcement point in the events it reports (in-process mode) and as the caller of remote decisions.</summary>

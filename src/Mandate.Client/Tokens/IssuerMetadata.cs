@@ -15,8 +15,11 @@ public sealed record IssuerMetadata(
     /// <summary>The path of the metadata document below the server's address.</summary>
     public const string Path = ".well-known/oauth-authorization-server";
 
+    /// <summary>How long fetching the document may take before it counts as failed.</summary>
+    public static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>Fetches the metadata of the server at <paramref name="server"/>.</summary>
-    /// <exception cref="MandateClientException">The document cannot be fetched or lacks a member.</exception>
+    /// <exception cref="MandateClientException">The document cannot be fetched in time or lacks a member.</exception>
     public static async Task<IssuerMetadata> FetchAsync(HttpClient http, Uri server, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -24,10 +27,16 @@ public sealed record IssuerMetadata(
         var address = new Uri(server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/"), Path);
         try
         {
-            var metadata = await http.GetFromJsonAsync(address, ClientJsonContext.Default.IssuerMetadata, cancellationToken);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(FetchTimeout);
+            var metadata = await http.GetFromJsonAsync(address, ClientJsonContext.Default.IssuerMetadata, deadline.Token);
             return metadata is { Issuer.Length: > 0, TokenEndpoint.Length: > 0, JwksUri.Length: > 0 }
                 ? metadata
                 : throw new MandateClientException($"`{address}` lacks `issuer`, `token_endpoint` or `jwks_uri`");
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new MandateClientException($"the authorization server metadata at `{address}` did not arrive within {FetchTimeout.TotalSeconds:0} s", ex);
         }
         catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException)
         {

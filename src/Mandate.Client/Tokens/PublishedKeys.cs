@@ -14,8 +14,15 @@ internal sealed class PublishedKeys(HttpClient http, TimeProvider time) : IDispo
     public static readonly TimeSpan MinRefreshInterval = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long one fetch of the set may take before it counts as failed.</summary>
+    public static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(5);
+
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private volatile KeySet _keys = new(FrozenDictionary<string, PublicJwk>.Empty, DateTimeOffset.MinValue);
+
+    // The last fetch that failed, and when: callers that queued behind it get its error at once rather than each
+    // waiting out a fetch of their own while the issuer does not answer.
+    private (DateTimeOffset At, MandateClientException Error)? _failed;
 
     /// <summary>The key with id <paramref name="kid"/> if the cached set has it (no fetch).</summary>
     public PublicJwk? Find(string kid) => _keys.Keys.GetValueOrDefault(kid);
@@ -35,17 +42,34 @@ internal sealed class PublishedKeys(HttpClient http, TimeProvider time) : IDispo
         try
         {
             var current = _keys;
-            if ((kid is not null && current.Keys.ContainsKey(kid) && !IsStale) || time.GetUtcNow() - current.FetchedAt < MinRefreshInterval)
+            var now = time.GetUtcNow();
+            if ((kid is not null && current.Keys.ContainsKey(kid) && !IsStale) || now - current.FetchedAt < MinRefreshInterval)
             {
                 return;
             }
 
-            var json = await http.GetByteArrayAsync(jwksUri, cancellationToken);
-            _keys = new KeySet(Parse(json), time.GetUtcNow());
-        }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException)
-        {
-            throw new MandateClientException($"cannot read the signing keys at `{jwksUri}`: {ex.Message}", ex);
+            if (_failed is { } failed && now - failed.At < MinRefreshInterval)
+            {
+                throw failed.Error;
+            }
+
+            try
+            {
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                deadline.CancelAfter(FetchTimeout);
+                var json = await http.GetByteArrayAsync(jwksUri, deadline.Token);
+                _keys = new KeySet(Parse(json), time.GetUtcNow());
+                _failed = null;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or JsonException
+                || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                var error = new MandateClientException(ex is OperationCanceledException
+                    ? $"the signing keys at `{jwksUri}` did not arrive within {FetchTimeout.TotalSeconds:0} s"
+                    : $"cannot read the signing keys at `{jwksUri}`: {ex.Message}", ex);
+                _failed = (time.GetUtcNow(), error);
+                throw error;
+            }
         }
         finally
         {

@@ -43,14 +43,26 @@ public sealed class BundleCommandTests
         try
         {
             await File.WriteAllTextAsync(file, """{ "upstream": "http://127.0.0.1:1", "routes": [{ "path": "/x", "acton": "read" }] }""");
-            var unknown = await CliRun.InvokeAsync(null, "proxy", "--config", file);
+            var unknown = await CliRun.InvokeAsync(null, "proxy", "--config", file, "--token", "a-credential");
             Assert.Equal(2, unknown.ExitCode);
             Assert.Contains("acton", unknown.Error, StringComparison.Ordinal);
 
             await File.WriteAllTextAsync(file, """{ "upstream": "http://127.0.0.1:1", "server": "http://127.0.0.1:2", "routes": [] }""");
-            var noAudience = await CliRun.InvokeAsync(null, "proxy", "--config", file);
+            var noAudience = await CliRun.InvokeAsync(null, "proxy", "--config", file, "--token", "a-credential");
             Assert.Equal(1, noAudience.ExitCode);
             Assert.Contains("audience", noAudience.Error, StringComparison.Ordinal);
+
+            await File.WriteAllTextAsync(file, """{ "upstream": "http://127.0.0.1:1", "server": "http://127.0.0.1:2", "audience": "https://a.test", "routes": [] }""");
+            var noCredential = await CliRun.InvokeAsync(null, "proxy", "--config", file);
+            Assert.Equal(2, noCredential.ExitCode);
+            Assert.Contains("the proxy needs a credential to ask Mandate for decisions", noCredential.Error, StringComparison.Ordinal);
+
+            await File.WriteAllTextAsync(file, """
+                { "upstream": "http://127.0.0.1:1", "server": "http://127.0.0.1:2", "audience": "https://a.test", "decision_timeout_ms": -1, "routes": [] }
+                """);
+            var noTimeout = await CliRun.InvokeAsync(null, "proxy", "--config", file, "--token", "a-credential");
+            Assert.Equal(1, noTimeout.ExitCode);
+            Assert.Contains("`decision_timeout_ms` must be 1 to 60000, not -1", noTimeout.Error, StringComparison.Ordinal);
 
             Assert.Equal(2, (await CliRun.InvokeAsync(null, "proxy", "--config", file + ".missing")).ExitCode);
         }

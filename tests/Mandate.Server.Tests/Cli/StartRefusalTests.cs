@@ -140,7 +140,7 @@ public sealed class StartRefusalTests
         try
         {
             await File.WriteAllTextAsync(file, configuration);
-            var run = await CliRun.InvokeAsync(null, "proxy", "--config", file);
+            var run = await CliRun.InvokeAsync(null, "proxy", "--config", file, "--token", "a-credential");
 
             Assert.Equal(1, run.ExitCode);
             Assert.Contains(message, run.Error, StringComparison.Ordinal);
