@@ -77,28 +77,13 @@ internal static class CedarCommands
         return command;
     }
 
-    // Writes beside the file and moves the copy over it, so a failure part way never leaves half a policy file; the
-    // file keeps its permissions, and a symbolic link stays one (its target is rewritten).
-    private static async Task Rewrite(string file, string text, CancellationToken cancellationToken)
-    {
-        var full = File.ResolveLinkTarget(file, returnFinalTarget: true)?.FullName ?? Path.GetFullPath(file);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+    // A failure part way never leaves half a policy file (see AtomicFile).
+    private static Task Rewrite(string file, string text, CancellationToken cancellationToken) =>
+        AtomicFile.ReplaceAsync(file, async (stream, ct) =>
         {
-            await File.WriteAllTextAsync(temporary, text, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temporary, File.GetUnixFileMode(full));
-            }
-
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            File.Delete(temporary);
-            throw new Http.CliException($"`{file}` could not be rewritten: {ex.Message}");
-        }
-    }
+            var bytes = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text);
+            await stream.WriteAsync(bytes, ct);
+        }, cancellationToken);
 
     private static Command AuthorizeCommand()
     {

@@ -129,8 +129,8 @@ internal static class EventCommands
             var query = filters.Query(parse).Add("from", from?.ToString("O", CultureInfo.InvariantCulture));
             if (parse.GetValue(output) is { } file)
             {
-                await using var stream = file.Create();
-                await cli.Client.CopyToAsync("v1/events/export" + query, stream, ct);
+                // A failed export leaves the previous file as it was.
+                await AtomicFile.ReplaceAsync(file.FullName, (stream, token) => cli.Client.CopyToAsync("v1/events/export" + query, stream, token), ct);
                 return ExitCodes.Ok;
             }
 

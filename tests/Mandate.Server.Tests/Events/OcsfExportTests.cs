@@ -111,5 +111,11 @@ public sealed class OcsfExportTests : IAsyncLifetime
         Assert.All(lines, l => Assert.Empty(OcsfSchemaFacts.Problems(JsonDocument.Parse(l).RootElement)));
         Assert.Equal(0, toStdout.ExitCode);
         Assert.Equal(2004, JsonDocument.Parse(toStdout.Output.Trim()).RootElement.GetProperty("class_uid").GetInt32());
+
+        // A refused export leaves the last good one in place, and nothing beside it.
+        var refused = await CliRun.InvokeAsync(null, "events", "export", "--out", file, "--server", _server.BaseAddress.ToString(), "--token", "not-the-admin-token");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Equal(lines, await File.ReadAllLinesAsync(file));
+        Assert.Equal([file], Directory.GetFiles(_server.DataDirectory, "*export*", SearchOption.TopDirectoryOnly));
     }
 }
