@@ -125,7 +125,11 @@ public sealed class MandateProxy : IAsyncDisposable
         var admin = builder.Build();
         admin.MapPrometheusScrapingEndpoint("/metrics");
         var follower = proxy.GetService<SnapshotFollower>();
-        admin.MapGet("/healthz", () => TypedResults.Ok(new ProxyHealth("ok", follower is null ? "remote" : "in_process", follower?.Version)));
+        // A proxy deciding on a snapshot the server has stopped confirming is not healthy: a load balancer should stop
+        // sending it requests (each of which it refuses with 503 anyway).
+        admin.MapGet("/healthz", IResult () => follower is not null && follower.IsStale(scope.MaxSnapshotAge)
+            ? TypedResults.Json(new ProxyHealth("stale", "in_process", follower.Version), statusCode: StatusCodes.Status503ServiceUnavailable)
+            : TypedResults.Ok(new ProxyHealth("ok", follower is null ? "remote" : "in_process", follower?.Version)));
         return admin;
     }
 
@@ -169,6 +173,9 @@ public sealed class MandateProxy : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    /// <summary>The body of <c>GET /healthz</c>: the decision mode and, in process, the snapshot version in use.</summary>
+    /// <summary>
+    /// The body of <c>GET /healthz</c>: <c>ok</c>, or <c>stale</c> (503) when the snapshot has gone unconfirmed too long;
+    /// the decision mode and, in process, the snapshot version in use.
+    /// </summary>
     private sealed record ProxyHealth(string Status, string Mode, string? Snapshot);
 }

@@ -34,6 +34,9 @@ public sealed record ProxyConfiguration
     /// <summary>How long to wait for a remote decision, in milliseconds (1 to 60,000).</summary>
     public int DecisionTimeoutMs { get; init; } = 2000;
 
+    /// <summary>In process: how long the snapshot may go unconfirmed before decisions are refused, in milliseconds (at least 60,000).</summary>
+    public int MaxSnapshotAgeMs { get; init; } = (int)MandateEnforcementOptions.DefaultMaxSnapshotAge.TotalMilliseconds;
+
     /// <summary>The name of this enforcement point in events.</summary>
     public string Name { get; init; } = "mandate-proxy";
 
@@ -92,6 +95,9 @@ public sealed record ProxyConfiguration
         options.DecisionTimeout = DecisionTimeoutMs is > 0 and <= 60_000
             ? TimeSpan.FromMilliseconds(DecisionTimeoutMs)
             : throw new ArgumentException($"`decision_timeout_ms` must be 1 to 60000, not {DecisionTimeoutMs}");
+        options.MaxSnapshotAge = MaxSnapshotAgeMs >= MandateEnforcementOptions.MinMaxSnapshotAge.TotalMilliseconds
+            ? TimeSpan.FromMilliseconds(MaxSnapshotAgeMs)
+            : throw new ArgumentException($"`max_snapshot_age_ms` must be at least {MandateEnforcementOptions.MinMaxSnapshotAge.TotalMilliseconds:0}, not {MaxSnapshotAgeMs}");
         options.PublicOrigin = PublicOrigin;
         options.HugePages = HugePages;
         foreach (var route in Routes)

@@ -172,6 +172,28 @@ public sealed class FailClosedTests
         Assert.True(decision.Unavailable);
     }
 
+    [Fact]
+    public async Task LocalDecider_OnASnapshotTheServerHasNotConfirmedForTooLong_RefusesAsUnavailable()
+    {
+        await using var server = await TestServer.StartAsync();
+        await server.PostJsonAsync("/v1/policies", new { id = "all", text = "permit (principal, action, resource);" });
+        using var http = new HttpClient();
+        Func<CancellationToken, ValueTask<string>> credential = _ => ValueTask.FromResult(TestServer.AdminToken);
+        await using var follower = new SnapshotFollower(http, server.BaseAddress, credential, Microsoft.Extensions.Logging.Abstractions.NullLogger<SnapshotFollower>.Instance);
+        await using var reporter = new DecisionReporter(http, server.BaseAddress, credential, "test", Microsoft.Extensions.Logging.Abstractions.NullLogger<DecisionReporter>.Instance);
+        await follower.WhenReadyAsync(CancellationToken.None);
+        var patient = new LocalAccessDecider(follower, reporter, "test");
+        var strict = new LocalAccessDecider(follower, reporter, "test", maxSnapshotAge: TimeSpan.FromMilliseconds(200));
+
+        // Nothing changes, so the long poll holds for up to 30 s: the copy ages without a confirmation.
+        await ProxyEndToEndTests.PollAsync(() => follower.SinceConfirmed > TimeSpan.FromMilliseconds(400), "the snapshot never aged");
+
+        Assert.Equal(AccessDecision.Allow, await patient.DecideAsync(Question(), CancellationToken.None));
+        var refused = await strict.DecideAsync(Question(), CancellationToken.None);
+        Assert.True(refused.Unavailable);
+        Assert.StartsWith("Mandate has not confirmed the decision snapshot for", refused.Reason, StringComparison.Ordinal);
+    }
+
     private static AccessQuestion Question() => new("User", "a", "read", "Doc", "1", new Dictionary<string, string>());
 
     private static int ClosedPort()

@@ -1,5 +1,6 @@
 using Mandate.Authorization;
 using Mandate.Cedar.Values;
+using Mandate.Client.Enforcement;
 
 namespace Mandate.Client.Decisions;
 
@@ -15,12 +16,23 @@ namespace Mandate.Client.Decisions;
 /// <c>context.delegation</c> as the server gives it; its identity standing (the kill switch) is in the snapshot; a plain
 /// token revoked with RFC 7009 is refused here only once it expires.
 /// </remarks>
+/// <param name="snapshots">The followed snapshot.</param>
+/// <param name="reporter">Where decision events go.</param>
+/// <param name="callerId">This enforcement point's name in events.</param>
+/// <param name="time">The clock.</param>
+/// <param name="server">Decides what the snapshot cannot (delegated and transaction tokens).</param>
+/// <param name="maxSnapshotAge">
+/// How long the snapshot may go unconfirmed by the server before every decision is refused as unavailable
+/// (<see cref="MandateEnforcementOptions.MaxSnapshotAge"/>); by default 5 minutes.
+/// </param>
 public sealed class LocalAccessDecider(
-    SnapshotFollower snapshots, DecisionReporter reporter, string callerId, TimeProvider? time = null, IAccessDecider? server = null) : IAccessDecider
+    SnapshotFollower snapshots, DecisionReporter reporter, string callerId, TimeProvider? time = null, IAccessDecider? server = null,
+    TimeSpan? maxSnapshotAge = null) : IAccessDecider
 {
     private static readonly Cedar.Ast.Name ActionType = EntityTypeNames.Parse("Action");
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeSpan _maxSnapshotAge = maxSnapshotAge ?? MandateEnforcementOptions.DefaultMaxSnapshotAge;
 
     /// <inheritdoc />
     public ValueTask<AccessDecision> DecideAsync(AccessQuestion question, CancellationToken cancellationToken)
@@ -35,6 +47,12 @@ public sealed class LocalAccessDecider(
         if (snapshots.Current is not { } snapshot)
         {
             return ValueTask.FromResult(AccessDecision.Failed("no decision snapshot has been received from Mandate yet"));
+        }
+
+        if (snapshots.IsStale(_maxSnapshotAge))
+        {
+            return ValueTask.FromResult(AccessDecision.Failed(
+                $"Mandate has not confirmed the decision snapshot for {snapshots.SinceConfirmed!.Value.TotalSeconds:0} s (at most {_maxSnapshotAge.TotalSeconds:0} s)"));
         }
 
         DecisionRequest request;

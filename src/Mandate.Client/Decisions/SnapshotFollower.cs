@@ -62,6 +62,13 @@ public sealed partial class SnapshotFollower : IAsyncDisposable
     /// </summary>
     public TimeSpan? SinceConfirmed => Interlocked.Read(ref _confirmedAt) is var at and not 0 ? Stopwatch.GetElapsedTime(at) : null;
 
+    /// <summary>
+    /// Whether the copy in use has gone unconfirmed for longer than <paramref name="maxAge"/> (the server refuses the
+    /// credential, cannot be reached, or answers what this version cannot read), so that decisions on it would ignore
+    /// whatever changed since, a suspension included. False before the first copy, which is refused on its own.
+    /// </summary>
+    public bool IsStale(TimeSpan maxAge) => SinceConfirmed > maxAge;
+
     /// <summary>Raised after a new snapshot copy is in use.</summary>
     public event EventHandler? Updated;
 

@@ -35,6 +35,11 @@ public static class EnforcementExtensions
             throw new ArgumentException($"MandateEnforcementOptions.DecisionTimeout must be more than zero and at most {MandateEnforcementOptions.MaxDecisionTimeout.TotalSeconds:0} s, not {options.DecisionTimeout}");
         }
 
+        if (options.MaxSnapshotAge < MandateEnforcementOptions.MinMaxSnapshotAge)
+        {
+            throw new ArgumentException($"MandateEnforcementOptions.MaxSnapshotAge must be at least {MandateEnforcementOptions.MinMaxSnapshotAge.TotalSeconds:0} s, not {options.MaxSnapshotAge}");
+        }
+
         var publicOrigin = options.PublicOrigin is { } origin ? ProofOfPossession.Origin(origin) : null;
         services.AddSingleton(options);
         services.AddSingleton(new RouteMap(options.Routes));
@@ -77,7 +82,7 @@ public static class EnforcementExtensions
             services.AddSingleton(sp => new DecisionReporter(sp.GetRequiredService<HttpClient>(), server, credential, options.Name, sp.GetRequiredService<ILogger<DecisionReporter>>()));
             services.AddSingleton<IAccessDecider>(sp => new LocalAccessDecider(
                 sp.GetRequiredService<SnapshotFollower>(), sp.GetRequiredService<DecisionReporter>(), options.Name, sp.GetRequiredService<TimeProvider>(),
-                new RemoteAccessDecider(sp.GetRequiredService<HttpClient>(), server, credential, options.DecisionTimeout)));
+                new RemoteAccessDecider(sp.GetRequiredService<HttpClient>(), server, credential, options.DecisionTimeout), options.MaxSnapshotAge));
         }
 
         // This registration's instruments. Their meter's scope is the options instance, so an exporter can tell them from

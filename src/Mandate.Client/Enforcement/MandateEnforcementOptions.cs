@@ -28,6 +28,19 @@ public sealed class MandateEnforcementOptions
     /// </summary>
     public string? Credential { get; set; }
 
+    /// <summary>The default <see cref="MaxSnapshotAge"/>.</summary>
+    public static readonly TimeSpan DefaultMaxSnapshotAge = TimeSpan.FromMinutes(5);
+
+    /// <summary>The shortest <see cref="MaxSnapshotAge"/> allowed: a long poll of the snapshot lasts up to 45 seconds.</summary>
+    public static readonly TimeSpan MinMaxSnapshotAge = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// In process: how long the snapshot may go unconfirmed by the server (refused credential, unreachable server, an
+    /// answer this version cannot read) before decisions are refused with 503 rather than made on data that may miss a
+    /// suspension. At least a minute; 5 minutes by default.
+    /// </summary>
+    public TimeSpan MaxSnapshotAge { get; set; } = DefaultMaxSnapshotAge;
+
     /// <summary>The longest <see cref="DecisionTimeout"/> allowed.</summary>
     public static readonly TimeSpan MaxDecisionTimeout = TimeSpan.FromMinutes(1);
 
