@@ -33,6 +33,49 @@ internal static class ExchangeInputs
         return Token(form, "actor_token", validator, out error);
     }
 
+    /// <summary>
+    /// RFC 9449 section 7 at the token endpoint: a DPoP-bound (<c>cnf.jkt</c>) subject or actor token is used only
+    /// with a proof of possession, or the exchange would turn a sender-constrained token into a bearer one (RFC 8693
+    /// section 5). The request's proof already passed <see cref="Dpop.DpopProofValidator"/>, so comparing thumbprints
+    /// is enough. The client's own tokens (a bound actor token, a bound subject token it holds) need a proof by their
+    /// key. Another client cannot prove the holder's key: it may use a bound subject token only when the holder named
+    /// it in <c>may_act</c>, and only over a request with its own proof, so what it gets is bound too.
+    /// </summary>
+    /// <param name="subject">The validated subject token.</param>
+    /// <param name="actor">The validated actor token, if one was sent.</param>
+    /// <param name="client">The authenticated client.</param>
+    /// <param name="boundKey">The thumbprint of the key the request's <c>DPoP</c> proof was signed with, or null without one.</param>
+    /// <returns>Null when the tokens may be used; otherwise the <c>invalid_request</c> that says what to send.</returns>
+    public static OAuthError? CheckBinding(ValidatedAccessToken subject, ValidatedAccessToken? actor, string client, string? boundKey)
+    {
+        if (actor?.KeyThumbprint is { } actorKey && actorKey != boundKey)
+        {
+            return OAuthError.InvalidRequest("the `actor_token` is DPoP-bound: send a `DPoP` proof signed by the key it is bound to");
+        }
+
+        if (subject.KeyThumbprint is not { } subjectKey)
+        {
+            return null;
+        }
+
+        if (client == subject.Holder)
+        {
+            return subjectKey == boundKey
+                ? null
+                : OAuthError.InvalidRequest("the `subject_token` is DPoP-bound: send a `DPoP` proof signed by the key it is bound to");
+        }
+
+        if (subject.MayAct != client)
+        {
+            return OAuthError.InvalidRequest(
+                $"the `subject_token` is DPoP-bound to its holder `{subject.Holder}`; another client may exchange it only when the holder names it in `may_act`");
+        }
+
+        return boundKey is null
+            ? OAuthError.InvalidRequest("the `subject_token` is DPoP-bound: send a `DPoP` proof with the exchange, so the token you get is bound to your key")
+            : null;
+    }
+
     /// <summary>The <c>audience</c> values (logical names) and <c>resource</c> values (URIs) together.</summary>
     public static string[] Audiences(IReadOnlyDictionary<string, string[]> form, out OAuthError? error)
     {

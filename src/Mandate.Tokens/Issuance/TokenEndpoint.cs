@@ -94,8 +94,9 @@ public sealed class TokenEndpoint(
         if (exchanging)
         {
             // A transaction token is not an access token and is never bound; an exchanged access token is, with a proof.
+            // Both grants need the proof's key to let a DPoP-bound subject or actor token be used.
             return OAuthForm.Single(form, "requested_token_type") == TransactionTokenGrant.TokenTypeUri
-                ? await transactions!.HandleAsync(form, authentication, cancellationToken)
+                ? await transactions!.HandleAsync(form, authentication, boundKey, cancellationToken)
                 : await exchange!.HandleAsync(form, authentication, boundKey, cancellationToken);
         }
 

@@ -12,7 +12,8 @@ namespace Mandate.Tokens.Issuance;
 /// for its holder, its own <c>actor_token</c>: the new token keeps the subject and gains an <c>act</c> hop naming
 /// the client. Without an actor token the client either narrows a token it holds, or impersonates the subject,
 /// which policy must allow. Scope, authorization details and audience only ever narrow, the lifetime never passes
-/// the parent's, the chain is at most <see cref="TokenServiceOptions.MaxDelegationDepth"/> hops, and the new token
+/// the parent's, a DPoP-bound subject or actor token is used only with a proof of its key (see
+/// <see cref="ExchangeInputs.CheckBinding"/>), the chain is at most <see cref="TokenServiceOptions.MaxDelegationDepth"/> hops, and the new token
 /// is a node under its parent in the delegation graph before it is handed out.
 /// </summary>
 public sealed class TokenExchangeGrant(
@@ -47,7 +48,12 @@ public sealed class TokenExchangeGrant(
             return error;
         }
 
-        var (kind, refusal) = Authorize(subject!, actor, authentication.Client!.ClientId);
+        if (ExchangeInputs.CheckBinding(subject!, actor, authentication.Client!.ClientId, boundKey) is { } unbound)
+        {
+            return unbound;
+        }
+
+        var (kind, refusal) = Authorize(subject!, actor, authentication.Client.ClientId);
         if (refusal is not null)
         {
             return refusal;

@@ -34,7 +34,15 @@ public sealed class TransactionTokenGrant(
     public const int MaxContextLength = 4096;
 
     /// <summary>Issues the transaction token, or says why not.</summary>
-    public async ValueTask<TokenResult> HandleAsync(IReadOnlyDictionary<string, string[]> form, ClientAuthentication authentication, CancellationToken cancellationToken)
+    /// <param name="form">The request's form fields.</param>
+    /// <param name="authentication">The authenticated client.</param>
+    /// <param name="boundKey">
+    /// The thumbprint of the request's <c>DPoP</c> proof key, or null: a DPoP-bound subject token is exchanged only with
+    /// a proof (see <see cref="ExchangeInputs.CheckBinding"/>). The transaction token itself is never bound.
+    /// </param>
+    /// <param name="cancellationToken">Cancels recording the transaction's origin.</param>
+    public async ValueTask<TokenResult> HandleAsync(
+        IReadOnlyDictionary<string, string[]> form, ClientAuthentication authentication, string? boundKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
         if (OAuthForm.Single(form, "subject_token_type") == TokenTypeUri)
@@ -54,6 +62,12 @@ public sealed class TransactionTokenGrant(
             return error;
         }
 
+        var client = authentication.Client!;
+        if (ExchangeInputs.CheckBinding(subject!, null, client.ClientId, boundKey) is { } unbound)
+        {
+            return unbound;
+        }
+
         if (subject!.Scopes.Count == 0)
         {
             return OAuthError.InvalidScope("the subject token carries no scope, so the purpose cannot be checked against it; exchange a token that states its scope");
@@ -64,7 +78,6 @@ public sealed class TransactionTokenGrant(
             return OAuthError.InvalidScope($"scope `{wider}` is not granted by the subject token (`{string.Join(' ', subject.Scopes)}`)").AsEscalation(subject.Chain);
         }
 
-        var client = authentication.Client!;
         var verdict = policy.Decide(new DelegationQuestion(
             DelegationAction.IssueTransactionToken, client.ClientId, subject.Subject, false, client.ClientId == subject.Holder, subject.Actors.Count, request.Scope));
         if (!verdict.Allowed)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Mandate.Tokens.Dpop;
+using Mandate.Tokens.Issuance;
 using Mandate.Tokens.Jose;
 
 namespace Mandate.Tokens.Tests.Dpop;
@@ -18,8 +19,9 @@ public sealed class DpopProofValidatorTests : IDisposable
         _world.Dispose();
     }
 
-    private string Proof(Action<Dictionary<string, object>>? claims = null, Func<string, string>? header = null, ECDsa? signer = null)
+    private string Proof(Action<Dictionary<string, object>>? claims = null, Func<string, string>? header = null, ECDsa? signer = null, ECDsa? key = null)
     {
+        key ??= _key;
         var body = new Dictionary<string, object>
         {
             ["jti"] = Guid.NewGuid().ToString("N"),
@@ -29,10 +31,10 @@ public sealed class DpopProofValidatorTests : IDisposable
             ["ath"] = DpopProofValidator.AccessTokenHash("the-token"),
         };
         claims?.Invoke(body);
-        var jwk = EcPublicJwk.FromKey(_key).ToJson();
+        var jwk = EcPublicJwk.FromKey(key).ToJson();
         var headerJson = $$"""{"typ":"dpop+jwt","alg":"ES256","jwk":{{jwk}}}""";
         return TokenWorld.Forge(header?.Invoke(headerJson) ?? headerJson, JsonSerializer.Serialize(body),
-            input => (signer ?? _key).SignData(input, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+            input => (signer ?? key).SignData(input, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
     }
 
     private DpopValidation Validate(string proof, string? token = "the-token", bool nonce = false, string method = "POST") =>
@@ -121,18 +123,114 @@ public sealed class DpopProofValidatorTests : IDisposable
         Assert.Equal("use_dpop_nonce", Validate(Proof(c => c["nonce"] = nonce), nonce: true).Error);
     }
 
+    /// <summary>A proof for a token request, by <paramref name="key"/> (the test's own key by default).</summary>
+    private string TokenProof(Action<Dictionary<string, object>>? edit = null, ECDsa? key = null) => Proof(c =>
+    {
+        c["htu"] = "https://mandate.test/oauth2/token";
+        c["nonce"] = _world.Nonces.Current();
+        c.Remove("ath");
+        edit?.Invoke(c);
+    }, key: key);
+
+    private async Task<TokenResult> RequestAsync(Dictionary<string, string[]> form, string? proof) =>
+        await _world.Endpoint.HandleAsync(form, new TokenRequestContext(null, null, null, DpopProof: proof), CancellationToken.None);
+
+    /// <summary>A token exchange by <paramref name="client"/>, with a DPoP proof when <paramref name="proof"/> is set.</summary>
+    private Task<TokenResult> ExchangeAsync(string client, string subject, string? actor, string? proof, params (string Name, string Value)[] extra)
+    {
+        List<(string, string)> parameters = [("subject_token", subject), ("subject_token_type", IssuedToken.AccessTokenTypeUri), .. extra];
+        if (actor is not null)
+        {
+            parameters.Add(("actor_token", actor));
+            parameters.Add(("actor_token_type", IssuedToken.AccessTokenTypeUri));
+        }
+
+        return RequestAsync(_world.FormOf(client, TokenExchangeGrant.GrantType, [.. parameters]), proof);
+    }
+
+    private async Task<string> BoundTokenAsync(string client, ECDsa key, params (string Name, string Value)[] extra) =>
+        (await RequestAsync(_world.FormOf(client, "client_credentials", [("scope", "read"), .. extra]), TokenProof(key: key))).Token!.AccessToken;
+
+    private (string, string)[] TransactionToken =>
+        [("requested_token_type", TransactionTokenGrant.TokenTypeUri), ("audience", _world.Options.TrustDomain), ("scope", "read")];
+
+    [Fact]
+    public async Task ABoundSubjectToken_IsNotExchangedWithoutAProofOfItsKey()
+    {
+        _world.AddClient("agent");
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var bound = await BoundTokenAsync(TokenWorld.ClientId, _key);
+
+        var narrowed = await ExchangeAsync(TokenWorld.ClientId, bound, null, null);
+        Assert.Equal("invalid_request", narrowed.Error?.Error);
+        Assert.Contains("DPoP-bound", narrowed.Error!.Description, StringComparison.Ordinal);
+        var byAnotherKey = await ExchangeAsync(TokenWorld.ClientId, bound, null, TokenProof(key: other));
+        Assert.Equal("invalid_request", byAnotherKey.Error?.Error);
+
+        var delegated = await ExchangeAsync("agent", bound, await _world.TokenOfAsync("agent"), TokenProof(key: other));
+        Assert.Equal("invalid_request", delegated.Error?.Error);
+        Assert.Contains("may_act", delegated.Error!.Description, StringComparison.Ordinal);
+        var impersonated = await ExchangeAsync("agent", bound, null, TokenProof(key: other));
+        Assert.Equal("invalid_request", impersonated.Error?.Error);
+
+        var transaction = await ExchangeAsync(TokenWorld.ClientId, bound, null, null, TransactionToken);
+        Assert.Equal("invalid_request", transaction.Error?.Error);
+        _world.AddClient("gateway", "Workload");
+        var byGateway = await ExchangeAsync("gateway", bound, null, null, TransactionToken);
+        Assert.Equal("invalid_request", byGateway.Error?.Error);
+    }
+
+    [Fact]
+    public async Task ABoundSubjectToken_IsExchangedWithAProofOfItsKey_AndStaysBoundToIt()
+    {
+        var bound = await BoundTokenAsync(TokenWorld.ClientId, _key);
+
+        var narrowed = await ExchangeAsync(TokenWorld.ClientId, bound, null, TokenProof());
+        Assert.True(narrowed.Error is null, narrowed.Error?.Description);
+        Assert.Equal("DPoP", narrowed.Token!.TokenType);
+        Assert.Equal(EcPublicJwk.FromKey(_key).Thumbprint, _world.Validator.ValidateAnyAudience(narrowed.Token.AccessToken).Token!.KeyThumbprint);
+
+        var transaction = await ExchangeAsync(TokenWorld.ClientId, bound, null, TokenProof(), TransactionToken);
+        Assert.True(transaction.Error is null, transaction.Error?.Description);
+    }
+
+    [Fact]
+    public async Task ABoundSubjectToken_NamingTheClientInMayAct_IsDelegatedOnlyToATokenBoundToTheClientsKey()
+    {
+        _world.AddClient("agent");
+        using var agentKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var bound = await BoundTokenAsync(TokenWorld.ClientId, _key, ("may_act", "agent"));
+        var agentToken = await _world.TokenOfAsync("agent");
+
+        var unbound = await ExchangeAsync("agent", bound, agentToken, null);
+        Assert.Equal("invalid_request", unbound.Error?.Error);
+
+        var delegated = await ExchangeAsync("agent", bound, agentToken, TokenProof(key: agentKey));
+        Assert.True(delegated.Error is null, delegated.Error?.Description);
+        Assert.Equal("DPoP", delegated.Token!.TokenType);
+        Assert.Equal(EcPublicJwk.FromKey(agentKey).Thumbprint, _world.Validator.ValidateAnyAudience(delegated.Token.AccessToken).Token!.KeyThumbprint);
+    }
+
+    [Fact]
+    public async Task ABoundActorToken_IsUsedOnlyWithAProofOfItsKey()
+    {
+        _world.AddClient("alice", "Human");
+        _world.AddClient("agent");
+        using var agentKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var alice = await _world.TokenOfAsync("alice", ("scope", "read"));
+        var agentToken = await BoundTokenAsync("agent", agentKey);
+
+        Assert.Equal("invalid_request", (await ExchangeAsync("agent", alice, agentToken, null)).Error?.Error);
+        Assert.Equal("invalid_request", (await ExchangeAsync("agent", alice, agentToken, TokenProof())).Error?.Error);
+
+        var delegated = await ExchangeAsync("agent", alice, agentToken, TokenProof(key: agentKey));
+        Assert.True(delegated.Error is null, delegated.Error?.Description);
+        Assert.Equal(EcPublicJwk.FromKey(agentKey).Thumbprint, _world.Validator.ValidateAnyAudience(delegated.Token!.AccessToken).Token!.KeyThumbprint);
+    }
+
     [Fact]
     public async Task TokenEndpoint_BindsTheTokenToTheProofKey_AndRefusesABadProof()
     {
-        const string endpoint = "https://mandate.test/oauth2/token";
-        string TokenProof(Action<Dictionary<string, object>>? edit = null) => Proof(c =>
-        {
-            c["htu"] = endpoint;
-            c["nonce"] = _world.Nonces.Current();
-            c.Remove("ath");
-            edit?.Invoke(c);
-        });
-
         var bound = await _world.Endpoint.HandleAsync(_world.Form(_world.Assertion()), new TokenRequestContext(null, null, null, DpopProof: TokenProof()), CancellationToken.None);
         Assert.Equal("DPoP", bound.Token!.TokenType);
         var validated = _world.Validator.Validate(bound.Token.AccessToken);
