@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
@@ -18,6 +19,9 @@ public sealed class CompactJws : IDisposable
 
     // Headers that would let the token name its own verification key or make the verifier process unknown rules.
     private static readonly string[] ForbiddenHeaders = ["jku", "x5u", "x5c", "crit"];
+
+    private static readonly SearchValues<char> Base64UrlAlphabet =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
     private readonly JsonDocument _header;
     private readonly JsonDocument _payload;
@@ -224,8 +228,21 @@ public sealed class CompactJws : IDisposable
         return document;
     }
 
+    /// <summary>
+    /// Decodes one part strictly as RFC 7515 section 2 base64url: only <c>[A-Za-z0-9_-]</c>, no padding, no whitespace,
+    /// and no set bits after the last byte. <see cref="Base64Url.DecodeFromChars(ReadOnlySpan{char})"/> alone skips
+    /// whitespace and accepts padding, and the signature part is outside the signing input, so a lenient decoder would
+    /// give one token unlimited spellings that all verify, each remembered apart by <c>VerifiedTokens</c>.
+    /// </summary>
     private static byte[] Decode(ReadOnlySpan<char> part, string what)
     {
+        var last = part.Length == 0 ? -1 : Base64UrlValue(part[^1]);
+        var unusedBits = (part.Length % 4) switch { 2 => 0b1111, 3 => 0b11, _ => 0 };
+        if (part.Length % 4 == 1 || part.ContainsAnyExcept(Base64UrlAlphabet) || (last & unusedBits) != 0)
+        {
+            throw new JoseException($"the token {what} is not base64url");
+        }
+
         try
         {
             return Base64Url.DecodeFromChars(part);
@@ -235,6 +252,16 @@ public sealed class CompactJws : IDisposable
             throw new JoseException($"the token {what} is not base64url");
         }
     }
+
+    private static int Base64UrlValue(char c) => c switch
+    {
+        >= 'A' and <= 'Z' => c - 'A',
+        >= 'a' and <= 'z' => c - 'a' + 26,
+        >= '0' and <= '9' => c - '0' + 52,
+        '-' => 62,
+        '_' => 63,
+        _ => -1,
+    };
 
     internal static string? StringMember(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -138,6 +138,36 @@ public sealed class AccessTokenValidatorTests : IDisposable
     }
 
     [Fact]
+    public async Task ATokenSpelledDifferently_DoesNotVerify()
+    {
+        var token = await _world.TokenAsync();
+        var signature = token.LastIndexOf('.') + 1;
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+        // An ES256 or EdDSA signature is 64 bytes: 86 characters, the last of which carries 4 unused bits.
+        var lastValue = alphabet.IndexOf(token[^1], StringComparison.Ordinal);
+        string[] spellings =
+        [
+            token[..(signature + 10)] + "   " + token[(signature + 10)..],
+            token[..(signature + 10)] + "\t\r\n" + token[(signature + 10)..],
+            token + "==",
+            token + "%3D%3D",
+            token[..^1] + alphabet[lastValue | 1],
+            token[..^1],
+            token + "A",
+        ];
+
+        foreach (var spelling in spellings)
+        {
+            var result = _world.Validator.Validate(spelling);
+            Assert.True(result.Token is null, $"`{spelling[signature..]}` verified");
+        }
+
+        Assert.Contains("not base64url", _world.Validator.Validate(spellings[0]).Error, StringComparison.Ordinal);
+        Assert.Null(_world.Validator.Validate(token).Error);
+    }
+
+    [Fact]
     public async Task TokenSignedByARetiredKey_ValidatesDuringTheOverlapOnly()
     {
         var token = await _world.TokenAsync();
