@@ -53,6 +53,13 @@ public static class AuthorizationDetails
         }
     }
 
+    /// <summary>
+    /// The latest <c>not_after</c> of <paramref name="details"/>: a token carrying them never lives past it. Null when
+    /// there are no details or one of them has no end.
+    /// </summary>
+    public static DateTimeOffset? LatestEnd(IReadOnlyList<MandateDetail>? details) =>
+        details is null || details.Any(d => d.NotAfter is null) ? null : details.Max(d => d.NotAfter);
+
     /// <summary>Reads the details a token carries (its <c>authorization_details</c> claim), or null when it has none.</summary>
     /// <exception cref="JoseException">The claim is malformed.</exception>
     public static IReadOnlyList<MandateDetail>? FromClaims(JsonElement claims) =>

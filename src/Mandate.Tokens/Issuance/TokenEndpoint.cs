@@ -187,7 +187,7 @@ public sealed class TokenEndpoint(
     {
         var client = authentication.Client!;
         var now = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
-        var expires = now + options.AccessTokenLifetime;
+        var expires = TokenExchangeGrant.Earliest(now + options.AccessTokenLifetime, AuthorizationDetails.LatestEnd(details));
         var jti = AccessTokenMinter.NewTokenId();
         var token = _minter.Mint(new AccessTokenClaims
         {
@@ -206,6 +206,6 @@ public sealed class TokenEndpoint(
         });
         return new TokenResult(
             new IssuedToken(token, jti, client.Subject, client.ClientId, authentication.CredentialId!, authentication.Method!, audiences, scope, expires, boundKey),
-            (int)options.AccessTokenLifetime.TotalSeconds, null);
+            (int)(expires - now).TotalSeconds, null);
     }
 }

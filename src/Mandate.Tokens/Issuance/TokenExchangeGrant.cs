@@ -164,7 +164,7 @@ public sealed class TokenExchangeGrant(
     {
         var client = authentication.Client!;
         var now = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
-        var expires = Earliest(now + options.AccessTokenLifetime, subject.ExpiresAt, actor?.ExpiresAt, grant.Details?.Max(d => d.NotAfter ?? DateTimeOffset.MaxValue));
+        var expires = Earliest(now + options.AccessTokenLifetime, subject.ExpiresAt, actor?.ExpiresAt, AuthorizationDetails.LatestEnd(grant.Details));
         if (expires <= now)
         {
             return OAuthError.InvalidRequest("`subject_token` expires now; a delegated token never outlives its parent");
@@ -240,7 +240,7 @@ public sealed class TokenExchangeGrant(
         ExpiresAt = token.ExpiresAt,
     };
 
-    private static DateTimeOffset Earliest(params DateTimeOffset?[] times) => times.OfType<DateTimeOffset>().Min();
+    internal static DateTimeOffset Earliest(params DateTimeOffset?[] times) => times.OfType<DateTimeOffset>().Min();
 
     private sealed record ExchangeRequest(string? Scope, IReadOnlyList<MandateDetail>? Details, IReadOnlyList<string> Audiences, string? MayAct);
 

@@ -30,6 +30,26 @@ public sealed class TokenEndpointTests : IDisposable
         Assert.Equal(["issued bot"], _world.Outcomes);
     }
 
+    [Theory]
+    [InlineData(new[] { 60 }, 60)]
+    [InlineData(new[] { 60, 120 }, 120)]
+    [InlineData(new[] { 60, -1 }, 300)]
+    [InlineData(new[] { 3600 }, 300)]
+    public async Task ClientCredentials_LifetimeNeverPassesTheLatestNotAfterOfItsDetails(int[] endsIn, int lifetime)
+    {
+        var details = endsIn.Select(seconds => seconds < 0
+            ? """{"type":"mandate","actions":["read"]}"""
+            : $$"""{"type":"mandate","actions":["read"],"not_after":"{{_world.Clock.Now.AddSeconds(seconds):yyyy-MM-ddTHH:mm:ssZ}}"}""");
+
+        var result = await _world.RequestAsync(_world.Form(_world.Assertion(), ("authorization_details", $"[{string.Join(',', details)}]")));
+
+        Assert.True(result.Error is null, result.Error?.Description);
+        Assert.Equal(lifetime, result.ExpiresIn);
+        Assert.Equal(_world.Clock.Now.AddSeconds(lifetime), result.Token!.ExpiresAt);
+        var claims = TokenWorld.Claims(result.Token.AccessToken);
+        Assert.Equal(lifetime, claims.GetProperty("exp").GetInt64() - claims.GetProperty("iat").GetInt64());
+    }
+
     [Fact]
     public async Task Resources_BecomeTheAudience()
     {
