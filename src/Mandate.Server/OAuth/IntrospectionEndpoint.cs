@@ -34,7 +34,7 @@ internal static class IntrospectionEndpoint
         var (_, callerError) = await CallerAuthentication.AuthenticateAsync(http, form, clients, ct);
         if (callerError is not null)
         {
-            return OAuthRequests.Error(http, callerError);
+            return OAuthRequests.Error(http, callerError, OAuthRequests.BearerScheme);
         }
 
         return form.TryGetValue("token", out var values) && values is [{ Length: > 0 } token]

@@ -34,7 +34,7 @@ internal static class OAuthEndpoints
         IResult Refuse(OAuthError error)
         {
             events.Refused(error, null, source);
-            return OAuthRequests.Error(http, error);
+            return OAuthRequests.Error(http, error, OAuthRequests.BasicScheme);
         }
 
         var (form, formError) = await OAuthRequests.ReadFormAsync(http, "token", ct);
@@ -67,7 +67,7 @@ internal static class OAuthEndpoints
         }, ct);
         if (result.Error is { } error)
         {
-            return OAuthRequests.Error(http, error);
+            return OAuthRequests.Error(http, error, OAuthRequests.BasicScheme);
         }
 
         var token = result.Token!;

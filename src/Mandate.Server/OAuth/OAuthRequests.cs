@@ -44,15 +44,15 @@ internal static class OAuthRequests
     public static bool TryReadBasic(HttpContext http, out BasicCredentials? credentials)
     {
         credentials = null;
-        var header = http.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        if (!SentBasic(http))
         {
             return true;
         }
 
         try
         {
-            var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
+            var header = http.Request.Headers.Authorization.ToString();
+            var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header[(BasicScheme.Length + 1)..].Trim()));
             var colon = decoded.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0)
             {
@@ -68,16 +68,28 @@ internal static class OAuthRequests
         }
     }
 
-    /// <summary>An RFC 6749 error response; a 401 carries the challenge.</summary>
-    public static IResult Error(HttpContext http, OAuthError error)
+    /// <summary>The challenge scheme of the token endpoint, which takes HTTP Basic client authentication only.</summary>
+    public const string BasicScheme = "Basic";
+
+    /// <summary>The challenge scheme of introspection and revocation, which also take an admin or access token.</summary>
+    public const string BearerScheme = "Bearer";
+
+    /// <summary>
+    /// An RFC 6749 error response; a 401 carries the challenge. RFC 6749 section 5.2: after HTTP Basic it is
+    /// <c>Basic</c>, the scheme the client used; otherwise <paramref name="scheme"/>, the one the endpoint takes.
+    /// </summary>
+    public static IResult Error(HttpContext http, OAuthError error, string scheme)
     {
         if (error.Status == StatusCodes.Status401Unauthorized)
         {
-            http.Response.Headers.WWWAuthenticate = "Bearer realm=\"mandate\"";
+            http.Response.Headers.WWWAuthenticate = (SentBasic(http) ? BasicScheme : scheme) + " realm=\"mandate\"";
         }
 
         return Error(error);
     }
+
+    private static bool SentBasic(HttpContext http) =>
+        http.Request.Headers.Authorization.ToString().StartsWith(BasicScheme + " ", StringComparison.OrdinalIgnoreCase);
 
     public static IResult Error(OAuthError error) =>
         TypedResults.Json(new Dictionary<string, string> { ["error"] = error.Error, ["error_description"] = error.Description }, (JsonSerializerOptions?)null, statusCode: error.Status);

@@ -36,7 +36,7 @@ internal static class RevocationEndpoint
         var (caller, callerError) = await CallerAuthentication.AuthenticateAsync(http, form, clients, ct);
         if (callerError is not null)
         {
-            return OAuthRequests.Error(http, callerError);
+            return OAuthRequests.Error(http, callerError, OAuthRequests.BearerScheme);
         }
 
         if (OAuthForm.Single(form, "token") is not { } token)

@@ -69,6 +69,40 @@ public sealed class MalformedRequestTests(TokenServiceFixture fixture) : IClassF
         AssertOAuthError(authorization, response.StatusCode, await TestServer.ReadJsonAsync(response), OAuthErrors);
     }
 
+    [Theory]
+    [InlineData("/oauth2/token", "grant_type=client_credentials", "oauth-bot:wrong-secret")]
+    [InlineData("/oauth2/token", "grant_type=client_credentials", "no-colon")]
+    [InlineData("/oauth2/introspect", "token=abc", "oauth-bot:wrong-secret")]
+    [InlineData("/oauth2/revoke", "token=abc", "oauth-bot:wrong-secret")]
+    public async Task InvalidClient_AfterHttpBasic_ChallengesWithBasic(string path, string body, string credentials)
+    {
+        using var http = fixture.Server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("invalid_client", (await TestServer.ReadJsonAsync(response)).GetProperty("error").GetString());
+        var challenge = Assert.Single(response.Headers.WwwAuthenticate);
+        Assert.Equal(("Basic", "realm=\"mandate\""), (challenge.Scheme, challenge.Parameter));
+    }
+
+    [Fact]
+    public async Task InvalidClient_WithoutTheAuthorizationHeader_ChallengesWithWhatTheEndpointTakes()
+    {
+        using var http = fixture.Server.CreateClient();
+        using var token = await http.PostAsync("/oauth2/token", new StringContent("grant_type=client_credentials", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        using var introspection = await http.PostAsync("/oauth2/introspect", new StringContent("token=abc", Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, token.StatusCode);
+        Assert.Equal("Basic", Assert.Single(token.Headers.WwwAuthenticate).Scheme);
+        Assert.Equal(HttpStatusCode.Unauthorized, introspection.StatusCode);
+        Assert.Equal("Bearer", Assert.Single(introspection.Headers.WwwAuthenticate).Scheme);
+    }
+
     [Fact]
     public async Task TokenEndpoint_AnswersRepeatedOrGarbageDpopHeaders()
     {
