@@ -54,7 +54,9 @@ public sealed class RemoteKeySets(HttpClient http, TimeProvider time, RemoteKeyS
             return new RemoteKeys(cached!.Keys, null);
         }
 
-        var fetched = await entry.RefreshAsync(() => FetchAsync(uri, cancellationToken));
+        // The fetch is shared by every caller that wants this URI now, so it runs under its own time limit, not under the
+        // request that happened to start it: a caller that leaves stops waiting, and the others still get keys or an error.
+        var fetched = await entry.RefreshAsync(() => FetchAsync(uri)).WaitAsync(cancellationToken);
         if (fetched.Keys is not null)
         {
             return fetched;
@@ -64,15 +66,14 @@ public sealed class RemoteKeySets(HttpClient http, TimeProvider time, RemoteKeyS
         return cached is not null && now - cached.FetchedAt < options.MaxStale ? new RemoteKeys(cached.Keys, null) : fetched;
     }
 
-    private async Task<RemoteKeys> FetchAsync(string uri, CancellationToken cancellationToken)
+    private async Task<RemoteKeys> FetchAsync(string uri)
     {
         if (CheckUri(uri) is { } problem)
         {
             return new RemoteKeys(null, $"the JWKS URI {problem}");
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Timeout);
+        using var timeout = new CancellationTokenSource(options.Timeout);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
@@ -105,7 +106,7 @@ public sealed class RemoteKeySets(HttpClient http, TimeProvider time, RemoteKeyS
         {
             return new RemoteKeys(null, $"the JWKS at `{uri}` is not usable: {ex.Message}");
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             return new RemoteKeys(null, $"fetching the JWKS from `{uri}` took longer than {options.Timeout.TotalSeconds} seconds");
         }

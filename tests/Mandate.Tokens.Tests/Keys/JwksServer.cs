@@ -26,6 +26,12 @@ public sealed class JwksServer : IDisposable
 
     public int Fetches => Volatile.Read(ref _fetches);
 
+    /// <summary>When set, each answer waits until it completes: a fetch the test holds in flight.</summary>
+    public TaskCompletionSource? Release { get; set; }
+
+    /// <summary>Completes when a request arrives while <see cref="Release"/> holds the answers.</summary>
+    public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>The body, status and extra headers of the next answers.</summary>
     public (string Body, int Status, (string Name, string Value)[] Headers) Answer { get; set; } = ("""{"keys":[]}""", 200, []);
 
@@ -54,6 +60,19 @@ public sealed class JwksServer : IDisposable
             }
 
             Interlocked.Increment(ref _fetches);
+            if (Release is { } release)
+            {
+                Held.TrySetResult();
+                try
+                {
+                    await release.Task.WaitAsync(_stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
             var (body, status, headers) = Answer;
             context.Response.StatusCode = status;
             context.Response.ContentType = "application/json";
@@ -62,9 +81,16 @@ public sealed class JwksServer : IDisposable
                 context.Response.Headers[name] = value;
             }
 
-            var bytes = Encoding.UTF8.GetBytes(body);
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
+            // A fetcher that gave up has closed the connection; the next one is served all the same.
+            try
+            {
+                await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(body));
+                context.Response.Close();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or IOException)
+            {
+                context.Response.Abort();
+            }
         }
     }
 

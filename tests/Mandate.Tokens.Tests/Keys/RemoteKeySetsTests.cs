@@ -49,6 +49,26 @@ public sealed class RemoteKeySetsTests : IDisposable
     }
 
     [Fact]
+    public async Task ASharedFetch_IsNotCancelledByTheCallerThatStartedIt()
+    {
+        _publisher.Answer = (KeySet, 200, []);
+        _publisher.Release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var leaving = new CancellationTokenSource();
+
+        var first = _world.RemoteKeys.GetAsync(_publisher.Uri, null, leaving.Token).AsTask();
+        await _publisher.Held.Task;
+        var second = _world.RemoteKeys.GetAsync(_publisher.Uri, null, CancellationToken.None).AsTask();
+        leaving.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        _publisher.Release.SetResult();
+        var keys = await second;
+        Assert.True(keys.Error is null, keys.Error);
+        Assert.Single(keys.Keys!);
+        Assert.Equal(1, _publisher.Fetches);
+    }
+
+    [Fact]
     public async Task FailuresAreReported_AndTheLastGoodKeysServeWhileThePublisherIsDown()
     {
         _publisher.Answer = ("""{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}""", 200, []);
