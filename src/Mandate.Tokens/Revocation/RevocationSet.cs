@@ -156,11 +156,21 @@ public sealed class RevocationSet(IIdentityStatus status)
         return credentialId is not null && status.IsCredentialRevoked(credentialId) ? "the credential that obtained the token was revoked" : null;
     }
 
-    /// <summary>Walks from <paramref name="node"/> to its root: every hop's client, credentials, actor token and parent must stand.</summary>
+    /// <summary>
+    /// Walks from <paramref name="node"/> to its root: every hop's client, credentials, actor token and parent must stand,
+    /// and so must every token the actor token was itself exchanged from (its client may have narrowed it from another).
+    /// </summary>
     private string? Upstream(DelegationNode node)
     {
+        var budget = MaxWalk;
+        return Upstream(node, ref budget);
+    }
+
+    // The actor token's own walk shares the budget, so corrupted data cannot make a check loop or branch without end.
+    private string? Upstream(DelegationNode node, ref int budget)
+    {
         var current = node;
-        for (var steps = 0; steps < MaxWalk; steps++)
+        while (budget-- > 0)
         {
             if (!status.IsActive(current.ClientId))
             {
@@ -176,9 +186,18 @@ public sealed class RevocationSet(IIdentityStatus status)
                 }
             }
 
-            if (current.ActorTokenId is { } actorToken && _revoked.ContainsKey(actorToken))
+            if (current.ActorTokenId is { } actorToken)
             {
-                return "an actor token on the delegation chain was revoked";
+                if (_revoked.ContainsKey(actorToken))
+                {
+                    return "an actor token on the delegation chain was revoked";
+                }
+
+                // An actor token that is a node was exchanged from another token; one that is not is a root, checked above.
+                if (_nodes.TryGetValue(actorToken, out var actorNode) && Upstream(actorNode, ref budget) is { } actorReason)
+                {
+                    return actorReason;
+                }
             }
 
             if (current.ParentTokenId is not { } parent)

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Mandate.Tokens.Issuance;
 using Mandate.Tokens.Jose;
 using Mandate.Tokens.Revocation;
 using Mandate.Tokens.Validation;
@@ -112,6 +113,43 @@ public sealed class CascadingRevocationTests : IDisposable
 
         Assert.Equal("an actor token on the delegation chain was revoked", Refusal(delegated));
         Assert.Null(Refusal(_root));
+    }
+
+    [Fact]
+    public async Task RevokingTheActorTokensParent_EndsTheDelegationMadeWithIt()
+    {
+        var agentRoot = await _world.TokenOfAsync("agent");
+        var agentNarrowed = (await _world.ExchangeAsync("agent", agentRoot, null)).Token!.AccessToken;
+        var delegated = (await _world.ExchangeAsync("agent", await _world.TokenOfAsync("alice", ("scope", "read")), agentNarrowed)).Token!.AccessToken;
+        Assert.Null(Refusal(delegated));
+
+        await _world.Revoker.RevokeAsync(agentRoot, "agent", isAdmin: false, new TokenRequestContext(null, null, null), CancellationToken.None);
+
+        Assert.Equal("a token upstream on the delegation chain was revoked", Refusal(agentNarrowed));
+        Assert.Equal("a token upstream on the delegation chain was revoked", Refusal(delegated));
+    }
+
+    [Fact]
+    public async Task RevokingTheCredentialThatObtainedTheActorTokensParent_EndsTheDelegation()
+    {
+        // The agent's root comes from its key (crd_agent); the narrowed actor token and the delegation from its API key.
+        var agentRoot = await _world.TokenOfAsync("agent");
+        Dictionary<string, string[]> BySecret(params (string Name, string Value)[] parameters) => new(
+            parameters.Select(p => KeyValuePair.Create(p.Name, new[] { p.Value }))
+                .Append(KeyValuePair.Create("client_id", new[] { "agent" })).Append(KeyValuePair.Create("client_secret", new[] { TokenWorld.Secret })));
+        var exchange = TokenExchangeGrant.GrantType;
+        var accessToken = IssuedToken.AccessTokenTypeUri;
+        var agentNarrowed = (await _world.RequestAsync(BySecret(("grant_type", exchange), ("subject_token", agentRoot), ("subject_token_type", accessToken))))
+            .Token!.AccessToken;
+        var delegated = (await _world.RequestAsync(BySecret(("grant_type", exchange),
+            ("subject_token", await _world.TokenOfAsync("alice", ("scope", "read"))), ("subject_token_type", accessToken),
+            ("actor_token", agentNarrowed), ("actor_token_type", accessToken)))).Token!.AccessToken;
+        Assert.Null(Refusal(delegated));
+
+        _world.RevokedCredentials.Add("crd_agent");
+
+        Assert.NotNull(Refusal(agentNarrowed));
+        Assert.Equal("a credential that obtained a token on the delegation chain was revoked", Refusal(delegated));
     }
 
     [Fact]
