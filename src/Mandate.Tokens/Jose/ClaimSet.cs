@@ -10,6 +10,12 @@ internal static class ClaimSet
     public static string RequireString(JsonElement claims, string name) =>
         String(claims, name) is { Length: > 0 } value ? value : throw new JoseException($"the token has no `{name}` claim");
 
+    /// <summary>
+    /// A NumericDate claim, kept to whole seconds. RFC 7519 section 2 allows non-integer values (<c>1767225600.5</c>,
+    /// <c>1.7E9</c>); rounding only ever narrows what the token allows: <c>exp</c> rounds down, <c>iat</c> and
+    /// <c>nbf</c> round up.
+    /// </summary>
+    /// <exception cref="JoseException">The claim is not a number from 1970 to 9999.</exception>
     public static DateTimeOffset? Time(JsonElement claims, string name)
     {
         if (!claims.TryGetProperty(name, out var value))
@@ -17,9 +23,12 @@ internal static class ClaimSet
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var seconds) && seconds is >= 0 and < 253402300800
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : throw new JoseException($"the `{name}` claim is not a NumericDate");
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || number is < 0 or > 253402300799)
+        {
+            throw new JoseException($"the `{name}` claim is not a NumericDate");
+        }
+
+        return DateTimeOffset.FromUnixTimeSeconds((long)(name == "exp" ? Math.Floor(number) : Math.Ceiling(number)));
     }
 
     /// <summary>The <c>aud</c> values (a string or an array of strings).</summary>

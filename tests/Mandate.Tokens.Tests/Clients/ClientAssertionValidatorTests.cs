@@ -31,6 +31,11 @@ public sealed class ClientAssertionValidatorTests : IDisposable
         { "iat in the future", c => c["iat"] = 99999999999, "not valid yet" },
         { "no jti", c => c.Remove("jti"), "`jti`" },
         { "exp not a number", c => c["exp"] = "soon", "NumericDate" },
+        { "fractional exp and iat (RFC 7519 section 2), accepted", c => (c["exp"], c["iat"]) = ((long)c["exp"] + 0.5, (long)c["iat"] - 0.25), "" },
+        { "fractional exp, expired", c => c["exp"] = 1000.5, "expired" },
+        { "fractional iat in the future", c => c["iat"] = 99999999999.5, "not valid yet" },
+        { "negative exp", c => c["exp"] = -1.5, "NumericDate" },
+        { "iat past year 9999", c => c["iat"] = 253402300799.5, "NumericDate" },
     };
 
     [Theory]
