@@ -14,6 +14,14 @@ public sealed class AccessTokenMinter(SigningKeyRing keys, TokenServiceOptions o
     /// <summary>A fresh, unguessable token id.</summary>
     public static string NewTokenId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
 
+    /// <summary>
+    /// The refusal of a minted token longer than <see cref="CompactJws.MaxLength"/>, which every validator refuses:
+    /// issuing it would hand out a token that works nowhere. Null when it fits.
+    /// </summary>
+    internal static OAuthError? CheckLength(string token) => token.Length <= CompactJws.MaxLength ? null
+        : OAuthError.InvalidRequest($"the token would be too long ({token.Length} characters; at most {CompactJws.MaxLength} are accepted): "
+            + "ask for a shorter `scope`, fewer or smaller `authorization_details`, or fewer `resource` values");
+
     /// <summary>The signed token.</summary>
     public string Mint(AccessTokenClaims claims)
     {

@@ -204,6 +204,11 @@ public sealed class TokenEndpoint(
             IssuedAt = now,
             ExpiresAt = expires,
         });
+        if (AccessTokenMinter.CheckLength(token) is { } tooLong)
+        {
+            return tooLong;
+        }
+
         return new TokenResult(
             new IssuedToken(token, jti, client.Subject, client.ClientId, authentication.CredentialId!, authentication.Method!, audiences, scope, expires, boundKey),
             (int)(expires - now).TotalSeconds, null);

@@ -189,15 +189,6 @@ public sealed class TokenExchangeGrant(
             ExpiresAt = expires,
         };
 
-        try
-        {
-            await recorder.RecordAsync(revocations.Find(subject.TokenId) is null ? [RootOf(subject), node] : [node], cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return OAuthError.TemporarilyUnavailable("the delegation could not be recorded; nothing was issued, retry");
-        }
-
         var token = minter.Mint(new AccessTokenClaims
         {
             TokenId = node.TokenId,
@@ -214,6 +205,21 @@ public sealed class TokenExchangeGrant(
             IssuedAt = now,
             ExpiresAt = expires,
         });
+        if (AccessTokenMinter.CheckLength(token) is { } tooLong)
+        {
+            return tooLong;
+        }
+
+        // The token is handed out only once its node is durable, so revoking anything above it can always reach it.
+        try
+        {
+            await recorder.RecordAsync(revocations.Find(subject.TokenId) is null ? [RootOf(subject), node] : [node], cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return OAuthError.TemporarilyUnavailable("the delegation could not be recorded; nothing was issued, retry");
+        }
+
         return new TokenResult(
             new IssuedToken(token, node.TokenId, subject.Subject, client.ClientId, authentication.CredentialId!, authentication.Method!, node.Audiences, node.Scope, expires, boundKey)
             {

@@ -51,6 +51,24 @@ public sealed class TokenEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task ATokenLongerThanAnyValidatorAccepts_IsNotIssued()
+    {
+        // Each part within its own limit: 2 K of scope, 8 details of about 900 characters, 10 resources of about 500 characters.
+        var scope = string.Join(' ', Enumerable.Range(0, 200).Select(i => $"scope{i:D4}"));
+        var tables = string.Join(',', Enumerable.Range(0, 18).Select(i => $$"""
+            "Table::\"t{{i:D20}}\""
+            """));
+        var detail = $$"""{"type":"mandate","actions":["read"],"purpose":"{{new string('p', 250)}}","resources":[{{tables}}]}""";
+        var details = "[" + string.Join(',', Enumerable.Repeat(detail, 8)) + "]";
+        (string, string)[] resources = [.. Enumerable.Range(0, 10).Select(i => ("resource", $"https://api{i}.example/{new string('r', 480)}"))];
+
+        var result = await _world.RequestAsync(_world.Form(_world.Assertion(), [("scope", scope), ("authorization_details", details), .. resources]));
+
+        Assert.True(result.Error?.Error == "invalid_request", result.Error?.Description ?? "issued");
+        Assert.Contains("too long", result.Error!.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Resources_BecomeTheAudience()
     {
         var result = await _world.RequestAsync(_world.Form(_world.Assertion(), ("resource", "https://api.one/"), ("resource", "https://api.two/")));
