@@ -72,6 +72,12 @@ public sealed class TransactionTokenValidator(SigningKeyRing keys, TokenServiceO
             return new(null, "the token was issued in the future");
         }
 
+        // An admin may revoke one transaction token by its `jti` (POST /v1/delegations/{jti}/revoke), not only its origin.
+        if (revocations.IsRevoked(ClaimSet.RequireString(claims, "jti")))
+        {
+            return new(null, "the token was revoked");
+        }
+
         var valid = new ValidatedTransactionToken(
             ClaimSet.RequireString(claims, "txn"),
             ClaimSet.RequireString(claims, "sub"),

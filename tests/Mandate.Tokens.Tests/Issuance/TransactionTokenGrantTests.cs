@@ -98,6 +98,19 @@ public sealed class TransactionTokenGrantTests : IDisposable
     }
 
     [Fact]
+    public async Task RevokingTheTxnTokenById_StopsIt_AndNotItsSiblings()
+    {
+        var root = await _world.TokenOfAsync("alice", ("scope", "invoices:read"));
+        var txn = (await RequestAsync("alice", root)).Token!;
+        var sibling = (await RequestAsync("alice", root)).Token!.AccessToken;
+
+        await _world.Revoker.RevokeByIdAsync(txn.TokenId, "admin", "leaked", new TokenRequestContext(null, null, null), CancellationToken.None);
+
+        Assert.Equal("the token was revoked", _world.Transactions.Validate(txn.AccessToken).Error);
+        Assert.Null(_world.Transactions.Validate(sibling).Error);
+    }
+
+    [Fact]
     public async Task RevokingTheAccessTokenUpstream_StopsTheTxnToken()
     {
         var root = await _world.TokenOfAsync("alice", ("scope", "invoices:read"));
