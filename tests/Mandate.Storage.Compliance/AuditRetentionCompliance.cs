@@ -85,6 +85,40 @@ public abstract class AuditRetentionCompliance(IStoreHarness harness) : StoreCom
     }
 
     [Fact]
+    public async Task AddCheckpoint_AnAnchorWhereAPlainCheckpointIs_ReplacesIt_SoPruneCanGo()
+    {
+        await ThreeAppendsAsync();
+        var boundary = (await Store.Audit.FindPruneBoundaryAsync(null, 6))!;
+        await Store.Audit.AddCheckpointAsync(new AuditCheckpoint(boundary.Sequence, boundary.Link, T0, "h.p.s"));
+
+        await Store.Audit.AddCheckpointAsync(new AuditCheckpoint(boundary.Sequence, boundary.Link, T0.AddHours(5), "anchor.p.s", Anchor: true));
+
+        var checkpoint = (await Store.Audit.ReadCheckpointsAsync()).Single();
+        Assert.True(checkpoint.Anchor);
+        Assert.Equal("anchor.p.s", checkpoint.Signature);
+        Assert.Equal(T0.AddHours(5), checkpoint.CreatedAt);
+        Assert.Equal(3, await Store.Audit.PruneAsync(boundary.Sequence));
+    }
+
+    [Fact]
+    public async Task AddCheckpoint_WhereOneIsAlready_IsRefusedUnlessAnAnchorReplacesAPlainOneOfTheSameLink()
+    {
+        await ThreeAppendsAsync();
+        var boundary = (await Store.Audit.FindPruneBoundaryAsync(null, 6))!;
+        await Store.Audit.AddCheckpointAsync(new AuditCheckpoint(boundary.Sequence, boundary.Link, T0, "h.p.s"));
+
+        await AssertRefusedAsync(ErrorCode.Conflict, () => Store.Audit.AddCheckpointAsync(new AuditCheckpoint(boundary.Sequence, boundary.Link, T0, "again.p.s")));
+        await AssertRefusedAsync(ErrorCode.Conflict, () => Store.Audit.AddCheckpointAsync(
+            new AuditCheckpoint(boundary.Sequence, new byte[AuditChain.LinkSize], T0, "other.p.s", Anchor: true)));
+        await Store.Audit.AddCheckpointAsync(new AuditCheckpoint(boundary.Sequence, boundary.Link, T0, "anchor.p.s", Anchor: true));
+        await AssertRefusedAsync(ErrorCode.Conflict, () => Store.Audit.AddCheckpointAsync(new AuditCheckpoint(boundary.Sequence, boundary.Link, T0, "plain.p.s")));
+
+        var checkpoint = (await Store.Audit.ReadCheckpointsAsync()).Single();
+        Assert.True(checkpoint.Anchor);
+        Assert.Equal("anchor.p.s", checkpoint.Signature);
+    }
+
+    [Fact]
     public async Task Prune_NotAtTheEndOfAStoredRange_IsRefused()
     {
         var appends = await ThreeAppendsAsync();

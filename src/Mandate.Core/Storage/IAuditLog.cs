@@ -12,7 +12,11 @@ public interface IAuditLog
     /// <summary>Every stored block in sequence order, exactly as stored.</summary>
     IAsyncEnumerable<AuditBlock> ReadBlocksAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Records a signed checkpoint.</summary>
+    /// <summary>
+    /// Records a signed checkpoint. A retention anchor replaces a plain checkpoint already stored at the same event
+    /// with the same link (both sign that point of the chain).
+    /// </summary>
+    /// <exception cref="Errors.MandateException"><c>conflict</c> when any other checkpoint of that event is already stored.</exception>
     Task AddCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken = default);
 
     /// <summary>Every checkpoint, in sequence order.</summary>

@@ -205,13 +205,27 @@ internal sealed partial class SqliteEventLog : IEventStore, IAuditLog, IAsyncDis
     public Task AddCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        return _database.WriteAsync(session => session.ExecuteAsync(
-            "INSERT INTO audit_checkpoints (sequence, link, created_at, signature, anchor) VALUES ($sequence, $link, $at, $signature, $anchor)",
-            ("$sequence", checkpoint.Sequence),
-            ("$link", checkpoint.Link),
-            ("$at", checkpoint.CreatedAt.ToStored()),
-            ("$signature", checkpoint.Signature),
-            ("$anchor", checkpoint.Anchor ? 1 : 0)), cancellationToken);
+
+        // Periodic checkpoints and retention boundaries both fall on block ends, so an anchor often lands where a plain
+        // checkpoint already is. Both sign the same link there, so the anchor takes the plain one's place; any other
+        // second checkpoint at an event (another link, or a plain one over an anchor) is refused.
+        return _database.WriteAsync(async session =>
+        {
+            var written = await session.ExecuteAsync(
+                """
+                INSERT INTO audit_checkpoints (sequence, link, created_at, signature, anchor) VALUES ($sequence, $link, $at, $signature, $anchor)
+                ON CONFLICT (sequence) DO UPDATE SET created_at = excluded.created_at, signature = excluded.signature, anchor = 1
+                WHERE excluded.anchor = 1 AND audit_checkpoints.anchor = 0 AND audit_checkpoints.link = excluded.link
+                """,
+                ("$sequence", checkpoint.Sequence),
+                ("$link", checkpoint.Link),
+                ("$at", checkpoint.CreatedAt.ToStored()),
+                ("$signature", checkpoint.Signature),
+                ("$anchor", checkpoint.Anchor ? 1 : 0));
+            return written == 1
+                ? written
+                : throw new MandateException(ErrorCode.Conflict, $"a checkpoint of event {checkpoint.Sequence} is already stored");
+        }, cancellationToken);
     }
 
     public Task<IReadOnlyList<AuditCheckpoint>> ReadCheckpointsAsync(CancellationToken cancellationToken = default) =>
