@@ -26,9 +26,11 @@ internal static class BlockCompression
     // Brotli quality 0 ~4.8x at ~670 ns; level 1 reaches ~6.9x but costs ~900 ns.
     private const int Level = -2;
 
-    // A block is at most a few megabytes; refusing to inflate a (damaged) frame that claims more bounds the memory a
-    // bad row can take.
-    private const long MaxLinesLength = 256L << 20;
+    // New blocks hold at most EventBlockEncoder.MaxBlockBytes of lines (or one longer event), but blocks written before
+    // blocks were cut by size hold up to 4,096 events of any length: whatever a writer's buffer could hold. A frame that
+    // claims more than that, or more than its stored bytes can inflate to (every Zstandard block takes at least 4 bytes
+    // and yields at most 128 KiB), is damaged; refusing it before inflating bounds the memory a bad row can take.
+    private const long MaxInflation = (128 << 10) / 4;
 
     // A compression and a decompression context per pool thread: building one allocates its tables, reusing one is free.
     [ThreadStatic]
@@ -118,7 +120,7 @@ internal static class BlockCompression
         try
         {
             var length = Decompressor.GetDecompressedSize(stored);
-            return length <= MaxLinesLength
+            return length <= (ulong)Math.Min(Array.MaxLength, stored.Length * MaxInflation)
                 ? (int)length
                 : throw new InvalidDataException($"the block's compressed lines claim {length} bytes, more than a block holds");
         }

@@ -3,7 +3,7 @@ namespace Mandate.Storage.Sqlite.Events;
 /// <summary>
 /// The event log's own database file (<c>events.db</c>), apart from the state so heavy event traffic never
 /// contends with identity and policy writes. Events are stored in blocks: one row per block of up to
-/// <see cref="EventBlockEncoder.MaxBlockEvents"/> consecutive events holding their canonical lines (compressed),
+/// <see cref="EventBlockEncoder.MaxBlockEvents"/> consecutive events (and <see cref="EventBlockEncoder.MaxBlockBytes"/>) holding their canonical lines (compressed),
 /// each line's locator, the block's chain link (<see cref="Core.Events.AuditChain"/>), and a filter of the
 /// identities taking part. Small columns come first so reading
 /// a block's time range and filter never touches its lines.
