@@ -23,6 +23,12 @@ public interface IAuditLog
     Task<IReadOnlyList<AuditCheckpoint>> ReadCheckpointsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Opens one consistent snapshot of the log holding its checkpoints and its blocks, so a checkpoint added or a range
+    /// pruned while it is read shows in neither or in both (verification compares the two). The snapshot holds until disposed.
+    /// </summary>
+    Task<IAuditSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Where retention could cut the oldest events: the last event (with its chain link) of the longest run of the
     /// oldest events that are all older than <paramref name="olderThan"/> or lie more than <paramref name="keepLatest"/>
     /// events behind the head (either rule suffices; a null rule never applies). The store rounds down to what it can
@@ -38,6 +44,16 @@ public interface IAuditLog
     /// </summary>
     /// <exception cref="Errors.MandateException"><c>invalid_argument</c> when no anchor or no boundary is there.</exception>
     Task<long> PruneAsync(long throughSequence, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The checkpoints and blocks of an audit log as they stood at one moment (<see cref="IAuditLog.ReadSnapshotAsync"/>).</summary>
+public interface IAuditSnapshot : IAsyncDisposable
+{
+    /// <summary>Every checkpoint, in sequence order.</summary>
+    IReadOnlyList<AuditCheckpoint> Checkpoints { get; }
+
+    /// <summary>Every stored block in sequence order, exactly as stored.</summary>
+    IAsyncEnumerable<AuditBlock> ReadBlocksAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>The end of the chain, or a point in it.</summary>

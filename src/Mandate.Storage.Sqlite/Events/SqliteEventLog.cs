@@ -181,26 +181,14 @@ internal sealed partial class SqliteEventLog : IEventStore, IAuditLog, IAsyncDis
 
     public async IAsyncEnumerable<AuditBlock> ReadBlocksAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var block in _database.ScanAsync(
-            "SELECT first_sequence, chain, encoding, links, last_link, lines FROM event_blocks ORDER BY first_sequence",
-            reader => ReadBlock(reader.GetInt64(0), (AuditLinkScheme)reader.GetInt32(1), reader.GetInt32(2), (byte[])reader.GetValue(3), (byte[])reader.GetValue(4), (byte[])reader.GetValue(5)),
-            cancellationToken))
+        await foreach (var block in _database.ScanAsync(SqliteAuditSnapshot.BlocksSql, SqliteAuditSnapshot.ReadBlock, cancellationToken))
         {
             yield return block;
         }
     }
 
-    private static AuditBlock ReadBlock(long key, AuditLinkScheme scheme, int encoding, byte[] links, byte[] lastLink, byte[] stored)
-    {
-        try
-        {
-            return new AuditBlock(key, scheme, BlockCompression.Decompress(encoding, stored), links, lastLink);
-        }
-        catch (InvalidDataException ex)
-        {
-            return new AuditBlock(key, scheme, ReadOnlyMemory<byte>.Empty, links, lastLink, ex.Message);
-        }
-    }
+    public Task<IAuditSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken = default) =>
+        SqliteAuditSnapshot.OpenAsync(_database, cancellationToken);
 
     public Task AddCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken = default)
     {
@@ -229,11 +217,7 @@ internal sealed partial class SqliteEventLog : IEventStore, IAuditLog, IAsyncDis
     }
 
     public Task<IReadOnlyList<AuditCheckpoint>> ReadCheckpointsAsync(CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<IReadOnlyList<AuditCheckpoint>>(async session =>
-        {
-            await using var command = session.Command("SELECT sequence, link, created_at, signature, anchor FROM audit_checkpoints ORDER BY sequence");
-            return await session.ListAsync(command, r => new AuditCheckpoint(r.GetInt64(0), (byte[])r.GetValue(1), r.GetInstant(2), r.GetString(3), r.GetInt64(4) != 0));
-        }, cancellationToken);
+        _database.ReadAsync(SqliteAuditSnapshot.ReadCheckpointsAsync, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -56,7 +56,9 @@ public static class AuditVerifier
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(checkCheckpoint);
-        var checkpoints = await log.ReadCheckpointsAsync(cancellationToken);
+        // Checkpoints and blocks from one snapshot: a retention pass between two separate reads would look like events cut off.
+        await using var snapshot = await log.ReadSnapshotAsync(cancellationToken);
+        var checkpoints = snapshot.Checkpoints;
         foreach (var checkpoint in checkpoints)
         {
             if (checkCheckpoint(checkpoint) is { } problem)
@@ -66,7 +68,7 @@ public static class AuditVerifier
         }
 
         var walk = new AuditWalk(checkpoints);
-        await foreach (var block in log.ReadBlocksAsync(cancellationToken))
+        await foreach (var block in snapshot.ReadBlocksAsync(cancellationToken))
         {
             if (!walk.Read(block))
             {
