@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Mandate.Core;
 using Mandate.Core.Events;
 
@@ -9,8 +10,14 @@ namespace Mandate.Telemetry.Ingest;
 /// The fields of one submitted event as they are read. Member names are matched on their UTF-8 bytes and values kept
 /// in plain fields, so reading an event allocates little beyond its strings: ingest parses millions of them.
 /// </summary>
-internal struct IngestFields
+internal partial struct IngestFields
 {
+    /// <summary>
+    /// How far ahead of the server's clock an event's time may be. Producers' clocks drift a little, but an event dated in
+    /// the future would keep age-based retention from ever removing its block, or any block after it.
+    /// </summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
+
     private const int MaxText = 4096;
     private const int MaxMessage = 16 * 1024;
     private const int MaxList = 64;
@@ -69,10 +76,9 @@ internal struct IngestFields
                 reader.Skip();
                 return null;
             case Field.Time:
-                if (reader.TokenType != JsonTokenType.String
-                    || !DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time))
+                if (reader.TokenType != JsonTokenType.String || !TryParseTime(reader.GetString()!, out var time))
                 {
-                    return "`time` must be an RFC 3339 date-time string";
+                    return "`time` must be an RFC 3339 date-time string with `Z` or an offset, for example `2026-11-20T10:00:00Z`";
                 }
 
                 _time = time;
@@ -137,6 +143,11 @@ internal struct IngestFields
             return (null, $"`category` `{Get(Field.Category)}` is not one of authentication, authorization, account_change, entity_management, api_activity, detection_finding");
         }
 
+        if (_time > now + MaxClockSkew)
+        {
+            return (null, $"`time` is more than {MaxClockSkew.TotalMinutes:0} minutes ahead of the server's clock");
+        }
+
         var id = Get(Field.Id);
         if (id is { Length: 0 })
         {
@@ -167,6 +178,27 @@ internal struct IngestFields
     }
 
     private string?[] Text => _text ??= new string?[TextNames.Length];
+
+    /// <summary>
+    /// Reads an RFC 3339 date-time only: a zone is required (never the server's local one), and no other form such as
+    /// <c>01/02/2026</c> is guessed at. Digits of the fraction past the 100 ns ticks an event keeps are dropped.
+    /// </summary>
+    private static bool TryParseTime(string text, out DateTimeOffset time)
+    {
+        time = default;
+        var match = Rfc3339().Match(text);
+        if (!match.Success)
+        {
+            return false;
+        }
+
+        var fraction = match.Groups["fraction"].Value;
+        var exact = string.Concat(match.Groups["seconds"].Value, fraction[..Math.Min(fraction.Length, 8)], match.Groups["zone"].Value).ToUpperInvariant();
+        return DateTimeOffset.TryParse(exact, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out time);
+    }
+
+    [GeneratedRegex("^(?<seconds>[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2})(?<fraction>\\.[0-9]+)?(?<zone>[Zz]|[+-][0-9]{2}:[0-9]{2})\\z", RegexOptions.CultureInvariant)]
+    private static partial Regex Rfc3339();
 
     private readonly string? Get(Field field) => _text?[(int)field];
 

@@ -89,6 +89,37 @@ public sealed class EventIngestTests : IAsyncLifetime
         Assert.Empty(await EventsOfAsync("mixed"));
     }
 
+    [Theory]
+    [InlineData("2999-01-01T00:00:00Z", "ahead of the server's clock")]
+    [InlineData("01/02/2026", "RFC 3339")]
+    [InlineData("2026-11-20T10:00:00", "RFC 3339")]
+    [InlineData("2026-11-20", "RFC 3339")]
+    [InlineData("2026-11-20T10:00Z", "RFC 3339")]
+    public async Task ATimeInTheFutureOrNotInRfc3339_IsRefused(string time, string reason)
+    {
+        var (status, body) = await PostAsync($$"""[{"type":"x.y","outcome":"success","actor_id":"clocked","time":"{{time}}"}]""", "application/json");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(reason, body.GetProperty("errors")[0].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await EventsOfAsync("clocked"));
+    }
+
+    [Fact]
+    public async Task Rfc3339Times_WithAnOffsetOrNanoseconds_AreAccepted()
+    {
+        var soon = DateTimeOffset.UtcNow.AddMinutes(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var (status, _) = await PostAsync($$"""
+            {"type":"x.y","outcome":"success","actor_id":"rfc3339","time":"2026-11-20T10:00:00+02:00"}
+            {"type":"x.y","outcome":"success","actor_id":"rfc3339","time":"2026-11-20t10:00:00.123456789z"}
+            {"type":"x.y","outcome":"success","actor_id":"rfc3339","time":"{{soon}}"}
+            """, "application/x-ndjson");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var stored = await EventsOfAsync("rfc3339");
+        Assert.Equal(new DateTimeOffset(2026, 11, 20, 8, 0, 0, TimeSpan.Zero), stored[0].GetProperty("time").GetDateTimeOffset());
+        Assert.Equal(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero).AddTicks(1_234_567), stored[1].GetProperty("time").GetDateTimeOffset());
+    }
+
     [Fact]
     public async Task DuplicateIdsInOneSubmission_AreRefused()
     {
