@@ -113,7 +113,7 @@ internal static class EventEndpoints
         await http.Response.Body.FlushAsync(http.RequestAborted);
         try
         {
-            await SseFormatter.WriteAsync(StreamAsync(store, pipeline, query, http.RequestAborted), http.Response.Body,
+            await SseFormatter.WriteAsync(StreamAsync(store.Events, store.Audit, () => pipeline.NextAppend, query, http.RequestAborted), http.Response.Body,
                 (item, writer) =>
                 {
                     using var json = new Utf8JsonWriter(writer);
@@ -126,14 +126,23 @@ internal static class EventEndpoints
         }
     }
 
-    private static async IAsyncEnumerable<SseItem<MandateEvent>> StreamAsync(
-        IMandateStore store, EventPipeline pipeline, EventQuery query, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>
+    /// The events matching <paramref name="query"/> as they are stored; <paramref name="nextAppend"/> completes when the
+    /// next batch has been written (<see cref="EventPipeline.NextAppend"/>).
+    /// </summary>
+    internal static async IAsyncEnumerable<SseItem<MandateEvent>> StreamAsync(
+        IEventStore events, IAuditLog audit, Func<Task> nextAppend, EventQuery query, [EnumeratorCancellation] CancellationToken ct)
     {
         var after = query.AfterSequence;
         while (!ct.IsCancellationRequested)
         {
-            var appended = pipeline.NextAppend;
-            var page = await store.Events.QueryAsync(query with { AfterSequence = after }, MaxLimit, ct);
+            var appended = nextAppend();
+
+            // Every event up to the head read before the query is visible to it, so once a page comes back short the
+            // follower has seen all of them: the next read starts there, not at the last match, or a rare filter would
+            // rescan the whole log since its last match on every commit.
+            var head = (await audit.HeadAsync(ct)).Sequence;
+            var page = await events.QueryAsync(query with { AfterSequence = after }, MaxLimit, ct);
             foreach (var evt in page.Items)
             {
                 after = evt.Sequence;
@@ -142,6 +151,7 @@ internal static class EventEndpoints
 
             if (page.NextCursor is null)
             {
+                after = Math.Max(after, head);
                 try
                 {
                     await appended.WaitAsync(TimeSpan.FromSeconds(15), ct);
