@@ -119,6 +119,32 @@ public abstract class AuditRetentionCompliance(IStoreHarness harness) : StoreCom
     }
 
     [Fact]
+    public async Task Prune_RemovesTheCheckpointsOfRemovedEvents_AndKeepsTheAnchorAndLaterOnes()
+    {
+        var appends = await ThreeAppendsAsync();
+        var first = (await Store.Audit.FindPruneBoundaryAsync(T0.AddMinutes(30), null))!;
+        var second = (await Store.Audit.FindPruneBoundaryAsync(T0.AddDays(1), null))!;
+        var head = await Store.Audit.HeadAsync();
+        await Store.Audit.AddCheckpointAsync(new AuditCheckpoint(first.Sequence, first.Link, T0, "first.p.s"));
+        await Store.Audit.AddCheckpointAsync(new AuditCheckpoint(second.Sequence, second.Link, T0, "anchor.p.s", Anchor: true));
+        await Store.Audit.AddCheckpointAsync(new AuditCheckpoint(head.Sequence, head.Link, T0, "head.p.s"));
+
+        await Store.Audit.PruneAsync(second.Sequence);
+
+        Assert.Equal(["anchor.p.s", "head.p.s"], (await Store.Audit.ReadCheckpointsAsync()).Select(c => c.Signature));
+        Assert.Equal("head.p.s", (await Store.Audit.LatestCheckpointAsync())!.Signature);
+        Assert.Equal(appends[2][0].Sequence, (await Store.Events.QueryAsync(new EventQuery(), 100)).Items[0].Sequence);
+    }
+
+    [Fact]
+    public async Task LatestCheckpoint_IsNullWithoutAny()
+    {
+        await ThreeAppendsAsync();
+
+        Assert.Null(await Store.Audit.LatestCheckpointAsync());
+    }
+
+    [Fact]
     public async Task Prune_NotAtTheEndOfAStoredRange_IsRefused()
     {
         var appends = await ThreeAppendsAsync();

@@ -63,6 +63,8 @@ public sealed class AuditSnapshotTests : IDisposable
 
         public Task<IReadOnlyList<AuditCheckpoint>> ReadCheckpointsAsync(CancellationToken cancellationToken = default) => inner.ReadCheckpointsAsync(cancellationToken);
 
+        public Task<AuditCheckpoint?> LatestCheckpointAsync(CancellationToken cancellationToken = default) => inner.LatestCheckpointAsync(cancellationToken);
+
         public Task<AuditHead?> FindPruneBoundaryAsync(DateTimeOffset? olderThan, long? keepLatest, CancellationToken cancellationToken = default) =>
             inner.FindPruneBoundaryAsync(olderThan, keepLatest, cancellationToken);
 

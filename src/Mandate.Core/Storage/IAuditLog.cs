@@ -22,6 +22,9 @@ public interface IAuditLog
     /// <summary>Every checkpoint, in sequence order.</summary>
     Task<IReadOnlyList<AuditCheckpoint>> ReadCheckpointsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The checkpoint of the latest event, or null when there is none.</summary>
+    Task<AuditCheckpoint?> LatestCheckpointAsync(CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Opens one consistent snapshot of the log holding its checkpoints and its blocks, so a checkpoint added or a range
     /// pruned while it is read shows in neither or in both (verification compares the two). The snapshot holds until disposed.
@@ -39,8 +42,8 @@ public interface IAuditLog
     /// <summary>
     /// Removes every event up to and including <paramref name="throughSequence"/> (a boundary from
     /// <see cref="FindPruneBoundaryAsync"/>), which must be covered by a signed retention anchor
-    /// (<see cref="AuditCheckpoint.Anchor"/>) at exactly that event, so verification can start the chain there.
-    /// Returns how many events were removed.
+    /// (<see cref="AuditCheckpoint.Anchor"/>) at exactly that event, so verification can start the chain there, and
+    /// with them every checkpoint before that anchor. Returns how many events were removed.
     /// </summary>
     /// <exception cref="Errors.MandateException"><c>invalid_argument</c> when no anchor or no boundary is there.</exception>
     Task<long> PruneAsync(long throughSequence, CancellationToken cancellationToken = default);

@@ -17,8 +17,8 @@ internal sealed partial class AuditCheckpointing(
     public static async Task<AuditCheckpoint?> CheckpointAsync(IAuditLog audit, SigningKeyRing keys, TimeProvider time, CancellationToken cancellationToken)
     {
         var head = await audit.HeadAsync(cancellationToken);
-        var existing = await audit.ReadCheckpointsAsync(cancellationToken);
-        if (head.Sequence == 0 || (existing.Count > 0 && existing[^1].Sequence >= head.Sequence))
+        var latest = await audit.LatestCheckpointAsync(cancellationToken);
+        if (head.Sequence == 0 || latest?.Sequence >= head.Sequence)
         {
             return null;
         }

@@ -66,12 +66,24 @@ internal sealed class SqliteAuditSnapshot : IAuditSnapshot
         await _connection.DisposeAsync();
     }
 
+    private const string CheckpointsSql = "SELECT sequence, link, created_at, signature, anchor FROM audit_checkpoints ORDER BY sequence";
+
     /// <summary>Every checkpoint, in sequence order.</summary>
     public static async Task<IReadOnlyList<AuditCheckpoint>> ReadCheckpointsAsync(SqliteSession session)
     {
-        await using var command = session.Command("SELECT sequence, link, created_at, signature, anchor FROM audit_checkpoints ORDER BY sequence");
-        return await session.ListAsync(command, r => new AuditCheckpoint(r.GetInt64(0), (byte[])r.GetValue(1), r.GetInstant(2), r.GetString(3), r.GetInt64(4) != 0));
+        await using var command = session.Command(CheckpointsSql);
+        return await session.ListAsync(command, ReadCheckpoint);
     }
+
+    /// <summary>The checkpoint of the latest event, or null.</summary>
+    public static async Task<AuditCheckpoint?> ReadLatestCheckpointAsync(SqliteSession session)
+    {
+        await using var command = session.Command(CheckpointsSql + " DESC LIMIT 1");
+        return await session.SingleAsync(command, ReadCheckpoint);
+    }
+
+    private static AuditCheckpoint ReadCheckpoint(SqliteDataReader r) =>
+        new(r.GetInt64(0), (byte[])r.GetValue(1), r.GetInstant(2), r.GetString(3), r.GetInt64(4) != 0);
 
     /// <summary>A row of <see cref="BlocksSql"/> as a block, or as damage when its lines do not decode.</summary>
     public static AuditBlock ReadBlock(SqliteDataReader reader)

@@ -56,6 +56,10 @@ internal sealed partial class SqliteEventLog
             count.Parameters.AddWithValue("$s", throughSequence);
             var removed = (long)(await count.ExecuteScalarAsync(session.CancellationToken))!;
             await session.ExecuteAsync("DELETE FROM event_blocks WHERE last_sequence <= $s", ("$s", throughSequence));
+
+            // Checkpoints of removed events can no longer be checked against anything (verification starts at the
+            // anchor), and kept forever they would grow by one a minute; the anchor itself stays.
+            await session.ExecuteAsync("DELETE FROM audit_checkpoints WHERE sequence < $s", ("$s", throughSequence));
             return removed;
         }, cancellationToken);
         await _database.ReadAsync(session => session.ExecuteAsync("PRAGMA incremental_vacuum"), cancellationToken);

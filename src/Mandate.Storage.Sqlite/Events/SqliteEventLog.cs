@@ -219,6 +219,9 @@ internal sealed partial class SqliteEventLog : IEventStore, IAuditLog, IAsyncDis
     public Task<IReadOnlyList<AuditCheckpoint>> ReadCheckpointsAsync(CancellationToken cancellationToken = default) =>
         _database.ReadAsync(SqliteAuditSnapshot.ReadCheckpointsAsync, cancellationToken);
 
+    public Task<AuditCheckpoint?> LatestCheckpointAsync(CancellationToken cancellationToken = default) =>
+        _database.ReadAsync(SqliteAuditSnapshot.ReadLatestCheckpointAsync, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         await _committer.DisposeAsync();
