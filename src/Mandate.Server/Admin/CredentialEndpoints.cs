@@ -37,13 +37,16 @@ internal static class CredentialEndpoints
         var request = inputs.ToNewCredential(body, out var secret);
         if (ControlPlaneGuard.IsIdentityCaller(http))
         {
-            guard.Require(http, ControlPlaneActions.AddCredential, guard.Identity(identityId),
-                new Dictionary<string, CedarValue> { ["kind"] = new StringValue(WireEnum.Name(request.Material.Kind)) });
+            guard.Require(http, ControlPlaneActions.AddCredential, guard.Identity(identityId), DecisionContext(request.Material.Kind));
         }
 
         var credential = await registry.AddAsync(identityId, request, http.Audit(), ct);
         return TypedResults.Created($"/v1/credentials/{Uri.EscapeDataString(credential.Id)}", new CredentialResponse(credential, secret));
     }
+
+    /// <summary>The context of an <c>add_credential</c> decision: the kind of credential being added.</summary>
+    internal static Dictionary<string, CedarValue> DecisionContext(CredentialKind kind) =>
+        new() { ["kind"] = new StringValue(WireEnum.Name(kind)) };
 
     private static async Task<IResult> ListAsync(IMandateStore store, string? identityId, CredentialKind? kind, int? limit, string? cursor, CancellationToken ct)
     {

@@ -34,17 +34,25 @@ internal static class IdentityEndpoints
     private static async Task<IResult> CreateAsync(
         CreateIdentityRequest body, IdentityRegistry registry, IMandateStore store, CredentialInputs inputs, ControlPlaneGuard guard, HttpContext http, CancellationToken ct)
     {
+        var pending = (body.Credentials ?? []).Select(input => (Credential: inputs.ToNewCredential(input, out var secret), Secret: secret))
+            .Concat(CredentialInputs.FromKeySet(body.Jwks, body.JwksUri).Select(c => (Credential: c, Secret: (string?)null)))
+            .ToList();
         if (ControlPlaneGuard.IsIdentityCaller(http))
         {
             var (parent, owner) = guard.CreationDefaults(http, body.Kind);
             body = body with { Parent = body.Parent ?? parent, Owner = body.Owner ?? owner };
-            guard.Require(http, ControlPlaneActions.CreateIdentity, EntityUid.Of(EntityGraph.TypeOf(body.Kind), body.Id ?? "(new)"), EmptyContext,
-                NewIdentityAttributes(body, guard));
+            var newIdentity = EntityUid.Of(EntityGraph.TypeOf(body.Kind), body.Id ?? "(new)");
+            var attributes = NewIdentityAttributes(body, guard);
+            guard.Require(http, ControlPlaneActions.CreateIdentity, newIdentity, EmptyContext, attributes);
+
+            // A credential that arrives with the identity is still a credential added: the same decision as
+            // POST /v1/identities/{id}/credentials, asked once per kind, so a forbid or narrowed token holds here too.
+            foreach (var kind in pending.Select(p => p.Credential.Material.Kind).Distinct())
+            {
+                guard.Require(http, ControlPlaneActions.AddCredential, newIdentity, CredentialEndpoints.DecisionContext(kind), attributes);
+            }
         }
 
-        var pending = (body.Credentials ?? []).Select(input => (Credential: inputs.ToNewCredential(input, out var secret), Secret: secret))
-            .Concat(CredentialInputs.FromKeySet(body.Jwks, body.JwksUri).Select(c => (Credential: c, Secret: (string?)null)))
-            .ToList();
         var created = await registry.CreateAsync(new NewIdentity
         {
             Id = body.Id,

@@ -149,4 +149,36 @@ public sealed class ControlPlaneTests : FleetTests
         await AssertRefusedAsync(await AsAsync("orchestrator", HttpMethod.Post, "/v1/identities/orchestrator/credentials", new { kind = "api_key" }),
             "forbidden by no-api-keys-for-agents");
     }
+
+    [Fact]
+    public async Task InlineCredentials_OnCreate_AreDecidedAsAddCredential()
+    {
+        await Server.PostJsonAsync("/v1/policies", new
+        {
+            id = "no-inline-api-keys",
+            text = """forbid (principal is Agent, action == Mandate::Action::"add_credential", resource) when { context.kind == "api_key" };""",
+        });
+
+        await AssertRefusedAsync(
+            await AsAsync("orchestrator", HttpMethod.Post, "/v1/identities", new { kind = "agent", id = "w-inline", display_name = "W", credentials = new[] { new { kind = "api_key" } } }),
+            "forbidden by no-inline-api-keys");
+        using var gone = await Server.Admin.GetAsync("/v1/identities/w-inline");
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Fact]
+    public async Task InlineCredentials_OnCreate_NeedAddCredentialInTheTokensDetails()
+    {
+        var createOnly = await Fleet.TokenAsync("orchestrator", ("authorization_details", """[{"type":"mandate","actions":["Mandate::Action::\"create_identity\""]}]"""));
+
+        await AssertRefusedAsync(
+            await AsAsync("orchestrator", HttpMethod.Post, "/v1/identities", new { kind = "agent", id = "w-narrow", display_name = "W", credentials = new[] { new { kind = "api_key" } } }, createOnly),
+            "authorization details do not grant `Mandate::Action::\"add_credential\"`");
+        using var gone = await Server.Admin.GetAsync("/v1/identities/w-narrow");
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+
+        // The same token still creates the identity when it brings no credential along.
+        var bare = await AsAsync("orchestrator", HttpMethod.Post, "/v1/identities", new { kind = "agent", id = "w-bare", display_name = "W" }, createOnly);
+        Assert.True(bare.Status == HttpStatusCode.Created, bare.Body.ToString());
+    }
 }
