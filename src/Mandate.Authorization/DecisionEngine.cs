@@ -54,6 +54,22 @@ public static class DecisionEngine
     public static bool IsIdentity(EntityUid principal, AuthorizationSnapshot snapshot) =>
         EntityGraph.TryGetKind(principal.EntityType.ToString(), out _) && snapshot.Identities.ContainsKey(principal.Id);
 
+    /// <summary>
+    /// The kill switch: why <paramref name="principal"/>, a Mandate identity suspended, deactivated or expired at
+    /// <paramref name="now"/>, may do nothing at all; null when it may act (or is not an identity). Every decision
+    /// asks it before any policy runs, and so must anything that has to agree with decisions, such as a search.
+    /// </summary>
+    public static DecisionError? KillSwitch(EntityUid principal, AuthorizationSnapshot snapshot, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return EntityGraph.TryGetKind(principal.EntityType.ToString(), out _)
+            && snapshot.Identities.TryGetValue(principal.Id, out var identity)
+            && !identity.IsEffective(now)
+                ? new DecisionError("mandate", $"principal `{identity.Id}` is {Describe(identity)}")
+                : null;
+    }
+
     private static DecisionResult Evaluate(DecisionRequest request, AuthorizationSnapshot snapshot, DateTimeOffset now)
     {
         if (request.Refusal is { } refusal)
@@ -79,11 +95,9 @@ public static class DecisionEngine
     {
         // A suspended, deactivated or expired identity is denied before any policy runs: the kill switch
         // must not depend on every policy author remembering to check status.
-        if (EntityGraph.TryGetKind(request.Principal.EntityType.ToString(), out _)
-            && snapshot.Identities.TryGetValue(request.Principal.Id, out var identity)
-            && !identity.IsEffective(now))
+        if (KillSwitch(request.Principal, snapshot, now) is { } stopped)
         {
-            return new DecisionResult(false, [], [new DecisionError("mandate", $"principal `{identity.Id}` is {Describe(identity)}")]);
+            return new DecisionResult(false, [], [stopped]);
         }
 
         var response = Authorizer.IsAuthorized(Prepare(request, snapshot.Entities), snapshot.Policies);

@@ -197,22 +197,18 @@ internal static class EvaluationEndpoints
     /// Subject and resource <c>properties</c> overlay the stored attributes; action <c>properties</c> reach
     /// policies as <c>context.action</c>.
     /// </summary>
-    internal static DecisionRequest ToDecisionRequest(EntityRef subject, ActionRef action, EntityRef resource, RecordValue context, InheritedEntities? inherited = null)
-    {
-        var record = context;
-        if (Properties(action.Properties, "action.properties") is { } actionProperties)
-        {
-            record = record.With("action", actionProperties);
-        }
-
-        return new DecisionRequest(
+    internal static DecisionRequest ToDecisionRequest(EntityRef subject, ActionRef action, EntityRef resource, RecordValue context, InheritedEntities? inherited = null) =>
+        new(
             subject.Type == TokenSubjects.SubjectType ? TokenPlaceholder(subject.Id) : inherited?.Subject(subject) ?? Entity(subject.Type, subject.Id, "subject"),
             ActionUid(action.Name),
             Entity(resource.Type, resource.Id, "resource"),
-            record,
+            WithAction(context, action),
             Properties(subject.Properties, "subject.properties"),
             Properties(resource.Properties, "resource.properties"));
-    }
+
+    /// <summary><paramref name="context"/> with the action's <c>properties</c>, if it has any, as <c>context.action</c>.</summary>
+    internal static RecordValue WithAction(RecordValue context, ActionRef action) =>
+        Properties(action.Properties, "action.properties") is { } properties ? context.With("action", properties) : context;
 
     // A subject token is resolved to its holder once the request is otherwise well formed (WithTokens).
     private static EntityUid TokenPlaceholder(string? token) =>
@@ -235,7 +231,7 @@ internal static class EvaluationEndpoints
             : request;
     }
 
-    private static RecordValue? Properties(JsonElement? properties, string field) =>
+    internal static RecordValue? Properties(JsonElement? properties, string field) =>
         properties is { ValueKind: JsonValueKind.Object } ? Record(properties.Value, field)
         : properties is null or { ValueKind: JsonValueKind.Null } ? null
         : throw MandateException.Invalid(field, $"`{field}` must be a JSON object");

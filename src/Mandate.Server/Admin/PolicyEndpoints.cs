@@ -1,7 +1,5 @@
 using Mandate.Authorization;
 using Mandate.Cedar.Ast;
-using Mandate.Cedar.Authorization;
-using Mandate.Cedar.Evaluation;
 using Mandate.Core.Administration;
 using Mandate.Core.Errors;
 using Mandate.Core.Policies;
@@ -53,20 +51,31 @@ internal static class PolicyEndpoints
         return TypedResults.NoContent();
     }
 
-    private static IResult Evaluate(PolicyEvaluationRequest body, SnapshotSource snapshots)
+    // Decided by the engine that decides live (kill switch, `time`, properties), only with the candidate policies
+    // when given: a dry run must not allow what the live decision would deny.
+    private static IResult Evaluate(PolicyEvaluationRequest body, SnapshotSource snapshots, TimeProvider time)
     {
         var snapshot = snapshots.Current;
-        var policies = body.Policies is null
-            ? snapshot.Policies
-            : new PolicySet(StoredPolicies.Parse("candidate", body.Policies));
-        var request = new Request(
+        if (body.Policies is not null)
+        {
+            snapshot = snapshot with { Policies = new PolicySet(StoredPolicies.Parse("candidate", body.Policies)) };
+        }
+
+        if (body.Principal.Type == TokenSubjects.SubjectType)
+        {
+            throw MandateException.Invalid("principal",
+                $"a dry run does not take an `{TokenSubjects.SubjectType}` principal; name the identity (`type` and `id`), or evaluate with the token");
+        }
+
+        var now = time.GetUtcNow();
+        var request = new DecisionRequest(
             EvaluationEndpoints.Entity(body.Principal.Type, body.Principal.Id, "principal"),
             EvaluationEndpoints.ActionUid(body.Action.Name),
             EvaluationEndpoints.Entity(body.Resource.Type, body.Resource.Id, "resource"),
-            EvaluationEndpoints.Context(body.Context));
-        var response = Authorizer.IsAuthorized(request, policies, snapshot.Entities);
-        return TypedResults.Ok(new EvaluationResponse(
-            response.Decision == Decision.Allow,
-            new EvaluationContext(response.Reasons, [.. response.Errors.Select(e => new DecisionError(e.PolicyId, e.Message))])));
+            EvaluationEndpoints.WithAction(EvaluationEndpoints.Context(body.Context, now), body.Action),
+            EvaluationEndpoints.Properties(body.Principal.Properties, "principal.properties"),
+            EvaluationEndpoints.Properties(body.Resource.Properties, "resource.properties"));
+        var result = DecisionEngine.Decide(request, snapshot, now, out _);
+        return TypedResults.Ok(new EvaluationResponse(result.Allowed, new EvaluationContext(result.Reasons, result.Errors)));
     }
 }
