@@ -195,6 +195,38 @@ public sealed class BadInputTests : IAsyncLifetime
         }
     }
 
+    public static TheoryData<string, string, string> BadReasons => new()
+    {
+        { "suspend", "leaked\nsee INC-42", "identity.suspended" },
+        { "deactivate", "leaked\nsee INC-42", "identity.deactivated" },
+        { "deactivate", new string('x', 2001), "identity.deactivated" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadReasons))]
+    public async Task StatusChange_WithABadReason_Is400AndChangesNothing(string change, string reason, string recorded)
+    {
+        var problem = await _server.PostJsonAsync($"/v1/identities/alice/{change}", new { reason }, 400);
+
+        Assert.Equal(("invalid_argument", "reason"), (problem.GetProperty("code").GetString(), problem.GetProperty("field").GetString()));
+        Assert.Equal("active", (await _server.GetJsonAsync("/v1/identities/alice")).GetProperty("status").GetString());
+        await _server.PostJsonAsync($"/v1/identities/alice/{change}", new { reason = "offboarded" }, 200);
+        await _server.WaitForEventsAsync(recorded, 1, e => e.GetProperty("message").GetString() == "offboarded");
+    }
+
+    [Fact]
+    public async Task RevokeCredential_WithABadReason_Is400AndKeepsItActive()
+    {
+        var id = (await _server.PostJsonAsync("/v1/identities/alice/credentials", new { kind = "api_key" })).GetProperty("credential").GetProperty("id").GetString();
+
+        var problem = await _server.PostJsonAsync($"/v1/credentials/{id}/revoke", new { reason = "leaked\nsee INC-42" }, 400);
+
+        Assert.Equal(("invalid_argument", "reason"), (problem.GetProperty("code").GetString(), problem.GetProperty("field").GetString()));
+        Assert.Equal("active", (await _server.GetJsonAsync($"/v1/credentials/{id}")).GetProperty("status").GetString());
+        await _server.PostJsonAsync($"/v1/credentials/{id}/revoke", new { reason = "leaked, see INC-42" }, 200);
+        await _server.WaitForEventsAsync("credential.revoked", 1, e => e.GetProperty("resource_id").GetString() == id);
+    }
+
     private async Task AssertOnlyAliceAsync()
     {
         var page = await _server.GetJsonAsync("/v1/identities");

@@ -75,6 +75,8 @@ public sealed class CredentialRegistry(IMandateStore store, IEventSink events, T
     /// <summary>Revokes a credential for good; revoking a revoked credential changes nothing.</summary>
     public async Task<Credential> RevokeAsync(string credentialId, string? reason, AuditContext audit, CancellationToken cancellationToken = default)
     {
+        // Checked before anything is stored: a reason refused after the revocation would leave it unrecorded for good.
+        var suffix = InputRules.OptionalText(reason, "reason", InputRules.MaxDescription) is { Length: > 0 } text ? ": " + text : string.Empty;
         var current = await store.Credentials.GetAsync(credentialId, cancellationToken)
             ?? throw MandateException.NotFound("credential", credentialId);
         if (current.Status == CredentialStatus.Revoked)
@@ -86,12 +88,9 @@ public sealed class CredentialRegistry(IMandateStore store, IEventSink events, T
         var revoked = await store.Credentials.UpdateAsync(
             current with { Status = CredentialStatus.Revoked, RevokedAt = now }, cancellationToken);
         events.Emit(audit.ToEvent(now, EventCategory.AccountChange, "credential.revoked", EventOutcome.Success,
-            "Credential", revoked.Id, $"credential of `{revoked.IdentityId}` revoked{ReasonSuffix(reason)}"));
+            "Credential", revoked.Id, $"credential of `{revoked.IdentityId}` revoked{suffix}"));
         return revoked;
     }
-
-    private static string ReasonSuffix(string? reason) =>
-        InputRules.OptionalText(reason, "reason", InputRules.MaxDescription) is { Length: > 0 } text ? ": " + text : string.Empty;
 
     internal static Credential Build(string identityId, NewCredential request, DateTimeOffset now)
     {

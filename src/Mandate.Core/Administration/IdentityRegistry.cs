@@ -90,6 +90,8 @@ public sealed class IdentityRegistry(IMandateStore store, IEventSink events, Tim
     /// </summary>
     public async Task<Identity> SetStatusAsync(string id, IdentityStatus status, string? reason, AuditContext audit, CancellationToken cancellationToken = default)
     {
+        // Checked before anything is stored: a reason refused after the change would leave it made but unrecorded.
+        var why = InputRules.OptionalText(reason, "reason", InputRules.MaxDescription);
         var current = await GetRequiredAsync(id, cancellationToken);
         if (current.Status == status)
         {
@@ -110,7 +112,7 @@ public sealed class IdentityRegistry(IMandateStore store, IEventSink events, Tim
             _ => "identity.resumed",
         };
         events.Emit(audit.ToEvent(now, EventCategory.AccountChange, type, EventOutcome.Success,
-            stored.Kind.ToString(), stored.Id, InputRules.OptionalText(reason, "reason", InputRules.MaxDescription)));
+            stored.Kind.ToString(), stored.Id, why));
         return stored;
     }
 
