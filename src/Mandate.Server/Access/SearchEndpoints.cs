@@ -24,6 +24,8 @@ internal static class SearchEndpoints
     private const int DefaultLimit = 100;
     private const int MaxLimit = 1000;
 
+    private static readonly Cedar.Ast.Name ActionType = Cedar.Ast.Name.Unqualified("Action");
+
     public static void MapSearchEndpoints(this IEndpointRouteBuilder app)
     {
         var search = app.MapGroup("/access/v1/search").RequireAuthorization(MandateClaims.CallerPolicy).WithTags("Access");
@@ -51,7 +53,10 @@ internal static class SearchEndpoints
             var found = DecisionEngine.KillSwitch(subject, snapshot, now) is null
                 ? AuthorizationSearch.Actions(snapshot.Policies, snapshot.Entities, subject, resource, context)
                 : [];
-            return Page(found.Select(uid => new FoundAction(uid.Id)), f => f.Name, body.Page);
+
+            // An evaluation's action `name` is always `Action::"name"`: `Mandate::Action` (the control plane) or
+            // `App::Action` entries could never be granted by one, and would make names, the page key, repeat.
+            return Page(found.Where(uid => uid.EntityType.Equals(ActionType)).Select(uid => new FoundAction(uid.Id)), f => f.Name, body.Page);
         }).WithName("SearchActions");
     }
 

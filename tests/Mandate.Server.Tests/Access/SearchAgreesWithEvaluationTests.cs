@@ -73,6 +73,30 @@ public sealed class SearchAgreesWithEvaluationTests : IAsyncLifetime
             """{"subject":{"type":"Agent","id":"bot"},"action":{"name":"approve","properties":{"urgent":true}},"resource":{"type":"Doc","id":"d1"}}""")).GetProperty("decision").GetBoolean());
     }
 
+    [Fact]
+    public async Task ActionSearch_ListsOnlyActionsAnEvaluationCanGrant()
+    {
+        await _server.PostJsonAsync("/v1/policies", new
+        {
+            id = "bot-on-alice",
+            text = """
+                permit (principal == Agent::"bot", action == Mandate::Action::"impersonate", resource == Human::"alice");
+                permit (principal == Agent::"bot", action == App::Action::"read", resource == Human::"alice");
+                permit (principal == Agent::"bot", action == Action::"wave", resource == Human::"alice");
+                """,
+        });
+
+        var found = Results(await PostAsync("/access/v1/search/action", """{"subject":{"type":"Agent","id":"bot"},"resource":{"type":"Human","id":"alice"}}"""), "name");
+
+        Assert.Equal(["wave"], found);
+        foreach (var name in found)
+        {
+            var evaluation = await PostAsync("/access/v1/evaluation",
+                $$$"""{"subject":{"type":"Agent","id":"bot"},"action":{"name":"{{{name}}}"},"resource":{"type":"Human","id":"alice"}}""");
+            Assert.True(evaluation.GetProperty("decision").GetBoolean(), name);
+        }
+    }
+
     [Theory]
     [InlineData("/access/v1/search/resource", """{"subject":{"type":"Agent","id":"bot","properties":{"clearance":5}},"action":{"name":"read"},"resource":{"type":"Doc"}}""", "subject.properties")]
     [InlineData("/access/v1/search/resource", """{"subject":{"type":"Agent","id":"bot"},"action":{"name":"read"},"resource":{"type":"Doc","properties":{"open":true}}}""", "resource.properties")]
