@@ -5,6 +5,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Mandate.Authorization;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mandate.Server.Tests;
 
@@ -233,6 +235,57 @@ public sealed class BundleTests
 
     private static string DocEntities(string[] docs) =>
         JsonSerializer.Serialize(docs.Select((d, i) => new { uid = new { type = "Doc", id = d }, attrs = new { even = i % 2 == 0 }, parents = Array.Empty<object>() }));
+
+    [Fact]
+    public async Task BundleChanges_RunOneAtATime_SoTheServedBundleIsTheStoredOne()
+    {
+        // A push stores and then serves, a reload serves: interleaved, one bundle would be served and another stored.
+        // Every change runs inside StoredBundle.ChangeAsync, which must not let a second start before the first ends.
+        await using var server = await TestServer.StartAsync();
+        var stored = server.Server.Services.GetRequiredService<Mandate.Server.Admin.StoredBundle>();
+        var release = new TaskCompletionSource();
+        var order = new List<string>();
+        var first = stored.ChangeAsync(async () =>
+        {
+            lock (order)
+            {
+                order.Add("first starts");
+            }
+
+            await release.Task;
+            lock (order)
+            {
+                order.Add("first ends");
+            }
+
+            return 1;
+        }, CancellationToken.None);
+        var second = stored.ChangeAsync(() =>
+        {
+            lock (order)
+            {
+                order.Add("second starts");
+            }
+
+            return Task.FromResult(2);
+        }, CancellationToken.None);
+
+        await Task.Delay(200);
+        Assert.False(second.IsCompleted);
+        release.SetResult();
+        var results = await Task.WhenAll(first, second);
+        Assert.Equal([1, 2], results);
+        Assert.Equal(["first starts", "first ends", "second starts"], order);
+
+        // And through the API: concurrent pushes leave the served bundle the one a restart would load.
+        var pushes = Enumerable.Range(0, 4).Select(i => PushAsync(server, new Dictionary<string, string>
+        {
+            ["p.cedar"] = $"permit (principal, action == Action::\"a{i}\", resource);",
+        })).ToArray();
+        Assert.All(await Task.WhenAll(pushes), p => Assert.Equal(HttpStatusCode.OK, p.Status));
+        Assert.Equal(PolicyBundle.Load(Path.Combine(server.DataDirectory, "bundle")).Digest,
+            (await server.GetJsonAsync("/v1/bundle")).GetProperty("digest").GetString());
+    }
 
     private static async Task<(HttpStatusCode Status, JsonElement Body)> PushAsync(TestServer server, Dictionary<string, string> files)
     {

@@ -33,18 +33,26 @@ internal static class BundleEndpoints
 
         var files = await BundleUpload.ReadAsync(http.Request, options.MaxBundleBytes, ct);
         var bundle = PolicyBundle.Parse(StoredBundle.Source, files);
-        await stored.SaveAsync(bundle, ct);
-        await snapshots.ReplaceBundleAsync(bundle, ct);
+        await stored.ChangeAsync(async () =>
+        {
+            await stored.SaveAsync(bundle, ct);
+            await snapshots.ReplaceBundleAsync(bundle, ct);
+            return bundle;
+        }, ct);
         return TypedResults.Ok(Describe(bundle));
     }
 
     /// <summary>Reads the bundle directory again; a bundle that fails to load leaves the served one in place.</summary>
-    private static async Task<IResult> ReloadAsync(SnapshotSource snapshots, MandateServerOptions options, CancellationToken ct)
+    private static async Task<IResult> ReloadAsync(SnapshotSource snapshots, StoredBundle stored, MandateServerOptions options, CancellationToken ct)
     {
-        var directory = snapshots.Bundle is { Source: not StoredBundle.Source } served ? served.Source : options.BundleDirectory
-            ?? throw new MandateException(ErrorCode.Conflict, "the served bundle was uploaded, not read from a directory; push it again to change it");
-        var loaded = PolicyBundle.Load(directory);
-        await snapshots.ReplaceBundleAsync(loaded, ct);
+        var loaded = await stored.ChangeAsync(async () =>
+        {
+            var directory = snapshots.Bundle is { Source: not StoredBundle.Source } served ? served.Source : options.BundleDirectory
+                ?? throw new MandateException(ErrorCode.Conflict, "the served bundle was uploaded, not read from a directory; push it again to change it");
+            var bundle = PolicyBundle.Load(directory);
+            await snapshots.ReplaceBundleAsync(bundle, ct);
+            return bundle;
+        }, ct);
         return TypedResults.Ok(Describe(loaded));
     }
 

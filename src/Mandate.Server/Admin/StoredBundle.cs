@@ -11,7 +11,7 @@ internal sealed class StoredBundle(MandateServerOptions options) : IDisposable
     /// <summary>The <see cref="PolicyBundle.Source"/> of an uploaded bundle.</summary>
     public const string Source = "upload";
 
-    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly SemaphoreSlim _changing = new(1, 1);
 
     private string Directory => Path.Combine(options.DataDirectory, "bundle");
 
@@ -28,38 +28,49 @@ internal sealed class StoredBundle(MandateServerOptions options) : IDisposable
         return System.IO.Directory.Exists(Directory) ? PolicyBundle.Load(Directory) with { Source = Source } : null;
     }
 
-    public async Task SaveAsync(PolicyBundle bundle, CancellationToken ct)
+    /// <summary>
+    /// Runs one change of the served bundle alone: a push (store, then serve) or a reload. Two at once could otherwise
+    /// interleave so that one bundle is served and the other stored, and a restart would change the decisions.
+    /// </summary>
+    public async Task<T> ChangeAsync<T>(Func<Task<T>> change, CancellationToken ct)
     {
-        await _writer.WaitAsync(ct);
+        ArgumentNullException.ThrowIfNull(change);
+        await _changing.WaitAsync(ct);
         try
         {
-            var staging = Directory + ".new";
-            var previous = Directory + ".old";
-            DeleteIfPresent(staging);
-            DeleteIfPresent(previous);
-            System.IO.Directory.CreateDirectory(staging);
-            foreach (var (name, text) in bundle.Files)
-            {
-                await using var file = new FileStream(Path.Combine(staging, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough);
-                await using var writer = new StreamWriter(file);
-                await writer.WriteAsync(text.AsMemory(), ct);
-            }
-
-            if (System.IO.Directory.Exists(Directory))
-            {
-                System.IO.Directory.Move(Directory, previous);
-            }
-
-            System.IO.Directory.Move(staging, Directory);
-            DeleteIfPresent(previous);
+            return await change();
         }
         finally
         {
-            _writer.Release();
+            _changing.Release();
         }
     }
 
-    public void Dispose() => _writer.Dispose();
+    /// <summary>Stores <paramref name="bundle"/> for restarts; call it inside <see cref="ChangeAsync{T}"/>.</summary>
+    public async Task SaveAsync(PolicyBundle bundle, CancellationToken ct)
+    {
+        var staging = Directory + ".new";
+        var previous = Directory + ".old";
+        DeleteIfPresent(staging);
+        DeleteIfPresent(previous);
+        System.IO.Directory.CreateDirectory(staging);
+        foreach (var (name, text) in bundle.Files)
+        {
+            await using var file = new FileStream(Path.Combine(staging, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough);
+            await using var writer = new StreamWriter(file);
+            await writer.WriteAsync(text.AsMemory(), ct);
+        }
+
+        if (System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Move(Directory, previous);
+        }
+
+        System.IO.Directory.Move(staging, Directory);
+        DeleteIfPresent(previous);
+    }
+
+    public void Dispose() => _changing.Dispose();
 
     private static void DeleteIfPresent(string path)
     {
