@@ -55,6 +55,25 @@ public sealed class AuthZenProtocolTests(AuthZenProtocolServer fixture) : IClass
     }
 
     [Theory]
+    [InlineData("batch 42", true)]
+    [InlineData("tenant=acme;\tjob=7;\tstep=init", true)]
+    [InlineData("x", true)]
+    [InlineData("1024", true)]
+    [InlineData("1025", false)]
+    public async Task ARequestId_IsEchoedExactly_UpToItsLimit(string id, bool echoed)
+    {
+        // "1024" and "1025" stand for ids of that many characters.
+        var sent = int.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var length) ? new string('r', length) : id;
+        using var request = Post("/access/v1/evaluation", Evaluation);
+        request.Headers.TryAddWithoutValidation("X-Request-ID", sent);
+        using var response = await _server.Admin.SendAsync(request);
+
+        var answered = response.Headers.GetValues("X-Request-ID").Single();
+        Assert.Equal(echoed, answered == sent);
+        Assert.False(string.IsNullOrEmpty(answered));
+    }
+
+    [Theory]
     [InlineData("""{"subject":{"type":"User","id":"ann"},"action":{"name":"read"},"resource":{"type":"Doc","id":"a"}}""", true)]
     [InlineData("""{"subject":{"type":"\u0055ser","id":"ann"},"action":{"name":"r\u0065ad"},"resource":{"type":"D\u006fc","id":"a"}}""", true)]
     [InlineData("""{"subject":{"type":"User","id":"ann"},"action":{"name":"reads"},"resource":{"type":"Doc","id":"a"}}""", false)]

@@ -172,24 +172,11 @@ internal sealed partial class EnforcementMiddleware(
         return values;
     }
 
-    // The caller's correlation id travels on to Mandate and into events: only short, visible ASCII is taken.
+    // The caller's correlation id travels on to Mandate and into events, by the server's rules (RequestIds).
     private static string RequestId(HttpContext context)
     {
         var supplied = context.Request.Headers[RequestIdHeader].ToString();
-        if (supplied.Length is 0 or > 128)
-        {
-            return context.TraceIdentifier;
-        }
-
-        foreach (var c in supplied)
-        {
-            if (c is <= ' ' or >= '\u007f')
-            {
-                return context.TraceIdentifier;
-            }
-        }
-
-        return supplied;
+        return Mandate.Core.Events.RequestIds.IsAcceptable(supplied) ? supplied : context.TraceIdentifier;
     }
 
     private static string? UserAgent(HttpContext context)

@@ -36,24 +36,11 @@ internal static class RequestAudit
     /// <summary>The caller's user agent, cut to 256 characters; null when it sent none.</summary>
     public static string? UserAgent(this HttpContext context) => Truncate(context.Request.Headers.UserAgent.ToString());
 
+    /// <summary>The caller's <c>X-Request-ID</c> when it is one to take as it is (<see cref="RequestIds"/>), else the trace id.</summary>
     public static string RequestId(this HttpContext context)
     {
         var supplied = context.Request.Headers[RequestIdHeader].ToString();
-        return supplied.Length is > 0 and <= 128 && IsVisibleAscii(supplied) ? supplied : context.TraceIdentifier;
-    }
-
-    // On every request: a loop, not LINQ over the string.
-    private static bool IsVisibleAscii(string value)
-    {
-        foreach (var c in value)
-        {
-            if (c is <= ' ' or >= '\u007f')
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return RequestIds.IsAcceptable(supplied) ? supplied : context.TraceIdentifier;
     }
 
     private static string? Truncate(string value) => value.Length == 0 ? null : value.Length <= 256 ? value : value[..256];
