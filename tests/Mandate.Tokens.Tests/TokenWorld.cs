@@ -54,8 +54,8 @@ public sealed class TokenWorld : IDisposable, ISealedKeyRepository, IClientDirec
         Endpoint = new TokenEndpoint(Assertions, new ClientSecretValidator(this), Federation, Dpop, Keys, Options, Clock, this,
             new TokenExchangeGrant(Validator, minter, Recorder, Revocations, this, Options, Clock),
             new TransactionTokenGrant(Validator, Keys, Recorder, Revocations, this, Options, Clock));
-        Revoker = new TokenRevoker(Store, Revocations, Validator, Options, Clock, this);
         Transactions = new TransactionTokenValidator(Keys, Options, Clock, Revocations);
+        Revoker = new TokenRevoker(Store, Revocations, Validator, Transactions, Options, Clock, this);
         Introspector = new TokenIntrospector(Validator);
     }
 

@@ -8,7 +8,9 @@ namespace Mandate.Tokens.Revocation;
 /// RFC 7009 revocation and revocation by token id: the revocation is stored durably, then added to the
 /// <see cref="RevocationSet"/>, which refuses the token and everything exchanged from it from that instant on.
 /// </summary>
-public sealed class TokenRevoker(IDelegationStore store, RevocationSet revocations, AccessTokenValidator validator, TokenServiceOptions options, TimeProvider time, ITokenEvents events)
+public sealed class TokenRevoker(
+    IDelegationStore store, RevocationSet revocations, AccessTokenValidator validator, TransactionTokenValidator transactions, TokenServiceOptions options,
+    TimeProvider time, ITokenEvents events)
 {
     /// <summary>The token type hints this server understands (RFC 7009 section 2.1).</summary>
     public static readonly string[] TokenTypeHints = ["access_token"];
@@ -16,7 +18,7 @@ public sealed class TokenRevoker(IDelegationStore store, RevocationSet revocatio
     /// <summary>
     /// Revokes <paramref name="token"/> for <paramref name="callerId"/> (a client, or the admin when <paramref name="isAdmin"/>).
     /// A token this issuer did not issue, or that expired, needs no revocation and answers success, as RFC 7009 requires;
-    /// a token of another client is refused. A token that is only inactive (its identity suspended, its parent
+    /// a token of another client is refused, and a transaction token is <c>unsupported_token_type</c>. A token that is only inactive (its identity suspended, its parent
     /// revoked) is still revoked, so it stays refused whatever happens upstream later.
     /// </summary>
     public async ValueTask<OAuthError?> RevokeAsync(string token, string callerId, bool isAdmin, TokenRequestContext context, CancellationToken cancellationToken)
@@ -24,7 +26,11 @@ public sealed class TokenRevoker(IDelegationStore store, RevocationSet revocatio
         var validation = validator.ValidateIssued(token);
         if (validation.Token is not { } valid)
         {
-            return null;
+            // RFC 7009 section 2.2.1: a type this endpoint does not revoke is said so, not answered with a silent success.
+            return transactions.Validate(token).Token is null
+                ? null
+                : OAuthError.UnsupportedTokenType(
+                    "transaction tokens are not revoked here: they expire within a minute; revoke the access token they came from, or one by its jti at /v1/delegations/{jti}/revoke");
         }
 
         if (!isAdmin && valid.ClientId != callerId)

@@ -111,6 +111,19 @@ public sealed class TransactionTokenGrantTests : IDisposable
     }
 
     [Fact]
+    public async Task Rfc7009Revocation_OfATxnToken_IsUnsupportedTokenType_NotASilentSuccess()
+    {
+        var root = await _world.TokenOfAsync("alice", ("scope", "invoices:read"));
+        var txn = (await RequestAsync("alice", root)).Token!.AccessToken;
+
+        var refused = await _world.Revoker.RevokeAsync(txn, "alice", isAdmin: true, new TokenRequestContext(null, null, null), CancellationToken.None);
+
+        Assert.Equal("unsupported_token_type", refused?.Error);
+        Assert.Contains("/v1/delegations/{jti}/revoke", refused!.Description, StringComparison.Ordinal);
+        Assert.Null(await _world.Revoker.RevokeAsync("not-a-token", "alice", isAdmin: true, new TokenRequestContext(null, null, null), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task RevokingTheAccessTokenUpstream_StopsTheTxnToken()
     {
         var root = await _world.TokenOfAsync("alice", ("scope", "invoices:read"));
