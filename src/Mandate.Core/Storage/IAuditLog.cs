@@ -74,8 +74,21 @@ public sealed record AuditHead(long Sequence, byte[] Link);
 /// </param>
 /// <param name="LastLink">The chain link recorded after the block's last line.</param>
 /// <param name="Damage">Why the stored block cannot be read at all, or null; <paramref name="Lines"/> is empty then.</param>
+/// <param name="Mismatch">
+/// What the store keeps beside the lines to skip reading them (their time range, the identities taking part) and states
+/// differently from the lines, in words, or null when it matches them. Those are outside the chain, so only this
+/// comparison shows them altered.
+/// </param>
+/// <param name="LatestTime">When the block's latest event happened, as its lines state (null when they cannot be read).</param>
 public sealed record AuditBlock(
-    long Key, Events.AuditLinkScheme Scheme, ReadOnlyMemory<byte> Lines, ReadOnlyMemory<byte> Links, ReadOnlyMemory<byte> LastLink, string? Damage = null);
+    long Key,
+    Events.AuditLinkScheme Scheme,
+    ReadOnlyMemory<byte> Lines,
+    ReadOnlyMemory<byte> Links,
+    ReadOnlyMemory<byte> LastLink,
+    string? Damage = null,
+    string? Mismatch = null,
+    DateTimeOffset? LatestTime = null);
 
 /// <summary>A signed statement of the chain link after an event.</summary>
 /// <param name="Sequence">The event the checkpoint covers up to.</param>

@@ -32,6 +32,10 @@ internal sealed partial class EventRetentionService(
                     LogPruned(result.Removed, result.Through);
                 }
             }
+            catch (InvalidDataException ex)
+            {
+                LogRetentionRefused(ex.Message);
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogRetentionFailed(ex);
@@ -45,4 +49,7 @@ internal sealed partial class EventRetentionService(
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "applying event retention failed; it is retried at the next interval")]
     private partial void LogRetentionFailed(Exception exception);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "{Reason}")]
+    private partial void LogRetentionRefused(string reason);
 }

@@ -25,9 +25,9 @@ internal static class EventBlockEncoder
     // What a line adds to its body at most: its sequence number and the line feed.
     private const int LineOverhead = EncodedEvents.MaxNumberLength + 1;
 
-    // Each pool thread keeps one set for the block it is encoding.
+    // Each pool thread keeps one summary for the block it is encoding.
     [ThreadStatic]
-    private static HashSet<ulong>? t_participants;
+    private static BlockSummary? t_summary;
 
     /// <summary>Numbers <paramref name="events"/> after <paramref name="sequence"/> and starts encoding their blocks on the thread pool.</summary>
     public static PreparedAppend Prepare(EncodedEvents events, long sequence)
@@ -85,13 +85,12 @@ internal static class EventBlockEncoder
     /// <summary>Encodes the block of <paramref name="count"/> events from <paramref name="start"/>; event 0 follows <paramref name="sequence"/>.</summary>
     private static PreparedBlock Encode(EncodedEvents events, int start, int count, long sequence)
     {
-        var participants = t_participants ??= [];
-        participants.Clear();
+        var summary = t_summary ??= new BlockSummary();
+        summary.Clear();
         var locators = new byte[count * AuditChain.StoredLinkSize];
         var lines = new PooledBuffer(events.BodyLength(start, count) + (count * LineOverhead));
         try
         {
-            long minTime = long.MaxValue, maxTime = long.MinValue;
             var first = sequence + start + 1;
             for (var i = 0; i < count; i++)
             {
@@ -100,21 +99,14 @@ internal static class EventBlockEncoder
                 AuditChain.Locate(line[..length], locators.AsSpan(i * AuditChain.StoredLinkSize));
                 line[length] = (byte)'\n';
                 lines.Advance(length + 1);
-
-                var time = events.Time(start + i);
-                minTime = Math.Min(minTime, time);
-                maxTime = Math.Max(maxTime, time);
-                foreach (var participant in events.Participants(start + i))
-                {
-                    participants.Add(participant);
-                }
+                summary.Add(events, start + i);
             }
 
             var digest = new byte[AuditChain.LinkSize];
             AuditChain.Digest(lines.WrittenSpan, digest);
             var (compressed, compressedLength) = BlockCompression.Compress(lines.WrittenSpan);
-            return new PreparedBlock(first, first + count - 1, minTime, maxTime, digest, locators,
-                ParticipantFilter.Build(participants), compressed, compressedLength);
+            return new PreparedBlock(first, first + count - 1, summary.MinTime, summary.MaxTime, digest, locators,
+                summary.Filter(), compressed, compressedLength);
         }
         finally
         {

@@ -21,13 +21,14 @@ internal static class EventLogUpgrade
                 Lines: (byte[])r.GetValue(4), Links: (byte[])r.GetValue(5), LastLink: (byte[])r.GetValue(6)));
             foreach (var row in rows)
             {
+                // A block with a damaged line gets an empty filter, which makes queries read it whole; verification reports the line.
                 await session.ExecuteAsync(
                     """
                     INSERT INTO event_blocks (first_sequence, last_sequence, min_time, max_time, chain, encoding, participants, last_link, links, lines)
                     VALUES ($first, $last, $min, $max, $chain, $encoding, $participants, $last_link, $links, $lines)
                     """,
                     ("$first", row.First), ("$last", row.Last), ("$min", row.Min), ("$max", row.Max), ("$chain", (int)AuditLinkScheme.EventLinks),
-                    ("$encoding", BlockCompression.Plain), ("$participants", Participants(row.Lines)),
+                    ("$encoding", BlockCompression.Plain), ("$participants", BlockSummary.Of(row.Lines)?.Filter() ?? []),
                     ("$last_link", row.LastLink), ("$links", ShortLinks(row.Links)), ("$lines", row.Lines));
             }
         }
@@ -49,41 +50,5 @@ internal static class EventLogUpgrade
         }
 
         return stored;
-    }
-
-    private static byte[] Participants(byte[] lines)
-    {
-        var hashes = new HashSet<ulong>();
-        foreach (var range in lines.AsSpan().Split((byte)'\n'))
-        {
-            var line = lines.AsSpan(range);
-            if (line.IsEmpty)
-            {
-                continue;
-            }
-
-            MandateEvent e;
-            try
-            {
-                e = EventCodec.Read(line);
-            }
-            catch (FormatException)
-            {
-                // A damaged line is for verification to report; an empty filter makes queries read the whole block.
-                return [];
-            }
-
-            if (e.ActorId is { } actor)
-            {
-                hashes.Add(ParticipantFilter.Hash(actor));
-            }
-
-            foreach (var delegator in e.Chain)
-            {
-                hashes.Add(ParticipantFilter.Hash(delegator));
-            }
-        }
-
-        return ParticipantFilter.Build(hashes);
     }
 }

@@ -13,7 +13,8 @@ namespace Mandate.Storage.Sqlite.Events;
 /// </summary>
 internal sealed class SqliteAuditSnapshot : IAuditSnapshot
 {
-    public const string BlocksSql = "SELECT first_sequence, chain, encoding, links, last_link, lines FROM event_blocks ORDER BY first_sequence";
+    public const string BlocksSql =
+        "SELECT first_sequence, chain, encoding, links, last_link, lines, min_time, max_time, participants FROM event_blocks ORDER BY first_sequence";
 
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction _transaction;
@@ -85,20 +86,27 @@ internal sealed class SqliteAuditSnapshot : IAuditSnapshot
     private static AuditCheckpoint ReadCheckpoint(SqliteDataReader r) =>
         new(r.GetInt64(0), (byte[])r.GetValue(1), r.GetInstant(2), r.GetString(3), r.GetInt64(4) != 0);
 
-    /// <summary>A row of <see cref="BlocksSql"/> as a block, or as damage when its lines do not decode.</summary>
+    /// <summary>
+    /// A row of <see cref="BlocksSql"/> as a block, or as damage when its lines do not decompress; its time range and
+    /// participant filter are compared with what its lines hold (<see cref="BlockSummary"/>).
+    /// </summary>
     public static AuditBlock ReadBlock(SqliteDataReader reader)
     {
         var key = reader.GetInt64(0);
         var scheme = (AuditLinkScheme)reader.GetInt32(1);
         var links = (byte[])reader.GetValue(3);
         var lastLink = (byte[])reader.GetValue(4);
+        byte[] lines;
         try
         {
-            return new AuditBlock(key, scheme, BlockCompression.Decompress(reader.GetInt32(2), (byte[])reader.GetValue(5)), links, lastLink);
+            lines = BlockCompression.Decompress(reader.GetInt32(2), (byte[])reader.GetValue(5));
         }
         catch (InvalidDataException ex)
         {
             return new AuditBlock(key, scheme, ReadOnlyMemory<byte>.Empty, links, lastLink, ex.Message);
         }
+
+        var mismatch = BlockSummary.Mismatch(reader.GetInt64(6), reader.GetInt64(7), (byte[])reader.GetValue(8), lines, out var latest);
+        return new AuditBlock(key, scheme, lines, links, lastLink, Mismatch: mismatch, LatestTime: latest);
     }
 }

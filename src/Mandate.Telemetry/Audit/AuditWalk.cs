@@ -20,6 +20,12 @@ internal sealed class AuditWalk(IReadOnlyList<AuditCheckpoint> checkpoints)
     /// <summary>Lines read.</summary>
     public long Events { get; private set; }
 
+    /// <summary>The last event checked so far (0 before the first).</summary>
+    public long Last => _started ? _expected - 1 : 0;
+
+    /// <summary>The chain link after <see cref="Last"/>.</summary>
+    public ReadOnlySpan<byte> Link => _link;
+
     /// <summary>Reads one block; false once the outcome is known.</summary>
     public bool Read(AuditBlock block)
     {
@@ -71,7 +77,7 @@ internal sealed class AuditWalk(IReadOnlyList<AuditCheckpoint> checkpoints)
         return index == 0 || EndBlock(block, blockStart, first);
     }
 
-    /// <summary>Checks the block's link and the checkpoints that fall within it.</summary>
+    /// <summary>Checks the block's link, the checkpoints that fall within it, and what is stored beside its lines.</summary>
     private bool EndBlock(AuditBlock block, byte[] blockStart, long first)
     {
         var last = _expected - 1;
@@ -99,6 +105,15 @@ internal sealed class AuditWalk(IReadOnlyList<AuditCheckpoint> checkpoints)
                     $"the chain up to event {checkpoint.Sequence} does not match the signed checkpoint: events up to it were rewritten");
                 return false;
             }
+        }
+
+        if (block.Mismatch is { } mismatch)
+        {
+            // Checked once the lines are known to be genuine: the time range and identity filter stored beside them
+            // decide what retention removes and which blocks queries read, but the chain does not cover them.
+            _problem = new AuditProblem(first, AuditProblemKind.Modified,
+                $"the stored block of events {first} to {last} was modified: {mismatch}");
+            return false;
         }
 
         return true;

@@ -1,5 +1,6 @@
 using Mandate.Core.Events;
 using Mandate.Core.Storage;
+using Mandate.Telemetry.Audit;
 
 namespace Mandate.Telemetry.Retention;
 
@@ -11,7 +12,10 @@ public sealed record RetentionResult(long Through, long Removed);
 /// <summary>
 /// Applies <see cref="EventRetentionOptions"/> while keeping the audit chain verifiable: before the oldest events
 /// go, a retention anchor is signed at the last of them (its link is where verification of the kept stream starts),
-/// and the removal itself is recorded as an event in the stream.
+/// and the removal itself is recorded as an event in the stream. The store finds what is due from the time range it
+/// keeps beside each block, which the chain does not cover, so before signing anything the blocks to remove are read
+/// back and checked against their lines: their chain from where the kept stream starts up to the boundary's link, and
+/// the times of their events.
 /// </summary>
 /// <param name="log">The audit log to prune.</param>
 /// <param name="events">Where the record of a removal goes.</param>
@@ -20,6 +24,9 @@ public sealed record RetentionResult(long Through, long Removed);
 public sealed class EventRetention(IAuditLog log, IEventSink events, Func<AuditHead, AuditCheckpoint> signAnchor, TimeProvider time)
 {
     /// <summary>Removes what <paramref name="options"/> no longer keeps; null when nothing was due.</summary>
+    /// <exception cref="InvalidDataException">
+    /// The events to remove do not match what the store states about them (it was tampered with); nothing was signed or removed.
+    /// </exception>
     public async Task<RetentionResult?> RunAsync(EventRetentionOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -29,11 +36,14 @@ public sealed class EventRetention(IAuditLog log, IEventSink events, Func<AuditH
         }
 
         var now = time.GetUtcNow();
-        var boundary = await log.FindPruneBoundaryAsync(now - options.MaxAge, options.MaxEvents, cancellationToken);
+        var cutoff = now - options.MaxAge;
+        var boundary = await log.FindPruneBoundaryAsync(cutoff, options.MaxEvents, cancellationToken);
         if (boundary is null)
         {
             return null;
         }
+
+        await CheckDueAsync(boundary, cutoff, options.MaxEvents, cancellationToken);
 
         var checkpoints = await log.ReadCheckpointsAsync(cancellationToken);
         if (!checkpoints.Any(c => c.Anchor && c.Sequence == boundary.Sequence))
@@ -46,4 +56,43 @@ public sealed class EventRetention(IAuditLog log, IEventSink events, Func<AuditH
             $"retention removed {removed} events up to event {boundary.Sequence}; the kept stream is anchored at a signed checkpoint there"));
         return new RetentionResult(boundary.Sequence, removed);
     }
+
+    /// <summary>
+    /// Reads the events up to <paramref name="boundary"/> back from their lines and refuses unless they chain from where
+    /// the stream starts (the genesis or a signed anchor) to the boundary's link, match what is stored beside them, and
+    /// are all older than <paramref name="cutoff"/> or all more than <paramref name="keepLatest"/> behind the head.
+    /// </summary>
+    private async Task CheckDueAsync(AuditHead boundary, DateTimeOffset? cutoff, long? keepLatest, CancellationToken cancellationToken)
+    {
+        // The head only grows, so one read after the boundary was found counts at least as many later events as it did.
+        var head = await log.HeadAsync(cancellationToken);
+        var surplus = keepLatest is { } keep && boundary.Sequence <= head.Sequence - keep;
+        await using var snapshot = await log.ReadSnapshotAsync(cancellationToken);
+        var walk = new AuditWalk(snapshot.Checkpoints);
+        await foreach (var block in snapshot.ReadBlocksAsync(cancellationToken))
+        {
+            if (walk.Last >= boundary.Sequence)
+            {
+                break;
+            }
+
+            if (!walk.Read(block))
+            {
+                throw Refused(boundary, walk.Finish()?.Message ?? $"the stored block holding event {block.Key} onwards cannot be checked");
+            }
+
+            if (!surplus && !(block.LatestTime < cutoff))
+            {
+                throw Refused(boundary, $"the events up to event {walk.Last} are not all older than {cutoff:O}, as the time range stored beside them states");
+            }
+        }
+
+        if (walk.Last != boundary.Sequence || !walk.Link.SequenceEqual(boundary.Link))
+        {
+            throw Refused(boundary, $"the stored chain does not reach event {boundary.Sequence} with the link recorded there");
+        }
+    }
+
+    private static InvalidDataException Refused(AuditHead boundary, string problem) =>
+        new($"retention refused to remove the events up to event {boundary.Sequence}, and signed nothing: {problem}; run `mandate audit verify`");
 }

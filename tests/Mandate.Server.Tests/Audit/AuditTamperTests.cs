@@ -133,6 +133,22 @@ public sealed class AuditTamperTests : IAsyncLifetime
         Assert.Equal(before.Select(l => Convert.ToHexString(l.Line)), after.Select(l => Convert.ToHexString(l.Line)));
     }
 
+    [Fact]
+    public async Task Verify_ZeroedIdentityFilter_IsNamed()
+    {
+        // Zeroing a block's identity filter makes identity queries skip the block; the filter lies outside the chain.
+        var file = new EventLogFile(_directory);
+        var key = await file.ScalarAsync("SELECT coalesce(min(first_sequence), 0) FROM event_blocks WHERE participants != zeroblob(length(participants))");
+        Assert.True(key > 0, "no block of the setup has an identity in its filter");
+        await file.ExecuteAsync($"UPDATE event_blocks SET participants = zeroblob(length(participants)) WHERE first_sequence = {key}");
+
+        var run = await Verify();
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"FAILED at event {key}: the stored block of events {key} to", run.Output, StringComparison.Ordinal);
+        Assert.Contains("filter of the identities taking part is not that of its events", run.Output, StringComparison.Ordinal);
+    }
+
     private Task<CliRun> Verify() => CliRun.InvokeAsync(null, "audit", "verify", "--data", _directory);
 
     private static byte[] Replace(byte[] line, string from, string to)
