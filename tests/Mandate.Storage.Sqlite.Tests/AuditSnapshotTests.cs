@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Mandate.Core.Events;
 using Mandate.Core.Storage;
 using Mandate.Telemetry.Audit;
 using Mandate.Telemetry.Retention;
@@ -85,12 +84,5 @@ public sealed class AuditSnapshotTests : IDisposable
         }
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
-    }
-
-    private sealed class DroppingSink : IEventSink
-    {
-        public bool Emit(MandateEvent evt) => false;
-
-        public bool Emit(in EventFields fields) => false;
     }
 }

@@ -35,7 +35,8 @@ public interface IAuditLog
     /// Where retention could cut the oldest events: the last event (with its chain link) of the longest run of the
     /// oldest events that are all older than <paramref name="olderThan"/> or lie more than <paramref name="keepLatest"/>
     /// events behind the head (either rule suffices; a null rule never applies). The store rounds down to what it can
-    /// remove at once and always keeps the newest events it wrote together. Null when nothing can go.
+    /// remove at once (a bounded step: callers prune a long due range step by step, each step to its own anchor) and
+    /// always keeps the newest events it wrote together. Null when nothing can go.
     /// </summary>
     Task<AuditHead?> FindPruneBoundaryAsync(DateTimeOffset? olderThan, long? keepLatest, CancellationToken cancellationToken = default);
 

@@ -1,11 +1,25 @@
 using Mandate.Core.Errors;
 using Mandate.Core.Storage;
+using Mandate.Storage.Sqlite.Internal;
 
 namespace Mandate.Storage.Sqlite.Events;
 
-/// <summary>Retention: the oldest whole blocks go, after a signed anchor states where the kept chain starts.</summary>
+/// <summary>
+/// Retention: the oldest whole blocks go, after a signed anchor states where the kept chain starts. A long due range
+/// goes in bounded steps, each to its own anchor, and freed pages go back in bounded steps too: the committer waits at
+/// most its busy timeout for the file's write lock, and a prune holding it longer would make appends fail.
+/// </summary>
 internal sealed partial class SqliteEventLog
 {
+    /// <summary>Most blocks one prune removes.</summary>
+    private const int MaxPruneBlocks = 256;
+
+    /// <summary>Most bytes of stored lines one prune removes (unless its first block alone holds more).</summary>
+    private const long MaxPruneBytes = 64 << 20;
+
+    /// <summary>Most pages one vacuum step gives back to the file system (16 MiB at the log's page size).</summary>
+    private const int VacuumPages = 1024;
+
     public Task<AuditHead?> FindPruneBoundaryAsync(DateTimeOffset? olderThan, long? keepLatest, CancellationToken cancellationToken = default)
     {
         if (keepLatest is < 0)
@@ -16,20 +30,24 @@ internal sealed partial class SqliteEventLog
         return _database.ReadAsync(async session =>
         {
             var head = await ReadHeadAsync(cancellationToken);
-            await using var command = session.Command("SELECT last_sequence, max_time, last_link FROM event_blocks ORDER BY first_sequence");
+            // length() of a blob reads its size from the row header, not its overflow pages.
+            await using var command = session.Command("SELECT last_sequence, max_time, last_link, length(lines) FROM event_blocks ORDER BY first_sequence");
             await using var reader = await command.ExecuteReaderAsync(session.CancellationToken);
             AuditHead? boundary = null;
+            var (blocks, bytes) = (0, 0L);
             while (await reader.ReadAsync(session.CancellationToken))
             {
                 var last = reader.GetInt64(0);
                 var old = olderThan is { } cutoff && reader.GetInt64(1) < cutoff.UtcTicks;
                 var surplus = keepLatest is { } keep && last <= head.Sequence - keep;
-                if (last >= head.Sequence || !(old || surplus))
+                bytes += reader.GetInt64(3);
+                if (last >= head.Sequence || !(old || surplus) || blocks == MaxPruneBlocks || (blocks > 0 && bytes > MaxPruneBytes))
                 {
                     break;
                 }
 
                 boundary = new AuditHead(last, (byte[])reader.GetValue(2));
+                blocks++;
             }
 
             return boundary;
@@ -62,7 +80,27 @@ internal sealed partial class SqliteEventLog
             await session.ExecuteAsync("DELETE FROM audit_checkpoints WHERE sequence < $s", ("$s", throughSequence));
             return removed;
         }, cancellationToken);
-        await _database.ReadAsync(session => session.ExecuteAsync("PRAGMA incremental_vacuum"), cancellationToken);
+        // Each step moves at most VacuumPages of kept data from the file's end into freed pages, in its own short write.
+        // It stops once nothing is free, or nothing was given back (a file made without incremental auto-vacuum).
+        bool more;
+        do
+        {
+            more = await _database.WriteAsync(async session =>
+            {
+                var before = await FreePagesAsync(session);
+                await session.ExecuteAsync($"PRAGMA incremental_vacuum({VacuumPages})");
+                var after = await FreePagesAsync(session);
+                return after > 0 && after < before;
+            }, cancellationToken);
+        }
+        while (more);
+
         return removed;
+    }
+
+    private static async Task<long> FreePagesAsync(SqliteSession session)
+    {
+        await using var command = session.Command("PRAGMA freelist_count");
+        return (long)(await command.ExecuteScalarAsync(session.CancellationToken))!;
     }
 }

@@ -23,7 +23,7 @@ public sealed record RetentionResult(long Through, long Removed);
 /// <param name="time">The clock.</param>
 public sealed class EventRetention(IAuditLog log, IEventSink events, Func<AuditHead, AuditCheckpoint> signAnchor, TimeProvider time)
 {
-    /// <summary>Removes what <paramref name="options"/> no longer keeps; null when nothing was due.</summary>
+    /// <summary>Removes what <paramref name="options"/> no longer keeps, in as many anchored steps as the store takes; null when nothing was due.</summary>
     /// <exception cref="InvalidDataException">
     /// The events to remove do not match what the store states about them (it was tampered with); nothing was signed or removed.
     /// </exception>
@@ -37,24 +37,33 @@ public sealed class EventRetention(IAuditLog log, IEventSink events, Func<AuditH
 
         var now = time.GetUtcNow();
         var cutoff = now - options.MaxAge;
-        var boundary = await log.FindPruneBoundaryAsync(cutoff, options.MaxEvents, cancellationToken);
-        if (boundary is null)
+
+        // The store hands out a long due range in bounded steps; each is checked, anchored and removed on its own, so
+        // the kept stream always starts right after an anchor, even when the server stops between steps.
+        RetentionResult? result = null;
+        while (await log.FindPruneBoundaryAsync(cutoff, options.MaxEvents, cancellationToken) is { } boundary
+            && boundary.Sequence > (result?.Through ?? 0))
         {
-            return null;
+            var removed = await PruneAsync(boundary, cutoff, options.MaxEvents, cancellationToken);
+            events.Emit(AuditContext.System.ToEvent(now, EventCategory.EntityManagement, "audit.events_pruned", EventOutcome.Success, "EventLog", "events",
+                $"retention removed {removed} events up to event {boundary.Sequence}; the kept stream is anchored at a signed checkpoint there"));
+            result = new RetentionResult(boundary.Sequence, (result?.Removed ?? 0) + removed);
         }
 
-        await CheckDueAsync(boundary, cutoff, options.MaxEvents, cancellationToken);
+        return result;
+    }
 
+    /// <summary>Checks, anchors and removes the events up to <paramref name="boundary"/>; returns how many were removed.</summary>
+    private async Task<long> PruneAsync(AuditHead boundary, DateTimeOffset? cutoff, long? keepLatest, CancellationToken cancellationToken)
+    {
+        await CheckDueAsync(boundary, cutoff, keepLatest, cancellationToken);
         var checkpoints = await log.ReadCheckpointsAsync(cancellationToken);
         if (!checkpoints.Any(c => c.Anchor && c.Sequence == boundary.Sequence))
         {
             await log.AddCheckpointAsync(signAnchor(boundary), cancellationToken);
         }
 
-        var removed = await log.PruneAsync(boundary.Sequence, cancellationToken);
-        events.Emit(AuditContext.System.ToEvent(now, EventCategory.EntityManagement, "audit.events_pruned", EventOutcome.Success, "EventLog", "events",
-            $"retention removed {removed} events up to event {boundary.Sequence}; the kept stream is anchored at a signed checkpoint there"));
-        return new RetentionResult(boundary.Sequence, removed);
+        return await log.PruneAsync(boundary.Sequence, cancellationToken);
     }
 
     /// <summary>
