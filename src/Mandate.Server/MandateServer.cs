@@ -194,7 +194,8 @@ public sealed class MandateServer : IAsyncDisposable
         services.AddSingleton<EventPipeline>(sp => new EventPipeline(store.Events, sp.GetRequiredService<EventPipelineOptions>(),
             sp.GetRequiredService<ILogger<EventPipeline>>()));
         services.AddSingleton<Core.Events.IEventSink>(sp => sp.GetRequiredService<EventPipeline>());
-        services.AddSingleton(sp => new EventImporter(store, (events, token) => sp.GetRequiredService<EventPipeline>().AppendDurableAsync(events, token)));
+        services.AddSingleton(sp => new EventImporter(
+            store, (events, token) => sp.GetRequiredService<EventPipeline>().AppendDurableAsync(events, token), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(keys);
         services.AddSingleton<SnapshotSourceHolder>();
         if (options.HugePages)

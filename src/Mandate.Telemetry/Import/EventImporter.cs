@@ -31,7 +31,9 @@ public sealed record ImportResult(
 /// </summary>
 /// <param name="store">Where identities are looked up and discovered identities recorded.</param>
 /// <param name="append">Stores events durably (the pipeline's durable append).</param>
-public sealed class EventImporter(IMandateStore store, Func<IReadOnlyList<MandateEvent>, CancellationToken, Task<IReadOnlyList<MandateEvent>>> append) : IDisposable
+/// <param name="time">The clock a record's time is checked against (no more than five minutes ahead of it).</param>
+public sealed class EventImporter(
+    IMandateStore store, Func<IReadOnlyList<MandateEvent>, CancellationToken, Task<IReadOnlyList<MandateEvent>>> append, TimeProvider? time = null) : IDisposable
 {
     private const int MaxReported = 100;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -51,6 +53,9 @@ public sealed class EventImporter(IMandateStore store, Func<IReadOnlyList<Mandat
         var normalized = new List<NormalizedRecord>(records.Count);
         var errors = new List<IngestError>(unreadable ?? []);
         var skipped = 0;
+
+        // A record dated in the future would keep age-based retention from ever removing its block, as in ingest.
+        var latest = (time ?? TimeProvider.System).GetUtcNow() + Ingest.IngestFields.MaxClockSkew;
         for (var i = 0; i < records.Count; i++)
         {
             if (records[i].ValueKind == JsonValueKind.Undefined)
@@ -62,6 +67,10 @@ public sealed class EventImporter(IMandateStore store, Func<IReadOnlyList<Mandat
             if (result.Error is { } error)
             {
                 errors.Add(new IngestError(i, error));
+            }
+            else if (result.Record is { Event.Time: var at } future && at > latest)
+            {
+                errors.Add(new IngestError(i, $"its time {at:O} is more than {Ingest.IngestFields.MaxClockSkew.TotalMinutes:0} minutes ahead of the server's clock"));
             }
             else if (result.Record is { } record)
             {

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Mandate.Server.Tests.Cli;
 
 namespace Mandate.Server.Tests.Events;
@@ -205,7 +206,11 @@ public sealed class ImportTests : IAsyncLifetime
     {
         var good = JsonDocument.Parse(await File.ReadAllTextAsync(Directory.GetFiles(Path.Combine(Samples, "cloudtrail")).Order().First()))
             .RootElement.GetProperty("Records")[0].GetRawText().ReplaceLineEndings(" ");
-        var body = string.Join('\n', good, """{"eventName":"GetObject","eventSource":"s3.amazonaws.com"}""", "[1]", """{"eventID":"x""");
+        var future = JsonNode.Parse(good)!;
+        future["eventID"] = "from-the-future";
+        future["eventTime"] = DateTimeOffset.UtcNow.AddDays(400).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var body = string.Join('\n', good, """{"eventName":"GetObject","eventSource":"s3.amazonaws.com"}""", "[1]", """{"eventID":"x""",
+            future.ToJsonString());
         using var content = new StringContent(body, Encoding.UTF8, "application/x-ndjson");
 
         using var response = await _server.Admin.PostAsync("/v1/imports/cloudtrail", content);
@@ -214,7 +219,8 @@ public sealed class ImportTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await TestServer.ReadJsonAsync(response)).GetProperty("errors").EnumerateArray()
             .ToDictionary(e => e.GetProperty("index").GetInt32(), e => e.GetProperty("reason").GetString()!);
-        Assert.Equal([1, 2, 3], errors.Keys.Order());
+        Assert.Equal([1, 2, 3, 4], errors.Keys.Order());
+        Assert.Contains("is more than 5 minutes ahead of the server's clock", errors[4], StringComparison.Ordinal);
         Assert.Contains("needs `eventID`", errors[1], StringComparison.Ordinal);
         Assert.Contains("must be a JSON object", errors[2], StringComparison.Ordinal);
         Assert.Contains("not valid JSON", errors[3], StringComparison.Ordinal);
