@@ -123,7 +123,10 @@ public sealed class EventImporter(
         }
 
         var stored = events.Count == 0 ? [] : await append(events, cancellationToken);
-        await store.Discovered.RecordAsync([.. sightings.Values], cancellationToken);
+
+        // Once the events are stored a retry finds them all duplicates and sights nothing, so what they saw is recorded
+        // even if the caller gives up now.
+        await store.Discovered.RecordAsync([.. sightings.Values], CancellationToken.None);
         return new ImportResult(recordCount, stored.Count, skipped, duplicates, attributed, [.. sightings.Keys.Select(k => k.Item2).Order(StringComparer.Ordinal)],
             stored.Count == 0 ? 0 : stored[0].Sequence, stored.Count == 0 ? 0 : stored[^1].Sequence, []);
     }

@@ -3,7 +3,11 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Mandate.Core.Storage;
 using Mandate.Server.Tests.Cli;
+using Mandate.Telemetry;
+using Mandate.Telemetry.Import;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mandate.Server.Tests.Events;
 
@@ -227,4 +231,29 @@ public sealed class ImportTests : IAsyncLifetime
         Assert.Empty(await EventsAsync("type=aws"));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
+
+    [Fact]
+    public async Task AnImportCancelledOnceItsEventsAreStored_StillRecordsItsSightings()
+    {
+        // Its events are stored, so a retry finds them all duplicates: what it saw must be recorded now or never.
+        const string Unclaimed = "arn:aws:iam::123456789012:user/ci-deployer";
+        var record = Directory.GetFiles(Path.Combine(Samples, "cloudtrail"), "*.json")
+            .SelectMany(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("Records").EnumerateArray())
+            .First(r => r.GetProperty("userIdentity").TryGetProperty("arn", out var arn) && arn.GetString() == Unclaimed).Clone();
+        using var cancel = new CancellationTokenSource();
+        var pipeline = _server.Server.Services.GetRequiredService<EventPipeline>();
+        using var importer = new EventImporter(_server.Server.Services.GetRequiredService<IMandateStore>(), async (events, token) =>
+        {
+            var stored = await pipeline.AppendDurableAsync(events, token);
+            await cancel.CancelAsync();
+            return stored;
+        });
+
+        var result = await importer.ImportAsync(ImportFormat.CloudTrail, [record], null, cancel.Token);
+
+        Assert.Equal(1, result.Imported);
+        Assert.Equal([Unclaimed], result.Discovered);
+        Assert.Contains(Unclaimed, (await DiscoveredAsync("aws.cloudtrail")).Keys);
+    }
 }
+
