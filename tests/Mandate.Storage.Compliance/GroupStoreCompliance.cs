@@ -29,6 +29,19 @@ public abstract class GroupStoreCompliance(IStoreHarness harness) : StoreComplia
     }
 
     [Fact]
+    public async Task IdentitiesAndGroups_ShareOneSetOfIds()
+    {
+        // A membership names its member by id alone: an id that were both could not say which it adds or removes.
+        await Store.Identities.CreateAsync(Samples.Human("ops"), []);
+        await Store.Groups.CreateAsync(Samples.Group("eng"));
+
+        await AssertRefusedAsync(ErrorCode.Conflict, () => Store.Groups.CreateAsync(Samples.Group("ops")));
+        await AssertRefusedAsync(ErrorCode.Conflict, () => Store.Identities.CreateAsync(Samples.Human("eng"), []));
+        Assert.Null(await Store.Groups.GetAsync("ops"));
+        Assert.Null(await Store.Identities.GetAsync("eng"));
+    }
+
+    [Fact]
     public async Task GetAsync_UnknownId_ReturnsNull() => Assert.Null(await Store.Groups.GetAsync("ghost"));
 
     [Fact]

@@ -19,6 +19,12 @@ internal sealed partial class SqliteGroupStore(SqliteDatabase database) : IGroup
                 throw new MandateException(ErrorCode.Conflict, $"group `{group.Id}` already exists");
             }
 
+            // See SqliteIdentityStore.CreateAsync: one id is an identity or a group, never both.
+            if (await session.ExistsAsync("SELECT 1 FROM identities WHERE id = $id", ("$id", group.Id)))
+            {
+                throw new MandateException(ErrorCode.Conflict, $"`{group.Id}` is already an identity's id; identities and groups share one set of ids");
+            }
+
             var created = group with { Version = 1 };
             await session.ExecuteAsync(
                 $"INSERT INTO groups ({GroupRows.Columns}) VALUES ($id, $kind, $display_name, $description, $owner, $created_at, $updated_at, $version)",

@@ -47,6 +47,13 @@ internal sealed class SqliteIdentityStore(SqliteDatabase database) : IIdentitySt
                 throw new MandateException(ErrorCode.Conflict, $"identity `{identity.Id}` already exists");
             }
 
+            // A membership names its member by id alone (PUT /v1/groups/{id}/members/{member}), so one id may not be
+            // both an identity and a group.
+            if (await session.ExistsAsync("SELECT 1 FROM groups WHERE id = $id", ("$id", identity.Id)))
+            {
+                throw new MandateException(ErrorCode.Conflict, $"`{identity.Id}` is already a group's id; identities and groups share one set of ids");
+            }
+
             var created = identity with { Version = 1 };
             await session.ExecuteAsync(Insert, IdentityRows.Parameters(created));
             foreach (var credential in credentials)
