@@ -92,9 +92,10 @@ public sealed record ProxyConfiguration
         options.Mode = Mode;
         options.Credential = credential;
         options.Name = Name;
-        options.DecisionTimeout = DecisionTimeoutMs is > 0 and <= 60_000
+        var longest = MandateEnforcementOptions.MaxDecisionTimeout.TotalMilliseconds;
+        options.DecisionTimeout = DecisionTimeoutMs > 0 && DecisionTimeoutMs <= longest
             ? TimeSpan.FromMilliseconds(DecisionTimeoutMs)
-            : throw new ArgumentException($"`decision_timeout_ms` must be 1 to 60000, not {DecisionTimeoutMs}");
+            : throw new ArgumentException($"`decision_timeout_ms` must be 1 to {longest:0}, not {DecisionTimeoutMs}");
         options.MaxSnapshotAge = MaxSnapshotAgeMs >= MandateEnforcementOptions.MinMaxSnapshotAge.TotalMilliseconds
             ? TimeSpan.FromMilliseconds(MaxSnapshotAgeMs)
             : throw new ArgumentException($"`max_snapshot_age_ms` must be at least {MandateEnforcementOptions.MinMaxSnapshotAge.TotalMilliseconds:0}, not {MaxSnapshotAgeMs}");
