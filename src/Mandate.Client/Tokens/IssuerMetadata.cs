@@ -15,7 +15,7 @@ public sealed record IssuerMetadata(
     /// <summary>The path of the metadata document below the server's address.</summary>
     public const string Path = ".well-known/oauth-authorization-server";
 
-    /// <summary>How long fetching the document may take before it counts as failed.</summary>
+    /// <summary>How long fetching the document, or the issuer's key set, may take before it counts as failed.</summary>
     public static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Fetches the metadata of the server at <paramref name="server"/>.</summary>

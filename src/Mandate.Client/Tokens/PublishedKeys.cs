@@ -14,9 +14,6 @@ internal sealed class PublishedKeys(HttpClient http, TimeProvider time) : IDispo
     public static readonly TimeSpan MinRefreshInterval = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(10);
 
-    /// <summary>How long one fetch of the set may take before it counts as failed.</summary>
-    public static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(5);
-
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private volatile KeySet _keys = new(FrozenDictionary<string, PublicJwk>.Empty, DateTimeOffset.MinValue);
 
@@ -56,7 +53,7 @@ internal sealed class PublishedKeys(HttpClient http, TimeProvider time) : IDispo
             try
             {
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                deadline.CancelAfter(FetchTimeout);
+                deadline.CancelAfter(IssuerMetadata.FetchTimeout);
                 var json = await http.GetByteArrayAsync(jwksUri, deadline.Token);
                 _keys = new KeySet(Parse(json), time.GetUtcNow());
                 _failed = null;
@@ -65,7 +62,7 @@ internal sealed class PublishedKeys(HttpClient http, TimeProvider time) : IDispo
                 || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 var error = new MandateClientException(ex is OperationCanceledException
-                    ? $"the signing keys at `{jwksUri}` did not arrive within {FetchTimeout.TotalSeconds:0} s"
+                    ? $"the signing keys at `{jwksUri}` did not arrive within {IssuerMetadata.FetchTimeout.TotalSeconds:0} s"
                     : $"cannot read the signing keys at `{jwksUri}`: {ex.Message}", ex);
                 _failed = (time.GetUtcNow(), error);
                 throw error;
