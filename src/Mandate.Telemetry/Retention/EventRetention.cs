@@ -56,8 +56,7 @@ public sealed class EventRetention(IAuditLog log, IEventSink events, Func<AuditH
     /// <summary>Checks, anchors and removes the events up to <paramref name="boundary"/>; returns how many were removed.</summary>
     private async Task<long> PruneAsync(AuditHead boundary, DateTimeOffset? cutoff, long? keepLatest, CancellationToken cancellationToken)
     {
-        await CheckDueAsync(boundary, cutoff, keepLatest, cancellationToken);
-        var checkpoints = await log.ReadCheckpointsAsync(cancellationToken);
+        var checkpoints = await CheckDueAsync(boundary, cutoff, keepLatest, cancellationToken);
         if (!checkpoints.Any(c => c.Anchor && c.Sequence == boundary.Sequence))
         {
             await log.AddCheckpointAsync(signAnchor(boundary), cancellationToken);
@@ -70,8 +69,9 @@ public sealed class EventRetention(IAuditLog log, IEventSink events, Func<AuditH
     /// Reads the events up to <paramref name="boundary"/> back from their lines and refuses unless they chain from where
     /// the stream starts (the genesis or a signed anchor) to the boundary's link, match what is stored beside them, and
     /// are all older than <paramref name="cutoff"/> or all more than <paramref name="keepLatest"/> behind the head.
+    /// Returns the checkpoints of the snapshot it checked.
     /// </summary>
-    private async Task CheckDueAsync(AuditHead boundary, DateTimeOffset? cutoff, long? keepLatest, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AuditCheckpoint>> CheckDueAsync(AuditHead boundary, DateTimeOffset? cutoff, long? keepLatest, CancellationToken cancellationToken)
     {
         // The head only grows, so one read after the boundary was found counts at least as many later events as it did.
         var head = await log.HeadAsync(cancellationToken);
@@ -100,6 +100,8 @@ public sealed class EventRetention(IAuditLog log, IEventSink events, Func<AuditH
         {
             throw Refused(boundary, $"the stored chain does not reach event {boundary.Sequence} with the link recorded there");
         }
+
+        return snapshot.Checkpoints;
     }
 
     private static InvalidDataException Refused(AuditHead boundary, string problem) =>
