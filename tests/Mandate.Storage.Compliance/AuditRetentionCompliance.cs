@@ -75,7 +75,8 @@ public abstract class AuditRetentionCompliance(IStoreHarness harness) : StoreCom
         Assert.Equal(6, kept.Items.Count);
         Assert.Equal(headBefore.Link, (await Store.Audit.HeadAsync()).Link);
         var blocks = new List<AuditBlock>();
-        await foreach (var block in Store.Audit.ReadBlocksAsync())
+        await using var snapshot = await Store.Audit.ReadSnapshotAsync();
+        await foreach (var block in snapshot.ReadBlocksAsync())
         {
             blocks.Add(block);
         }

@@ -72,7 +72,8 @@ public sealed class AuditLinkSchemeTests : IDisposable
     private static async Task<List<AuditBlock>> BlocksAsync(IAuditLog audit)
     {
         var blocks = new List<AuditBlock>();
-        await foreach (var block in audit.ReadBlocksAsync())
+        await using var snapshot = await audit.ReadSnapshotAsync();
+        await foreach (var block in snapshot.ReadBlocksAsync())
         {
             blocks.Add(block);
         }

@@ -46,15 +46,6 @@ public sealed class AuditSnapshotTests : IDisposable
 
         public Task<AuditHead> HeadAsync(CancellationToken cancellationToken = default) => inner.HeadAsync(cancellationToken);
 
-        public async IAsyncEnumerable<AuditBlock> ReadBlocksAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            await PruneFirstAsync();
-            await foreach (var block in inner.ReadBlocksAsync(cancellationToken))
-            {
-                yield return block;
-            }
-        }
-
         public async Task<IAuditSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken = default) =>
             new Snapshot(await inner.ReadSnapshotAsync(cancellationToken), this);
 

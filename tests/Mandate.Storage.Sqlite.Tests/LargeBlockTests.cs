@@ -31,7 +31,8 @@ public sealed class LargeBlockTests : IDisposable
         var last = await store.Events.QueryAsync(new EventQuery { AfterSequence = Events - 1 }, 1);
         var report = await AuditVerifier.VerifyAsync(store.Audit, _ => null);
         var blocks = 0;
-        await foreach (var block in store.Audit.ReadBlocksAsync())
+        await using var snapshot = await store.Audit.ReadSnapshotAsync();
+        await foreach (var block in snapshot.ReadBlocksAsync())
         {
             Assert.Null(block.Damage);
             blocks++;
@@ -76,7 +77,8 @@ public sealed class LargeBlockTests : IDisposable
         var links = new MemoryStream();
         await using (var store = await SqliteMandateStore.OpenAsync(_directory.Path))
         {
-            await foreach (var block in store.Audit.ReadBlocksAsync())
+            await using var snapshot = await store.Audit.ReadSnapshotAsync();
+            await foreach (var block in snapshot.ReadBlocksAsync())
             {
                 lines.Write(block.Lines.Span);
                 links.Write(block.Links.Span);

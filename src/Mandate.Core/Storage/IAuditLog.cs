@@ -9,9 +9,6 @@ public interface IAuditLog
     /// <summary>The last event's sequence number and chain link (sequence 0 and the genesis link when empty).</summary>
     Task<AuditHead> HeadAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Every stored block in sequence order, exactly as stored.</summary>
-    IAsyncEnumerable<AuditBlock> ReadBlocksAsync(CancellationToken cancellationToken = default);
-
     /// <summary>
     /// Records a signed checkpoint. A retention anchor replaces a plain checkpoint already stored at the same event
     /// with the same link (both sign that point of the chain).

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Mandate.Core.Errors;
 using Mandate.Core.Events;
 using Mandate.Core.Storage;
@@ -178,14 +177,6 @@ internal sealed partial class SqliteEventLog : IEventStore, IAuditLog, IAsyncDis
                 ? new AuditHead(reader.GetInt64(0), (byte[])reader.GetValue(1))
                 : new AuditHead(0, AuditChain.Genesis.ToArray());
         }, cancellationToken);
-
-    public async IAsyncEnumerable<AuditBlock> ReadBlocksAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await foreach (var block in _database.ScanAsync(SqliteAuditSnapshot.BlocksSql, SqliteAuditSnapshot.ReadBlock, cancellationToken))
-        {
-            yield return block;
-        }
-    }
 
     public Task<IAuditSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken = default) =>
         SqliteAuditSnapshot.OpenAsync(_database, cancellationToken);
